@@ -1,0 +1,8 @@
+// @parley/protocol: pure, browser-safe codecs shared by every Parley package. No I/O.
+export * from './xml/element.js';
+export * from './errors/index.js';
+export * from './jingle/index.js';
+export * from './sdp/index.js';
+export * from './colibri2/index.js';
+export * from './presence/index.js';
+export * from './bridge-channel/index.js';
