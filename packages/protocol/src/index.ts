@@ -6,3 +6,4 @@ export * from './sdp/index.js';
 export * from './colibri2/index.js';
 export * from './presence/index.js';
 export * from './bridge-channel/index.js';
+export * from './focus-iq/index.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './conference.js';
+export * from './bridge-stats.js';

@@ -1,1 +1,2 @@
 export * from './protocol-error.js';
+export * from './stanza-error.js';

@@ -1,1 +1,8 @@
 export * from './model.js';
+export * from './codec.js';
+export * from './codecs.js';
+export {
+  rtpDescriptionToXml, parseRtpDescription, payloadTypeToXml, parsePayloadType, rtpSourceToXml, parseRtpSource,
+  ssrcGroupToXml, parseSsrcGroup, ownerFromJid,
+} from './description.js';
+export { iceCandidateToXml, parseIceCandidate, iceTransportToXml, parseIceTransport, parseFingerprint } from './transport.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './jid.js';
+export * from './muc.js';
+export * from './participant.js';
