@@ -1,1 +1,5 @@
-export {};
+export * from './settings.js';
+export * from './render.js';
+export * from './accounts.js';
+export * from './launcher.js';
+export * from './testing.js';
