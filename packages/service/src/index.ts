@@ -1,1 +1,6 @@
-export {};
+// @parley/service: the Node-side kit every Parley service shares: structured logs, typed config,
+// Prometheus metrics, /health and /metrics over HTTP.
+export * from './logger.js';
+export * from './config.js';
+export * from './metrics.js';
+export * from './service-http.js';
