@@ -1,0 +1,160 @@
+// The focus's front door: routes each stanza to the conference it belongs to. Answers the
+// conference request (creating the conference on first use), Jingle from participants (only from
+// the participant that owns the session), and presence from the rooms it runs.
+import {
+  bareJid,
+  conferenceReadyToXml,
+  errorIq,
+  FOCUS_NS,
+  parseConferenceRequest,
+  parseJingle,
+  splitJid,
+  toStanzaError,
+  xml,
+  ProtocolError,
+  type Element,
+} from '@parley/protocol';
+import type { Logger } from '@parley/service';
+import { NoBridgeError, type BridgeClient } from './bridge-client.js';
+import { Conference } from './conference.js';
+import type { FocusMetrics } from './metrics.js';
+import type { Participant } from './participant.js';
+import type { XmppLink } from './xmpp-link.js';
+
+const JINGLE_NS = 'urn:xmpp:jingle:1';
+
+export interface ManagerOptions {
+  link: XmppLink;
+  bridge: BridgeClient;
+  log: Logger;
+  metrics: FocusMetrics;
+  /** conference.<domain>: the only MUC service the focus runs conferences in. */
+  mucDomain: string;
+  focusNick?: string;
+  idleTimeoutMs?: number;
+  jingleTimeoutMs?: number;
+}
+
+export class ConferenceManager {
+  readonly conferences = new Map<string, Conference>();
+  private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
+
+  constructor(private readonly opts: ManagerOptions) {
+    opts.link.onStanza((s) => this.handleStanza(s));
+  }
+
+  handleStanza(stanza: Element): void {
+    try {
+      if (stanza.name === 'iq') this.handleIq(stanza);
+      else if (stanza.name === 'presence') this.handlePresence(stanza);
+    } catch (err) {
+      this.opts.metrics.errors.inc({ kind: 'stanza' });
+      this.opts.log.error('stanza.failed', { stanza: stanza.name, from: stanza.attrs.from, error: err as Error });
+    }
+  }
+
+  private handleIq(iq: Element): void {
+    const type = iq.attrs.type;
+    if (type !== 'get' && type !== 'set') return; // results of our own requests are settled by the link
+    const payload = iq.getChildElements()[0];
+    const reply = (p: Promise<Element | undefined>) =>
+      p.then(
+        (child) => this.opts.link.send(xml('iq', { type: 'result', id: iq.attrs.id, to: iq.attrs.from, from: iq.attrs.to }, child)),
+        (err) => this.refuse(iq, err),
+      );
+    if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS) void reply(this.onConferenceRequest(payload));
+    else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set') void reply(this.onJingle(iq, payload).then(() => undefined));
+    else this.refuse(iq, new ProtocolError(`the focus does not answer ${payload ? `<${payload.name} xmlns="${payload.attrs.xmlns}">` : 'an empty iq'}`, 'service-unavailable'));
+  }
+
+  private refuse(iq: Element, err: unknown): void {
+    const e = err instanceof NoBridgeError ? new ProtocolError(err.message, 'service-unavailable') : err;
+    const { condition } = toStanzaError(e);
+    this.opts.metrics.errors.inc({ kind: condition });
+    this.opts.log.warn('iq.refused', { from: iq.attrs.from, condition, error: e as Error });
+    this.opts.link.send(errorIq(iq, condition, toStanzaError(e).text));
+  }
+
+  private async onConferenceRequest(payload: Element): Promise<Element> {
+    const request = parseConferenceRequest(payload);
+    const room = request.room.toLowerCase();
+    if (splitJid(room).domain !== this.opts.mucDomain) {
+      throw new ProtocolError(`room ${request.room} is not on this deployment's MUC service ${this.opts.mucDomain}`, 'not-acceptable');
+    }
+    let conference = this.conferences.get(room);
+    if (!conference) {
+      if (this.opts.bridge.available() === 0) throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
+      conference = this.createConference(room);
+    }
+    await conference.ready;
+    return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
+  }
+
+  private createConference(room: string): Conference {
+    const conference = new Conference(room, {
+      link: this.opts.link,
+      bridge: this.opts.bridge,
+      log: this.opts.log,
+      metrics: this.opts.metrics,
+      focusNick: this.opts.focusNick ?? 'focus',
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000,
+      jingleTimeoutMs: this.opts.jingleTimeoutMs ?? 15_000,
+      sessions: {
+        add: (sid, c, p) => this.sessions.set(sid, { conference: c, participant: p }),
+        remove: (sid) => this.sessions.delete(sid),
+      },
+      onEnded: (c) => {
+        if (this.conferences.get(c.roomJid) === c) {
+          this.conferences.delete(c.roomJid);
+          this.opts.metrics.conferences.dec();
+        }
+      },
+    });
+    this.conferences.set(room, conference);
+    this.opts.metrics.conferences.inc();
+    this.opts.metrics.conferencesCreated.inc();
+    conference.start().catch((err) => {
+      this.opts.log.error('conference.start_failed', { conference: room, error: err as Error });
+      void conference.end(`could not join the room: ${(err as Error).message}`);
+    });
+    return conference;
+  }
+
+  private async onJingle(iq: Element, payload: Element): Promise<void> {
+    const sid = payload.attrs.sid;
+    const known = sid ? this.sessions.get(sid) : undefined;
+    if (!known) throw new ProtocolError(`unknown Jingle session ${sid ?? '(no sid)'}`, 'item-not-found');
+    if (iq.attrs.from !== known.participant.realJid) {
+      throw new ProtocolError(`Jingle session ${sid} belongs to another participant`, 'forbidden');
+    }
+    const j = parseJingle(payload);
+    this.opts.metrics.jingleReceived.inc({ action: j.action });
+    await known.conference.handleJingle(known.participant, j);
+  }
+
+  private handlePresence(stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    const conference = this.conferences.get(bareJid(from).toLowerCase());
+    conference?.handlePresence(stanza);
+  }
+
+  /** Ends every conference (the focus leaves each room); used on shutdown. */
+  async close(): Promise<void> {
+    await Promise.all([...this.conferences.values()].map((c) => c.end('the focus is shutting down')));
+  }
+
+  dump(): unknown {
+    return [...this.conferences.values()].map((c) => ({
+      room: c.roomJid,
+      meetingId: c.meetingId,
+      state: c.state,
+      participants: [...c.participants.values()].map((p) => ({
+        endpointId: p.endpointId,
+        jid: p.realJid,
+        session: p.sessionState,
+        moderator: p.isModerator,
+        ssrcs: p.sources.audio.sources.length + p.sources.video.sources.length,
+      })),
+    }));
+  }
+}

@@ -1,0 +1,296 @@
+// One conference: the focus's occupant in the MUC room, the media participants, and the bridge
+// session. Every event goes through the conference's queue, one at a time.
+import { randomUUID } from 'node:crypto';
+import {
+  jingleToXml,
+  mucJoinPresence,
+  occupantJid,
+  parseParticipantPresence,
+  resourceOf,
+  setRoleIq,
+  isEndpointId,
+  xml,
+  ProtocolError,
+  type Element,
+  type Jingle,
+} from '@parley/protocol';
+import type { Logger } from '@parley/service';
+import type { BridgeClient, ColibriSession } from './bridge-client.js';
+import type { FocusMetrics } from './metrics.js';
+import { Participant } from './participant.js';
+import { SerialQueue } from './serial-queue.js';
+import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
+import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
+import type { XmppLink } from './xmpp-link.js';
+
+export interface ConferenceDeps {
+  link: XmppLink;
+  bridge: BridgeClient;
+  log: Logger;
+  metrics: FocusMetrics;
+  focusNick: string;
+  /** How long a conference with nobody in it waits before the focus leaves. */
+  idleTimeoutMs: number;
+  jingleTimeoutMs: number;
+  sessions: { add(sid: string, c: Conference, p: Participant): void; remove(sid: string): void };
+  onEnded(c: Conference): void;
+}
+
+export type ConferenceState = 'joining' | 'running' | 'ended';
+
+export class Conference {
+  readonly meetingId = randomUUID();
+  readonly participants = new Map<string, Participant>();
+  state: ConferenceState = 'joining';
+  private readonly queue: SerialQueue;
+  private readonly colibri: ColibriSession;
+  private readonly log: Logger;
+  private joined!: { resolve(): void; reject(e: Error): void };
+  readonly ready: Promise<void>;
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(readonly roomJid: string, private readonly deps: ConferenceDeps) {
+    this.log = deps.log.child({ conference: roomJid, meetingId: this.meetingId });
+    this.queue = new SerialQueue((err, label) => {
+      deps.metrics.errors.inc({ kind: 'conference_event' });
+      this.log.error('conference.event_failed', { event: label, error: err as Error });
+    });
+    this.colibri = deps.bridge.session(this.meetingId, roomJid);
+    this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));
+    this.ready.catch(() => {});
+  }
+
+  get focusOccupant(): string {
+    return occupantJid(this.roomJid, this.deps.focusNick);
+  }
+
+  /** Joins the room as its owner; resolves when the MUC confirms the focus's own presence. */
+  async start(timeoutMs = 10_000): Promise<void> {
+    this.deps.link.send(mucJoinPresence(this.focusOccupant, { maxHistory: 0 }));
+    const timer = setTimeout(() => this.joined.reject(new Error(`room ${this.roomJid} did not answer the focus's join in ${timeoutMs} ms`)), timeoutMs);
+    try {
+      await this.ready;
+      this.state = 'running';
+      this.log.info('conference.started');
+      this.armIdleTimer();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Presence from this room (any occupant, the focus included). */
+  handlePresence(stanza: Element): void {
+    const nick = resourceOf(stanza.attrs.from ?? '');
+    if (stanza.attrs.type === 'error') {
+      if (nick === this.deps.focusNick) this.joined.reject(new Error(`the room refused the focus: ${stanza.getChild('error')?.toString() ?? 'error'}`));
+      return;
+    }
+    let info: ReturnType<typeof parseParticipantPresence>;
+    try {
+      info = parseParticipantPresence(stanza);
+    } catch (err) {
+      this.deps.metrics.errors.inc({ kind: 'bad_presence' });
+      this.log.warn('presence.malformed', { from: stanza.attrs.from, error: err as Error });
+      return;
+    }
+    if (nick === this.deps.focusNick) {
+      if (info.statusCodes.includes(110) && !info.unavailable) this.joined.resolve();
+      return;
+    }
+    if (!nick || !isEndpointId(nick)) return; // a chat-only occupant, e.g. another XMPP app
+    if (info.unavailable) {
+      void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
+    } else if (!this.participants.has(nick)) {
+      const realJid = info.jid;
+      if (!realJid) {
+        this.log.warn('participant.no_real_jid', { endpoint: nick, hint: 'the focus must be a MUC owner/admin to see real JIDs' });
+        return;
+      }
+      void this.queue.run('join', () => this.addParticipant(nick, realJid, info.statsId));
+    }
+  }
+
+  /**
+   * A Jingle request from the participant that owns the session (the manager checked the sender).
+   * Runs in the queue; a failure is thrown to the caller, who answers the IQ with it.
+   */
+  async handleJingle(p: Participant, j: Jingle): Promise<void> {
+    let failure: unknown;
+    await this.queue.run(`jingle ${j.action}`, async () => {
+      try {
+        await this.handleJingleNow(p, j);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    if (failure) throw failure;
+  }
+
+  private async handleJingleNow(p: Participant, j: Jingle): Promise<void> {
+    if (this.participants.get(p.endpointId) !== p) throw new ProtocolError('this session has ended', 'item-not-found');
+    switch (j.action) {
+      case 'session-accept':
+        return this.onSessionAccept(p, j);
+      case 'source-add':
+      case 'source-remove':
+        return this.onSourceChange(p, j, j.action);
+      case 'transport-info': {
+        const transport = transportOf(j);
+        if (transport) await this.colibri.update(p.endpointId, { transport });
+        return;
+      }
+      case 'session-terminate':
+        return this.removeParticipant(p.endpointId, `session-terminate: ${j.reason?.condition ?? 'no reason'}`, false);
+      default:
+        throw new ProtocolError(`the focus does not handle Jingle action ${j.action}`, 'feature-not-implemented');
+    }
+  }
+
+  private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
+    if (this.state === 'ended' || this.participants.has(endpointId)) return;
+    const p = new Participant(endpointId, occupantJid(this.roomJid, endpointId), realJid, statsId);
+    this.participants.set(endpointId, p);
+    this.deps.metrics.participants.inc();
+    this.disarmIdleTimer();
+    const log = this.log.child({ endpoint: endpointId });
+    log.info('participant.joined', { jid: realJid });
+    await this.ensureModerator();
+
+    const allocation = await this.colibri.allocate(endpointId, { statsId, sources: p.sources });
+    if (this.participants.get(endpointId) !== p) return; // left while the bridge answered
+    p.bridgeId = allocation.bridgeId;
+    p.sid = randomUUID().replace(/-/g, '').slice(0, 16);
+    const others = unionAll(this.others(p).filter((q) => q.sessionState === 'active').map((q) => q.sources));
+    const offer = sessionInitiate({ sid: p.sid, initiator: this.deps.link.jid, responder: realJid, transport: allocation.transport, others });
+    this.deps.sessions.add(p.sid, this, p);
+    p.sessionState = 'offered';
+    this.sendJingle(p, offer);
+    log.info('session.offered', { sid: p.sid, bridge: allocation.bridgeId, remoteSources: ssrcsOf(others).length });
+  }
+
+  private async onSessionAccept(p: Participant, j: Jingle): Promise<void> {
+    if (p.sessionState !== 'offered') throw new ProtocolError(`session-accept while the session is ${p.sessionState}`, 'unexpected-request');
+    const sources = sourcesOf(j);
+    this.checkSources(p, sources, noSources);
+    const transport = transportOf(j);
+    if (!transport) throw new ProtocolError('session-accept has no transport');
+    await this.colibri.update(p.endpointId, { transport, sources });
+    p.sources = sources;
+    p.sessionState = 'active';
+    this.log.info('session.accepted', { endpoint: p.endpointId, ssrcs: ssrcsOf(sources).length });
+    for (const held of p.held.splice(0)) this.sendJingle(p, held);
+    this.announce(p, 'source-add', sources);
+  }
+
+  private async onSourceChange(p: Participant, j: Jingle, action: 'source-add' | 'source-remove'): Promise<void> {
+    if (p.sessionState !== 'active') throw new ProtocolError(`${action} before the session is accepted`, 'unexpected-request');
+    const change = sourcesOf(j);
+    let next: EndpointSources;
+    if (action === 'source-add') {
+      this.checkSources(p, change, p.sources);
+      next = union(p.sources, change);
+    } else {
+      const own = new Set(ssrcsOf(p.sources));
+      const foreign = ssrcsOf(change).find((s) => !own.has(s));
+      if (foreign !== undefined) throw new ProtocolError(`source-remove names ssrc ${foreign}, which ${p.endpointId} does not send`);
+      next = minus(p.sources, change);
+    }
+    await this.colibri.update(p.endpointId, { sources: next });
+    p.sources = next;
+    this.announce(p, action, change);
+  }
+
+  private checkSources(p: Participant, sources: EndpointSources, ownExisting: EndpointSources): void {
+    const own = new Set(ssrcsOf(ownExisting));
+    const inUse = new Set<number>();
+    for (const q of this.participants.values()) for (const s of ssrcsOf(q.sources)) if (!own.has(s)) inUse.add(s);
+    const problem = sourceProblem(p.endpointId, sources, inUse);
+    if (problem) throw new ProtocolError(problem, 'bad-request');
+  }
+
+  private async removeParticipant(endpointId: string, why: string, leftRoom = true): Promise<void> {
+    const p = this.participants.get(endpointId);
+    if (!p) return;
+    this.participants.delete(endpointId);
+    this.deps.metrics.participants.dec();
+    if (p.sid) this.deps.sessions.remove(p.sid);
+    p.sessionState = 'ended';
+    this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
+    if (!isEmpty(p.sources)) this.announce(p, 'source-remove', p.sources);
+    if (this.participants.size === 0) return this.endNow('the last participant left');
+    await this.colibri.expireEndpoint(endpointId).catch((err) => this.log.warn('bridge.expire_failed', { endpoint: endpointId, error: err }));
+    await this.ensureModerator();
+  }
+
+  /** Tells every other participant about a change in p's sources (held until they accept). */
+  private announce(p: Participant, action: 'source-add' | 'source-remove', sources: EndpointSources): void {
+    for (const q of this.others(p)) {
+      if (!q.receivesSourceUpdates || !q.sid) continue;
+      const j = sourceChange(action, q.sid, sources);
+      if (!j) continue;
+      if (q.sessionState === 'offered') q.held.push(j);
+      else this.sendJingle(q, j);
+    }
+  }
+
+  private sendJingle(p: Participant, j: Jingle): void {
+    this.deps.metrics.jingleSent.inc({ action: j.action });
+    const iq = xml('iq', { type: 'set', to: p.realJid }, jingleToXml(j));
+    this.deps.link.request(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
+      this.deps.metrics.errors.inc({ kind: 'jingle_refused' });
+      this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
+      if (j.action === 'session-initiate') void this.queue.run('offer refused', () => this.removeParticipant(p.endpointId, `refused session-initiate: ${err.message}`, false));
+    });
+  }
+
+  /** Jitsi's rule: the room always has a moderator; the longest-present participant becomes one. */
+  private async ensureModerator(): Promise<void> {
+    const people = [...this.participants.values()];
+    if (people.length === 0 || people.some((q) => q.isModerator)) return;
+    const first = people.reduce((a, b) => (b.joinedAt < a.joinedAt ? b : a));
+    first.isModerator = true;
+    try {
+      await this.deps.link.request(setRoleIq(this.roomJid, first.endpointId, 'moderator'));
+      this.log.info('participant.moderator', { endpoint: first.endpointId });
+    } catch (err) {
+      first.isModerator = false;
+      this.log.warn('participant.moderator_failed', { endpoint: first.endpointId, error: err as Error });
+    }
+  }
+
+  private others(p: Participant): Participant[] {
+    return [...this.participants.values()].filter((q) => q !== p);
+  }
+
+  private armIdleTimer(): void {
+    this.disarmIdleTimer();
+    this.idleTimer = setTimeout(() => void this.queue.run('idle', () => this.endNow('nobody joined')), this.deps.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private disarmIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** Ends the conference: bridge session expired, the focus leaves the room, the manager forgets it. */
+  end(why: string): Promise<void> {
+    return this.queue.run('end', () => this.endNow(why)).then(() => undefined);
+  }
+
+  private async endNow(why: string): Promise<void> {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.disarmIdleTimer();
+    for (const p of this.participants.values()) {
+      if (p.sid) this.deps.sessions.remove(p.sid);
+      this.deps.metrics.participants.dec();
+    }
+    this.participants.clear();
+    await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
+    this.deps.link.send(xml('presence', { to: this.focusOccupant, type: 'unavailable' }));
+    this.queue.close();
+    this.log.info('conference.ended', { why });
+    this.deps.onEnded(this);
+  }
+}
