@@ -1,0 +1,256 @@
+// A real Prosody on loopback, the real focus (with the in-memory bridge), and scripted XMPP
+// clients that behave like Parley's web client at the signaling level.
+import { client } from '@xmpp/client';
+import {
+  conferenceRequestToXml,
+  jingleToXml,
+  mucJoinPresence,
+  newEndpointId,
+  occupantJid,
+  parseJingle,
+  participantPresenceChildren,
+  xml,
+  type Element,
+  type IceTransport,
+  type Jingle,
+  type ParticipantInfo,
+  type Source,
+  type SourceGroup,
+} from '@parley/protocol';
+import { FakeBridgeClient, startFocus, type RunningFocus } from '@parley/focus';
+import { makeTestProsody, type TestProsody } from '@parley/xmpp-config';
+import { createLogger, type Logger } from '@parley/service';
+
+export interface Stack {
+  prosody: TestProsody;
+  focus: RunningFocus;
+  bridge: FakeBridgeClient;
+  domain: string;
+  mucDomain: string;
+  focusJid: string;
+  c2sPort: number;
+  logs: string[];
+  participant(name?: string): Promise<TestParticipant>;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: { idleTimeoutMs?: number } = {}): Promise<Stack> {
+  const logs: string[] = [];
+  const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`) });
+  const d = prosody.domains;
+  const bridge = new FakeBridgeClient();
+  const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });
+  let focus: RunningFocus;
+  try {
+    focus = await startFocus(
+      {
+        domain: d.domain,
+        xmppComponentUrl: `xmpp://127.0.0.1:${prosody.settings.ports.component}`,
+        focusSecret: prosody.settings.focus.secret,
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+        bridge: 'fake',
+        idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
+        logLevel: 'debug',
+      },
+      { log, bridge },
+    );
+  } catch (err) {
+    await prosody.stop();
+    throw err;
+  }
+  const clients: TestParticipant[] = [];
+  return {
+    prosody,
+    focus,
+    bridge,
+    domain: d.domain,
+    mucDomain: d.muc,
+    focusJid: d.focus,
+    c2sPort: prosody.settings.ports.c2s,
+    logs,
+    async participant(this: Stack, name?: string) {
+      const p = await TestParticipant.connect(this, name);
+      clients.push(p);
+      return p;
+    },
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.disconnect()));
+      await focus.close();
+      await prosody.stop();
+    },
+  };
+}
+
+type XmppClient = ReturnType<typeof client>;
+
+/** What one scripted participant has seen, and the actions it can take. */
+export class TestParticipant {
+  readonly endpointId = newEndpointId();
+  readonly jingles: { jingle: Jingle; from: string }[] = [];
+  readonly presences: Element[] = [];
+  readonly messages: Element[] = [];
+  room?: string;
+  sid?: string;
+  private waiters: (() => void)[] = [];
+
+  jid = '';
+
+  private constructor(readonly stack: Stack, readonly xmpp: XmppClient, readonly name: string) {}
+
+  static async connect(stack: Stack, name = 'Tester'): Promise<TestParticipant> {
+    const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
+    xmpp.on('error', () => {});
+    const self = new TestParticipant(stack, xmpp, name);
+    xmpp.iqCallee.set('urn:xmpp:jingle:1', 'jingle', (ctx: { stanza: Element; element: Element }) => {
+      const jingle = parseJingle(ctx.element as Element);
+      self.jingles.push({ jingle, from: ctx.stanza.attrs.from });
+      if (jingle.action === 'session-initiate') self.sid = jingle.sid;
+      self.wake();
+      return true;
+    });
+    xmpp.on('stanza', (s: Element) => {
+      if (s.name === 'presence') self.presences.push(s);
+      else if (s.name === 'message') self.messages.push(s);
+      self.wake();
+    });
+    self.jid = String(await withTimeout(xmpp.start(), 10_000, 'xmpp client start'));
+    return self;
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Waits (bounded) until `check` returns something truthy. */
+  async waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v) return v;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.endpointId} timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  request(iq: Element, timeoutMs = 10_000): Promise<Element> {
+    return this.xmpp.iqCaller.request(iq as never, timeoutMs) as Promise<Element>;
+  }
+
+  /** Asks the focus for the conference, like lib-jitsi-meet's moderator.createConferenceRequest. */
+  async requestConference(room: string): Promise<Element> {
+    this.room = `${room}@${this.stack.mucDomain}`;
+    return this.request(xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties: {} })));
+  }
+
+  async join(room: string, info: ParticipantInfo = {}): Promise<void> {
+    await this.requestConference(room);
+    this.xmpp.send(mucJoinPresence(occupantJid(this.room!, this.endpointId), { maxHistory: 20, children: participantPresenceChildren({ nick: this.name, ...info }) }) as never);
+    await this.waitFor('own MUC presence', () => this.presences.find((p) => p.attrs.from === occupantJid(this.room!, this.endpointId) && !p.attrs.type));
+  }
+
+  setPresence(info: ParticipantInfo): void {
+    this.xmpp.send(xml('presence', { to: occupantJid(this.room!, this.endpointId) }, ...participantPresenceChildren({ nick: this.name, ...info })) as never);
+  }
+
+  async sessionInitiate(): Promise<Jingle> {
+    const found = await this.waitFor('session-initiate', () => this.jingles.find((j) => j.jingle.action === 'session-initiate'));
+    return found.jingle;
+  }
+
+  /** This participant's camera and microphone, with Jitsi-style names and a simulcast+RTX video group. */
+  readonly own: OwnSources = makeOwnSources(this.endpointId);
+
+  static sources(owner: string, base: number): OwnSources {
+    const v = [base + 1, base + 2, base + 3, base + 4, base + 5, base + 6];
+    return {
+      audio: [{ ssrc: base, name: `${owner}-a0`, owner, msid: `${owner}-audio-0 ${owner}-audio-track` }],
+      video: v.map((ssrc) => ({ ssrc, name: `${owner}-v0`, owner, videoType: 'camera' as const })),
+      videoGroups: [
+        { semantics: 'SIM', ssrcs: [v[0], v[1], v[2]] },
+        { semantics: 'FID', ssrcs: [v[0], v[3]] },
+        { semantics: 'FID', ssrcs: [v[1], v[4]] },
+        { semantics: 'FID', ssrcs: [v[2], v[5]] },
+      ],
+    };
+  }
+
+  clientTransport(): IceTransport {
+    return {
+      ufrag: 'cl' + this.endpointId.slice(0, 4),
+      pwd: 'clientpassword' + this.endpointId,
+      rtcpMux: true,
+      fingerprints: [{ hash: 'sha-256', setup: 'active', value: '11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00' }],
+      candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 2122260223, ip: '127.0.0.1', port: 40000 + (parseInt(this.endpointId.slice(0, 3), 16) % 20000), type: 'host', generation: 0 }],
+    };
+  }
+
+  /** Answers the session-initiate the way a browser would: its transport and its own sources. */
+  async accept(sources: OwnSources = this.own): Promise<Element> {
+    const offer = await this.sessionInitiate();
+    const transport = this.clientTransport();
+    const answer: Jingle = {
+      action: 'session-accept',
+      sid: offer.sid,
+      responder: this.jid,
+      bundle: offer.bundle,
+      contents: offer.contents.map((c) => {
+        const description = c.description && {
+          ...c.description,
+          sources: c.description.media === 'audio' ? sources.audio : sources.video,
+          sourceGroups: c.description.media === 'audio' ? [] : sources.videoGroups,
+        };
+        return { name: c.name, creator: c.creator, senders: c.senders, description, transport: { ...transport, sctpPort: c.name === 'data' ? 5000 : undefined } };
+      }),
+    };
+    return this.sendJingle(answer);
+  }
+
+  sendJingle(j: Jingle, to = this.stack.focusJid): Promise<Element> {
+    return this.request(xml('iq', { type: 'set', to }, jingleToXml(j)));
+  }
+
+  /** Every source this participant has been told about (initiate + adds - removes), by ssrc. */
+  knownRemoteSsrcs(): Set<number> {
+    const known = new Set<number>();
+    for (const { jingle } of this.jingles) {
+      const ssrcs = jingle.contents.flatMap((c) => c.description?.sources.map((s) => s.ssrc) ?? []);
+      if (jingle.action === 'session-initiate' || jingle.action === 'source-add') ssrcs.forEach((s) => known.add(s));
+      if (jingle.action === 'source-remove') ssrcs.forEach((s) => known.delete(s));
+    }
+    return known;
+  }
+
+  async disconnect(): Promise<void> {
+    await withTimeout(this.xmpp.stop(), 5000, 'xmpp client stop').catch(() => {});
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+export interface OwnSources { audio: Source[]; video: Source[]; videoGroups: SourceGroup[] }
+
+let nextBase = 1000 + Math.floor(Math.random() * 1e6) * 100;
+function makeOwnSources(owner: string): OwnSources {
+  nextBase += 100;
+  return TestParticipant.sources(owner, nextBase);
+}
+
+export function ssrcsOf(s: OwnSources): number[] {
+  return [...s.audio, ...s.video].map((x) => x.ssrc);
+}
