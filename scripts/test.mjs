@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Runs Parley's test layers with Node's test runner. `node scripts/test.mjs [layer...]`
-// Layers: unit (pure code, packages/*/src/**/*.test.ts), integration (real Prosody, tests/integration).
+// Layers: unit (packages/*/src/**/*.test.ts), integration (real Prosody: tests/integration and
+// packages/**/*.integration.test.ts).
 // Each layer checks its tools first and fails with the command that installs what is missing.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,15 +27,25 @@ function which(cmd) {
 }
 
 const layers = {
-  unit: { files: () => findTests(join(root, 'packages')), tools: [] },
+  unit: { files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')), tools: [] },
   integration: {
-    files: () => findTests(join(root, 'tests', 'integration')),
+    files: () => [...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')), ...findTests(join(root, 'tests', 'integration'))],
     tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
   },
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(layers);
 let failed = false;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const summary = [];
+const tapDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+
+// Counts from the TAP copy of a run (node writes "# pass N" etc. at the end).
+function counts(tapFile) {
+  const text = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const n = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { passed: n('pass'), failed: n('fail') + n('cancelled'), skipped: n('skipped') + n('todo') };
+}
 for (const name of wanted) {
   const layer = layers[name];
   if (!layer) {
@@ -43,6 +55,8 @@ for (const name of wanted) {
   const missing = layer.tools.filter((t) => !which(t.cmd));
   if (missing.length) {
     for (const t of missing) console.error(`[${name}] missing tool "${t.cmd}": install it with: ${t.fix}`);
+    summary.push(`${name}: not run, missing ${missing.map((t) => t.cmd).join(', ')}`);
+    totals.failed += 1;
     failed = true;
     continue;
   }
@@ -53,11 +67,19 @@ for (const name of wanted) {
     continue;
   }
   console.log(`\n=== ${name}: ${files.length} files ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  const tapFile = join(tapDir, `${name}.tap`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PARLEY_TEST_LAYER: name },
   });
+  const c = counts(tapFile);
+  if (r.status !== 0 && c.failed === 0) c.failed = 1; // the runner itself failed (crash, syntax error)
   if (r.status !== 0) failed = true;
+  for (const k of Object.keys(totals)) totals[k] += c[k];
+  summary.push(`${name}: ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`);
 }
+rmSync(tapDir, { recursive: true, force: true });
+console.log(`\n${summary.join('\n')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

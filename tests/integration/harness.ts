@@ -21,7 +21,15 @@ import { FakeBridgeClient, startFocus, type RunningFocus } from '@parley/focus';
 import { makeTestProsody, type TestProsody } from '@parley/xmpp-config';
 import { createLogger, type Logger } from '@parley/service';
 
-export interface Stack {
+/** Where a scripted participant connects. */
+export interface Target {
+  domain: string;
+  mucDomain: string;
+  focusJid: string;
+  c2sPort: number;
+}
+
+export interface Stack extends Target {
   prosody: TestProsody;
   focus: RunningFocus;
   bridge: FakeBridgeClient;
@@ -96,9 +104,9 @@ export class TestParticipant {
 
   jid = '';
 
-  private constructor(readonly stack: Stack, readonly xmpp: XmppClient, readonly name: string) {}
+  private constructor(readonly stack: Target, readonly xmpp: XmppClient, readonly name: string) {}
 
-  static async connect(stack: Stack, name = 'Tester'): Promise<TestParticipant> {
+  static async connect(stack: Target, name = 'Tester'): Promise<TestParticipant> {
     const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
     xmpp.on('error', () => {});
     const self = new TestParticipant(stack, xmpp, name);

@@ -1,1 +1,3 @@
-export {};
+export * from './start.js';
+export * from './start-config.js';
+export * from './secrets.js';

@@ -1,0 +1,33 @@
+// Secrets are generated once per data dir and reused: restarting keeps the same component
+// secret and account passwords. Nothing secret has a default in code.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Secrets {
+  focusComponentSecret: string;
+  focusAccountPassword: string;
+  bridgeAccountPassword: string;
+}
+
+const KEYS: (keyof Secrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword'];
+
+export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; created: boolean; path: string } {
+  const path = join(dataDir, 'secrets.json');
+  if (existsSync(path)) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new Error(`${path} is not valid JSON (${(err as Error).message}); move it away to generate new secrets`);
+    }
+    for (const k of KEYS) {
+      if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16) throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
+    }
+    return { secrets: parsed as unknown as Secrets, created: false, path };
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secrets = Object.fromEntries(KEYS.map((k) => [k, randomBytes(24).toString('base64url')])) as unknown as Secrets;
+  writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return { secrets, created: true, path };
+}

@@ -1,0 +1,18 @@
+// `parley start` settings: one typed spec, read from flags, then PARLEY_* env, then defaults.
+import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+
+const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export const startSpec = {
+  dataDir: field.string({ describe: 'where secrets, Prosody data and logs live (reused on the next start)', flag: 'data-dir', env: 'PARLEY_DATA_DIR', default: '.parley' }),
+  domain: field.string({ describe: 'XMPP domain of this deployment (a name, no DNS needed)', flag: 'domain', env: 'PARLEY_DOMAIN', default: 'meet.parley.local', pattern: hostname, hint: 'a lowercase host name with a dot, like meet.parley.local' }),
+  bind: field.string({ describe: 'address Prosody listens on', flag: 'bind', env: 'PARLEY_BIND', default: '127.0.0.1', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
+  xmppPort: field.port({ describe: 'XMPP client port (c2s), for other XMPP apps', flag: 'xmpp-port', env: 'PARLEY_XMPP_PORT', default: 5222 }),
+  xmppHttpPort: field.port({ describe: "Prosody's HTTP port (WebSocket /xmpp-websocket, BOSH /http-bind)", flag: 'xmpp-http-port', env: 'PARLEY_XMPP_HTTP_PORT', default: 5280 }),
+  componentPort: field.port({ describe: 'XMPP component port (focus), loopback only', flag: 'component-port', env: 'PARLEY_COMPONENT_PORT', default: 5347 }),
+  focusHttpPort: field.port({ describe: "focus's /health and /metrics port", flag: 'focus-http-port', env: 'PARLEY_FOCUS_HTTP_PORT', default: 8888 }),
+  json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
+  logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level of every service', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
+};
+
+export type StartConfig = ConfigOf<typeof startSpec>;

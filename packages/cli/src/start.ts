@@ -1,0 +1,105 @@
+// `parley start`: Prosody and the focus (the bridge and web server join in their issues), with
+// secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startFocus, type RunningFocus } from '@parley/focus';
+import { createLogger, type Logger } from '@parley/service';
+import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
+import { loadOrCreateSecrets } from './secrets.js';
+import type { StartConfig } from './start-config.js';
+
+export interface ReadyInfo {
+  ready: true;
+  domain: string;
+  dataDir: string;
+  xmpp: { host: string; port: number };
+  websocket: string;
+  bosh: string;
+  focus: { jid: string; health: string; metrics: string };
+  bridge: string;
+  page: string | null;
+}
+
+export interface RunningStack {
+  info: ReadyInfo;
+  stop(): Promise<void>;
+}
+
+export async function startStack(config: StartConfig, log: Logger = createLogger('parley', { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') })): Promise<RunningStack> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const { secrets, created, path } = loadOrCreateSecrets(dataDir);
+  log.info(created ? 'secrets.generated' : 'secrets.reused', { path });
+
+  const settings = validateProsodySettings({
+    domain: config.domain,
+    interfaces: [config.bind],
+    ports: { c2s: config.xmppPort, http: config.xmppHttpPort, component: config.componentPort },
+    dataDir: resolve(dataDir, 'prosody'),
+    focus: { secret: secrets.focusComponentSecret },
+    bridgeAccount: { password: secrets.bridgeAccountPassword },
+    focusAccount: { password: secrets.focusAccountPassword },
+    logLevel: config.logLevel === 'debug' ? 'debug' : 'info',
+  });
+  const prosodyLog = log.child({ service: 'prosody' });
+  const prosody: RunningProsody = await startProsody({ settings, log: (line) => prosodyLog.debug('prosody.output', { line }) });
+  log.info('prosody.ready', { pid: prosody.pid, ms: prosody.startupMs, config: prosody.configPath });
+
+  let focus: RunningFocus;
+  try {
+    focus = await startFocus(
+      {
+        domain: config.domain,
+        xmppComponentUrl: `xmpp://127.0.0.1:${config.componentPort}`,
+        focusSecret: secrets.focusComponentSecret,
+        httpHost: '127.0.0.1',
+        httpPort: config.focusHttpPort,
+        bridge: 'fake',
+        idleTimeoutMs: 60_000,
+        logLevel: config.logLevel,
+      },
+      { log: createLogger('focus', { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') }) },
+    );
+  } catch (err) {
+    await prosody.stop();
+    throw err;
+  }
+
+  const d = prosodyDomains(settings);
+  const host = config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind;
+  const info: ReadyInfo = {
+    ready: true,
+    domain: d.domain,
+    dataDir,
+    xmpp: { host, port: config.xmppPort },
+    websocket: `ws://${host}:${config.xmppHttpPort}/xmpp-websocket`,
+    bosh: `http://${host}:${config.xmppHttpPort}/http-bind`,
+    focus: { jid: d.focus, health: `http://127.0.0.1:${focus.httpPort}/health`, metrics: `http://127.0.0.1:${focus.httpPort}/metrics` },
+    bridge: 'in-memory (signaling only; the media bridge is not part of this build yet)',
+    page: null,
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    info,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('stack.stopping');
+        await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
+        await prosody.stop();
+        log.info('stack.stopped');
+      })()),
+  };
+}
+
+export function readyLine(info: ReadyInfo, json: boolean): string {
+  if (json) return JSON.stringify(info);
+  return [
+    `Parley is up for ${info.domain}.`,
+    `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
+    `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
+    `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
+    `  Bridge:       ${info.bridge}`,
+    `  Data dir:     ${info.dataDir}`,
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
