@@ -105,3 +105,10 @@ test('c2sRequireEncryption adds mod_tls and forbids unencrypted PLAIN', () => {
   assert.match(cfg, /allow_unencrypted_plain_auth = false/);
   assert.match(cfg, /"tls"/);
 });
+
+test('clients may listen on every address while the component port stays on loopback', () => {
+  const out = renderProsodyConfig(validateProsodySettings({ ...goldenInput, interfaces: ['0.0.0.0'] }));
+  assert.match(out, /^interfaces = \{ "0\.0\.0\.0" \}$/m);
+  assert.match(out, /^component_interfaces = \{ "127\.0\.0\.1" \}$/m);
+  assert.throws(() => validateProsodySettings({ ...goldenInput, componentInterfaces: ['not-an-ip'] }), /componentInterfaces\[0\]/);
+});

@@ -56,7 +56,7 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     'https_ports = {}',
     'https_interfaces = {}',
     `component_ports = ${luaList([s.ports.component])}`,
-    `component_interfaces = ${ifaces}`,
+    `component_interfaces = ${luaList(s.componentInterfaces)}`,
     'modules_disabled = { "s2s" }',
     `c2s_require_encryption = ${s.c2sRequireEncryption}`,
     's2s_require_encryption = false',

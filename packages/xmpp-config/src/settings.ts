@@ -13,8 +13,10 @@ export interface ProsodyAccount {
 export interface ProsodySettings {
   /** Main XMPP domain, e.g. "meet.parley.local". Guests log in anonymously here. */
   domain: string;
-  /** Addresses Prosody listens on (c2s, http, component). */
+  /** Addresses Prosody listens on for clients (c2s, http). */
   interfaces: string[];
+  /** Addresses of the component port: loopback unless the focus runs on another host (compose). */
+  componentInterfaces: string[];
   ports: { c2s: number; http: number; component: number };
   /** Absolute directory for pidfile, data, log and certificates. */
   dataDir: string;
@@ -35,6 +37,7 @@ export interface ProsodySettings {
 export interface ProsodySettingsInput {
   domain: string;
   interfaces?: string[];
+  componentInterfaces?: string[];
   ports?: Partial<ProsodySettings['ports']>;
   dataDir: string;
   focus: { subdomain?: string; secret: string };
@@ -47,6 +50,7 @@ export interface ProsodySettingsInput {
 
 export const PROSODY_DEFAULTS = {
   interfaces: ['127.0.0.1'],
+  componentInterfaces: ['127.0.0.1'],
   ports: { c2s: 5222, http: 5280, component: 5347 },
   focusSubdomain: 'focus',
   bridgeUsername: 'jvb',
@@ -153,18 +157,12 @@ function account(v: unknown, key: string, dflt: string): ProsodyAccount {
 /** Validates and fills defaults. Throws an Error naming the offending key. */
 export function validateProsodySettings(input: unknown): ProsodySettings {
   const o = record(input, '(settings)', false);
-  checkKeys(o, ['domain', 'interfaces', 'ports', 'dataDir', 'focus', 'bridgeAccount', 'focusAccount', 'logLevel', 'mucHistoryLength', 'c2sRequireEncryption'], '');
+  checkKeys(o, ['domain', 'interfaces', 'componentInterfaces', 'ports', 'dataDir', 'focus', 'bridgeAccount', 'focusAccount', 'logLevel', 'mucHistoryLength', 'c2sRequireEncryption'], '');
 
   const domain = hostname(o.domain, 'domain');
 
-  let interfaces: string[] = [...PROSODY_DEFAULTS.interfaces];
-  if (o.interfaces !== undefined) {
-    if (!Array.isArray(o.interfaces) || o.interfaces.length === 0) fail('interfaces', o.interfaces, 'is not a non-empty array of IP addresses');
-    interfaces = o.interfaces.map((a, i) => {
-      if (typeof a !== 'string' || (a !== '*' && isIP(a) === 0)) fail(`interfaces[${i}]`, a, 'is not an IP address (or "*")');
-      return a;
-    });
-  }
+  const interfaces = addressList(o.interfaces, 'interfaces', PROSODY_DEFAULTS.interfaces);
+  const componentInterfaces = addressList(o.componentInterfaces, 'componentInterfaces', PROSODY_DEFAULTS.componentInterfaces);
 
   const p = record(o.ports, 'ports', true);
   checkKeys(p, ['c2s', 'http', 'component'], 'ports');
@@ -212,7 +210,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
     c2sRequireEncryption = o.c2sRequireEncryption;
   }
 
-  return { domain, interfaces, ports, dataDir, focus, bridgeAccount, focusAccount, logLevel, mucHistoryLength, c2sRequireEncryption };
+  return { domain, interfaces, componentInterfaces, ports, dataDir, focus, bridgeAccount, focusAccount, logLevel, mucHistoryLength, c2sRequireEncryption };
 }
 
 /** Paths inside dataDir that the config names and the launcher creates. */
@@ -227,4 +225,13 @@ export function prosodyPaths(s: Pick<ProsodySettings, 'dataDir'>) {
     /** Prosody's stdout/stderr as captured by the launcher. */
     console: `${d}/prosody.console.log`,
   };
+}
+
+function addressList(value: unknown, key: string, fallback: readonly string[]): string[] {
+  if (value === undefined) return [...fallback];
+  if (!Array.isArray(value) || value.length === 0) fail(key, value, 'is not a non-empty array of IP addresses');
+  return (value as unknown[]).map((a, i) => {
+    if (typeof a !== 'string' || (a !== '*' && isIP(a) === 0)) fail(`${key}[${i}]`, a, 'is not an IP address (or "*")');
+    return a as string;
+  });
 }
