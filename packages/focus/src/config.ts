@@ -17,3 +17,4 @@ export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
 
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;
+export const breweryOf = (domain: string) => `jvbbrewery@internal.auth.${domain}`;

@@ -2,10 +2,11 @@
 import { createLogger, createRegistry, startServiceHttp, type Logger } from '@parley/service';
 import type { BridgeClient } from './bridge-client.js';
 import { ConferenceManager } from './conference-manager.js';
-import { focusJidOf, mucDomainOf, type FocusConfig } from './config.js';
+import { breweryOf, focusJidOf, mucDomainOf, type FocusConfig } from './config.js';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
-import { connectComponent } from './xmpp-link.js';
+import { connectComponent, type XmppLink } from './xmpp-link.js';
+import { Colibri2BridgeClient } from './colibri2-bridge-client.js';
 
 export interface RunningFocus {
   manager: ConferenceManager;
@@ -18,8 +19,8 @@ export async function startFocus(config: FocusConfig, opts: { log?: Logger; brid
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
   const registry = createRegistry('focus', { processMetrics: true });
   const metrics = focusMetrics(registry);
-  const bridge = opts.bridge ?? chooseBridge(config);
   const link = await connectComponent({ service: config.xmppComponentUrl, domain: focusJidOf(config.domain), secret: config.focusSecret, log });
+  const bridge = opts.bridge ?? chooseBridge(config, link, log);
   const manager = new ConferenceManager({ link, bridge, log, metrics, mucDomain: mucDomainOf(config.domain), idleTimeoutMs: config.idleTimeoutMs });
   const http = await startServiceHttp({
     host: config.httpHost,
@@ -42,7 +43,9 @@ export async function startFocus(config: FocusConfig, opts: { log?: Logger; brid
   };
 }
 
-function chooseBridge(config: FocusConfig): BridgeClient {
-  if (config.bridge === 'colibri2') throw new Error('bridge "colibri2" is not available yet: run the focus with --bridge fake');
-  return new FakeBridgeClient();
+function chooseBridge(config: FocusConfig, link: XmppLink, log: Logger): BridgeClient {
+  if (config.bridge === 'fake') return new FakeBridgeClient();
+  const client = new Colibri2BridgeClient({ link, breweryRoom: breweryOf(config.domain), log });
+  client.start();
+  return client;
 }

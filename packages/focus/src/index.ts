@@ -8,3 +8,5 @@ export * from './focus-service.js';
 export * from './participant.js';
 export * from './sources.js';
 export * from './xmpp-link.js';
+export * from './brewery.js';
+export * from './colibri2-bridge-client.js';
