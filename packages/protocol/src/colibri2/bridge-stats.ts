@@ -2,8 +2,8 @@
 // <stats xmlns="http://jitsi.org/protocol/colibri"><stat name="stress_level" value="0.1"/>...</stats>
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
-import { COLIBRI_NS } from './jingle-elements.js';
-import { nsOf, optAttr } from './xml-util.js';
+import { COLIBRI_NS } from '../jingle/transport.js';
+import { attr, children, child, nsOf } from '../xml/attrs.js';
 
 export const COLIBRI_STATS_NS = COLIBRI_NS;
 
@@ -42,14 +42,14 @@ export function bridgeStatsToXml(s: BridgeStats): Element {
 /** Parses `<stats>` (or a presence carrying it). Unknown stats are ignored; missing numeric ones are 0,
  *  a missing `healthy` is true, a missing `drain` false. */
 export function parseBridgeStats(el: Element): BridgeStats {
-  const stats = el.name === 'stats' ? el : el.getChild('stats', COLIBRI_STATS_NS);
+  const stats = el.name === 'stats' ? el : child(el, 'stats', COLIBRI_STATS_NS);
   if (!stats) throw new ProtocolError(`bridge stats: no <stats xmlns="${COLIBRI_STATS_NS}"> in <${el.name}>`);
   if (nsOf(stats) !== COLIBRI_STATS_NS) throw new ProtocolError(`bridge stats: wrong namespace '${nsOf(stats) ?? ''}'`);
   const map = new Map<string, string>();
-  for (const st of stats.getChildren('stat')) {
-    const name = optAttr(st, 'name');
+  for (const st of children(stats, 'stat')) {
+    const name = attr(st, 'name');
     if (!name) throw new ProtocolError('bridge stats: <stat> without name');
-    map.set(name, optAttr(st, 'value') ?? '');
+    map.set(name, attr(st, 'value') ?? '');
   }
   const num = (names: string[]): number => {
     for (const n of names) {

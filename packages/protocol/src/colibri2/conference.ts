@@ -3,12 +3,13 @@
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import type { HeaderExtension, IceTransport, MediaType, PayloadType, Source, SourceGroup } from '../jingle/model.js';
-import { boolAttr, childElements, intAttr, nsOf, optAttr } from './xml-util.js';
-import {
-  headerExtensionToXml, iceTransportToXml, parseHeaderExtension, parseIceTransport, parsePayloadType,
-  parseSource, parseSourceGroup, payloadTypeToXml, sourceGroupToXml, sourceToXml,
-} from './jingle-elements.js';
+import { attr, boolAttr, child, children, nsOf, optUint } from '../xml/attrs.js';
 import { NS } from '../jingle/model.js';
+import {
+  headerExtensionToXml, parseHeaderExtension, parsePayloadType, parseRtpSource, parseSsrcGroup, payloadTypeToXml,
+  rtpSourceToXml, ssrcGroupToXml,
+} from '../jingle/description.js';
+import { iceTransportToXml, parseIceTransport, parseIceWebSocketUrl } from '../jingle/transport.js';
 
 export const COLIBRI2_NS = 'jitsi:colibri2';
 
@@ -78,7 +79,7 @@ const bool = (v: boolean | undefined): string | undefined => (v === undefined ? 
 
 function mediaToXml(m: Colibri2Media): Element {
   return xml('media', { type: m.type },
-    m.payloadTypes.map(payloadTypeToXml),
+    m.payloadTypes.map((pt) => payloadTypeToXml(pt, true)),
     m.headerExtensions.map(headerExtensionToXml),
     m.extmapAllowMixed === true && xml('extmap-allow-mixed', { xmlns: NS.hdrext }));
 }
@@ -91,7 +92,7 @@ function transportToXml(t: Colibri2Transport): Element {
 
 function mediaSourcesToXml(sources: Colibri2MediaSource[]): Element {
   return xml('sources', {}, sources.map((ms) => xml('media-source', { type: ms.type, id: ms.id },
-    ms.sources.map(sourceToXml), ms.ssrcGroups.map(sourceGroupToXml))));
+    ms.sources.map(rtpSourceToXml), ms.ssrcGroups.map(ssrcGroupToXml))));
 }
 
 function endpointToXml(e: Colibri2Endpoint): Element {
@@ -133,32 +134,33 @@ function mediaType(v: string | undefined, where: string): MediaType {
 function parseMedia(el: Element, epId: string): Colibri2Media {
   const where = `colibri2 <endpoint id="${epId}"> <media>`;
   const m: Colibri2Media = {
-    type: mediaType(optAttr(el, 'type'), where),
-    payloadTypes: el.getChildren('payload-type', NS.rtp).map(parsePayloadType),
-    headerExtensions: el.getChildren('rtp-hdrext', NS.hdrext).map(parseHeaderExtension),
+    type: mediaType(attr(el, 'type'), where),
+    payloadTypes: children(el, 'payload-type', NS.rtp).map((pt) => parsePayloadType(pt, ` in ${where}`)),
+    headerExtensions: children(el, 'rtp-hdrext', NS.hdrext).map((h) => parseHeaderExtension(h, ` in ${where}`)),
   };
-  if (el.getChild('extmap-allow-mixed', NS.hdrext)) m.extmapAllowMixed = true;
+  if (child(el, 'extmap-allow-mixed', NS.hdrext)) m.extmapAllowMixed = true;
   return m;
 }
 
 function parseTransport(el: Element, where: string): Colibri2Transport {
   const t: Colibri2Transport = {};
-  const ic = boolAttr(el, 'ice-controlling', `${where} <transport>`);
+  const at = ` in ${where} <transport>`;
+  const ic = boolAttr(el, 'ice-controlling', at);
   if (ic !== undefined) t.iceControlling = ic;
-  const uup = boolAttr(el, 'use-unique-port', `${where} <transport>`);
+  const uup = boolAttr(el, 'use-unique-port', at);
   if (uup !== undefined) t.useUniquePort = uup;
-  const ice = el.getChild('transport', NS.iceUdp);
+  const ice = child(el, 'transport', NS.iceUdp);
   if (ice) {
-    const parsed = parseIceTransport(ice);
-    t.ice = parsed.transport;
-    if (parsed.webSocketUrl !== undefined) t.webSocketUrl = parsed.webSocketUrl;
+    t.ice = parseIceTransport(ice, undefined, { where: at, requireCredentials: true });
+    const url = parseIceWebSocketUrl(ice, at);
+    if (url !== undefined) t.webSocketUrl = url;
   }
-  const sctp = el.getChild('sctp');
+  const sctp = child(el, 'sctp');
   if (sctp) {
     const s: Colibri2Sctp = {};
-    const port = intAttr(sctp, 'port', `${where} <sctp>`, 65535);
+    const port = optUint(sctp, 'port', at, 65535);
     if (port !== undefined) s.port = port;
-    const role = optAttr(sctp, 'role');
+    const role = attr(sctp, 'role');
     if (role !== undefined) {
       if (role !== 'server' && role !== 'client') throw new ProtocolError(`${where} <sctp>: bad role '${role}'`);
       s.role = role;
@@ -169,60 +171,67 @@ function parseTransport(el: Element, where: string): Colibri2Transport {
 }
 
 function parseMediaSources(el: Element, owner: string, where: string): Colibri2MediaSource[] {
-  return el.getChildren('media-source').map((ms) => {
+  return children(el, 'media-source').map((ms) => {
     const w = `${where} <media-source>`;
-    const id = optAttr(ms, 'id');
+    const id = attr(ms, 'id');
     if (!id) throw new ProtocolError(`${w}: missing attribute 'id'`);
+    const at = ` in ${w} id="${id}"`;
     return {
-      type: mediaType(optAttr(ms, 'type'), `${w} id="${id}"`),
+      type: mediaType(attr(ms, 'type'), `${w} id="${id}"`),
       id,
-      sources: ms.getChildren('source', NS.ssma).map((s) => parseSource(s, owner)),
-      ssrcGroups: ms.getChildren('ssrc-group', NS.ssma).map(parseSourceGroup),
+      sources: children(ms, 'source', NS.ssma).map((s) => parseRtpSource(s, at, owner)),
+      ssrcGroups: children(ms, 'ssrc-group', NS.ssma).map((g) => parseSsrcGroup(g, at)),
     };
   });
 }
 
 function parseForceMute(el: Element, where: string): { audio: boolean; video: boolean } {
   return {
-    audio: boolAttr(el, 'audio', `${where} <force-mute>`) ?? false,
-    video: boolAttr(el, 'video', `${where} <force-mute>`) ?? false,
+    audio: boolAttr(el, 'audio', ` in ${where}`) ?? false,
+    video: boolAttr(el, 'video', ` in ${where}`) ?? false,
   };
 }
 
+/** The `create`/`expire` booleans of `<conference-modify>` and `<endpoint>`; both true is an error. */
+function parseCreateExpire(el: Element, where: string): { create?: boolean; expire?: boolean } {
+  const out: { create?: boolean; expire?: boolean } = {};
+  const create = boolAttr(el, 'create', ` in ${where}`);
+  const expire = boolAttr(el, 'expire', ` in ${where}`);
+  if (create && expire) throw new ProtocolError(`${where}: create and expire together`);
+  if (create !== undefined) out.create = create;
+  if (expire !== undefined) out.expire = expire;
+  return out;
+}
+
 export function parseColibri2Endpoint(el: Element): Colibri2Endpoint {
-  const id = optAttr(el, 'id');
+  const id = attr(el, 'id');
   if (!id) throw new ProtocolError('colibri2 <endpoint>: missing attribute \'id\'');
   const where = `colibri2 <endpoint id="${id}">`;
-  const e: Colibri2Endpoint = { id };
-  const create = boolAttr(el, 'create', where);
-  const expire = boolAttr(el, 'expire', where);
-  if (create && expire) throw new ProtocolError(`${where}: create and expire together`);
-  if (create !== undefined) e.create = create;
-  if (expire !== undefined) e.expire = expire;
-  const statsId = optAttr(el, 'stats-id');
+  const e: Colibri2Endpoint = { id, ...parseCreateExpire(el, where) };
+  const statsId = attr(el, 'stats-id');
   if (statsId !== undefined) e.statsId = statsId;
-  const mucRole = optAttr(el, 'muc-role');
+  const mucRole = attr(el, 'muc-role');
   if (mucRole !== undefined) e.mucRole = mucRole;
-  const media = el.getChildren('media').map((m) => parseMedia(m, id));
+  const media = children(el, 'media').map((m) => parseMedia(m, id));
   if (media.length) e.media = media;
-  const transport = el.getChild('transport', COLIBRI2_NS);
+  const transport = child(el, 'transport', COLIBRI2_NS);
   if (transport) e.transport = parseTransport(transport, where);
-  const sources = el.getChild('sources');
+  const sources = child(el, 'sources');
   if (sources) e.sources = parseMediaSources(sources, id, where);
-  const caps = el.getChildren('capability').map((c) => {
-    const name = optAttr(c, 'name');
+  const caps = children(el, 'capability').map((c) => {
+    const name = attr(c, 'name');
     if (!name) throw new ProtocolError(`${where} <capability>: missing attribute 'name'`);
     return name;
   });
   if (caps.length) e.capabilities = caps;
-  const fm = el.getChild('force-mute');
+  const fm = child(el, 'force-mute');
   if (fm) e.forceMute = parseForceMute(fm, where);
   return e;
 }
 
 /** Accepts the payload element itself or an `<iq>` that carries it. */
 function payload(el: Element, name: string): Element {
-  const found = el.name === name ? el : childElements(el).find((c) => c.name === name);
+  const found = el.name === name ? el : child(el, name);
   if (!found) throw new ProtocolError(`expected <${name} xmlns="${COLIBRI2_NS}">, got <${el.name}>`);
   if (nsOf(found) !== COLIBRI2_NS) throw new ProtocolError(`<${name}>: wrong namespace '${nsOf(found) ?? ''}', expected '${COLIBRI2_NS}'`);
   return found;
@@ -230,23 +239,18 @@ function payload(el: Element, name: string): Element {
 
 export function parseConferenceModify(el: Element): ConferenceModify {
   const cm = payload(el, 'conference-modify');
-  const meetingId = optAttr(cm, 'meeting-id');
+  const meetingId = attr(cm, 'meeting-id');
   if (!meetingId) throw new ProtocolError('conference-modify: missing meeting-id');
-  const m: ConferenceModify = { meetingId, endpoints: cm.getChildren('endpoint').map(parseColibri2Endpoint) };
-  const name = optAttr(cm, 'name');
+  const m: ConferenceModify = { meetingId, endpoints: children(cm, 'endpoint').map(parseColibri2Endpoint) };
+  const name = attr(cm, 'name');
   if (name !== undefined) m.name = name;
-  const create = boolAttr(cm, 'create', 'conference-modify');
-  if (create !== undefined) m.create = create;
-  const expire = boolAttr(cm, 'expire', 'conference-modify');
-  if (expire !== undefined) m.expire = expire;
-  if (m.create && m.expire) throw new ProtocolError('conference-modify: create and expire together');
-  return m;
+  return Object.assign(m, parseCreateExpire(cm, 'conference-modify'));
 }
 
 export function parseConferenceModified(el: Element): ConferenceModified {
   const cm = payload(el, 'conference-modified');
-  const m: ConferenceModified = { endpoints: cm.getChildren('endpoint').map(parseColibri2Endpoint) };
-  const sources = cm.getChild('sources');
+  const m: ConferenceModified = { endpoints: children(cm, 'endpoint').map(parseColibri2Endpoint) };
+  const sources = child(cm, 'sources');
   if (sources) m.sources = parseMediaSources(sources, 'jvb', 'conference-modified');
   return m;
 }

@@ -2,7 +2,7 @@
 // namespace http://jitsi.org/protocol/focus) and the focus's answer.
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
-import { childElements, nsOf, optAttr } from '../colibri2/xml-util.js';
+import { attr, child, children, nsOf } from '../xml/attrs.js';
 
 export const FOCUS_NS = 'http://jitsi.org/protocol/focus';
 
@@ -30,7 +30,7 @@ function checkRoom(room: string | undefined): string {
 }
 
 function conferenceEl(el: Element): Element {
-  const c = el.name === 'conference' ? el : childElements(el).find((e) => e.name === 'conference');
+  const c = el.name === 'conference' ? el : child(el, 'conference');
   if (!c) throw new ProtocolError(`expected <conference xmlns="${FOCUS_NS}">, got <${el.name}>`);
   if (nsOf(c) !== FOCUS_NS) throw new ProtocolError(`<conference>: wrong namespace '${nsOf(c) ?? ''}', expected '${FOCUS_NS}'`);
   return c;
@@ -44,13 +44,13 @@ export function conferenceRequestToXml(r: ConferenceRequest): Element {
 /** Parses `<conference>` or an `<iq>` carrying it. */
 export function parseConferenceRequest(el: Element): ConferenceRequest {
   const c = conferenceEl(el);
-  const r: ConferenceRequest = { room: checkRoom(optAttr(c, 'room')), properties: {} };
-  const uid = optAttr(c, 'machine-uid');
+  const r: ConferenceRequest = { room: checkRoom(attr(c, 'room')), properties: {} };
+  const uid = attr(c, 'machine-uid');
   if (uid !== undefined) r.machineUid = uid;
-  for (const p of c.getChildren('property')) {
-    const name = optAttr(p, 'name');
+  for (const p of children(c, 'property')) {
+    const name = attr(p, 'name');
     if (!name) throw new ProtocolError("focus <conference> <property>: missing attribute 'name'");
-    r.properties[name] = optAttr(p, 'value') ?? '';
+    r.properties[name] = attr(p, 'value') ?? '';
   }
   return r;
 }
@@ -61,9 +61,9 @@ export function conferenceReadyToXml(r: ConferenceReady): Element {
 
 export function parseConferenceReady(el: Element): ConferenceReady {
   const c = conferenceEl(el);
-  const ready = optAttr(c, 'ready');
+  const ready = attr(c, 'ready');
   if (ready !== 'true' && ready !== 'false') throw new ProtocolError(`focus <conference>: attribute 'ready' must be 'true' or 'false', got '${ready ?? ''}'`);
-  const focusJid = optAttr(c, 'focusjid');
+  const focusJid = attr(c, 'focusjid');
   if (!focusJid) throw new ProtocolError("focus <conference>: missing attribute 'focusjid'");
-  return { room: checkRoom(optAttr(c, 'room')), ready: ready === 'true', focusJid };
+  return { room: checkRoom(attr(c, 'room')), ready: ready === 'true', focusJid };
 }

@@ -4,7 +4,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { NS, type Jingle, type JingleAction, type JingleContent, type Senders } from './model.js';
 import { rtpDescriptionToXml, parseRtpDescription } from './description.js';
 import { parseIceTransport, iceTransportToXml } from './transport.js';
-import { attr, children, oneOf, requireAttr } from './util.js';
+import { attr, children, oneOf, requireAttr } from '../xml/attrs.js';
 
 export const JINGLE_ACTIONS: readonly JingleAction[] = [
   'session-initiate', 'session-accept', 'session-terminate', 'session-info', 'source-add', 'source-remove',
@@ -37,8 +37,8 @@ export function parseJingleContent(el: Element): JingleContent {
   const where = ` in content '${name}'`;
   const c: JingleContent = {
     name,
-    creator: oneOf(creator, ['initiator', 'responder'] as const, `content creator${where}`),
-    senders: oneOf(senders, SENDERS, `content senders${where}`),
+    creator: oneOf(creator, ['initiator', 'responder'] as const, 'content creator', where),
+    senders: oneOf(senders, SENDERS, 'content senders', where),
   };
   const descs = children(el, 'description', NS.rtp);
   if (descs.length > 1) throw new ProtocolError(`more than one description${where}`);

@@ -1,24 +1,32 @@
 // <description xmlns="urn:xmpp:jingle:apps:rtp:1"> (XEP-0167) with payload types, rtcp-fb (XEP-0293),
 // rtp-hdrext (XEP-0294), sources and source groups (XEP-0339) and Jitsi's <ssrc-info owner>.
+// The element codecs are also used by colibri2, which embeds the same elements outside <description>.
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
   NS, type HeaderExtension, type MediaType, type PayloadType, type RtcpFeedback, type RtpDescription,
   type Source, type SourceGroup, type VideoType,
 } from './model.js';
-import { attr, children, oneOf, optUint, parseUint, requireAttr } from './util.js';
+import { attr, children, oneOf, optUint, requireAttr, requireUint } from '../xml/attrs.js';
 
 const VIDEO_TYPES = ['camera', 'desktop'] as const;
 const HDREXT_SENDERS = ['both', 'initiator', 'responder'] as const;
+const MAX_SSRC = 0xffffffff;
 
-export function payloadTypeToXml(pt: PayloadType): Element {
-  return xml('payload-type', { id: pt.id, name: pt.name, clockrate: pt.clockrate, channels: pt.channels },
+/** `standalone`: also declare the RTP namespace, for payload types outside a `<description>` (colibri2 `<media>`). */
+export function payloadTypeToXml(pt: PayloadType, standalone = false): Element {
+  return xml('payload-type',
+    { xmlns: standalone ? NS.rtp : undefined, id: pt.id, name: pt.name, clockrate: pt.clockrate, channels: pt.channels },
     Object.entries(pt.parameters).map(([name, value]) => xml('parameter', { name, value })),
     pt.rtcpFeedback.map(rtcpFbToXml));
 }
 
 function rtcpFbToXml(fb: RtcpFeedback): Element {
   return xml('rtcp-fb', { xmlns: NS.rtcpFb, type: fb.type, subtype: fb.subtype });
+}
+
+export function headerExtensionToXml(h: HeaderExtension): Element {
+  return xml('rtp-hdrext', { xmlns: NS.hdrext, id: h.id, uri: h.uri, senders: h.senders });
 }
 
 export function rtpSourceToXml(s: Source): Element {
@@ -34,8 +42,8 @@ export function ssrcGroupToXml(g: SourceGroup): Element {
 
 export function rtpDescriptionToXml(d: RtpDescription): Element {
   return xml('description', { xmlns: NS.rtp, media: d.media },
-    d.payloadTypes.map(payloadTypeToXml),
-    d.headerExtensions.map((h) => xml('rtp-hdrext', { xmlns: NS.hdrext, id: h.id, uri: h.uri, senders: h.senders })),
+    d.payloadTypes.map((pt) => payloadTypeToXml(pt)),
+    d.headerExtensions.map(headerExtensionToXml),
     d.extmapAllowMixed === true && xml('extmap-allow-mixed', { xmlns: NS.hdrext }),
     d.sources.map(rtpSourceToXml),
     d.sourceGroups.map(ssrcGroupToXml),
@@ -49,24 +57,23 @@ function parseRtcpFb(el: Element, where: string): RtcpFeedback {
 }
 
 export function parsePayloadType(el: Element, where = ''): PayloadType {
-  const idText = requireAttr(el, 'id', where);
-  const id = parseUint(idText, `payload-type id${where}`, 127);
+  const id = requireUint(el, 'id', where, 127);
   const at = `${where} (payload-type ${id})`;
-  const name = requireAttr(el, 'name', at);
-  const clockrateText = attr(el, 'clockrate');
-  if (clockrateText === undefined) throw new ProtocolError(`payload-type without clockrate${at}`);
   const pt: PayloadType = {
-    id, name, clockrate: parseUint(clockrateText, `payload-type clockrate${at}`), parameters: {}, rtcpFeedback: [],
+    id, name: requireAttr(el, 'name', at), clockrate: requireUint(el, 'clockrate', at), parameters: {}, rtcpFeedback: [],
   };
-  const channels = optUint(el, 'channels', `payload-type channels${at}`);
+  const channels = optUint(el, 'channels', at);
   if (channels !== undefined) pt.channels = channels;
-  for (const p of children(el, 'parameter')) {
-    const pname = attr(p, 'name');
-    if (pname === undefined) throw new ProtocolError(`parameter without name${at}`);
-    pt.parameters[pname] = attr(p, 'value') ?? '';
-  }
+  for (const p of children(el, 'parameter')) pt.parameters[requireAttr(p, 'name', at)] = attr(p, 'value') ?? '';
   for (const fb of children(el, 'rtcp-fb', NS.rtcpFb)) pt.rtcpFeedback.push(parseRtcpFb(fb, at));
   return pt;
+}
+
+export function parseHeaderExtension(el: Element, where = ''): HeaderExtension {
+  const ext: HeaderExtension = { id: requireUint(el, 'id', where, 255), uri: requireAttr(el, 'uri', where) };
+  const senders = attr(el, 'senders');
+  if (senders !== undefined) ext.senders = oneOf(senders, HDREXT_SENDERS, 'rtp-hdrext senders', where);
+  return ext;
 }
 
 /** Jitsi renders the owner as a full MUC JID (room@conference.example.com/abcd1234); we keep the nick. */
@@ -75,13 +82,22 @@ export function ownerFromJid(owner: string): string {
   return slash >= 0 ? owner.slice(slash + 1) : owner;
 }
 
-export function parseRtpSource(el: Element, where = ''): Source {
-  const ssrc = parseUint(requireAttr(el, 'ssrc', where), `source ssrc${where}`);
+/** A 32-bit SSRC; the error names it both as the element's attribute and as a bad ssrc with its range. */
+function parseSsrc(el: Element, label: string, where: string): number {
+  const v = requireAttr(el, 'ssrc', where);
+  if (/^[0-9]+$/.test(v) && Number(v) <= MAX_SSRC) return Number(v);
+  const problem = /^[0-9]+$/.test(v) ? 'is out of range' : 'is not a number';
+  throw new ProtocolError(`${label} '${v}' ${problem}${where}: bad ssrc '${v}' (must be 0..${MAX_SSRC})`);
+}
+
+/** Parses `<source>`; `defaultOwner` is the owner of a source without `<ssrc-info owner>` (colibri2: the endpoint). */
+export function parseRtpSource(el: Element, where = '', defaultOwner = ''): Source {
+  const ssrc = parseSsrc(el, 'source ssrc', where);
   const at = `${where} (source ${ssrc})`;
   const name = requireAttr(el, 'name', at);
   const info = children(el, 'ssrc-info', NS.jitmeet)[0];
   const ownerAttr = info ? attr(info, 'owner') : undefined;
-  const s: Source = { ssrc, name, owner: ownerAttr ? ownerFromJid(ownerAttr) : '' };
+  const s: Source = { ssrc, name, owner: ownerAttr ? ownerFromJid(ownerAttr) : defaultOwner };
   for (const p of children(el, 'parameter')) {
     if (attr(p, 'name') === 'msid') {
       const v = attr(p, 'value');
@@ -89,14 +105,13 @@ export function parseRtpSource(el: Element, where = ''): Source {
     }
   }
   const vt = attr(el, 'videoType');
-  if (vt !== undefined && vt !== '') s.videoType = oneOf<VideoType>(vt, VIDEO_TYPES, `source videoType${at}`);
+  if (vt !== undefined && vt !== '') s.videoType = oneOf<VideoType>(vt, VIDEO_TYPES, 'source videoType', at);
   return s;
 }
 
 export function parseSsrcGroup(el: Element, where = ''): SourceGroup {
   const semantics = requireAttr(el, 'semantics', where);
-  const ssrcs = children(el, 'source').map((s) =>
-    parseUint(requireAttr(s, 'ssrc', `${where} (ssrc-group ${semantics})`), `ssrc-group ${semantics} ssrc${where}`));
+  const ssrcs = children(el, 'source').map((s) => parseSsrc(s, `ssrc-group ${semantics} ssrc`, where));
   if (ssrcs.length === 0) throw new ProtocolError(`ssrc-group ${semantics} without sources${where}`);
   return { semantics, ssrcs };
 }
@@ -108,7 +123,7 @@ export function parseRtpDescription(el: Element, contentName?: string): RtpDescr
   if (media === 'application') return undefined;
   if (media === undefined) throw new ProtocolError(`description without media${where}`);
   const d: RtpDescription = {
-    media: oneOf<MediaType>(media, ['audio', 'video'], `description media${where}`),
+    media: oneOf<MediaType>(media, ['audio', 'video'], 'description media', where),
     payloadTypes: [], headerExtensions: [], sources: [], sourceGroups: [],
     rtcpMux: children(el, 'rtcp-mux').length > 0,
   };
@@ -119,17 +134,9 @@ export function parseRtpDescription(el: Element, contentName?: string): RtpDescr
     parsed.rtcpFeedback.push(...common);
     d.payloadTypes.push(parsed);
   }
-  for (const h of children(el, 'rtp-hdrext', NS.hdrext)) {
-    const ext: HeaderExtension = {
-      id: parseUint(requireAttr(h, 'id', where), `rtp-hdrext id${where}`, 255),
-      uri: requireAttr(h, 'uri', where),
-    };
-    const senders = attr(h, 'senders');
-    if (senders !== undefined) ext.senders = oneOf(senders, HDREXT_SENDERS, `rtp-hdrext senders${where}`);
-    d.headerExtensions.push(ext);
-  }
+  d.headerExtensions = children(el, 'rtp-hdrext', NS.hdrext).map((h) => parseHeaderExtension(h, where));
   if (children(el, 'extmap-allow-mixed', NS.hdrext).length > 0) d.extmapAllowMixed = true;
-  for (const s of children(el, 'source', NS.ssma)) d.sources.push(parseRtpSource(s, where));
-  for (const g of children(el, 'ssrc-group', NS.ssma)) d.sourceGroups.push(parseSsrcGroup(g, where));
+  d.sources = children(el, 'source', NS.ssma).map((s) => parseRtpSource(s, where));
+  d.sourceGroups = children(el, 'ssrc-group', NS.ssma).map((g) => parseSsrcGroup(g, where));
   return d;
 }
