@@ -1,8 +1,10 @@
 // A real Prosody on loopback, the real focus (with the in-memory bridge), and scripted XMPP
 // clients that behave like Parley's web client at the signaling level.
 import { client } from '@xmpp/client';
+import assert from 'node:assert/strict';
 import {
   conferenceRequestToXml,
+  parseStanzaError,
   jingleToXml,
   mucJoinPresence,
   newEndpointId,
@@ -17,7 +19,8 @@ import {
   type Source,
   type SourceGroup,
 } from '@parley/protocol';
-import { FakeBridgeClient, startFocus, type RunningFocus } from '@parley/focus';
+import { FakeBridgeClient, startFocus, type BridgeClient, type RunningFocus } from '@parley/focus';
+import { startBridge, type RunningBridge } from '@parley/bridge';
 import { makeTestProsody, type TestProsody } from '@parley/xmpp-config';
 import { createLogger, type Logger } from '@parley/service';
 
@@ -32,7 +35,10 @@ export interface Target {
 export interface Stack extends Target {
   prosody: TestProsody;
   focus: RunningFocus;
+  /** The in-memory bridge (signaling tests); absent when a real bridge runs. */
   bridge: FakeBridgeClient;
+  /** The real SFU, when started with { realBridge: true }. */
+  sfu?: RunningBridge;
   domain: string;
   mucDomain: string;
   focusJid: string;
@@ -42,14 +48,36 @@ export interface Stack extends Target {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { idleTimeoutMs?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: boolean } = {}): Promise<Stack> {
   const logs: string[] = [];
   const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`) });
   const d = prosody.domains;
   const bridge = new FakeBridgeClient();
   const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });
   let focus: RunningFocus;
+  let sfu: RunningBridge | undefined;
   try {
+    if (opts.realBridge) {
+      sfu = await startBridge(
+        {
+          domain: d.domain,
+          xmppService: `xmpp://127.0.0.1:${prosody.settings.ports.c2s}`,
+          username: prosody.settings.bridgeAccount.username,
+          password: prosody.settings.bridgeAccount.password,
+          bridgeId: 'jvb-test',
+          focusJids: [],
+          mediaPort: 0,
+          tcpPort: 0,
+          bindAddress: '127.0.0.1',
+          advertise: ['127.0.0.1'],
+          httpHost: '127.0.0.1',
+          httpPort: 0,
+          statsIntervalMs: 1000,
+          logLevel: 'debug',
+        },
+        { log: createLogger('bridge', { level: 'debug', write: (l) => logs.push(l) }), allowRemote: (ip) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1' },
+      );
+    }
     focus = await startFocus(
       {
         domain: d.domain,
@@ -57,13 +85,15 @@ export async function startStack(opts: { idleTimeoutMs?: number } = {}): Promise
         focusSecret: prosody.settings.focus.secret,
         httpHost: '127.0.0.1',
         httpPort: 0,
-        bridge: 'fake',
+        bridge: opts.realBridge ? 'colibri2' : 'fake',
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
         logLevel: 'debug',
       },
-      { log, bridge },
+      { log, bridge: opts.realBridge ? undefined : (bridge as BridgeClient) },
     );
+    if (sfu) await waitUntil('the focus sees the bridge in the brewery', () => focus.bridge.available() > 0, 10_000);
   } catch (err) {
+    await sfu?.close();
     await prosody.stop();
     throw err;
   }
@@ -77,6 +107,7 @@ export async function startStack(opts: { idleTimeoutMs?: number } = {}): Promise
     focusJid: d.focus,
     c2sPort: prosody.settings.ports.c2s,
     logs,
+    sfu,
     async participant(this: Stack, name?: string) {
       const p = await TestParticipant.connect(this, name);
       clients.push(p);
@@ -85,9 +116,18 @@ export async function startStack(opts: { idleTimeoutMs?: number } = {}): Promise
     async close() {
       await Promise.allSettled(clients.map((c) => c.disconnect()));
       await focus.close();
+      await sfu?.close();
       await prosody.stop();
     },
   };
+}
+
+export async function waitUntil(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 type XmppClient = ReturnType<typeof client>;
@@ -261,4 +301,15 @@ function makeOwnSources(owner: string): OwnSources {
 
 export function ssrcsOf(s: OwnSources): number[] {
   return [...s.audio, ...s.video].map((x) => x.ssrc);
+}
+
+/** Asserts that an IQ request fails with this stanza error condition and a text matching `text`. */
+export async function expectStanzaError(p: Promise<unknown>, condition: string, text: RegExp): Promise<void> {
+  await assert.rejects(p, (err: Error & { element?: Element; condition?: string; stanza?: Element }) => {
+    const el = err.stanza ?? err.element;
+    const e = el ? parseStanzaError(el) : undefined;
+    assert.equal(e?.condition ?? err.condition, condition, `expected ${condition}, got ${err.message}`);
+    assert.match(e?.text ?? err.message, text);
+    return true;
+  });
 }

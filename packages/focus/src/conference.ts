@@ -53,7 +53,7 @@ export class Conference {
     this.log = deps.log.child({ conference: roomJid, meetingId: this.meetingId });
     this.queue = new SerialQueue((err, label) => {
       deps.metrics.errors.inc({ kind: 'conference_event' });
-      this.log.error('conference.event_failed', { event: label, error: err as Error });
+      this.log.error('conference.task_failed', { task: label, error: err as Error });
     });
     this.colibri = deps.bridge.session(this.meetingId, roomJid);
     this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));

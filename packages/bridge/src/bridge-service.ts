@@ -1,0 +1,103 @@
+// Wires the bridge together: the media port (one UDP + one TCP port), the Bridge model, the XMPP
+// link (brewery presence with stats, colibri2 from the focus), /health, /metrics, /debug.
+import { randomBytes } from 'node:crypto';
+import {
+  bareJid,
+  bridgeStatsToXml,
+  conferenceModifiedToXml,
+  parseConferenceModify,
+  stanzaErrorElement,
+  toStanzaError,
+  type Element,
+} from '@parley/protocol';
+import { createLogger, createRegistry, startServiceHttp, type Logger } from '@parley/service';
+import { breweryOf, defaultFocusJids, discoverAddresses, type BridgeConfig } from './config.js';
+import { bridgeMetrics } from './metrics.js';
+import { Bridge } from './model/bridge.js';
+import { MediaPort } from './transport/index.js';
+import { connectBridgeXmpp, type BridgeXmpp } from './xmpp-link.js';
+
+export interface RunningBridge {
+  bridge: Bridge;
+  port: MediaPort;
+  id: string;
+  advertise: string[];
+  httpPort: number;
+  close(): Promise<void>;
+}
+
+export interface BridgeServiceOptions {
+  log?: Logger;
+  /** Tests: accept media only from these addresses (loopback). */
+  allowRemote?: (ip: string) => boolean;
+}
+
+export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptions = {}): Promise<RunningBridge> {
+  const id = config.bridgeId ?? `jvb-${randomBytes(3).toString('hex')}`;
+  const log = (opts.log ?? createLogger('bridge', { level: config.logLevel })).child({ bridge: id });
+  const advertise = config.advertise.length ? config.advertise : discoverAddresses();
+  if (advertise.length === 0) throw new Error('no address to advertise: this machine has no non-loopback address; set PARLEY_ADVERTISE (e.g. 127.0.0.1 for a single-machine test)');
+  const port = await MediaPort.open({ udpPort: config.mediaPort, tcpPort: config.tcpPort, bindAddress: config.bindAddress, advertise, allowRemote: opts.allowRemote });
+  log.info('media.listening', { udp: port.udpPort, tcp: port.tcpPort, advertise });
+  const bridge = new Bridge({ transports: port, log });
+  const focusJids = new Set((config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()));
+
+  let xmpp: BridgeXmpp | undefined;
+  let http: Awaited<ReturnType<typeof startServiceHttp>> | undefined;
+  try {
+    xmpp = await connectBridgeXmpp({ service: config.xmppService, domain: config.domain, username: config.username, password: config.password, breweryRoom: breweryOf(config.domain), nick: id, log });
+    xmpp.onColibri2(async (payload, from) => answerColibri2(bridge, focusJids, payload, from, log));
+    const publish = () => xmpp!.publish([bridgeStatsToXml(bridge.stats())]);
+    publish();
+    const statsTimer = setInterval(publish, config.statsIntervalMs);
+    statsTimer.unref();
+
+    const registry = createRegistry('bridge', { processMetrics: true });
+    bridgeMetrics(registry, bridge, () => port.counters);
+    http = await startServiceHttp({
+      host: config.httpHost,
+      port: config.httpPort,
+      registry,
+      health: () => ({ healthy: bridge.stats().healthy, udpPort: port.udpPort, tcpPort: port.tcpPort, advertise, conferences: bridge.conferences.size }),
+      routes: { '/debug/conferences': () => bridge.dump() },
+    });
+    const httpServer = http;
+    const link = xmpp;
+    log.info('bridge.ready', { http: `${config.httpHost}:${http.port}` });
+    return {
+      bridge,
+      port,
+      id,
+      advertise,
+      httpPort: http.port,
+      async close() {
+        clearInterval(statsTimer);
+        bridge.close();
+        await link.close();
+        await port.close();
+        await httpServer.close();
+      },
+    };
+  } catch (err) {
+    bridge.close();
+    await xmpp?.close();
+    await http?.close();
+    await port.close();
+    throw err;
+  }
+}
+
+/** Only the focus may allocate; a malformed request gets an error that names the problem and changes nothing. */
+export function answerColibri2(bridge: Bridge, focusJids: ReadonlySet<string>, payload: Element, from: string, log: Logger): Element {
+  if (!focusJids.has(bareJid(from).toLowerCase()) && !focusJids.has(from.toLowerCase())) {
+    log.warn('colibri2.refused', { from, why: 'not a focus' });
+    return stanzaErrorElement('forbidden', `${from} is not a focus of this deployment`);
+  }
+  try {
+    return conferenceModifiedToXml(bridge.handleConferenceModify(parseConferenceModify(payload)));
+  } catch (err) {
+    const e = toStanzaError(err);
+    log.warn('colibri2.error', { from, condition: e.condition, error: err as Error });
+    return stanzaErrorElement(e.condition, e.text, e.type);
+  }
+}

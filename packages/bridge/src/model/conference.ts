@@ -1,0 +1,292 @@
+// One conference on the bridge: its endpoints, the SSRC index, and the forwarding between them.
+// Forwarding never decodes: RTP goes from the sender's SRTP context to each receiver's, with the
+// mid extension removed; RTCP is terminated per leg (NACK answered from the cache with RTX,
+// keyframe requests coalesced toward the sender, sender reports passed on for lip sync).
+import type { BridgeChannelMessage, Colibri2Media } from '@parley/protocol';
+import type { Logger } from '@parley/service';
+import {
+  audioLevel, buildNack, buildPli, buildSr, fromRtx, parseRtcp, PliLimiter, removeHeaderExtension, RtxSeqAllocator,
+  rtpHasExtension, rtpPayloadType, rtpSeq, rtpSsrc, toRtx, type RtcpPacket,
+} from '../rtp/index.js';
+import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
+import { selectVideoSources } from '../forwarding/video-selection.js';
+import { CodecMap } from './codecs.js';
+import type { BridgeCounters } from './counters.js';
+import { Endpoint, type EndpointHost } from './endpoint.js';
+import type { MediaTransport } from './media-transport.js';
+import type { IncomingStream, MediaSource } from './media-source.js';
+
+/** Header extensions each receiver maps for itself: removed before forwarding. */
+const RECEIVER_SPECIFIC_EXTENSIONS = [10 /* sdes:mid */, 11 /* rid */, 12 /* repaired-rid */];
+const AUDIO_LEVEL_EXTENSION = 1;
+
+interface SsrcEntry { stream: IncomingStream; endpoint: Endpoint; isRtx: boolean }
+
+export interface ConferenceOptions {
+  counters: BridgeCounters;
+  log: Logger;
+  now?: () => number;
+  bridgeLastN?: number;
+}
+
+export class Conference implements EndpointHost {
+  readonly endpoints = new Map<string, Endpoint>();
+  private readonly ssrcs = new Map<number, SsrcEntry>();
+  private readonly speakers = new DominantSpeaker();
+  private readonly pli = new PliLimiter({ intervalMs: 300 });
+  private readonly rtxSeq = new RtxSeqAllocator();
+  private codecs = new CodecMap();
+  readonly counters: BridgeCounters;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  closed = false;
+  /** Test hook: drop a share of incoming media packets before they are processed (loss simulation). */
+  inboundLoss?: (from: Endpoint, plain: Buffer) => boolean;
+
+  constructor(readonly meetingId: string, readonly name: string | undefined, private readonly opts: ConferenceOptions) {
+    this.counters = opts.counters;
+    this.log = opts.log.child({ conference: name ?? meetingId });
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  createEndpoint(id: string, transport: MediaTransport, opts: { statsId?: string; media?: Colibri2Media[] }): Endpoint {
+    if (this.endpoints.has(id)) throw new Error(`endpoint ${id} already exists`);
+    const pts = opts.media?.flatMap((m) => m.payloadTypes) ?? [];
+    if (pts.length) this.codecs = new CodecMap(pts);
+    const ep = new Endpoint(id, this, transport, this.log.child({ endpoint: id }), opts.statsId);
+    this.endpoints.set(id, ep);
+    this.log.info('endpoint.created', { endpoint: id });
+    return ep;
+  }
+
+  expireEndpoint(id: string): void {
+    const ep = this.endpoints.get(id);
+    if (!ep) return;
+    this.endpoints.delete(id);
+    for (const [ssrc, e] of this.ssrcs) if (e.endpoint === ep) this.ssrcs.delete(ssrc);
+    this.rtxSeq.forgetReceiver(id);
+    ep.close();
+    const speaker = this.speakers.remove(id);
+    if (speaker) this.announceSpeaker();
+    this.log.info('endpoint.expired', { endpoint: id });
+    this.updateForwarding();
+  }
+
+  // ---- EndpointHost ----
+
+  onSourcesChanged(ep: Endpoint, before: MediaSource[]): void {
+    for (const s of before) for (const ssrc of s.ssrcs()) if (this.ssrcs.get(ssrc)?.endpoint === ep) this.ssrcs.delete(ssrc);
+    for (const s of ep.sources.values()) {
+      for (const stream of s.streams) {
+        for (const [ssrc, isRtx] of [[stream.primarySsrc, false], [stream.rtxSsrc, true]] as const) {
+          if (ssrc === undefined) continue;
+          const owner = this.ssrcs.get(ssrc);
+          if (owner && owner.endpoint !== ep) {
+            this.log.warn('ssrc.conflict', { ssrc, endpoint: ep.id, owner: owner.endpoint.id });
+            continue;
+          }
+          this.ssrcs.set(ssrc, { stream, endpoint: ep, isRtx });
+        }
+      }
+    }
+    this.updateForwarding();
+  }
+
+  onConnected(ep: Endpoint): void {
+    this.log.info('endpoint.connected', { endpoint: ep.id });
+    // A new receiver needs a keyframe of everything it gets, and the senders' clocks for lip sync.
+    for (const name of ep.forwardedVideo) this.requestKeyframe(this.sourceByName(name));
+    for (const other of this.endpoints.values()) {
+      if (other === ep) continue;
+      for (const s of other.sources.values()) for (const st of s.streams) if (st.lastSenderReport) ep.sendRtcp(st.lastSenderReport);
+    }
+    this.updateForwarding();
+  }
+
+  onRtp(from: Endpoint, plain: Buffer): void {
+    const entry = this.ssrcs.get(rtpSsrc(plain));
+    if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');
+    if (this.inboundLoss?.(from, plain)) return this.counters.drop('test-loss');
+    const { stream } = entry;
+    let packet = plain;
+    if (entry.isRtx) {
+      const apt = this.codecs.primaryPayloadType(rtpPayloadType(plain)) ?? stream.lastPt;
+      const original = fromRtx(plain, { primarySsrc: stream.primarySsrc, primaryPt: apt });
+      if (!original) return this.counters.drop('rtx-padding');
+      packet = original;
+      this.counters.recoveredByRtx++;
+      stream.loss?.onRecovered(rtpSeq(packet));
+    } else {
+      stream.lastPt = rtpPayloadType(plain);
+      stream.loss?.onPacket(rtpSeq(plain));
+    }
+    stream.cache?.insert(packet);
+    if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
+    const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, RECEIVER_SPECIFIC_EXTENSIONS) : packet;
+    for (const receiver of this.endpoints.values()) {
+      if (receiver === from) continue;
+      if (stream.source.media === 'video' && !receiver.forwardedVideo.includes(stream.source.name)) continue;
+      receiver.sendRtp(out);
+    }
+  }
+
+  onRtcp(from: Endpoint, plain: Buffer): void {
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(plain);
+    } catch {
+      return this.counters.drop('rtcp-malformed');
+    }
+    for (const p of packets) {
+      switch (p.type) {
+        case 'nack':
+          this.counters.nacksReceived++;
+          this.retransmit(from, p.mediaSsrc, p.seqs);
+          break;
+        case 'pli':
+        case 'fir': {
+          this.counters.plisReceived++;
+          const targets = p.type === 'pli' ? [p.mediaSsrc] : p.entries.map((e) => e.ssrc);
+          for (const ssrc of targets) this.requestKeyframe(this.ssrcs.get(ssrc)?.stream.source);
+          break;
+        }
+        case 'sr': {
+          const entry = this.ssrcs.get(p.ssrc);
+          if (!entry || entry.endpoint !== from) break;
+          // Only the sender info travels on: report blocks speak of the sender's own receive side.
+          entry.stream.lastSenderReport = buildSr(p, []);
+          for (const r of this.receiversOf(entry.stream.source)) r.sendRtcp(entry.stream.lastSenderReport);
+          break;
+        }
+        default:
+          break; // RR, SDES, BYE, REMB, transport-cc: terminated here
+      }
+    }
+  }
+
+  onMessage(from: Endpoint, m: BridgeChannelMessage): void {
+    switch (m.colibriClass) {
+      case 'ReceiverVideoConstraints':
+        from.constraints = m;
+        this.updateForwarding();
+        break;
+      case 'EndpointMessage': {
+        const relay = { ...m, from: from.id };
+        if (m.to) this.endpoints.get(m.to)?.send(relay);
+        else for (const ep of this.endpoints.values()) if (ep !== from) ep.send(relay);
+        break;
+      }
+      case 'EndpointStats':
+        for (const ep of this.endpoints.values()) if (ep !== from) ep.send({ ...m, from: from.id });
+        break;
+      default:
+        break; // ClientHello and the rest need no answer
+    }
+  }
+
+  // ---- forwarding ----
+
+  /** Recomputes what every receiver gets; announces changes and asks for keyframes of new video. */
+  updateForwarding(): void {
+    const videoSources = [...this.endpoints.values()].flatMap((e) =>
+      [...e.sources.values()].filter((s) => s.media === 'video').map((s) => ({ name: s.name, owner: e.id, videoType: s.videoType })));
+    for (const r of this.endpoints.values()) {
+      const next = selectVideoSources({ receiver: r.id, sources: videoSources, constraints: r.constraints, speakerOrder: this.speakers.order, bridgeLastN: this.opts.bridgeLastN });
+      const added = next.filter((n) => !r.forwardedVideo.includes(n));
+      const changed = added.length > 0 || next.length !== r.forwardedVideo.length;
+      r.forwardedVideo = next;
+      if (!changed) continue;
+      if (r.connected) for (const n of added) this.requestKeyframe(this.sourceByName(n));
+      r.send({ colibriClass: 'ForwardedSources', forwardedSources: next });
+    }
+  }
+
+  private receiversOf(source: MediaSource): Endpoint[] {
+    return [...this.endpoints.values()].filter((r) => r.id !== source.owner && (source.media === 'audio' || r.forwardedVideo.includes(source.name)));
+  }
+
+  private sourceByName(name: string): MediaSource | undefined {
+    for (const ep of this.endpoints.values()) {
+      const s = ep.sources.get(name);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  private requestKeyframe(source: MediaSource | undefined): void {
+    if (!source || source.media !== 'video') return;
+    const sender = this.endpoints.get(source.owner);
+    if (!sender?.connected) return;
+    for (const st of source.streams) {
+      if (!this.pli.request(st.primarySsrc)) continue;
+      this.counters.plisSent++;
+      sender.sendRtcp(buildPli(sender.rtcpSsrc, st.primarySsrc));
+    }
+  }
+
+  /** Answers a receiver's NACK from the cache: RTX when negotiated, else the original packet. */
+  private retransmit(receiver: Endpoint, mediaSsrc: number, seqs: readonly number[]): void {
+    const entry = this.ssrcs.get(mediaSsrc);
+    if (!entry || entry.isRtx || !entry.stream.cache) return;
+    const { stream } = entry;
+    for (const seq of seqs) {
+      const cached = stream.cache!.get(seq);
+      if (!cached) {
+        this.counters.retransmissionMisses++;
+        continue;
+      }
+      const rtxPt = this.codecs.rtxPayloadType(rtpPayloadType(cached.packet));
+      let out: Buffer;
+      if (stream.rtxSsrc !== undefined && rtxPt !== undefined) {
+        out = toRtx(cached.packet, { rtxSsrc: stream.rtxSsrc, rtxPt, rtxSeq: this.rtxSeq.next(receiver.id, stream.rtxSsrc) });
+      } else {
+        out = Buffer.from(cached.packet);
+      }
+      if (rtpHasExtension(out)) out = removeHeaderExtension(out, RECEIVER_SPECIFIC_EXTENSIONS);
+      this.counters.retransmissions++;
+      receiver.sendRtp(out);
+    }
+  }
+
+  private trackAudioLevel(from: Endpoint, packet: Buffer): void {
+    const level = audioLevel(packet, AUDIO_LEVEL_EXTENSION);
+    if (!level) return;
+    if (this.speakers.update(from.id, level.level, level.voice, this.now())) {
+      this.announceSpeaker();
+      this.updateForwarding();
+    }
+  }
+
+  private announceSpeaker(): void {
+    const dominant = this.speakers.dominant;
+    if (!dominant) return;
+    const m = { colibriClass: 'DominantSpeakerEndpointChangeEvent' as const, dominantSpeakerEndpoint: dominant, previousSpeakers: this.speakers.order.slice(1) };
+    for (const ep of this.endpoints.values()) ep.send(m);
+  }
+
+  /** Sends NACKs for what senders lost; called on the bridge's timer. */
+  tick(): void {
+    for (const { stream, endpoint, isRtx } of this.ssrcs.values()) {
+      if (isRtx || !stream.loss || !endpoint.connected) continue;
+      const due = stream.loss.nacksDue();
+      if (due.length === 0) continue;
+      this.counters.nacksSent++;
+      endpoint.sendRtcp(buildNack(endpoint.rtcpSsrc, stream.primarySsrc, due));
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of [...this.endpoints.keys()]) {
+      this.endpoints.get(id)!.close();
+      this.endpoints.delete(id);
+    }
+    this.ssrcs.clear();
+    this.log.info('conference.closed');
+  }
+
+  dump() {
+    return { meetingId: this.meetingId, name: this.name, dominantSpeaker: this.speakers.dominant, endpoints: [...this.endpoints.values()].map((e) => e.dump()) };
+  }
+}

@@ -1,0 +1,155 @@
+// One participant on the bridge: its transport (ICE/DTLS/SCTP), its SRTP contexts, the sources
+// it sends, and what it receives (forwarded video, constraints). Packets go to its conference.
+import { randomInt } from 'node:crypto';
+import {
+  encodeBridgeChannelMessage,
+  parseBridgeChannelMessage,
+  type BridgeChannelMessage,
+  type Colibri2MediaSource,
+  type IceTransport,
+  type ReceiverVideoConstraints,
+} from '@parley/protocol';
+import type { Logger } from '@parley/service';
+import { isRtcp } from '../rtp/index.js';
+import { SrtpContext, SrtpError, srtpKeysFromDtls } from '../srtp/index.js';
+import type { BridgeCounters } from './counters.js';
+import type { MediaTransport, MediaTransportState } from './media-transport.js';
+import { MediaSource } from './media-source.js';
+
+/** What an endpoint calls on its conference. */
+export interface EndpointHost {
+  readonly counters: BridgeCounters;
+  onRtp(from: Endpoint, plain: Buffer): void;
+  onRtcp(from: Endpoint, plain: Buffer): void;
+  onConnected(ep: Endpoint): void;
+  onMessage(from: Endpoint, m: BridgeChannelMessage): void;
+  onSourcesChanged(ep: Endpoint, before: MediaSource[]): void;
+}
+
+export class Endpoint {
+  readonly sources = new Map<string, MediaSource>();
+  /** Video source names this endpoint receives now. */
+  forwardedVideo: string[] = [];
+  constraints?: ReceiverVideoConstraints;
+  /** SSRC the bridge uses for RTCP feedback it sends to this endpoint. */
+  readonly rtcpSsrc = randomInt(1, 0xffffffff);
+  private srtpIn?: SrtpContext;
+  private srtpOut?: SrtpContext;
+  private channelOpen = false;
+  private closed = false;
+  readonly createdAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    private readonly host: EndpointHost,
+    readonly transport: MediaTransport,
+    private readonly log: Logger,
+    readonly statsId?: string,
+  ) {
+    transport.onStateChange((s) => this.onTransportState(s));
+    transport.onPacket((b) => this.onPacket(b));
+    transport.onDataChannelOpen((label) => {
+      this.channelOpen = true;
+      this.log.info('bridge_channel.open', { label });
+      this.send({ colibriClass: 'ServerHello', version: 'parley' });
+    });
+    transport.onDataChannelMessage((text) => this.onChannelText(text));
+  }
+
+  get connected(): boolean {
+    return this.srtpOut !== undefined;
+  }
+
+  setRemoteTransport(remote: IceTransport): void {
+    this.transport.start(remote);
+  }
+
+  /** Replaces the whole set of sources this endpoint sends (colibri2 semantics). */
+  setSources(list: readonly Colibri2MediaSource[]): void {
+    const before = [...this.sources.values()];
+    this.sources.clear();
+    for (const ms of list) this.sources.set(ms.id, MediaSource.fromColibri2(ms, this.id));
+    this.host.onSourcesChanged(this, before);
+  }
+
+  private onTransportState(state: MediaTransportState): void {
+    this.log.info('transport.state', { state });
+    if (state === 'connected' && !this.srtpOut && this.transport.srtp) {
+      const { profile, keyingMaterial, isClient } = this.transport.srtp;
+      const keys = srtpKeysFromDtls(keyingMaterial, profile, isClient);
+      this.srtpOut = new SrtpContext(keys.local);
+      this.srtpIn = new SrtpContext(keys.remote);
+      this.host.onConnected(this);
+    }
+  }
+
+  private onPacket(encrypted: Buffer): void {
+    const c = this.host.counters;
+    c.packetsIn++;
+    c.bytesIn += encrypted.length;
+    if (!this.srtpIn) return c.drop('before-dtls');
+    try {
+      if (isRtcp(encrypted)) this.host.onRtcp(this, this.srtpIn.unprotectRtcp(encrypted));
+      else this.host.onRtp(this, this.srtpIn.unprotectRtp(encrypted));
+    } catch (err) {
+      c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'malformed');
+    }
+  }
+
+  sendRtp(plain: Buffer): void {
+    if (!this.srtpOut || this.closed) return;
+    this.put(this.srtpOut.protectRtp(plain));
+  }
+
+  sendRtcp(plain: Buffer): void {
+    if (!this.srtpOut || this.closed) return;
+    this.put(this.srtpOut.protectRtcp(plain));
+  }
+
+  private put(encrypted: Buffer): void {
+    this.host.counters.packetsOut++;
+    this.host.counters.bytesOut += encrypted.length;
+    this.transport.send(encrypted);
+  }
+
+  /** Sends a bridge-channel message; dropped (not queued) until the channel is open. */
+  send(m: BridgeChannelMessage): void {
+    if (!this.channelOpen || this.closed) return;
+    try {
+      this.transport.sendDataChannel(encodeBridgeChannelMessage(m));
+    } catch (err) {
+      this.log.warn('bridge_channel.send_failed', { class: m.colibriClass, error: err as Error });
+    }
+  }
+
+  private onChannelText(text: string): void {
+    let m: BridgeChannelMessage;
+    try {
+      m = parseBridgeChannelMessage(text);
+    } catch (err) {
+      this.host.counters.drop('bridge-channel-malformed');
+      this.log.warn('bridge_channel.bad_message', { error: err as Error });
+      return;
+    }
+    this.host.onMessage(this, m);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transport.close();
+  }
+
+  dump() {
+    return {
+      id: this.id,
+      statsId: this.statsId,
+      transport: this.transport.state,
+      connected: this.connected,
+      bridgeChannel: this.channelOpen,
+      sources: [...this.sources.values()].map((s) => s.dump()),
+      forwardedVideo: this.forwardedVideo,
+      constraints: this.constraints,
+    };
+  }
+}

@@ -1,0 +1,48 @@
+// A named source an endpoint sends ("<endpointId>-v0"): its SSRCs, grouped into streams (a primary
+// SSRC with its RTX SSRC), and for video the packet cache and loss detector of each stream.
+import type { Colibri2MediaSource, MediaType, VideoType } from '@parley/protocol';
+import { LossDetector, PacketCache } from '../rtp/index.js';
+
+export class IncomingStream {
+  readonly cache?: PacketCache;
+  readonly loss?: LossDetector;
+  /** The last sender report, forwarded to new receivers for lip sync. */
+  lastSenderReport?: Buffer;
+  /** Payload type of the last media packet, to map RTX back (apt). */
+  lastPt = -1;
+
+  constructor(readonly source: MediaSource, readonly primarySsrc: number, readonly rtxSsrc: number | undefined) {
+    if (source.media === 'video') {
+      this.cache = new PacketCache({ capacity: 1024, maxAgeMs: 1500 });
+      this.loss = new LossDetector({ maxNacks: 10, retryIntervalMs: 50, maxAgeMs: 1000 });
+    }
+  }
+}
+
+export class MediaSource {
+  readonly streams: IncomingStream[] = [];
+
+  constructor(readonly name: string, readonly media: MediaType, readonly owner: string, readonly videoType: VideoType | undefined) {}
+
+  /** Builds a source from colibri2: primaries are the SSRCs that are not the second of a FID pair. */
+  static fromColibri2(ms: Colibri2MediaSource, owner: string): MediaSource {
+    const videoType = ms.sources.find((s) => s.videoType)?.videoType;
+    const source = new MediaSource(ms.id, ms.type, owner, ms.type === 'video' ? videoType ?? 'camera' : undefined);
+    const rtxOf = new Map<number, number>();
+    for (const g of ms.ssrcGroups) if (g.semantics === 'FID' && g.ssrcs.length === 2) rtxOf.set(g.ssrcs[0], g.ssrcs[1]);
+    const rtx = new Set(rtxOf.values());
+    for (const s of ms.sources) {
+      if (rtx.has(s.ssrc) || source.streams.some((x) => x.primarySsrc === s.ssrc)) continue;
+      source.streams.push(new IncomingStream(source, s.ssrc, rtxOf.get(s.ssrc)));
+    }
+    return source;
+  }
+
+  ssrcs(): number[] {
+    return this.streams.flatMap((s) => (s.rtxSsrc === undefined ? [s.primarySsrc] : [s.primarySsrc, s.rtxSsrc]));
+  }
+
+  dump() {
+    return { name: this.name, media: this.media, videoType: this.videoType, streams: this.streams.map((s) => ({ ssrc: s.primarySsrc, rtx: s.rtxSsrc, missing: s.loss?.missingCount ?? 0 })) };
+  }
+}

@@ -1,0 +1,10 @@
+export { SrtpContext, type SrtpContextOptions } from './context.js';
+export {
+  keyLengths,
+  profileFromDtlsId,
+  srtpKeysFromDtls,
+  SrtpError,
+  type SrtpErrorReason,
+  type SrtpKeys,
+  type SrtpProfile,
+} from './types.js';

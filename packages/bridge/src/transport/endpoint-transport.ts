@@ -1,0 +1,211 @@
+// One endpoint's transport on the shared MediaPort: ICE-lite state (answers come from the port),
+// DTLS server + SCTP bridge channel (werift-session.ts), raw SRTP/SRTCP packets in and out.
+import type { IceCandidate, IceTransport } from '@parley/protocol';
+import {
+  certificateFingerprint, WeriftSession, type DtlsCertificate, type SrtpKeying, type SrtpProfileName,
+} from './werift-session.js';
+
+export type TransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
+
+/** Where a peer's packets come from and go to: a UDP address or an ICE-TCP connection. */
+export interface PeerPath { key: string; kind: 'udp' | 'tcp'; ip: string; port: number }
+
+export interface LocalIceTransport extends IceTransport { sctpPort: number }
+
+export interface TransportOptions {
+  consentTimeoutMs: number;
+  srtpProfiles: SrtpProfileName[];
+  openChannelAfterMs: number | null;
+  channelLabel: string;
+}
+
+/** What the transport needs from its MediaPort. */
+export interface PortLink {
+  sendTo(path: PeerPath, buf: Buffer): void;
+  release(t: EndpointTransport): void;
+  count(reason: string): void;
+  certificate: DtlsCertificate;
+}
+
+export interface TransportStats { packetsIn: number; packetsOut: number; bytesIn: number; bytesOut: number }
+
+type Listener<T extends unknown[]> = (...args: T) => void;
+
+export class EndpointTransport {
+  readonly local: LocalIceTransport;
+  state: TransportState = 'new';
+  srtp?: SrtpKeying;
+  remote?: IceTransport;
+  /** The nominated path, or the first path a valid check came from until one is nominated. */
+  selected?: PeerPath;
+  failureReason?: string;
+  readonly stats: TransportStats = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0 };
+  private nominated = false;
+  private session?: WeriftSession;
+  private pendingDtls: Buffer[] = [];
+  private consentTimer?: NodeJS.Timeout;
+  private stateCbs = new Set<Listener<[TransportState]>>();
+  private packetCbs = new Set<Listener<[Buffer]>>();
+  private messageCbs = new Set<Listener<[string]>>();
+  private openCbs = new Set<Listener<[string]>>();
+
+  constructor(
+    readonly endpointId: string, ufrag: string, pwd: string, candidates: IceCandidate[],
+    private readonly port: PortLink, private readonly opts: TransportOptions,
+  ) {
+    this.local = {
+      ufrag, pwd, candidates, rtcpMux: true, sctpPort: 5000,
+      fingerprints: [{ hash: 'sha-256', value: port.certificate.fingerprint, setup: 'actpass' }],
+    };
+  }
+
+  onStateChange(cb: Listener<[TransportState]>): () => void { return add(this.stateCbs, cb); }
+  /** Encrypted RTP/RTCP (first byte 128..191) exactly as received. */
+  onPacket(cb: Listener<[Buffer]>): () => void { return add(this.packetCbs, cb); }
+  onDataChannelMessage(cb: Listener<[string]>): () => void { return add(this.messageCbs, cb); }
+  /** Called with the channel's label once a bridge channel is open (either side opened it). */
+  onDataChannelOpen(cb: Listener<[string]>): () => void { return add(this.openCbs, cb); }
+
+  get dataChannelOpen(): boolean { return this.session?.channelOpen ?? false; }
+
+  /** Store the peer's ICE credentials and DTLS fingerprints; DTLS starts once ICE has a path. */
+  start(remote: IceTransport): void {
+    if (this.state === 'closed' || this.state === 'failed') throw new Error(`transport is ${this.state}`);
+    if (this.remote) throw new Error('transport already started');
+    if (!remote.fingerprints.some((f) => certificateFingerprint(Buffer.alloc(0), f.hash) !== undefined)) {
+      throw new Error('remote transport has no usable DTLS fingerprint');
+    }
+    // mDNS (.local) candidates are refused: resolving them would mean multicast queries. A lite agent
+    // never sends checks, so remote candidates are informational only anyway.
+    const candidates = remote.candidates.filter((c) => !c.ip.toLowerCase().endsWith('.local'));
+    for (let i = candidates.length; i < remote.candidates.length; i++) this.port.count('mdns-candidate-refused');
+    this.remote = { ...remote, candidates };
+    this.setState('checking');
+    this.armConsent();
+    this.maybeStartDtls();
+  }
+
+  /** Send one already-encrypted SRTP/SRTCP packet to the peer. False when there is nowhere to send. */
+  send(encrypted: Buffer): boolean {
+    if (this.state !== 'connected' || !this.selected) return false;
+    this.stats.packetsOut++;
+    this.stats.bytesOut += encrypted.length;
+    this.port.sendTo(this.selected, encrypted);
+    return true;
+  }
+
+  sendDataChannel(text: string): boolean {
+    return this.state === 'connected' && !!this.session?.sendText(text);
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.teardown();
+    this.port.release(this);
+    this.setState('closed');
+  }
+
+  // ---- called by MediaPort -------------------------------------------------------------
+
+  /** Remote ufrag the peer must put after the colon in USERNAME (undefined before start()). */
+  get expectedRemoteUfrag(): string | undefined { return this.remote?.ufrag; }
+
+  /** A Binding request whose MESSAGE-INTEGRITY verified arrived on `path`. */
+  handleValidCheck(path: PeerPath, useCandidate: boolean): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.armConsent();
+    if (useCandidate && (!this.nominated || this.selected?.key !== path.key)) {
+      this.nominated = true;
+      this.selected = path;
+    } else if (!this.selected) {
+      this.selected = path; // first valid check: usable until a nomination arrives
+    }
+    this.maybeStartDtls();
+  }
+
+  /** Any non-STUN packet from a path this transport has validated. */
+  handlePacket(buf: Buffer): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    const b = buf[0];
+    if (b >= 128 && b <= 191) {
+      if (this.state !== 'connected') return this.port.count('media-before-dtls');
+      this.stats.packetsIn++;
+      this.stats.bytesIn += buf.length;
+      for (const cb of this.packetCbs) safe(() => cb(buf));
+    } else if (b >= 20 && b <= 63) {
+      if (this.session) this.session.receive(buf);
+      else if (this.pendingDtls.length < 16) this.pendingDtls.push(Buffer.from(buf));
+    } else {
+      this.port.count('unknown-packet-type');
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private maybeStartDtls(): void {
+    if (this.session || !this.remote || !this.selected || this.state !== 'checking') return;
+    const remote = this.remote;
+    this.session = new WeriftSession({
+      certificate: this.port.certificate,
+      srtpProfiles: this.opts.srtpProfiles,
+      sendToPeer: (buf) => { if (this.selected) this.port.sendTo(this.selected, buf); },
+      verifyPeer: (der) => {
+        const ok = remote.fingerprints.some((f) =>
+          certificateFingerprint(der, f.hash) === f.value.trim().toUpperCase());
+        return ok ? undefined : 'remote certificate fingerprint mismatch';
+      },
+      sctpPort: this.local.sctpPort,
+      remoteSctpPort: remote.sctpPort ?? 5000,
+      openChannelAfterMs: this.opts.openChannelAfterMs,
+      channelLabel: this.opts.channelLabel,
+      onConnected: (srtp) => {
+        this.srtp = srtp;
+        this.setState('connected');
+      },
+      onFailed: (reason) => this.fail(reason),
+      onChannelOpen: (label) => { for (const cb of this.openCbs) safe(() => cb(label)); },
+      onChannelMessage: (text) => { for (const cb of this.messageCbs) safe(() => cb(text)); },
+      onJunk: (reason) => this.port.count(reason),
+    });
+    const queued = this.pendingDtls;
+    this.pendingDtls = [];
+    for (const buf of queued) this.session.receive(buf);
+  }
+
+  private armConsent(): void {
+    if (!this.remote) return; // the clock starts with start()
+    if (this.consentTimer) clearTimeout(this.consentTimer);
+    this.consentTimer = setTimeout(() => this.fail('ICE consent expired'), this.opts.consentTimeoutMs);
+    this.consentTimer.unref();
+  }
+
+  private fail(reason: string): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.failureReason = reason;
+    this.teardown();
+    this.setState('failed');
+  }
+
+  private teardown(): void {
+    if (this.consentTimer) clearTimeout(this.consentTimer);
+    this.consentTimer = undefined;
+    this.session?.close();
+    this.pendingDtls = [];
+  }
+
+  private setState(s: TransportState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const cb of this.stateCbs) safe(() => cb(s));
+  }
+}
+
+function add<T>(set: Set<T>, cb: T): () => void {
+  set.add(cb);
+  return () => set.delete(cb);
+}
+
+/** A listener's bug must not break the socket handler that called it. */
+function safe(fn: () => void): void {
+  try { fn(); } catch (e) { console.error('[transport] listener threw:', e); }
+}

@@ -1,0 +1,53 @@
+// The real bridge behind the focus: allocation over colibri2 through the brewery MUC.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { conferenceModifyToXml, xml } from '@parley/protocol';
+import { expectStanzaError, startStack, waitUntil, ssrcsOf, type Stack } from './harness.js';
+
+describe('focus + real bridge over colibri2', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ realBridge: true });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  test('each participant is offered its own bridge transport on the one media port', async () => {
+    const [a, b] = [await stack.participant('A'), await stack.participant('B')];
+    await a.join('sfu-room');
+    await a.accept();
+    await b.join('sfu-room');
+    const offerA = a.jingles[0].jingle;
+    const offerB = await b.sessionInitiate();
+    const tA = offerA.contents[0].transport!;
+    const tB = offerB.contents[0].transport!;
+    const udpPort = stack.sfu!.port.udpPort;
+    for (const t of [tA, tB]) {
+      assert.deepEqual(t.candidates.filter((c) => c.protocol === 'udp').map((c) => `${c.ip}:${c.port}`), [`127.0.0.1:${udpPort}`]);
+      assert.ok(t.candidates.some((c) => c.protocol === 'tcp' && c.port === stack.sfu!.port.tcpPort && c.tcptype === 'passive'), 'an ICE-TCP candidate is offered');
+      assert.equal(t.fingerprints[0].hash, 'sha-256');
+    }
+    assert.notEqual(tA.ufrag, tB.ufrag);
+    assert.equal(offerB.contents.find((c) => c.name === 'data')?.transport?.sctpPort, 5000);
+    assert.ok(ssrcsOf(a.own).every((s) => offerB.contents.some((c) => c.description?.sources.some((x) => x.ssrc === s))));
+
+    await b.accept();
+    const dump = stack.sfu!.bridge.dump() as { conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[] };
+    const conf = dump.conferences.find((c) => c.name === `sfu-room@${stack.mucDomain}`)!;
+    assert.deepEqual(conf.endpoints.map((e) => e.id).sort(), [a.endpointId, b.endpointId].sort());
+    assert.deepEqual(conf.endpoints.find((e) => e.id === a.endpointId)!.sources.map((s) => s.name).sort(), [`${a.endpointId}-a0`, `${a.endpointId}-v0`]);
+
+    await a.disconnect();
+    await b.disconnect();
+    await waitUntil('the bridge conference is expired', () => stack.sfu!.bridge.conferences.size === 0);
+  });
+
+  test('colibri2 from anyone but the focus is refused and changes nothing', async () => {
+    const intruder = await stack.participant('Mallory');
+    const bridgeJid = `${stack.prosody.settings.bridgeAccount.username}@auth.${stack.domain}/jvb-test`;
+    const request = conferenceModifyToXml({ meetingId: 'stolen', create: true, endpoints: [{ id: 'deadbeef', create: true }] });
+    await expectStanzaError(intruder.request(xml('iq', { type: 'set', to: bridgeJid }, request)), 'forbidden', /is not a focus/);
+    assert.equal(stack.sfu!.bridge.conferences.size, 0);
+  });
+});
