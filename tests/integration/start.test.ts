@@ -16,9 +16,10 @@ const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta
 interface Started { child: ChildProcess; info: Record<string, any>; stderr: string[] }
 
 async function start(dataDir: string, ports: number[]): Promise<Started> {
-  const [xmpp, http, component, focusHttp] = ports;
+  const [xmpp, http, component, focusHttp, media, tcp, bridgeHttp] = ports;
   const child = spawn(process.execPath, [cli, 'start', '--json', '--data-dir', dataDir, '--domain', 'start.parley.test',
-    '--xmpp-port', String(xmpp), '--xmpp-http-port', String(http), '--component-port', String(component), '--focus-http-port', String(focusHttp)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--xmpp-port', String(xmpp), '--xmpp-http-port', String(http), '--component-port', String(component), '--focus-http-port', String(focusHttp),
+    '--media-port', String(media), '--tcp-port', String(tcp), '--bridge-http-port', String(bridgeHttp), '--advertise', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const firstLine = new Promise<string>((resolve, reject) => {
@@ -37,7 +38,7 @@ async function stop(s: Started): Promise<number | null> {
 
 test('start prints one JSON ready line, runs conferences, stops everything on SIGTERM, and reuses its secrets', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
-  const ports = await freePorts(4);
+  const ports = await freePorts(7);
   let s: Started | undefined;
   try {
     s = await start(dataDir, ports);
@@ -54,6 +55,9 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     await b.join('launch');
     const offer = await b.sessionInitiate();
     assert.ok(offer.contents.some((c) => c.description?.sources.some((x) => x.ssrc === a.own.audio[0].ssrc)), 'B is offered A\'s audio');
+    assert.deepEqual(s.info.bridge.advertise, ['127.0.0.1']);
+    assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports[4] && c.protocol === 'udp'), 'the offer points at the bridge started by start');
+    assert.equal((await fetch(s.info.bridge.health)).status, 200);
     assert.equal((await fetch(s.info.focus.health)).status, 200);
     await Promise.all([a.disconnect(), b.disconnect()]);
 

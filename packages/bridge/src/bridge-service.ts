@@ -33,7 +33,7 @@ export interface BridgeServiceOptions {
 }
 
 export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptions = {}): Promise<RunningBridge> {
-  const id = config.bridgeId ?? `jvb-${randomBytes(3).toString('hex')}`;
+  const id = config.bridgeId || `jvb-${randomBytes(3).toString('hex')}`;
   const log = (opts.log ?? createLogger('bridge', { level: config.logLevel })).child({ bridge: id });
   const advertise = config.advertise.length ? config.advertise : discoverAddresses();
   if (advertise.length === 0) throw new Error('no address to advertise: this machine has no non-loopback address; set PARLEY_ADVERTISE (e.g. 127.0.0.1 for a single-machine test)');

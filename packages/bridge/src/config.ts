@@ -12,7 +12,7 @@ export const bridgeConfigSpec = {
   xmppService: field.string({ describe: "Prosody's client port", flag: 'xmpp-service', env: 'PARLEY_XMPP_SERVICE', default: 'xmpp://127.0.0.1:5222', pattern: /^xmpp:\/\/[^/]+:\d+$/, hint: 'xmpp://host:port' }),
   username: field.string({ describe: "the bridges' account on auth.<domain>", flag: 'username', env: 'PARLEY_BRIDGE_USER', default: 'jvb' }),
   password: field.string({ describe: "the bridges' account password (generated at setup)", env: 'PARLEY_BRIDGE_PASSWORD', required: true }),
-  bridgeId: field.string({ describe: 'this bridge\'s nick in the brewery (default: jvb-<random>)', flag: 'bridge-id', env: 'PARLEY_BRIDGE_ID', pattern: /^[A-Za-z0-9_-]{1,64}$/, hint: 'letters, digits, - and _' }),
+  bridgeId: field.string({ describe: 'this bridge\'s nick in the brewery (empty: jvb-<random>)', flag: 'bridge-id', env: 'PARLEY_BRIDGE_ID', default: '', pattern: /^[A-Za-z0-9_-]{1,64}$/, hint: 'letters, digits, - and _' }),
   focusJids: field.list({ describe: 'JIDs allowed to send colibri2 (default: focus.<domain>, focus@auth.<domain>)', env: 'PARLEY_FOCUS_JIDS', default: [] }),
   mediaPort: field.port({ describe: 'the one UDP port for all media (0 picks one)', flag: 'media-port', env: 'PARLEY_MEDIA_PORT', default: 10000, allowZero: true }),
   tcpPort: field.port({ describe: 'ICE-TCP fallback port (0 picks one)', flag: 'tcp-port', env: 'PARLEY_TCP_PORT', default: 4443, allowZero: true }),

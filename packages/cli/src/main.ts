@@ -10,7 +10,7 @@ function usage(): string {
   return [
     'usage: parley start [flags]   (npm start -- [flags])',
     '',
-    'start: runs Prosody and the focus with secrets generated in the data dir; Ctrl-C stops everything.',
+    'start: runs Prosody, the bridge and the focus with secrets generated in the data dir; Ctrl-C stops everything.',
     configHelp(startSpec),
   ].join('\n');
 }
@@ -21,14 +21,19 @@ async function start(): Promise<void> {
     return;
   }
   const config = readConfig(startSpec, { argv, env: process.env });
-  const stack = await startStack(config);
-  console.log(readyLine(stack.info, config.json));
+  // Signals are taken before anything starts: a Ctrl-C during start-up still stops what started.
+  let stopRequested: string | undefined;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   const stop = (signal: string) => {
     process.stderr.write(`parley: ${signal}, stopping\n`);
-    void stack.stop().then(() => process.exit(0), () => process.exit(1));
+    stopRequested = signal;
+    if (stack) void stack.stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  stack = await startStack(config);
+  if (stopRequested) return stop(stopRequested);
+  console.log(readyLine(stack.info, config.json));
 }
 
 try {

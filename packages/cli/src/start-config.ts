@@ -1,5 +1,6 @@
 // `parley start` settings: one typed spec, read from flags, then PARLEY_* env, then defaults.
-import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+import { isIP } from 'node:net';
+import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -11,6 +12,10 @@ export const startSpec = {
   xmppHttpPort: field.port({ describe: "Prosody's HTTP port (WebSocket /xmpp-websocket, BOSH /http-bind)", flag: 'xmpp-http-port', env: 'PARLEY_XMPP_HTTP_PORT', default: 5280 }),
   componentPort: field.port({ describe: 'XMPP component port (focus), loopback only', flag: 'component-port', env: 'PARLEY_COMPONENT_PORT', default: 5347 }),
   focusHttpPort: field.port({ describe: "focus's /health and /metrics port", flag: 'focus-http-port', env: 'PARLEY_FOCUS_HTTP_PORT', default: 8888 }),
+  mediaPort: field.port({ describe: 'the one UDP port for all media (open it in the firewall)', flag: 'media-port', env: 'PARLEY_MEDIA_PORT', default: 10000 }),
+  tcpPort: field.port({ describe: 'ICE-TCP media fallback port, for networks that block UDP', flag: 'tcp-port', env: 'PARLEY_TCP_PORT', default: 4443 }),
+  advertise: field.list({ describe: 'addresses the bridge gives to browsers (default: every non-loopback address of this machine)', flag: 'advertise', env: 'PARLEY_ADVERTISE', default: [], item: (s, key) => { if (isIP(s) === 0) throw new ConfigError(`${key}: "${s}" is not an IP address`); } }),
+  bridgeHttpPort: field.port({ describe: "bridge's /health, /metrics and /debug port", flag: 'bridge-http-port', env: 'PARLEY_BRIDGE_HTTP_PORT', default: 8080 }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
   logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level of every service', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
 };

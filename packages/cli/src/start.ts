@@ -1,7 +1,8 @@
-// `parley start`: Prosody and the focus (the bridge and web server join in their issues), with
+// `parley start`: Prosody, the bridge and the focus (the web server joins in its issue), with
 // secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { startBridge, type RunningBridge } from '@parley/bridge';
 import { startFocus, type RunningFocus } from '@parley/focus';
 import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
@@ -16,7 +17,7 @@ export interface ReadyInfo {
   websocket: string;
   bosh: string;
   focus: { jid: string; health: string; metrics: string };
-  bridge: string;
+  bridge: { id: string; udpPort: number; tcpPort?: number; advertise: string[]; health: string };
   page: string | null;
 }
 
@@ -45,6 +46,33 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
   const prosody: RunningProsody = await startProsody({ settings, log: (line) => prosodyLog.debug('prosody.output', { line }) });
   log.info('prosody.ready', { pid: prosody.pid, ms: prosody.startupMs, config: prosody.configPath });
 
+  const serviceLog = (service: string) => createLogger(service, { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') });
+  let bridge: RunningBridge;
+  try {
+    bridge = await startBridge(
+      {
+        domain: config.domain,
+        xmppService: `xmpp://127.0.0.1:${config.xmppPort}`,
+        username: settings.bridgeAccount.username,
+        password: secrets.bridgeAccountPassword,
+        bridgeId: '',
+        focusJids: [],
+        mediaPort: config.mediaPort,
+        tcpPort: config.tcpPort,
+        bindAddress: '0.0.0.0',
+        advertise: config.advertise,
+        httpHost: '127.0.0.1',
+        httpPort: config.bridgeHttpPort,
+        statsIntervalMs: 5000,
+        logLevel: config.logLevel,
+      },
+      { log: serviceLog('bridge') },
+    );
+  } catch (err) {
+    await prosody.stop();
+    throw err;
+  }
+
   let focus: RunningFocus;
   try {
     focus = await startFocus(
@@ -54,13 +82,14 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
         focusSecret: secrets.focusComponentSecret,
         httpHost: '127.0.0.1',
         httpPort: config.focusHttpPort,
-        bridge: 'fake',
+        bridge: 'colibri2',
         idleTimeoutMs: 60_000,
         logLevel: config.logLevel,
       },
-      { log: createLogger('focus', { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') }) },
+      { log: serviceLog('focus') },
     );
   } catch (err) {
+    await bridge.close();
     await prosody.stop();
     throw err;
   }
@@ -75,7 +104,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     websocket: `ws://${host}:${config.xmppHttpPort}/xmpp-websocket`,
     bosh: `http://${host}:${config.xmppHttpPort}/http-bind`,
     focus: { jid: d.focus, health: `http://127.0.0.1:${focus.httpPort}/health`, metrics: `http://127.0.0.1:${focus.httpPort}/metrics` },
-    bridge: 'in-memory (signaling only; the media bridge is not part of this build yet)',
+    bridge: { id: bridge.id, udpPort: bridge.port.udpPort, tcpPort: bridge.port.tcpPort, advertise: bridge.advertise, health: `http://127.0.0.1:${bridge.httpPort}/health` },
     page: null,
   };
   let stopping: Promise<void> | undefined;
@@ -85,6 +114,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
       (stopping ??= (async () => {
         log.info('stack.stopping');
         await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
+        await bridge.close().catch((err) => log.warn('bridge.stop_failed', { error: err as Error }));
         await prosody.stop();
         log.info('stack.stopped');
       })()),
@@ -98,7 +128,7 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
-    `  Bridge:       ${info.bridge}`,
+    `  Bridge:       ${info.bridge.id}, media on UDP ${info.bridge.udpPort}${info.bridge.tcpPort ? ` (ICE-TCP ${info.bridge.tcpPort})` : ''}, advertised at ${info.bridge.advertise.join(', ')}`,
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
