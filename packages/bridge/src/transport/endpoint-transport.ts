@@ -54,7 +54,7 @@ export class EndpointTransport {
     private readonly port: PortLink, private readonly opts: TransportOptions,
   ) {
     this.local = {
-      ufrag, pwd, candidates, rtcpMux: true, sctpPort: 5000,
+      ufrag, pwd, candidates, rtcpMux: true, sctpPort: 5000, iceLite: true,
       fingerprints: [{ hash: 'sha-256', value: port.certificate.fingerprint, setup: 'actpass' }],
     };
   }

@@ -73,6 +73,11 @@ export interface IceTransport {
   candidates: IceCandidate[];
   fingerprints: Fingerprint[];
   rtcpMux: boolean;
+  /**
+   * The agent is ICE-lite (RFC 8445 2.5): it only answers checks, so the other side must be the
+   * controlling agent. Rendered as Parley's <ice-lite/> in the ice-udp transport and a=ice-lite in SDP.
+   */
+  iceLite?: boolean;
   /** SCTP port of the data channel carried on this transport (XEP-0343 sctpmap / sctp-port). */
   sctpPort?: number;
 }

@@ -25,6 +25,7 @@ export function iceCandidateToXml(c: IceCandidate): Element {
 export function iceTransportToXml(t: IceTransport, webSocketUrl?: string): Element {
   return xml('transport', { xmlns: NS.iceUdp, ufrag: t.ufrag || undefined, pwd: t.pwd || undefined },
     t.rtcpMux && xml('rtcp-mux'),
+    t.iceLite && xml('ice-lite'),
     t.fingerprints.map((f) => xml('fingerprint', { xmlns: NS.dtls, hash: f.hash, setup: f.setup }, f.value)),
     t.sctpPort !== undefined &&
       xml('sctpmap', { xmlns: NS.sctp, number: t.sctpPort, protocol: 'webrtc-datachannel', streams: 1024 }),
@@ -88,6 +89,7 @@ export function parseIceTransport(el: Element, contentName?: string, opts: IceTr
     fingerprints: children(el, 'fingerprint', NS.dtls).map((f) => parseFingerprint(f, where)),
     rtcpMux: children(el, 'rtcp-mux').length > 0,
   };
+  if (children(el, 'ice-lite').length > 0) t.iceLite = true;
   const sctpmap = child(el, 'sctpmap', NS.sctp);
   const sctpPortEl = child(el, 'sctp-port');
   if (sctpmap) t.sctpPort = requireUint(sctpmap, 'number', where, 65535);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseXml } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
-import { parseJingle } from '../jingle/codec.js';
+import { jingleToXml, parseJingle } from '../jingle/codec.js';
 import type { Jingle, Source } from '../jingle/model.js';
 import { RemoteDescription } from './remote-description.js';
 import { offerSdpToJingle } from './answer.js';
@@ -164,4 +164,15 @@ test('RemoteDescription rejects what it cannot offer', () => {
   assert.throws(() => RemoteDescription.fromJingle(noTransport), /session-initiate has no transport/);
   const audioOnly: Jingle = { ...j, contents: [j.contents[0]!] };
   assert.throws(() => RemoteDescription.fromJingle(audioOnly).addSources([{ ssrc: 7, name: 'x-v0', owner: 'x' }]), /no video content/);
+});
+
+test('an ICE-lite bridge is announced as a=ice-lite, so the browser takes the controlling role, and survives the round trip', () => {
+  const j = load('session-initiate.xml');
+  for (const c of j.contents) if (c.transport) c.transport.iceLite = true;
+  const text = RemoteDescription.fromJingle(j).toSdp();
+  assert.equal(sdpAttributes(parseSdp(text).lines, 'ice-lite').length, 1, 'one session-level a=ice-lite');
+  assert.deepEqual(offerSdpToJingle(text, { sid: j.sid, initiator: j.initiator! }), withoutCandidateIds(j));
+  const xmlText = jingleToXml(j).toString();
+  assert.match(xmlText, /<ice-lite\/>/);
+  assert.deepEqual(parseJingle(parseXml(xmlText)), j);
 });

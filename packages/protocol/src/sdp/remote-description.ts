@@ -188,6 +188,7 @@ export class RemoteDescription {
       a('msid-semantic: WMS *'),
     ];
     if ([...this.descriptions.values()].some((d) => d.extmapAllowMixed)) session.push(a('extmap-allow-mixed'));
+    if (this.transport.iceLite) session.push(a('ice-lite'));
     return { lines: session, media: this.lines.map((l) => this.section(l)) };
   }
 

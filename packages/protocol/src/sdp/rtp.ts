@@ -4,7 +4,7 @@ import type {
   Fingerprint, HeaderExtension, IceCandidate, IceTransport, PayloadType, SourceGroup,
 } from '../jingle/model.js';
 import { candidateFromSdp, candidateToSdp } from './candidate.js';
-import { sdpAttribute, sdpAttributes, type SdpLine, type SdpMediaSection, type SessionDescription } from './parse.js';
+import { hasSdpAttribute, sdpAttribute, sdpAttributes, type SdpLine, type SdpMediaSection, type SessionDescription } from './parse.js';
 
 const a = (value: string): SdpLine => ({ type: 'a', value });
 
@@ -141,6 +141,7 @@ export function transportFromSection(
   const t: IceTransport = {
     ufrag, pwd, candidates: [], fingerprints: fps, rtcpMux: sdpAttributes(m.lines, 'rtcp-mux').length > 0 || m.kind === 'application',
   };
+  if (hasSdpAttribute(session.lines, 'ice-lite')) t.iceLite = true;
   const seen = new Set<string>();
   for (const section of candidatesFrom) {
     for (const v of sdpAttributes(section.lines, 'candidate')) {
