@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs Parley's test layers with Node's test runner. `node scripts/test.mjs [layer...]`
 // Layers: unit (packages/*/src/**/*.test.ts), integration (real Prosody: tests/integration and
-// packages/**/*.integration.test.ts).
+// packages/**/*.integration.test.ts), media (real bridge, headless werift endpoints: tests/media).
 // Each layer checks its tools first and fails with the command that installs what is missing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +30,10 @@ const layers = {
   unit: { files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')), tools: [] },
   integration: {
     files: () => [...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')), ...findTests(join(root, 'tests', 'integration'))],
+    tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
+  },
+  media: {
+    files: () => findTests(join(root, 'tests', 'media')),
     tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
   },
 };

@@ -140,6 +140,8 @@ export class TestParticipant {
   readonly messages: Element[] = [];
   room?: string;
   sid?: string;
+  /** Called for every Jingle request the focus sends, in order (after it is recorded). */
+  onJingle?: (j: Jingle) => void;
   private waiters: (() => void)[] = [];
 
   jid = '';
@@ -154,6 +156,7 @@ export class TestParticipant {
       const jingle = parseJingle(ctx.element as Element);
       self.jingles.push({ jingle, from: ctx.stanza.attrs.from });
       if (jingle.action === 'session-initiate') self.sid = jingle.sid;
+      self.onJingle?.(jingle);
       self.wake();
       return true;
     });

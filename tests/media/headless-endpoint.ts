@@ -1,0 +1,157 @@
+// A headless participant with real media: the scripted XMPP client (signaling) plus a werift
+// RTCPeerConnection (ICE, DTLS-SRTP, SCTP) that is given the SDP a browser would be given:
+// @parley/protocol's RemoteDescription built from the focus's Jingle. It sends numbered RTP
+// whose payload says who sent it, and records what it receives.
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useAbsSendTime, useAudioLevelIndication, useFIR, useNACK, usePLI, useSdesMid, useTransportWideCC, type RTCRtpTransceiver } from 'werift';
+import { answerToJingle, RemoteDescription, type Jingle } from '@parley/protocol';
+import type { Stack, TestParticipant } from '../integration/harness.js';
+
+export const MAGIC = 0x50524c59; // "PRLY"
+
+/** Payload: magic, sender ssrc, packet index, then a pattern derived from both; checkable anywhere. */
+export function makePayload(ssrc: number, index: number, size: number): Buffer {
+  const b = Buffer.alloc(size);
+  b.writeUInt32BE(MAGIC, 0);
+  b.writeUInt32BE(ssrc >>> 0, 4);
+  b.writeUInt32BE(index >>> 0, 8);
+  for (let i = 12; i < size; i++) b[i] = (ssrc + index * 7 + i) & 0xff;
+  return b;
+}
+
+export function checkPayload(b: Buffer): { ssrc: number; index: number } | undefined {
+  if (b.length < 12 || b.readUInt32BE(0) !== MAGIC) return undefined;
+  const ssrc = b.readUInt32BE(4);
+  const index = b.readUInt32BE(8);
+  for (let i = 12; i < b.length; i++) if (b[i] !== ((ssrc + index * 7 + i) & 0xff)) return undefined;
+  return { ssrc, index };
+}
+
+export interface ReceivedStream { packets: number; intact: number; corrupt: number; seqs: Set<number>; indexes: Set<number> }
+
+const codecs = {
+  audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
+  video: [
+    new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 100, rtcpFeedback: [useNACK(), usePLI(), useFIR()] }),
+    new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000, payloadType: 96, parameters: 'apt=100' }),
+  ],
+};
+
+export class HeadlessEndpoint {
+  readonly received = new Map<number, ReceivedStream>();
+  /** RTCP the video sender received from the bridge, by werift class name (e.g. PictureLossIndication, GenericNack). */
+  readonly senderRtcp: string[] = [];
+  readonly audio = new MediaStreamTrack({ kind: 'audio' });
+  readonly video = new MediaStreamTrack({ kind: 'video' });
+  remote?: RemoteDescription;
+  private queue: Promise<void> = Promise.resolve();
+  private transceivers: { audio?: RTCRtpTransceiver; video?: RTCRtpTransceiver } = {};
+
+  private constructor(readonly participant: TestParticipant, readonly pc: RTCPeerConnection) {}
+
+  static async join(stack: Stack, room: string, name: string, stunPort: number): Promise<HeadlessEndpoint> {
+    const participant = await stack.participant(name);
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      codecs,
+      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] },
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceInterfaceAddresses: { udp4: '127.0.0.1' },
+      // A STUN server of the test's own on loopback: werift otherwise asks Google's.
+      iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }],
+      iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
+      iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1',
+    });
+    const ep = new HeadlessEndpoint(participant, pc);
+    pc.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => ep.record(rtp));
+    });
+    participant.onJingle = (j) => {
+      if (j.action === 'source-add' || j.action === 'source-remove') ep.queue = ep.queue.then(() => ep.renegotiate(j)).catch(() => {});
+    };
+    await participant.join(room);
+    const offer = await participant.sessionInitiate();
+    await (ep.queue = ep.queue.then(() => ep.acceptOffer(offer)));
+    return ep;
+  }
+
+  private async acceptOffer(offer: Jingle): Promise<void> {
+    this.remote = RemoteDescription.fromJingle(offer);
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
+    for (const kind of ['audio', 'video'] as const) {
+      const t = this.pc.getTransceivers().find((x) => x.mid === kind)!;
+      t.setDirection('sendonly');
+      await t.sender.replaceTrack(kind === 'audio' ? this.audio : this.video);
+      this.transceivers[kind] = t;
+    }
+    this.pc.createDataChannel('bridge');
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: offer.sid, endpointId: this.participant.endpointId, responder: this.participant.jid });
+    this.transceivers.video!.sender.onRtcp.subscribe((p) => {
+      const feedback = (p as { feedback?: object }).feedback;
+      this.senderRtcp.push(feedback ? feedback.constructor.name : p.constructor.name);
+    });
+    await this.participant.sendJingle(answer);
+  }
+
+  private async renegotiate(j: Jingle): Promise<void> {
+    if (!this.remote) return;
+    if (j.action === 'source-add') this.remote.applySourceAdd(j);
+    else this.remote.applySourceRemove(j);
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+  }
+
+  private record(rtp: RtpPacket): void {
+    const ssrc = rtp.header.ssrc;
+    let s = this.received.get(ssrc);
+    if (!s) this.received.set(ssrc, (s = { packets: 0, intact: 0, corrupt: 0, seqs: new Set(), indexes: new Set() }));
+    s.packets++;
+    s.seqs.add(rtp.header.sequenceNumber);
+    const ok = checkPayload(rtp.payload);
+    if (ok && ok.ssrc === ssrc) {
+      s.intact++;
+      s.indexes.add(ok.index);
+    } else s.corrupt++;
+  }
+
+  get endpointId(): string {
+    return this.participant.endpointId;
+  }
+
+  ssrc(kind: 'audio' | 'video'): number {
+    return this.transceivers[kind]!.sender.ssrc;
+  }
+
+  /** Sends `count` packets, numbered from `firstIndex`, with sequence numbers from `firstSeq`. */
+  async send(kind: 'audio' | 'video', count: number, opts: { firstIndex?: number; firstSeq?: number; intervalMs?: number; size?: number } = {}): Promise<void> {
+    const track = kind === 'audio' ? this.audio : this.video;
+    const ssrc = this.ssrc(kind);
+    const first = opts.firstIndex ?? 0;
+    for (let i = 0; i < count; i++) {
+      const index = first + i;
+      const header = new RtpHeader({ sequenceNumber: ((opts.firstSeq ?? 1000) + index) & 0xffff, timestamp: (index * 3000) >>> 0, payloadType: kind === 'audio' ? 111 : 100, ssrc, marker: true });
+      track.writeRtp(new RtpPacket(header, makePayload(ssrc, index, opts.size ?? 200)));
+      if (opts.intervalMs && i % 10 === 9) await new Promise((r) => setTimeout(r, opts.intervalMs));
+    }
+  }
+
+  stream(ssrc: number): ReceivedStream | undefined {
+    return this.received.get(ssrc);
+  }
+
+  /** Waits until the peer connection is connected (ICE + DTLS). */
+  async connected(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pc.connectionState !== 'connected') {
+      if (Date.now() > deadline) throw new Error(`${this.endpointId}: peer connection is ${this.pc.connectionState} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close().catch(() => {});
+    await this.participant.disconnect();
+  }
+}
