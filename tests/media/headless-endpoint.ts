@@ -43,6 +43,9 @@ export class HeadlessEndpoint {
   readonly audio = new MediaStreamTrack({ kind: 'audio' });
   readonly video = new MediaStreamTrack({ kind: 'video' });
   remote?: RemoteDescription;
+  /** Bridge-channel messages received, parsed. */
+  readonly messages: { colibriClass: string; [k: string]: unknown }[] = [];
+  private channel?: ReturnType<RTCPeerConnection['createDataChannel']>;
   private queue: Promise<void> = Promise.resolve();
   private transceivers: { audio?: RTCRtpTransceiver; video?: RTCRtpTransceiver } = {};
 
@@ -85,7 +88,14 @@ export class HeadlessEndpoint {
       await t.sender.replaceTrack(kind === 'audio' ? this.audio : this.video);
       this.transceivers[kind] = t;
     }
-    this.pc.createDataChannel('bridge');
+    this.channel = this.pc.createDataChannel('bridge');
+    this.channel.onMessage.subscribe((data) => {
+      try {
+        this.messages.push(JSON.parse(data.toString()));
+      } catch {
+        this.messages.push({ colibriClass: '(not JSON)' });
+      }
+    });
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: offer.sid, endpointId: this.participant.endpointId, responder: this.participant.jid });
     this.transceivers.video!.sender.onRtcp.subscribe((p) => {
@@ -116,6 +126,15 @@ export class HeadlessEndpoint {
     } else s.corrupt++;
   }
 
+  /** Sends a bridge-channel message (once the channel is open). */
+  sendMessage(m: { colibriClass: string; [k: string]: unknown }): void {
+    this.channel!.send(JSON.stringify(m));
+  }
+
+  get channelOpen(): boolean {
+    return this.channel?.readyState === 'open';
+  }
+
   get endpointId(): string {
     return this.participant.endpointId;
   }
@@ -125,13 +144,15 @@ export class HeadlessEndpoint {
   }
 
   /** Sends `count` packets, numbered from `firstIndex`, with sequence numbers from `firstSeq`. */
-  async send(kind: 'audio' | 'video', count: number, opts: { firstIndex?: number; firstSeq?: number; intervalMs?: number; size?: number } = {}): Promise<void> {
+  async send(kind: 'audio' | 'video', count: number, opts: { firstIndex?: number; firstSeq?: number; intervalMs?: number; size?: number; audioLevel?: number } = {}): Promise<void> {
     const track = kind === 'audio' ? this.audio : this.video;
     const ssrc = this.ssrc(kind);
     const first = opts.firstIndex ?? 0;
     for (let i = 0; i < count; i++) {
       const index = first + i;
       const header = new RtpHeader({ sequenceNumber: ((opts.firstSeq ?? 1000) + index) & 0xffff, timestamp: (index * 3000) >>> 0, payloadType: kind === 'audio' ? 111 : 100, ssrc, marker: true });
+      // RFC 6464 audio level, extension id 1 as Parley's offer maps it: V bit + level in -dBov.
+      if (opts.audioLevel !== undefined) header.extensions = [{ id: 1, payload: Buffer.from([0x80 | opts.audioLevel]) }];
       track.writeRtp(new RtpPacket(header, makePayload(ssrc, index, opts.size ?? 200)));
       if (opts.intervalMs && i % 10 === 9) await new Promise((r) => setTimeout(r, opts.intervalMs));
     }

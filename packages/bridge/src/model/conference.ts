@@ -40,8 +40,6 @@ export class Conference implements EndpointHost {
   private readonly log: Logger;
   private readonly now: () => number;
   closed = false;
-  /** Test hook: drop a share of incoming media packets before they are processed (loss simulation). */
-  inboundLoss?: (from: Endpoint, plain: Buffer) => boolean;
 
   constructor(readonly meetingId: string, readonly name: string | undefined, private readonly opts: ConferenceOptions) {
     this.counters = opts.counters;
@@ -106,7 +104,6 @@ export class Conference implements EndpointHost {
   onRtp(from: Endpoint, plain: Buffer): void {
     const entry = this.ssrcs.get(rtpSsrc(plain));
     if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');
-    if (this.inboundLoss?.(from, plain)) return this.counters.drop('test-loss');
     const { stream } = entry;
     let packet = plain;
     if (entry.isRtx) {
@@ -217,11 +214,18 @@ export class Conference implements EndpointHost {
     if (!source || source.media !== 'video') return;
     const sender = this.endpoints.get(source.owner);
     if (!sender?.connected) return;
-    for (const st of source.streams) {
-      if (!this.pli.request(st.primarySsrc)) continue;
-      this.counters.plisSent++;
-      sender.sendRtcp(buildPli(sender.rtcpSsrc, st.primarySsrc));
+    for (const st of source.streams) this.sendKeyframeRequest(sender, st);
+  }
+
+  /** One PLI per stream per limiter interval; a request inside the interval is kept and sent when it ends. */
+  private sendKeyframeRequest(sender: Endpoint, st: IncomingStream): void {
+    if (!this.pli.request(st.primarySsrc)) {
+      st.keyframeWanted = true;
+      return;
     }
+    st.keyframeWanted = false;
+    this.counters.plisSent++;
+    sender.sendRtcp(buildPli(sender.rtcpSsrc, st.primarySsrc));
   }
 
   /** Answers a receiver's NACK from the cache: RTX when negotiated, else the original packet. */
@@ -264,10 +268,12 @@ export class Conference implements EndpointHost {
     for (const ep of this.endpoints.values()) ep.send(m);
   }
 
-  /** Sends NACKs for what senders lost; called on the bridge's timer. */
+  /** Sends NACKs for what senders lost and deferred keyframe requests; called on the bridge's timer. */
   tick(): void {
     for (const { stream, endpoint, isRtx } of this.ssrcs.values()) {
-      if (isRtx || !stream.loss || !endpoint.connected) continue;
+      if (isRtx || !endpoint.connected) continue;
+      if (stream.keyframeWanted) this.sendKeyframeRequest(endpoint, stream);
+      if (!stream.loss) continue;
       const due = stream.loss.nacksDue();
       if (due.length === 0) continue;
       this.counters.nacksSent++;

@@ -10,6 +10,8 @@ export class IncomingStream {
   lastSenderReport?: Buffer;
   /** Payload type of the last media packet, to map RTX back (apt). */
   lastPt = -1;
+  /** A keyframe request arrived while requests to this stream were being rate limited: send one when allowed. */
+  keyframeWanted = false;
 
   constructor(readonly source: MediaSource, readonly primarySsrc: number, readonly rtxSsrc: number | undefined) {
     if (source.media === 'video') {

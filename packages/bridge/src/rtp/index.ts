@@ -7,3 +7,4 @@ export * from './rtx.js';
 export * from './loss-detector.js';
 export * from './keyframe.js';
 export * from './pli-limiter.js';
+export * from './twcc-feedback.js';

@@ -165,10 +165,10 @@ export class WeriftSession {
     if (this.closed || this.channel || !this.sctp) return;
     // The DTLS server uses odd stream ids (RFC 8832 6).
     const params = new RTCDataChannelParameters({ label: this.o.channelLabel, ordered: true, protocol: '', id: 1 });
-    this.adopt(new RTCDataChannel(this.sctp, params), true);
+    this.adopt(new RTCDataChannel(this.sctp, params));
   }
 
-  private adopt(ch: RTCDataChannel, own = false): void {
+  private adopt(ch: RTCDataChannel): void {
     if (this.closed) return;
     if (this.channel && this.channel !== ch) {
       // A second channel: still deliver its messages, but keep sending on the first.
@@ -177,7 +177,9 @@ export class WeriftSession {
     }
     this.channel = ch;
     ch.onMessage.subscribe((m) => this.deliver(m));
-    if (!own || ch.readyState === 'open') this.o.onChannelOpen(ch.label);
+    // A peer-opened channel is handed over before werift marks it open (DCEP ACK still to go out):
+    // announce it only once it can carry messages, or the first one (ServerHello) is lost.
+    if (ch.readyState === 'open') this.o.onChannelOpen(ch.label);
     else ch.stateChanged.subscribe((s) => { if (s === 'open' && !this.closed) this.o.onChannelOpen(ch.label); });
   }
 
