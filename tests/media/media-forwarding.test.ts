@@ -83,6 +83,8 @@ describe('media through the bridge', () => {
         }
       }
     }
+    // Senders get transport-cc feedback for their bandwidth estimate.
+    await waitUntil('transport-cc feedback reaches the senders', () => [a, b, c].every((e) => e.senderRtcp.some((n) => n.endsWith('TransportWideCC'))));
   });
 
   test('5% loss on the way into the bridge is repaired with NACK and RTX: receivers get every packet', async () => {

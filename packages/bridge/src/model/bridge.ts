@@ -35,8 +35,13 @@ export class Bridge {
   private closed = false;
 
   constructor(private readonly opts: BridgeOptions) {
+    let ticks = 0;
     this.timer = setInterval(() => {
-      for (const c of this.conferences.values()) c.tick();
+      const feedback = ++ticks % 3 === 0;
+      for (const c of this.conferences.values()) {
+        c.tick();
+        if (feedback) c.flushTransportFeedback();
+      }
     }, opts.tickMs ?? 20);
     this.timer.unref();
   }

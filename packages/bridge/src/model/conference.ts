@@ -6,7 +6,7 @@ import type { BridgeChannelMessage, Colibri2Media } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import {
   audioLevel, buildNack, buildPli, buildSr, fromRtx, parseRtcp, PliLimiter, removeHeaderExtension, RtxSeqAllocator,
-  rtpHasExtension, rtpPayloadType, rtpSeq, rtpSsrc, toRtx, type RtcpPacket,
+  rtpHasExtension, rtpPayloadType, rtpSeq, rtpSsrc, toRtx, transportSeq, type RtcpPacket,
 } from '../rtp/index.js';
 import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
 import { selectVideoSources } from '../forwarding/video-selection.js';
@@ -16,9 +16,13 @@ import { Endpoint, type EndpointHost } from './endpoint.js';
 import type { MediaTransport } from './media-transport.js';
 import type { IncomingStream, MediaSource } from './media-source.js';
 
-/** Header extensions each receiver maps for itself: removed before forwarding. */
-const RECEIVER_SPECIFIC_EXTENSIONS = [10 /* sdes:mid */, 11 /* rid */, 12 /* repaired-rid */];
+/**
+ * Header extensions that belong to one leg: the mids each receiver maps for itself, and the
+ * sender's transport-wide sequence numbers (the bridge answers them; they mean nothing downstream).
+ */
+const LEG_SPECIFIC_EXTENSIONS = [5 /* transport-cc */, 10 /* sdes:mid */, 11 /* rid */, 12 /* repaired-rid */];
 const AUDIO_LEVEL_EXTENSION = 1;
+const TRANSPORT_CC_EXTENSION = 5;
 
 interface SsrcEntry { stream: IncomingStream; endpoint: Endpoint; isRtx: boolean }
 
@@ -105,6 +109,8 @@ export class Conference implements EndpointHost {
     const entry = this.ssrcs.get(rtpSsrc(plain));
     if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');
     const { stream } = entry;
+    const transportSeq16 = transportSeq(plain, TRANSPORT_CC_EXTENSION);
+    if (transportSeq16 !== undefined) from.twcc.record(transportSeq16);
     let packet = plain;
     if (entry.isRtx) {
       const apt = this.codecs.primaryPayloadType(rtpPayloadType(plain)) ?? stream.lastPt;
@@ -119,7 +125,7 @@ export class Conference implements EndpointHost {
     }
     stream.cache?.insert(packet);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
-    const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, RECEIVER_SPECIFIC_EXTENSIONS) : packet;
+    const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
     for (const receiver of this.endpoints.values()) {
       if (receiver === from) continue;
       if (stream.source.media === 'video' && !receiver.forwardedVideo.includes(stream.source.name)) continue;
@@ -246,7 +252,7 @@ export class Conference implements EndpointHost {
       } else {
         out = Buffer.from(cached.packet);
       }
-      if (rtpHasExtension(out)) out = removeHeaderExtension(out, RECEIVER_SPECIFIC_EXTENSIONS);
+      if (rtpHasExtension(out)) out = removeHeaderExtension(out, LEG_SPECIFIC_EXTENSIONS);
       this.counters.retransmissions++;
       receiver.sendRtp(out);
     }
@@ -266,6 +272,11 @@ export class Conference implements EndpointHost {
     if (!dominant) return;
     const m = { colibriClass: 'DominantSpeakerEndpointChangeEvent' as const, dominantSpeakerEndpoint: dominant, previousSpeakers: this.speakers.order.slice(1) };
     for (const ep of this.endpoints.values()) ep.send(m);
+  }
+
+  /** Sends transport-cc feedback to every sender; called on the bridge's timer (~every 60 ms). */
+  flushTransportFeedback(): void {
+    for (const ep of this.endpoints.values()) ep.flushTransportFeedback();
   }
 
   /** Sends NACKs for what senders lost and deferred keyframe requests; called on the bridge's timer. */

@@ -10,7 +10,7 @@ import {
   type ReceiverVideoConstraints,
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
-import { isRtcp } from '../rtp/index.js';
+import { isRtcp, TwccRecorder } from '../rtp/index.js';
 import { SrtpContext, SrtpError, srtpKeysFromDtls } from '../srtp/index.js';
 import type { BridgeCounters } from './counters.js';
 import type { MediaTransport, MediaTransportState } from './media-transport.js';
@@ -33,6 +33,8 @@ export class Endpoint {
   constraints?: ReceiverVideoConstraints;
   /** SSRC the bridge uses for RTCP feedback it sends to this endpoint. */
   readonly rtcpSsrc = randomInt(1, 0xffffffff);
+  /** Arrival times of this endpoint's packets, reported back as transport-cc feedback for its bandwidth estimate. */
+  readonly twcc = new TwccRecorder();
   private srtpIn?: SrtpContext;
   private srtpOut?: SrtpContext;
   private channelOpen = false;
@@ -138,6 +140,14 @@ export class Endpoint {
       return;
     }
     this.host.onMessage(this, m);
+  }
+
+  /** Sends the transport-cc feedback collected since the last call. */
+  flushTransportFeedback(): void {
+    if (!this.connected || this.twcc.pendingCount === 0) return;
+    const sources = [...this.sources.values()].filter((s) => s.streams.length);
+    const mediaSsrc = (sources.find((s) => s.media === 'video') ?? sources[0])?.streams[0].primarySsrc ?? 0;
+    for (const p of this.twcc.buildFeedback(this.rtcpSsrc, mediaSsrc)) this.sendRtcp(p);
   }
 
   close(): void {
