@@ -50,4 +50,28 @@ describe('focus + real bridge over colibri2', () => {
     await expectStanzaError(intruder.request(xml('iq', { type: 'set', to: bridgeJid }, request)), 'forbidden', /is not a focus/);
     assert.equal(stack.sfu!.bridge.conferences.size, 0);
   });
+
+  test('the bridge reports health, Prometheus metrics and its conference tree', async () => {
+    const [a, b] = [await stack.participant('H1'), await stack.participant('H2')];
+    await a.join('observed');
+    await a.accept();
+    await b.join('observed');
+    await b.accept();
+    const base = `http://127.0.0.1:${stack.sfu!.httpPort}`;
+    const health = await fetch(`${base}/health`);
+    assert.equal(health.status, 200);
+    assert.equal((await health.json()).udpPort, stack.sfu!.port.udpPort);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ['parley_bridge_packets_in_total', 'parley_bridge_bytes_out_total', 'parley_bridge_nacks_sent_total', 'parley_bridge_plis_sent_total', 'parley_bridge_dropped_packets_total']) {
+      assert.match(metrics, new RegExp(`^# TYPE ${name} counter$`, 'm'));
+    }
+    assert.match(metrics, /^parley_bridge_endpoints\{[^}]*\} 2$/m);
+    assert.match(metrics, /^parley_bridge_conferences\{[^}]*\} 1$/m);
+    const dump = (await (await fetch(`${base}/debug/conferences`)).json()) as { conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[] };
+    const conf = dump.conferences.find((c) => c.name === `observed@${stack.mucDomain}`)!;
+    assert.deepEqual(conf.endpoints.map((e) => e.id).sort(), [a.endpointId, b.endpointId].sort());
+    assert.ok(conf.endpoints.every((e) => e.sources.length === 2), 'each endpoint shows its audio and video source');
+    await a.disconnect();
+    await b.disconnect();
+  });
 });

@@ -164,6 +164,8 @@ describe('media through the bridge', () => {
     await waitUntil('private relayed', () => c.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'));
     assert.ok(!b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'), 'a private message reaches only its target');
     assert.ok(!a.messages.some((m) => m.colibriClass === 'EndpointMessage'), 'no echo to the sender');
+    b.sendMessage({ colibriClass: 'EndpointStats', connectionQuality: 87 });
+    await waitUntil('stats relayed with the sender', () => [a, c].every((e) => e.messages.some((m) => m.colibriClass === 'EndpointStats' && m.from === b.endpointId && m.connectionQuality === 87)));
 
     // B does not want A's camera (max height 0): the bridge stops forwarding it to B only.
     b.sendMessage({ colibriClass: 'ReceiverVideoConstraints', constraints: { [`${a.endpointId}-v0`]: { maxHeight: 0 } } });
