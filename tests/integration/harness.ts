@@ -212,7 +212,7 @@ export class TestParticipant {
   }
 
   async sessionInitiate(): Promise<Jingle> {
-    const found = await this.waitFor('session-initiate', () => this.jingles.find((j) => j.jingle.action === 'session-initiate'));
+    const found = await this.waitFor('session-initiate', () => this.jingles.findLast((j) => j.jingle.action === 'session-initiate'));
     return found.jingle;
   }
 

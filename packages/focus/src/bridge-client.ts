@@ -26,6 +26,8 @@ export interface BridgeClient {
   session(meetingId: string, roomJid: string): ColibriSession;
   /** Bridges known to be usable now; the focus refuses conferences when there are none. */
   available(): number;
+  /** Tells the listener the id of a bridge that went away (its conferences lost their media). */
+  onBridgeDown?(listener: (bridgeId: string) => void): void;
   close(): Promise<void>;
 }
 

@@ -41,6 +41,9 @@ export class ConferenceManager {
 
   constructor(private readonly opts: ManagerOptions) {
     opts.link.onStanza((s) => this.handleStanza(s));
+    opts.bridge.onBridgeDown?.((bridgeId) => {
+      for (const c of this.conferences.values()) void c.bridgeLost(bridgeId);
+    });
   }
 
   handleStanza(stanza: Element): void {

@@ -43,7 +43,7 @@ export class Conference {
   readonly participants = new Map<string, Participant>();
   state: ConferenceState = 'joining';
   private readonly queue: SerialQueue;
-  private readonly colibri: ColibriSession;
+  private colibri: ColibriSession;
   private readonly log: Logger;
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
@@ -152,20 +152,47 @@ export class Conference {
     this.participants.set(endpointId, p);
     this.deps.metrics.participants.inc();
     this.disarmIdleTimer();
-    const log = this.log.child({ endpoint: endpointId });
-    log.info('participant.joined', { jid: realJid });
+    this.log.info('participant.joined', { endpoint: endpointId, jid: realJid });
     await this.ensureModerator();
+    await this.offer(p);
+  }
 
-    const allocation = await this.colibri.allocate(endpointId, { statsId, sources: p.sources });
-    if (this.participants.get(endpointId) !== p) return; // left while the bridge answered
+  /** Allocates the participant on the bridge and offers it a session with everyone else's sources. */
+  private async offer(p: Participant): Promise<void> {
+    const allocation = await this.colibri.allocate(p.endpointId, { statsId: p.statsId, sources: p.sources });
+    if (this.participants.get(p.endpointId) !== p) return; // left while the bridge answered
     p.bridgeId = allocation.bridgeId;
     p.sid = randomUUID().replace(/-/g, '').slice(0, 16);
     const others = unionAll(this.others(p).filter((q) => q.sessionState === 'active').map((q) => q.sources));
-    const offer = sessionInitiate({ sid: p.sid, initiator: this.deps.link.jid, responder: realJid, transport: allocation.transport, others });
+    const offer = sessionInitiate({ sid: p.sid, initiator: this.deps.link.jid, responder: p.realJid, transport: allocation.transport, others });
     this.deps.sessions.add(p.sid, this, p);
     p.sessionState = 'offered';
     this.sendJingle(p, offer);
-    log.info('session.offered', { sid: p.sid, bridge: allocation.bridgeId, remoteSources: ssrcsOf(others).length });
+    this.log.info('session.offered', { endpoint: p.endpointId, sid: p.sid, bridge: allocation.bridgeId, remoteSources: ssrcsOf(others).length });
+  }
+
+  /**
+   * A bridge this conference used has gone: the conference moves to another bridge. Like jicofo's
+   * re-invite, every session is ended (session-terminate, reason connectivity-error) and offered anew.
+   */
+  bridgeLost(bridgeId: string): Promise<void> {
+    return this.queue.run('bridge lost', async () => {
+      if (![...this.participants.values()].some((p) => p.bridgeId === bridgeId)) return;
+      this.log.warn('conference.moving', { from: bridgeId, participants: this.participants.size });
+      this.colibri = this.deps.bridge.session(this.meetingId, this.roomJid);
+      const people = [...this.participants.values()].sort((a, b) => a.joinedAt - b.joinedAt);
+      for (const p of people) {
+        if (p.sid) {
+          this.sendJingle(p, { action: 'session-terminate', sid: p.sid, contents: [], reason: { condition: 'connectivity-error', text: 'the media bridge failed; moving to another one' } });
+          this.deps.sessions.remove(p.sid);
+        }
+        p.sid = undefined;
+        p.sources = noSources;
+        p.held.length = 0;
+        p.sessionState = 'allocating';
+      }
+      for (const p of people) await this.offer(p);
+    }).then(() => undefined);
   }
 
   private async onSessionAccept(p: Participant, j: Jingle): Promise<void> {
