@@ -60,7 +60,7 @@ describe('focus + real bridge over colibri2', () => {
     const base = `http://127.0.0.1:${stack.sfu!.httpPort}`;
     const health = await fetch(`${base}/health`);
     assert.equal(health.status, 200);
-    assert.equal((await health.json()).udpPort, stack.sfu!.port.udpPort);
+    assert.equal(((await health.json()) as { udpPort: number }).udpPort, stack.sfu!.port.udpPort);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const name of ['parley_bridge_packets_in_total', 'parley_bridge_bytes_out_total', 'parley_bridge_nacks_sent_total', 'parley_bridge_plis_sent_total', 'parley_bridge_dropped_packets_total']) {
       assert.match(metrics, new RegExp(`^# TYPE ${name} counter$`, 'm'));
