@@ -1,0 +1,161 @@
+// The contract between the conference store (XMPP, Jingle, RTCPeerConnection, bridge channel)
+// and the Preact components. Components read ConferenceState and call ConferenceActions; they
+// never touch XMPP or WebRTC objects themselves.
+
+/** window.PARLEY_CONFIG, written by the web server as /config.js. */
+export interface ParleyConfig {
+  /** XMPP domain for anonymous guests, e.g. meet.parley.local */
+  domain: string;
+  /** MUC service, e.g. conference.meet.parley.local */
+  mucDomain: string;
+  /** The focus component, e.g. focus.meet.parley.local */
+  focusJid: string;
+  /** WebSocket URL; a path ("/xmpp-websocket") is resolved against the page's origin (wss:). */
+  websocketUrl: string;
+  /** BOSH URL, same rule; used when WebSocket fails. */
+  boshUrl: string;
+  /** Where the deployment's diagnosis page is ("/doctor"). */
+  doctorUrl: string;
+  /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
+  language: string | null;
+}
+
+export type Phase =
+  | 'prejoin' // name, camera preview, mic level, device choice, join muted
+  | 'joining' // connecting to XMPP, asking the focus, waiting for the session
+  | 'in-meeting'
+  | 'left' // the user pressed leave
+  | 'error'; // see ConferenceState.error
+
+export type ErrorKind =
+  | 'insecure-context' // no window.isSecureContext: getUserMedia is unavailable over plain HTTP
+  | 'no-devices' // no camera or microphone: offer to join without
+  | 'permission-denied' // the user or policy refused camera/microphone
+  | 'signaling-failed' // WebSocket/BOSH or the focus could not be reached: `url` says which
+  | 'media-failed' // ICE/DTLS to the bridge failed: point to the doctor page
+  | 'meeting-ended' // the focus ended the session
+  | 'removed'; // a moderator removed this participant
+
+export interface ConferenceError {
+  kind: ErrorKind;
+  /** Technical detail for the "details" disclosure (error message, failing URL, ICE state). */
+  detail?: string;
+  /** The URL that failed, for signaling-failed. */
+  url?: string;
+}
+
+export interface Participant {
+  /** Endpoint id = MUC nick (8 hex chars). */
+  id: string;
+  displayName: string;
+  isLocal: boolean;
+  moderator: boolean;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  /** ms timestamp of the raised hand, or undefined. */
+  raisedHand?: number;
+  /** True while this participant shares a screen (a second video source, "<id>-v1"). */
+  screenSharing: boolean;
+}
+
+/** One video tile: a camera or a screen share of one participant. */
+export interface Tile {
+  /** Source name, e.g. "a1b2c3d4-v0" (camera) or "a1b2c3d4-v1" (screen). Stable React key. */
+  key: string;
+  participantId: string;
+  videoType: 'camera' | 'desktop';
+  /** The stream to attach to a <video>; null while no media arrived yet (show the avatar). */
+  stream: MediaStream | null;
+  isLocal: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  /** Endpoint id of the sender (or the MUC nick of another XMPP app's user). */
+  from: string;
+  displayName: string;
+  text: string;
+  /** ms timestamp */
+  at: number;
+  mine: boolean;
+  /** Private message: to (when mine) or from (when not) one participant. */
+  privateWith?: string;
+}
+
+export interface DeviceChoice {
+  audioInputs: MediaDeviceInfo[];
+  videoInputs: MediaDeviceInfo[];
+  audioOutputs: MediaDeviceInfo[];
+  audioInputId?: string;
+  videoInputId?: string;
+}
+
+export interface ConferenceState {
+  phase: Phase;
+  /** Room name from the URL path (the invite link is `${location.origin}/${room}`). */
+  room: string;
+  displayName: string;
+  localId?: string;
+  /** Everyone in the room, the local participant included, by endpoint id. */
+  participants: Record<string, Participant>;
+  /** Video tiles, local camera first, then remote cameras and screens in join order. */
+  tiles: Tile[];
+  /** Remote audio streams to play (one hidden <audio> each), by source name. */
+  audioStreams: Record<string, MediaStream>;
+  /** Local camera/microphone stream (prejoin preview and self view). */
+  localStream: MediaStream | null;
+  /** 0..1 microphone level of the local stream (prejoin meter, own speaking indicator). */
+  micLevel: number;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  screenSharing: boolean;
+  dominantSpeaker?: string;
+  view: 'tile' | 'stage';
+  /** Pinned tile key for the stage view. */
+  pinned?: string;
+  chat: ChatMessage[];
+  unreadChat: number;
+  chatOpen: boolean;
+  participantsOpen: boolean;
+  devices: DeviceChoice;
+  /** True while the XMPP connection is being restored after a drop (the meeting stays on screen). */
+  reconnecting: boolean;
+  error?: ConferenceError;
+}
+
+export interface JoinOptions {
+  displayName: string;
+  startAudioMuted: boolean;
+  startVideoMuted: boolean;
+  /** Join without camera and microphone (after a no-devices error). */
+  withoutDevices?: boolean;
+}
+
+export interface ConferenceActions {
+  /** Prejoin: ask for camera/microphone (preview and level meter) and list the devices. */
+  startPreview(): Promise<void>;
+  join(opts: JoinOptions): Promise<void>;
+  leave(): Promise<void>;
+  toggleAudio(): void;
+  toggleVideo(): void;
+  toggleScreenShare(): Promise<void>;
+  selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void>;
+  sendChat(text: string, privateTo?: string): void;
+  setChatOpen(open: boolean): void;
+  setParticipantsOpen(open: boolean): void;
+  toggleRaiseHand(): void;
+  setView(view: 'tile' | 'stage'): void;
+  pin(tileKey: string | undefined): void;
+  /** Moderator only: ask this participant to mute its microphone. */
+  muteParticipant(id: string): void;
+  /** Moderator only: remove this participant from the room. */
+  kickParticipant(id: string): void;
+  copyInviteLink(): Promise<void>;
+}
+
+export interface ConferenceStore {
+  getState(): ConferenceState;
+  /** Calls the listener after every change; returns the unsubscribe function. */
+  subscribe(listener: (s: ConferenceState) => void): () => void;
+  actions: ConferenceActions;
+}
