@@ -85,6 +85,15 @@ describe('focus with a real Prosody', () => {
     });
     assert.equal(seen.videoMuted, false);
     assert.equal(seen.nick, 'Second');
+
+    // The moderator asks the focus to mute the second; the second may not mute the moderator.
+    const muteIq = (target: string, value = 'true') => xml('iq', { type: 'set', to: stack.focusJid }, xml('mute', { xmlns: 'http://jitsi.org/jitmeet/audio', jid: occupantJid(a.room!, target) }, value));
+    await a.request(muteIq(b.endpointId));
+    await b.waitFor('the mute request', () => b.muteRequests.length > 0);
+    assert.deepEqual(b.muteRequests[0], { from: stack.focusJid, value: 'true' });
+    await expectStanzaError(b.request(muteIq(a.endpointId)), 'forbidden', /only a moderator/);
+    await expectStanzaError(a.request(muteIq(b.endpointId, 'false')), 'not-allowed', /nobody can unmute/);
+    assert.equal(a.muteRequests.length, 0);
   });
 
   test('two rooms stay separate', async () => {

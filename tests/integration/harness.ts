@@ -138,6 +138,8 @@ export class TestParticipant {
   readonly jingles: { jingle: Jingle; from: string }[] = [];
   readonly presences: Element[] = [];
   readonly messages: Element[] = [];
+  /** <mute xmlns="http://jitsi.org/jitmeet/audio"> requests the focus passed on. */
+  readonly muteRequests: { from: string; value: string }[] = [];
   room?: string;
   sid?: string;
   /** Called for every Jingle request the focus sends, in order (after it is recorded). */
@@ -157,6 +159,11 @@ export class TestParticipant {
       self.jingles.push({ jingle, from: ctx.stanza.attrs.from });
       if (jingle.action === 'session-initiate') self.sid = jingle.sid;
       self.onJingle?.(jingle);
+      self.wake();
+      return true;
+    });
+    xmpp.iqCallee.set('http://jitsi.org/jitmeet/audio', 'mute', (ctx: { stanza: Element; element: Element }) => {
+      self.muteRequests.push({ from: ctx.stanza.attrs.from, value: (ctx.element as Element).getText() });
       self.wake();
       return true;
     });

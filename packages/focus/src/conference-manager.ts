@@ -8,6 +8,7 @@ import {
   FOCUS_NS,
   parseConferenceRequest,
   parseJingle,
+  resourceOf,
   splitJid,
   toStanzaError,
   xml,
@@ -16,7 +17,7 @@ import {
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient } from './bridge-client.js';
-import { Conference } from './conference.js';
+import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
@@ -67,6 +68,7 @@ export class ConferenceManager {
       );
     if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS) void reply(this.onConferenceRequest(payload));
     else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set') void reply(this.onJingle(iq, payload).then(() => undefined));
+    else if (payload?.name === 'mute' && (payload.attrs.xmlns === MUTE_AUDIO_NS || payload.attrs.xmlns === MUTE_VIDEO_NS) && type === 'set') void reply(this.onMute(iq, payload));
     else this.refuse(iq, new ProtocolError(`the focus does not answer ${payload ? `<${payload.name} xmlns="${payload.attrs.xmlns}">` : 'an empty iq'}`, 'service-unavailable'));
   }
 
@@ -133,6 +135,17 @@ export class ConferenceManager {
     const j = parseJingle(payload);
     this.opts.metrics.jingleReceived.inc({ action: j.action });
     await known.conference.handleJingle(known.participant, j);
+  }
+
+  private async onMute(iq: Element, payload: Element): Promise<undefined> {
+    const target = payload.attrs.jid;
+    if (!target || !resourceOf(target)) throw new ProtocolError('mute request without jid="room@conference/nick"');
+    const conference = this.conferences.get(bareJid(target).toLowerCase());
+    if (!conference) throw new ProtocolError(`no conference ${bareJid(target)}`, 'item-not-found');
+    const value = payload.getText().trim();
+    if (value !== 'true' && value !== 'false') throw new ProtocolError(`mute value must be true or false, not "${value}"`);
+    conference.requestMute(iq.attrs.from, resourceOf(target)!, payload.attrs.xmlns === MUTE_AUDIO_NS ? 'audio' : 'video', value === 'true');
+    return undefined;
   }
 
   private handlePresence(stanza: Element): void {

@@ -23,6 +23,9 @@ import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, typ
 import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
 import type { XmppLink } from './xmpp-link.js';
 
+export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
+export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
+
 export interface ConferenceDeps {
   link: XmppLink;
   bridge: BridgeClient;
@@ -98,9 +101,12 @@ export class Conference {
       return;
     }
     if (!nick || !isEndpointId(nick)) return; // a chat-only occupant, e.g. another XMPP app
+    const known = this.participants.get(nick);
     if (info.unavailable) {
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
-    } else if (!this.participants.has(nick)) {
+    } else if (known) {
+      if (info.role) known.isModerator = info.role === 'moderator';
+    } else {
       const realJid = info.jid;
       if (!realJid) {
         this.log.warn('participant.no_real_jid', { endpoint: nick, hint: 'the focus must be a MUC owner/admin to see real JIDs' });
@@ -144,6 +150,23 @@ export class Conference {
       default:
         throw new ProtocolError(`the focus does not handle Jingle action ${j.action}`, 'feature-not-implemented');
     }
+  }
+
+  /**
+   * A moderator asks to mute someone (Jitsi's <mute xmlns="http://jitsi.org/jitmeet/audio|video">):
+   * the focus passes the request to the participant, whose client mutes itself. Nobody can unmute
+   * someone else.
+   */
+  requestMute(requesterJid: string, targetNick: string, media: 'audio' | 'video', mute: boolean): void {
+    const requester = [...this.participants.values()].find((p) => p.realJid === requesterJid);
+    if (!requester?.isModerator) throw new ProtocolError('only a moderator may mute others', 'forbidden');
+    if (!mute) throw new ProtocolError('nobody can unmute someone else; ask them to unmute', 'not-allowed');
+    const target = this.participants.get(targetNick);
+    if (!target) throw new ProtocolError(`no participant ${targetNick} in ${this.roomJid}`, 'item-not-found');
+    const ns = media === 'audio' ? MUTE_AUDIO_NS : MUTE_VIDEO_NS;
+    this.log.info('participant.mute_requested', { endpoint: target.endpointId, by: requester.endpointId, media });
+    this.deps.link.request(xml('iq', { type: 'set', to: target.realJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')))
+      .catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
   }
 
   private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
