@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './config.js';
 export * from './metrics.js';
 export * from './service-http.js';
+export * from './service-main.js';
