@@ -1,9 +1,11 @@
-// `parley start`: Prosody, the bridge and the focus (the web server joins in its issue), with
+// `parley start`: Prosody, the bridge, the focus and the web app (HTTPS, same origin for WebSocket), with
 // secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBridge, type RunningBridge } from '@parley/bridge';
 import { startFocus, type RunningFocus } from '@parley/focus';
+import { ensureCertificates, localAddresses, startWebServer, type RunningWebServer } from '@parley/web';
+import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
@@ -18,7 +20,11 @@ export interface ReadyInfo {
   bosh: string;
   focus: { jid: string; health: string; metrics: string };
   bridge: { id: string; udpPort: number; tcpPort?: number; advertise: string[]; health: string };
-  page: string | null;
+  /** The web app: one URL per address of this machine; a room is `<url><room>`. */
+  page: string;
+  urls: string[];
+  /** The local certificate authority browsers must trust (see the README). */
+  ca: string;
 }
 
 export interface RunningStack {
@@ -94,8 +100,33 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     throw err;
   }
 
+  let web: RunningWebServer;
+  let certs: Awaited<ReturnType<typeof ensureCertificates>>;
+  const addresses = [...new Set([...localAddresses(), ...bridge.advertise, '127.0.0.1'])];
+  try {
+    certs = await ensureCertificates(resolve(dataDir, 'certs'), { hostnames: [hostname().toLowerCase(), 'localhost'], addresses });
+    log.info(certs.created ? 'certificates.created' : 'certificates.reused', { ca: certs.caPath });
+    web = await startWebServer({
+      host: config.webBind,
+      httpsPort: config.httpsPort,
+      httpPort: config.httpPort,
+      xmppHttp: { host: '127.0.0.1', port: config.xmppHttpPort },
+      domain: config.domain,
+      tls: { cert: certs.certPem, key: certs.keyPem },
+      caCertPem: certs.caCertPem,
+      log: serviceLog('web'),
+    });
+  } catch (err) {
+    await focus.close().catch(() => {});
+    await bridge.close();
+    await prosody.stop();
+    throw err;
+  }
+
   const d = prosodyDomains(settings);
   const host = config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind;
+  const webHosts = config.webBind === '0.0.0.0' || config.webBind === '::' ? addresses.filter((a) => a !== '127.0.0.1').concat('127.0.0.1') : [config.webBind];
+  const urls = webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`);
   const info: ReadyInfo = {
     ready: true,
     domain: d.domain,
@@ -105,7 +136,9 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     bosh: `http://${host}:${config.xmppHttpPort}/http-bind`,
     focus: { jid: d.focus, health: `http://127.0.0.1:${focus.httpPort}/health`, metrics: `http://127.0.0.1:${focus.httpPort}/metrics` },
     bridge: { id: bridge.id, udpPort: bridge.port.udpPort, tcpPort: bridge.port.tcpPort, advertise: bridge.advertise, health: `http://127.0.0.1:${bridge.httpPort}/health` },
-    page: null,
+    page: urls[0],
+    urls,
+    ca: certs.caPath,
   };
   let stopping: Promise<void> | undefined;
   return {
@@ -113,6 +146,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     stop: () =>
       (stopping ??= (async () => {
         log.info('stack.stopping');
+        await web.close().catch((err) => log.warn('web.stop_failed', { error: err as Error }));
         await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
         await bridge.close().catch((err) => log.warn('bridge.stop_failed', { error: err as Error }));
         await prosody.stop();
@@ -124,7 +158,9 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
 export function readyLine(info: ReadyInfo, json: boolean): string {
   if (json) return JSON.stringify(info);
   return [
-    `Parley is up for ${info.domain}.`,
+    `Parley is up for ${info.domain}. Open a meeting at:`,
+    ...info.urls.map((u) => `  ${u}`),
+    `  (browsers must trust the local certificate authority ${info.ca}; see the README)`,
     `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,

@@ -1,0 +1,52 @@
+// window.PARLEY_CONFIG, served as /config.js. The same fields as ParleyConfig in
+// client/conference/types.ts, defined again here so the server build never imports client code.
+
+export interface ParleyConfigJson {
+  /** XMPP domain for anonymous guests, e.g. meet.parley.local */
+  domain: string;
+  /** MUC service: conference.<domain> */
+  mucDomain: string;
+  /** The focus component: focus.<domain> */
+  focusJid: string;
+  /** WebSocket URL; a path is resolved against the page's origin (wss:). */
+  websocketUrl: string;
+  /** BOSH URL, same rule; used when WebSocket fails. */
+  boshUrl: string;
+  /** The deployment's diagnosis page. */
+  doctorUrl: string;
+  /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
+  language: string | null;
+}
+
+const KEYS: (keyof ParleyConfigJson)[] = ['domain', 'mucDomain', 'focusJid', 'websocketUrl', 'boshUrl', 'doctorUrl', 'language'];
+
+/** Defaults derived from the XMPP domain, then the overrides; unknown keys and bad values throw, naming the key. */
+export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfigJson> = {}): ParleyConfigJson {
+  const cfg: ParleyConfigJson = {
+    domain,
+    mucDomain: `conference.${domain}`,
+    focusJid: `focus.${domain}`,
+    websocketUrl: '/xmpp-websocket',
+    boshUrl: '/http-bind',
+    doctorUrl: '/doctor',
+    language: null,
+  };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!KEYS.includes(k as keyof ParleyConfigJson)) throw new Error(`web config: unknown key "${k}" (known: ${KEYS.join(', ')})`);
+    if (v === undefined) continue;
+    if (k === 'language') {
+      if (v !== null && typeof v !== 'string') throw new Error('web config: "language" must be a string or null');
+    } else if (typeof v !== 'string' || v === '') {
+      throw new Error(`web config: "${k}" must be a non-empty string`);
+    }
+    (cfg as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (!cfg.domain) throw new Error('web config: "domain" is required');
+  return cfg;
+}
+
+/** The body of /config.js. JSON with `<` escaped, so no value can close a script element. */
+export function renderConfigJs(cfg: ParleyConfigJson): string {
+  const json = JSON.stringify(cfg, null, 2).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `window.PARLEY_CONFIG = ${json};\n`;
+}
