@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@parley/xmpp-config';
 import { TestParticipant, withTimeout } from './harness.js';
@@ -16,10 +17,11 @@ const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta
 interface Started { child: ChildProcess; info: Record<string, any>; stderr: string[] }
 
 async function start(dataDir: string, ports: number[]): Promise<Started> {
-  const [xmpp, http, component, focusHttp, media, tcp, bridgeHttp] = ports;
+  const [xmpp, http, component, focusHttp, media, tcp, bridgeHttp, httpsPort, redirectPort] = ports;
   const child = spawn(process.execPath, [cli, 'start', '--json', '--data-dir', dataDir, '--domain', 'start.parley.test',
     '--xmpp-port', String(xmpp), '--xmpp-http-port', String(http), '--component-port', String(component), '--focus-http-port', String(focusHttp),
-    '--media-port', String(media), '--tcp-port', String(tcp), '--bridge-http-port', String(bridgeHttp), '--advertise', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--media-port', String(media), '--tcp-port', String(tcp), '--bridge-http-port', String(bridgeHttp), '--advertise', '127.0.0.1',
+    '--https-port', String(httpsPort), '--http-port', String(redirectPort), '--web-bind', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const firstLine = new Promise<string>((resolve, reject) => {
@@ -30,6 +32,18 @@ async function start(dataDir: string, ports: number[]): Promise<Started> {
   return { child, info, stderr };
 }
 
+function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error(`GET ${url} timed out`)));
+  });
+}
+
 async function stop(s: Started): Promise<number | null> {
   const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
   s.child.kill('SIGTERM');
@@ -38,7 +52,7 @@ async function stop(s: Started): Promise<number | null> {
 
 test('start prints one JSON ready line, runs conferences, stops everything on SIGTERM, and reuses its secrets', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
-  const ports = await freePorts(7);
+  const ports = await freePorts(9);
   let s: Started | undefined;
   try {
     s = await start(dataDir, ports);
@@ -58,6 +72,12 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     assert.deepEqual(s.info.bridge.advertise, ['127.0.0.1']);
     assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports[4] && c.protocol === 'udp'), 'the offer points at the bridge started by start');
     assert.equal((await fetch(s.info.bridge.health)).status, 200);
+    // The web app answers over HTTPS with a certificate from the local CA that start made.
+    assert.deepEqual(s.info.urls, [`https://127.0.0.1:${ports[7]}/`]);
+    const configJs = await httpsGet(`${s.info.page}config.js`, readFileSync(s.info.ca, 'utf8'));
+    assert.equal(configJs.status, 200);
+    assert.match(configJs.body, /"domain": "start\.parley\.test"/);
+    assert.match(configJs.body, /"focusJid": "focus\.start\.parley\.test"/);
     assert.equal((await fetch(s.info.focus.health)).status, 200);
     await Promise.all([a.disconnect(), b.disconnect()]);
 
