@@ -22,6 +22,8 @@ export interface RemoteMLine {
   sourceName?: string;
   sources: Source[];
   groups: SourceGroup[];
+  /** A local send line added after the offer by addLocalSendLine (e.g. a screen share). */
+  added?: boolean;
 }
 
 export interface RemoteDescriptionOptions {
@@ -134,6 +136,36 @@ export class RemoteDescription {
     const keys: (string | number)[] = [];
     for (const c of j.contents) for (const s of c.description?.sources ?? []) keys.push(s.name, s.ssrc);
     return this.removeSources(keys);
+  }
+
+  /**
+   * Adds an m-line on which the local side sends (recvonly in the offer), e.g. a screen share as a
+   * second video source. It reuses the codecs and header extensions of the session's `media` content.
+   * The mid is stable ("video-local-1"); a line freed by removeLocalSendLine is reused first.
+   */
+  addLocalSendLine(media: MediaType): string {
+    if (!this.descriptions.has(media)) throw new ProtocolError(`cannot add a local ${media} m-line: the session has no ${media} content`);
+    let line = this.lines.find((l) => l.role === 'local' && l.media === media && l.added === true && l.direction === 'inactive');
+    if (!line) {
+      let n = 0;
+      let mid: string;
+      do mid = `${media}-local-${++n}`;
+      while (this.lines.some((l) => l.mid === mid));
+      line = { mid, media, role: 'local', direction: 'recvonly', sources: [], groups: [], added: true };
+      this.lines.push(line);
+    }
+    line.direction = 'recvonly';
+    this.version++;
+    return line.mid;
+  }
+
+  /** Stops a line added by addLocalSendLine: it turns inactive (never deleted; reused by the next add). */
+  removeLocalSendLine(mid: string): void {
+    const line = this.lines.find((l) => l.mid === mid);
+    if (!line || line.role !== 'local' || line.added !== true) throw new ProtocolError(`'${mid}' is not a local send m-line added by addLocalSendLine`);
+    if (line.direction === 'inactive') return;
+    line.direction = 'inactive';
+    this.version++;
   }
 
   /** Replaces the shared transport (transport-replace / ICE restart). */

@@ -56,6 +56,8 @@ export interface Participant {
   raisedHand?: number;
   /** True while this participant shares a screen (a second video source, "<id>-v1"). */
   screenSharing: boolean;
+  /** Another XMPP app's user in the room (nick is not an endpoint id): chat and list only, no tile. */
+  external?: boolean;
 }
 
 /** One video tile: a camera or a screen share of one participant. */

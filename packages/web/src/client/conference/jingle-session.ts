@@ -1,0 +1,135 @@
+// One Jingle session with the focus and its RTCPeerConnection (the only file touching it): the
+// focus's offer (RemoteDescription from Jingle) answered with our camera/microphone, source-add /
+// source-remove renegotiation, and our screen share as an extra local send m-line.
+import {
+  answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup,
+} from '@parley/protocol';
+
+export interface SessionCallbacks {
+  /** The set of remote sources or their tracks changed. */
+  remoteChanged(): void;
+  connectionState(state: RTCPeerConnectionState): void;
+  dataChannel(dc: RTCDataChannel): void;
+}
+
+export interface LocalSources { sources: Source[]; groups: SourceGroup[] }
+
+export class JingleSession {
+  readonly sid: string;
+  readonly pc: RTCPeerConnection;
+  readonly remote: RemoteDescription;
+  private announced = new Set<number>();
+  private screenMid: string | undefined;
+  private screenSources: LocalSources | undefined;
+  private closed = false;
+
+  constructor(offer: Jingle, private readonly endpointId: string, Pc: typeof RTCPeerConnection, private readonly cb: SessionCallbacks) {
+    this.sid = offer.sid;
+    this.remote = RemoteDescription.fromJingle(offer);
+    // The bridge is ICE-lite and on this network: no STUN/TURN servers, ever.
+    this.pc = new Pc({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
+    this.pc.addEventListener('track', () => { if (!this.closed) cb.remoteChanged(); });
+    this.pc.addEventListener('connectionstatechange', () => { if (!this.closed) cb.connectionState(this.pc.connectionState); });
+    this.pc.addEventListener('datachannel', (ev: RTCDataChannelEvent) => { if (!this.closed) cb.dataChannel(ev.channel); });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Answers the offer with our tracks on the 'audio' / 'video' transceivers; returns the session-accept. */
+  async accept(tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null }, responder: string): Promise<Jingle> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
+    for (const kind of ['audio', 'video'] as const) {
+      const t = this.transceiver(kind);
+      if (!t) continue;
+      t.direction = 'sendonly';
+      await t.sender.replaceTrack(tracks[kind]);
+    }
+    this.cb.dataChannel(this.pc.createDataChannel('bridge'));
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: this.sid, endpointId: this.endpointId, responder });
+    for (const c of answer.contents) for (const s of c.description?.sources ?? []) this.announced.add(s.ssrc);
+    this.cb.remoteChanged();
+    return answer;
+  }
+
+  /** source-add / source-remove from the focus: new offer, new answer (no Jingle reply beyond the IQ result). */
+  async applySourceChange(j: Jingle): Promise<void> {
+    if (j.action === 'source-add') this.remote.applySourceAdd(j);
+    else this.remote.applySourceRemove(j);
+    await this.renegotiate();
+    this.cb.remoteChanged();
+  }
+
+  private async renegotiate(): Promise<void> {
+    if (this.closed) return;
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+  }
+
+  transceiver(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid);
+  }
+
+  /** Remote sources now in the session with the receiving track of their m-line. */
+  remoteSources(): { name: string; media: 'audio' | 'video'; track: MediaStreamTrack | null }[] {
+    const out: { name: string; media: 'audio' | 'video'; track: MediaStreamTrack | null }[] = [];
+    for (const l of this.remote.mLines()) {
+      if (l.role !== 'remote' || l.sourceName === undefined || l.media === 'application') continue;
+      out.push({ name: l.sourceName, media: l.media, track: this.transceiver(l.mid)?.receiver.track ?? null });
+    }
+    return out;
+  }
+
+  /** Device change in the meeting: no renegotiation. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await this.transceiver(kind)?.sender.replaceTrack(track);
+  }
+
+  /** Adds our screen share as a second video source; returns the new sources for source-add. */
+  async addScreen(track: MediaStreamTrack): Promise<LocalSources> {
+    if (this.screenSources) return this.screenSources;
+    const mid = this.remote.addLocalSendLine('video');
+    this.screenMid = mid;
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
+    const t = this.transceiver(mid);
+    if (!t) throw new Error(`no transceiver for the screen share m-line '${mid}'`);
+    t.direction = 'sendonly';
+    await t.sender.replaceTrack(track);
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: this.sid, endpointId: this.endpointId, videoTypes: { video: 'camera', [mid]: 'desktop' } });
+    const video = answer.contents.find((c) => c.description?.media === 'video')?.description;
+    const sources = (video?.sources ?? []).filter((s) => !this.announced.has(s.ssrc));
+    const fresh = new Set(sources.map((s) => s.ssrc));
+    const groups = (video?.sourceGroups ?? []).filter((g) => g.ssrcs.every((x) => fresh.has(x)));
+    for (const s of sources) this.announced.add(s.ssrc);
+    this.screenSources = { sources, groups };
+    return this.screenSources;
+  }
+
+  /** Stops sending the screen share (m-line inactive); returns the sources for source-remove. */
+  async removeScreen(): Promise<LocalSources | undefined> {
+    const mid = this.screenMid;
+    const sources = this.screenSources;
+    this.screenMid = undefined;
+    this.screenSources = undefined;
+    if (!mid || this.closed) return sources;
+    const t = this.transceiver(mid);
+    await t?.sender.replaceTrack(null);
+    this.remote.removeLocalSendLine(mid);
+    await this.renegotiate();
+    for (const s of sources?.sources ?? []) this.announced.delete(s.ssrc);
+    return sources;
+  }
+
+  async stats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.pc.close(); } catch { /* already closed */ }
+  }
+}

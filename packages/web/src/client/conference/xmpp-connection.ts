@@ -1,0 +1,78 @@
+// The XMPP connection (the only file importing @xmpp/client; its browser build speaks WebSocket).
+// Elements cross this boundary as @parley/protocol Elements (both are ltx elements).
+import { client, xml as xxml } from '@xmpp/client';
+import type { Element } from '@parley/protocol';
+
+export type IqAnswer = boolean | { error: string; text?: string };
+
+export interface XmppHandlers {
+  /** Every incoming stanza that is not an IQ request (presence, message). */
+  stanza(el: Element): void;
+  /** Online, the first time and after each reconnection that opened a new session. */
+  online(jid: string): void;
+  /** The stream resumed (XEP-0198): nothing was lost. */
+  resumed(): void;
+  /** The connection dropped (the client reconnects by itself until stop()). */
+  disconnected(reason: string): void;
+}
+
+export interface XmppConnection {
+  /** Connects and authenticates anonymously; resolves with our full JID. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  send(el: Element): void;
+  request(el: Element, timeoutMs: number): Promise<Element>;
+  /** Handles IQ sets of one payload (ns, name); unhandled IQ requests are answered service-unavailable. */
+  onIqSet(ns: string, name: string, handler: (iq: Element, payload: Element) => Promise<IqAnswer>): void;
+}
+
+export type XmppFactory = (opts: { service: string; domain: string }, handlers: XmppHandlers) => XmppConnection;
+
+type Raw = ReturnType<typeof client>;
+
+export const createXmppConnection: XmppFactory = ({ service, domain }, handlers) => {
+  const x: Raw = client({ service, domain });
+  let started = false;
+  x.on('error', () => {}); // surfaced through start() and 'disconnect'
+  x.on('stanza', (s) => {
+    const el = s as unknown as Element;
+    if (el.name === 'iq') return;
+    handlers.stanza(el);
+  });
+  x.on('online', (jid) => {
+    if (started) handlers.online(String(jid));
+  });
+  x.on('disconnect', (ev: unknown) => {
+    const reason = ev && typeof ev === 'object' && 'reason' in ev ? String((ev as { reason: unknown }).reason) : 'disconnected';
+    if (started) handlers.disconnected(reason);
+  });
+  (x.streamManagement as unknown as { on?: (e: string, f: () => void) => void } | undefined)?.on?.('resumed', () => handlers.resumed());
+  return {
+    async start() {
+      const jid = await x.start();
+      started = true;
+      return String(jid);
+    },
+    async stop() {
+      started = false;
+      x.reconnect.stop();
+      await x.stop().catch(() => {});
+    },
+    send(el) {
+      void x.send(el as never).catch(() => {});
+    },
+    async request(el, timeoutMs) {
+      return (await x.iqCaller.request(el as never, timeoutMs)) as unknown as Element;
+    },
+    onIqSet(ns, name, handler) {
+      x.iqCallee.set(ns, name, (async (ctx: { stanza: unknown; element: unknown }) => {
+        const answer = await handler(ctx.stanza as Element, ctx.element as Element);
+        if (answer === true) return true;
+        if (answer === false) return undefined; // -> service-unavailable
+        const children = [xxml(answer.error, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })];
+        if (answer.text) children.push(xxml('text', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }, answer.text));
+        return xxml('error', { type: 'cancel' }, ...children);
+      }) as never);
+    },
+  };
+};

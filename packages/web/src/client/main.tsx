@@ -1,0 +1,49 @@
+// Entry point: reads window.PARLEY_CONFIG, picks the language, routes by path: "/" home, "/<room>" meeting.
+import { render } from 'preact';
+import type { ConferenceStore, ParleyConfig } from './conference/types';
+import { createConferenceStore } from './conference/store';
+import { pickLanguage, setLanguage } from './i18n';
+import { Home } from './ui/Home';
+import { MeetingApp } from './ui/App';
+import { roomFromPath } from './ui/room-name';
+import { createFakeStore } from './ui/fake-store';
+
+declare global {
+  interface Window {
+    PARLEY_CONFIG?: Partial<ParleyConfig>;
+  }
+}
+
+function readConfig(): ParleyConfig {
+  const c = window.PARLEY_CONFIG ?? {};
+  const domain = c.domain ?? location.hostname;
+  return {
+    domain,
+    mucDomain: c.mucDomain ?? `conference.${domain}`,
+    focusJid: c.focusJid ?? `focus.${domain}`,
+    websocketUrl: c.websocketUrl ?? '/xmpp-websocket',
+    boshUrl: c.boshUrl ?? '/http-bind',
+    doctorUrl: c.doctorUrl ?? '/doctor',
+    language: c.language ?? null,
+  };
+}
+
+function main() {
+  const config = readConfig();
+  const params = new URLSearchParams(location.search);
+  setLanguage(pickLanguage(params.get('lang') ?? config.language, navigator.languages ?? [navigator.language]));
+
+  const root = document.getElementById('app');
+  if (!root) throw new Error('#app is missing from index.html');
+
+  const room = roomFromPath(location.pathname);
+  if (!room) {
+    render(<Home />, root);
+    return;
+  }
+  // The fake store is for UI development and screenshots only: never without ?demo=1.
+  const store: ConferenceStore = params.get('demo') === '1' ? createFakeStore(room, params) : createConferenceStore(config, room);
+  render(<MeetingApp store={store} config={config} />, root);
+}
+
+main();

@@ -1,0 +1,30 @@
+// The meeting page: renders the screen for the store's phase.
+import { useEffect } from 'preact/hooks';
+import type { ConferenceStore, ParleyConfig } from '../conference/types';
+import { t } from '../i18n';
+import { useConferenceState } from './hooks';
+import { Prejoin } from './Prejoin';
+import { Meeting } from './Meeting';
+import { ErrorScreen } from './ErrorScreen';
+import { Joining, Left } from './Screens';
+
+export function MeetingApp({ store, config }: { store: ConferenceStore; config: ParleyConfig }) {
+  const state = useConferenceState(store);
+
+  useEffect(() => {
+    document.title = state.room ? `${state.room} | ${t('app.name')}` : t('app.name');
+  }, [state.room]);
+
+  switch (state.phase) {
+    case 'prejoin':
+      return <Prejoin store={store} state={state} />;
+    case 'joining':
+      return <Joining room={state.room} />;
+    case 'in-meeting':
+      return <Meeting store={store} state={state} />;
+    case 'left':
+      return <Left />;
+    case 'error':
+      return <ErrorScreen error={state.error ?? { kind: 'signaling-failed' }} store={store} config={config} />;
+  }
+}

@@ -1,0 +1,117 @@
+// Participants list: name, (you), moderator badge, mute icons, raised hand; moderator mute/remove.
+import { useState } from 'preact/hooks';
+import type { ConferenceActions, ConferenceState, Participant } from '../conference/types';
+import { t } from '../i18n';
+import { Avatar } from './Avatar';
+import { displayNameOf } from './Tile';
+import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
+
+function order(a: Participant, b: Participant): number {
+  if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
+  // Raised hands first (earliest first), as in Jitsi.
+  const ha = a.raisedHand ?? Infinity;
+  const hb = b.raisedHand ?? Infinity;
+  if (ha !== hb) return ha - hb;
+  return displayNameOf(a).localeCompare(displayNameOf(b));
+}
+
+export function ParticipantsPanel({ state, actions }: { state: ConferenceState; actions: ConferenceActions }) {
+  const [confirming, setConfirming] = useState<Participant | null>(null);
+  const list = Object.values(state.participants).sort(order);
+  const local = state.localId ? state.participants[state.localId] : undefined;
+  const iAmModerator = !!local?.moderator;
+
+  return (
+    <aside class="panel participants-panel" data-testid="participants-panel" aria-label={t('participants.title', { n: list.length })}>
+      <header class="panel-header">
+        <h2>{t('participants.title', { n: list.length })}</h2>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => actions.setParticipantsOpen(false)}>
+          <CloseIcon size={20} />
+        </button>
+      </header>
+      <ul class="participant-list">
+        {list.map((p) => {
+          const audioMuted = p.isLocal ? state.audioMuted : p.audioMuted;
+          const videoMuted = p.isLocal ? state.videoMuted : p.videoMuted;
+          const name = displayNameOf(p);
+          return (
+            <li key={p.id} class="participant-row" data-testid="participant-row" data-participant={p.id}>
+              <Avatar id={p.id} name={name} />
+              <div class="participant-name">
+                <span class="name">{name}</span>
+                {p.isLocal && <span class="you">{t('common.you')}</span>}
+                {p.moderator && (
+                  <span class="mod-badge" data-testid="moderator-badge" title={t('participants.moderator')}>
+                    <StarIcon size={11} /> {t('participants.moderator')}
+                  </span>
+                )}
+              </div>
+              <div class="participant-icons">
+                {p.raisedHand !== undefined && (
+                  <span class="hand" title={t('tile.handRaised')} aria-label={t('tile.handRaised')}>
+                    <HandIcon size={18} />
+                  </span>
+                )}
+                {!p.external && <span class={audioMuted ? 'off' : ''} aria-label={audioMuted ? t('tile.micMuted') : undefined}>
+                  {audioMuted ? <MicOffIcon size={18} /> : <MicIcon size={18} />}
+                </span>}
+                {!p.external && <span class={videoMuted ? 'off' : ''} aria-label={videoMuted ? t('tile.camMuted') : undefined}>
+                  {videoMuted ? <CamOffIcon size={18} /> : <CamIcon size={18} />}
+                </span>}
+              </div>
+              {iAmModerator && !p.isLocal && (
+                <div class="participant-actions">
+                  {!p.external && (
+                    <button
+                      type="button"
+                      class="small-button"
+                      data-testid="participant-mute"
+                      aria-label={t('participants.muteLabel', { name })}
+                      disabled={p.audioMuted}
+                      onClick={() => actions.muteParticipant(p.id)}
+                    >
+                      {t('participants.mute')}
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    class="small-button danger"
+                    data-testid="participant-remove"
+                    aria-label={t('participants.removeLabel', { name })}
+                    onClick={() => setConfirming(p)}
+                  >
+                    {t('participants.remove')}
+                  </button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {confirming && (
+        <div class="dialog-backdrop" onClick={() => setConfirming(null)}>
+          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" onClick={(e) => e.stopPropagation()}>
+            <h3 id="confirm-title">{t('participants.confirmTitle')}</h3>
+            <p>{t('participants.confirmBody', { name: displayNameOf(confirming) })}</p>
+            <div class="dialog-buttons">
+              <button type="button" class="button secondary" onClick={() => setConfirming(null)}>
+                {t('common.cancel')}
+              </button>
+              <button
+                type="button"
+                class="button danger"
+                data-testid="confirm-remove"
+                onClick={() => {
+                  actions.kickParticipant(confirming.id);
+                  setConfirming(null);
+                }}
+              >
+                {t('participants.remove')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </aside>
+  );
+}

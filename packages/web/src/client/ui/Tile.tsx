@@ -1,0 +1,93 @@
+// One video tile: a participant's camera or screen share, with name, mute icons, hand, speaking border.
+import type { Participant, Tile as TileData } from '../conference/types';
+import { t } from '../i18n';
+import { useSrcObject } from './hooks';
+import { Avatar } from './Avatar';
+import { CamOffIcon, HandIcon, MicOffIcon, ScreenIcon } from './icons';
+
+export interface TileProps {
+  tile: TileData;
+  participant: Participant | undefined;
+  speaking: boolean;
+  pinned: boolean;
+  /** For the local camera tile the store's own flags are authoritative. */
+  localAudioMuted: boolean;
+  localVideoMuted: boolean;
+  onClick: (key: string) => void;
+  style?: Record<string, string>;
+  class?: string;
+}
+
+export function displayNameOf(p: Participant | undefined): string {
+  return p?.displayName?.trim() || t('common.guest');
+}
+
+export function Tile({ tile, participant, speaking, pinned, localAudioMuted, localVideoMuted, onClick, style, class: cls }: TileProps) {
+  const isCamera = tile.videoType === 'camera';
+  const audioMuted = tile.isLocal ? localAudioMuted : !!participant?.audioMuted;
+  const videoMuted = isCamera && (tile.isLocal ? localVideoMuted : !!participant?.videoMuted);
+  const showVideo = tile.stream !== null && !videoMuted;
+  const videoRef = useSrcObject<HTMLVideoElement>(showVideo ? tile.stream : null);
+  const name = displayNameOf(participant);
+  const mirrored = tile.isLocal && isCamera;
+
+  const classes = ['tile'];
+  if (speaking) classes.push('speaking');
+  if (pinned) classes.push('pinned');
+  if (!isCamera) classes.push('desktop');
+  if (cls) classes.push(cls);
+
+  return (
+    <div
+      class={classes.join(' ')}
+      style={style}
+      data-testid="tile"
+      data-participant={tile.participantId}
+      data-source={tile.key}
+      data-local={tile.isLocal ? 'true' : 'false'}
+      data-video-type={tile.videoType}
+      data-speaking={speaking ? 'true' : 'false'}
+      title={pinned ? t('tile.unpin') : t('tile.pin')}
+      onClick={() => onClick(tile.key)}
+    >
+      <video
+        ref={videoRef}
+        data-testid="tile-video"
+        class={mirrored ? 'mirrored' : undefined}
+        style={showVideo ? undefined : { display: 'none' }}
+        autoplay
+        playsInline
+        muted
+      />
+      {!showVideo && (
+        <div class="tile-placeholder">
+          <Avatar id={tile.participantId} name={name} testid="tile-avatar" />
+        </div>
+      )}
+      {participant?.raisedHand !== undefined && (
+        <div class="tile-hand" data-testid="tile-raised-hand" title={t('tile.handRaised')} aria-label={t('tile.handRaised')}>
+          <HandIcon size={18} />
+        </div>
+      )}
+      <div class="tile-label">
+        {audioMuted && (
+          <span class="tile-icon" data-testid="tile-audio-muted" title={t('tile.micMuted')} aria-label={t('tile.micMuted')}>
+            <MicOffIcon size={14} />
+          </span>
+        )}
+        {videoMuted && (
+          <span class="tile-icon" data-testid="tile-video-muted" title={t('tile.camMuted')} aria-label={t('tile.camMuted')}>
+            <CamOffIcon size={14} />
+          </span>
+        )}
+        {!isCamera && (
+          <span class="tile-icon" title={t('tile.screen')}>
+            <ScreenIcon size={14} />
+          </span>
+        )}
+        <span class="tile-name" data-testid="tile-name">{name}</span>
+        {tile.isLocal && isCamera && <span class="tile-you">{t('common.you')}</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+// The bottom toolbar, as in Jitsi Meet: media toggles, panels, hand, layout, invite, leave.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ConferenceActions, ConferenceState } from '../conference/types';
+import { t } from '../i18n';
+import {
+  CamIcon, CamOffIcon, ChatIcon, GridIcon, HandIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, StageIcon,
+} from './icons';
+
+interface ButtonProps {
+  testid: string;
+  label: string;
+  shortcut?: string;
+  pressed?: boolean;
+  /** Red background: muted mic/camera, leave. */
+  danger?: boolean;
+  onClick: () => void;
+  children: ComponentChildren;
+}
+
+function ToolbarButton({ testid, label, shortcut, pressed, danger, onClick, children }: ButtonProps) {
+  const classes = ['tb-button'];
+  if (pressed) classes.push('pressed');
+  if (danger) classes.push('danger');
+  return (
+    <button
+      type="button"
+      class={classes.join(' ')}
+      data-testid={testid}
+      aria-label={label}
+      aria-pressed={pressed === undefined ? undefined : pressed ? 'true' : 'false'}
+      title={shortcut ? t('toolbar.shortcut', { label, key: shortcut }) : label}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+export function Toolbar({ state, actions }: { state: ConferenceState; actions: ConferenceActions }) {
+  const local = state.localId ? state.participants[state.localId] : undefined;
+  const handRaised = local?.raisedHand !== undefined;
+  const [toast, setToast] = useState<string | null>(null);
+  const timer = useRef<number>();
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  const copy = async () => {
+    const link = `${location.origin}/${encodeURIComponent(state.room)}`;
+    let text = t('toolbar.linkCopied');
+    try {
+      await actions.copyInviteLink();
+    } catch {
+      text = t('toolbar.copyFailed', { link });
+    }
+    setToast(text);
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => setToast(null), 3000);
+  };
+
+  return (
+    <div class="toolbar" role="toolbar">
+      {toast && (
+        <div class="toast" role="status" data-testid="invite-toast">
+          {toast}
+        </div>
+      )}
+      <div class="toolbar-group">
+        <ToolbarButton
+          testid="toggle-audio"
+          label={state.audioMuted ? t('toolbar.unmuteMic') : t('toolbar.muteMic')}
+          shortcut="M"
+          pressed={state.audioMuted}
+          danger={state.audioMuted}
+          onClick={() => actions.toggleAudio()}
+        >
+          {state.audioMuted ? <MicOffIcon /> : <MicIcon />}
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-video"
+          label={state.videoMuted ? t('toolbar.startCamera') : t('toolbar.stopCamera')}
+          shortcut="V"
+          pressed={state.videoMuted}
+          danger={state.videoMuted}
+          onClick={() => actions.toggleVideo()}
+        >
+          {state.videoMuted ? <CamOffIcon /> : <CamIcon />}
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-screen"
+          label={state.screenSharing ? t('toolbar.stopShare') : t('toolbar.startShare')}
+          shortcut="D"
+          pressed={state.screenSharing}
+          onClick={() => void actions.toggleScreenShare().catch(() => undefined)}
+        >
+          <ScreenIcon />
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-chat"
+          label={state.chatOpen ? t('toolbar.closeChat') : t('toolbar.openChat')}
+          shortcut="C"
+          pressed={state.chatOpen}
+          onClick={() => actions.setChatOpen(!state.chatOpen)}
+        >
+          <ChatIcon />
+          {state.unreadChat > 0 && (
+            <span class="badge" data-testid="unread-badge" aria-label={t('toolbar.unread', { n: state.unreadChat })}>
+              {state.unreadChat > 99 ? '99+' : state.unreadChat}
+            </span>
+          )}
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-participants"
+          label={state.participantsOpen ? t('toolbar.closeParticipants') : t('toolbar.openParticipants')}
+          pressed={state.participantsOpen}
+          onClick={() => actions.setParticipantsOpen(!state.participantsOpen)}
+        >
+          <PeopleIcon />
+          <span class="count">{Object.keys(state.participants).length}</span>
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-hand"
+          label={handRaised ? t('toolbar.lowerHand') : t('toolbar.raiseHand')}
+          shortcut="R"
+          pressed={handRaised}
+          onClick={() => actions.toggleRaiseHand()}
+        >
+          <HandIcon />
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-view"
+          label={state.view === 'tile' ? t('toolbar.stageView') : t('toolbar.tileView')}
+          shortcut="W"
+          pressed={state.view === 'tile'}
+          onClick={() => actions.setView(state.view === 'tile' ? 'stage' : 'tile')}
+        >
+          {state.view === 'tile' ? <StageIcon /> : <GridIcon />}
+        </ToolbarButton>
+        <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={() => void copy()}>
+          <LinkIcon />
+        </ToolbarButton>
+        <ToolbarButton testid="leave" label={t('toolbar.leave')} danger onClick={() => void actions.leave()}>
+          <HangupIcon />
+        </ToolbarButton>
+      </div>
+    </div>
+  );
+}
