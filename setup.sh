@@ -10,6 +10,7 @@ say() { echo "setup: $*" >&2; }
 declare -A debian=(
   [prosody]="command -v prosody"
   [lua-unbound]="dpkg -s lua-unbound"
+  [chromium]="command -v chromium"
 )
 missing=()
 for pkg in "${!debian[@]}"; do
@@ -33,3 +34,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 npx --no-install tsc -b >&2 || { say "build failed (npx tsc -b)"; exit 1; }
+node packages/web/build-client.mjs >/dev/null || { say "web client build failed (node packages/web/build-client.mjs)"; exit 1; }

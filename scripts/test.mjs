@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs Parley's test layers with Node's test runner. `node scripts/test.mjs [layer...]`
 // Layers: unit (packages/*/src/**/*.test.ts), integration (real Prosody: tests/integration and
-// packages/**/*.integration.test.ts), media (real bridge, headless werift endpoints: tests/media).
+// packages/**/*.integration.test.ts), media (real bridge, headless werift endpoints: tests/media),
+// browser (Debian's Chromium via playwright-core against the whole stack: tests/browser, one file
+// at a time).
 // Each layer checks its tools first and fails with the command that installs what is missing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +38,17 @@ const layers = {
     files: () => findTests(join(root, 'tests', 'media')),
     tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
   },
+  browser: {
+    files: () => findTests(join(root, 'tests', 'browser')),
+    tools: [
+      { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
+      { cmd: 'chromium', fix: 'apt-get install -y chromium (or bash setup.sh)' },
+    ],
+    // Every file starts its own stack and up to four Chromiums: one file at a time.
+    args: ['--test-concurrency=1'],
+    // The tests load the client bundle: build it from the current sources first (about a second).
+    prepare: { what: 'build the web client', cmd: [process.execPath, ['packages/web/build-client.mjs']] },
+  },
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(layers);
@@ -64,6 +77,17 @@ for (const name of wanted) {
     failed = true;
     continue;
   }
+  if (layer.prepare) {
+    const [cmd, args] = layer.prepare.cmd;
+    const p = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (p.status !== 0) {
+      console.error(`[${name}] could not ${layer.prepare.what}: ${[cmd, ...args].join(' ')} exited ${p.status}`);
+      summary.push(`${name}: not run, could not ${layer.prepare.what}`);
+      totals.failed += 1;
+      failed = true;
+      continue;
+    }
+  }
   const files = layer.files();
   if (!files.length) {
     console.error(`[${name}] no test files found`);
@@ -72,7 +96,7 @@ for (const name of wanted) {
   }
   console.log(`\n=== ${name}: ${files.length} files ===`);
   const tapFile = join(tapDir, `${name}.tap`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...(layer.args ?? []), ...files], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PARLEY_TEST_LAYER: name },

@@ -138,7 +138,7 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
     const cam = s.localStream && s.localStream.getVideoTracks().length > 0 && !s.videoMuted ? s.localStream : null;
     const input = { ...(local ? { local: { id: local.id, camera: cam, screen } } : {}), room: roomModel, remote: remoteSources() };
     const tiles = buildTiles(input);
-    set({ ...patch, participants: participantsOf(roomModel, local), tiles, audioStreams: audioOf(input) });
+    set({ ...patch, ...(local ? { localId: local.id } : {}), participants: participantsOf(roomModel, local), tiles, audioStreams: audioOf(input) });
     sendConstraints();
   }
 

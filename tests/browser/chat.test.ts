@@ -1,0 +1,73 @@
+// Chat: messages appear at the others in order with the sender's name; an unread badge counts
+// while the panel is closed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BLUE, GREEN, RED, T, checking, launchParticipant, poll, roomName, screenshot, startWebStack, type BrowserParticipant, type WebStack } from './harness.js';
+import type { Page } from 'playwright-core';
+
+describe('chat in the browser', () => {
+  let web: WebStack;
+  const ps: BrowserParticipant[] = [];
+  before(async () => {
+    web = await startWebStack();
+  });
+  after(async () => {
+    await web?.close();
+  });
+
+  const messages = (page: Page) =>
+    page.getByTestId('chat-message').evaluateAll((els) =>
+      els.map((e: any) => ({
+        sender: String(e.querySelector('[data-testid="chat-sender"]')?.textContent ?? '').trim(),
+        text: String(e.querySelector('[data-testid="chat-text"]')?.textContent ?? '').trim(),
+      })),
+    );
+  const send = async (page: Page, text: string) => {
+    await page.getByTestId('chat-input').fill(text);
+    await page.getByTestId('chat-send').click();
+  };
+
+  test('messages reach everyone in order with the sender\'s name; the badge counts unread ones', { timeout: 120_000 }, async () => {
+    const link = `${web.url}/${roomName('chat')}`;
+    await checking(() => ps, async () => {
+      const red = await launchParticipant({ color: RED, name: 'Red', url: link });
+      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
+      const blue = await launchParticipant({ color: BLUE, name: 'Blue', url: link });
+      ps.push(red, green, blue);
+      // Blue reads along with the panel open; Green keeps it closed.
+      await blue.page.getByTestId('toggle-chat').click();
+      await blue.page.getByTestId('chat-panel').waitFor();
+      await red.page.getByTestId('toggle-chat').click();
+      await red.page.getByTestId('chat-panel').waitFor();
+      assert.equal(await green.page.getByTestId('unread-badge').count(), 0, 'no unread badge before any message');
+
+      const texts = ['Hello from Red', 'Second message', 'third: 你好 <b>not bold</b>'];
+      for (const t of texts) await send(red.page, t);
+      const expected = texts.map((text) => ({ sender: 'Red', text }));
+
+      await poll("Green's unread badge says 3", async () => (await green.page.getByTestId('unread-badge').textContent().catch(() => ''))?.trim() === '3', T.ui);
+      await poll('Blue shows the three messages in order', async () => JSON.stringify(await messages(blue.page)) === JSON.stringify(expected), T.ui).catch(async (err: Error) => {
+        throw new Error(`${err.message}; Blue shows ${JSON.stringify(await messages(blue.page))}`);
+      });
+      assert.equal(await blue.page.getByTestId('unread-badge').count(), 0, 'no badge while the panel is open');
+      // The sender sees its own messages too.
+      await poll('Red shows its own three messages', async () => (await messages(red.page)).map((m) => m.text).join('|') === texts.join('|'), T.ui);
+
+      // Green opens the panel: the messages are there and the badge is gone.
+      await green.page.getByTestId('toggle-chat').click();
+      await green.page.getByTestId('chat-panel').waitFor();
+      assert.deepEqual(await messages(green.page), expected);
+      await green.page.getByTestId('unread-badge').waitFor({ state: 'detached', timeout: T.ui });
+
+      // Green answers: Red and Blue see it after Red's, from Green.
+      await send(green.page, 'Hi Red, Green here');
+      for (const p of [red, blue]) {
+        await poll(`${p.name} shows Green's answer last`, async () => {
+          const m = await messages(p.page);
+          return m.length === 4 && m[3].sender === 'Green' && m[3].text === 'Hi Red, Green here';
+        }, T.ui);
+      }
+      await screenshot(red.page, 'chat.png');
+    }, () => web.stack.logs);
+  });
+});

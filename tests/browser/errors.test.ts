@@ -1,0 +1,91 @@
+// What a user sees when the page cannot work: plain HTTP on a real name (no secure context), and
+// a signaling URL where nothing answers.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { buildParleyConfig, defaultStaticDir, ensureCertificates, renderConfigJs, startWebServer } from '../../packages/web/src/server/index.js';
+import { RED, T, checking, closeAll, deadPort, launchParticipant, roomName, type BrowserParticipant } from './harness.js';
+
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+
+/** The built client over plain HTTP, like a misconfigured deployment without TLS. */
+async function plainHttpClient(): Promise<{ port: number; close(): Promise<void> }> {
+  const dir = defaultStaticDir();
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js'))) throw new Error(`the client is not built (${dir}): run npm run build`);
+  const configJs = renderConfigJs(buildParleyConfig('parley.test'));
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/config.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(configJs);
+      return;
+    }
+    const file = join(dir, normalize(path));
+    const isFile = extname(path) !== '' && existsSync(file);
+    res.writeHead(200, { 'content-type': types[isFile ? extname(file) : '.html'] ?? 'application/octet-stream' });
+    res.end(readFileSync(isFile ? file : join(dir, 'index.html')));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('errors the user sees', () => {
+  const ps: BrowserParticipant[] = [];
+  after(async () => {
+    await closeAll();
+  });
+
+  test('plain HTTP on a non-localhost name: the page explains that a secure context is needed', { timeout: 60_000 }, async () => {
+    const http = await plainHttpClient();
+    try {
+      await checking(() => ps, async () => {
+        const p = await launchParticipant({ color: RED, name: 'Red', args: ['--host-resolver-rules=MAP parley.test 127.0.0.1'] });
+        ps.push(p);
+        await p.page.goto(`http://parley.test:${http.port}/${roomName('insecure')}`, { timeout: T.nav });
+        assert.equal(await p.page.evaluate(() => (globalThis as any).isSecureContext), false, 'precondition: not a secure context');
+        await p.page.getByTestId('error-insecure-context').waitFor({ timeout: T.ui });
+        await p.close();
+      });
+    } finally {
+      await http.close();
+    }
+  });
+
+  test('signaling unreachable: the page says so and names the URL that failed', { timeout: 60_000 }, async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'parley-certs-'));
+    const dead = await deadPort();
+    const websocketUrl = `wss://127.0.0.1:${dead}/xmpp-websocket`;
+    const boshUrl = `https://127.0.0.1:${dead}/http-bind`;
+    const certs = await ensureCertificates(certDir, { hostnames: ['localhost'], addresses: ['127.0.0.1'] });
+    const web = await startWebServer({
+      host: '127.0.0.1',
+      httpsPort: 0,
+      httpPort: 0,
+      xmppHttp: { host: '127.0.0.1', port: dead },
+      domain: 'parley.test',
+      tls: { cert: certs.certPem, key: certs.keyPem },
+      // BOSH is the fallback: point it nowhere too, or the client would (rightly) get through.
+      config: { websocketUrl, boshUrl },
+    });
+    try {
+      await checking(() => ps, async () => {
+        const p = await launchParticipant({ color: RED, name: 'Red', url: `${web.url.replace(/\/$/, '')}/${roomName('nosignal')}`, join: false });
+        ps.push(p);
+        await p.page.getByTestId('prejoin').waitFor();
+        await p.page.getByTestId('name-input').fill('Red');
+        await p.page.getByTestId('join-button').click();
+        const error = p.page.getByTestId('error-signaling-failed');
+        await error.waitFor({ timeout: T.join });
+        const details = p.page.getByTestId('error-details');
+        const text = `${await error.textContent()} ${(await details.count()) ? await details.textContent() : ''}`;
+        assert.ok(text.includes(websocketUrl) || text.includes(boshUrl), `the error names the failing URL (${websocketUrl} or ${boshUrl}); it says: ${text}`);
+        await p.close();
+      });
+    } finally {
+      await web.close();
+      rmSync(certDir, { recursive: true, force: true });
+    }
+  });
+});
