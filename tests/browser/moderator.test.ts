@@ -1,4 +1,4 @@
-// The first participant is moderator and can remove another from the participants panel.
+// The first participant is moderator and can mute and remove another from the participants panel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GREEN, RED, T, checking, launchParticipant, poll, roomName, startWebStack, tileOf, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
@@ -13,7 +13,7 @@ describe('moderation in the browser', () => {
     await web?.close();
   });
 
-  test('the first participant removes the second: the second is told, its tile disappears', { timeout: 120_000 }, async () => {
+  test('the first participant mutes, then removes the second: the second is told, its tile disappears', { timeout: 120_000 }, async () => {
     const link = `${web.url}/${roomName('mod')}`;
     await checking(() => ps, async () => {
       const red = await launchParticipant({ color: RED, name: 'Red', url: link });
@@ -32,6 +32,12 @@ describe('moderation in the browser', () => {
       await red.page.getByTestId('participants-panel').waitFor();
       const row = red.page.locator(`[data-testid="participant-row"][data-participant="${greenId}"]`);
       await row.waitFor({ timeout: T.ui });
+
+      // The moderator mutes Green: Green's own microphone button turns muted, and Red sees the icon.
+      await row.getByTestId('participant-mute').click();
+      await poll('Green is muted by the moderator', async () => (await green.page.getByTestId('toggle-audio').getAttribute('aria-pressed')) === 'true', T.media);
+      await tileOf(red.page, greenId).getByTestId('tile-audio-muted').waitFor({ timeout: T.media });
+
       await row.getByTestId('participant-remove').click();
       await red.page.getByTestId('confirm-remove').click();
 
