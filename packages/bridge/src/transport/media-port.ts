@@ -44,6 +44,11 @@ const MAX_PATHS_PER_TRANSPORT = 8;
 
 export class MediaPort {
   readonly counters: Record<string, number> = {};
+  /**
+   * Drops every UDP datagram, as a firewall that blocks UDP would: browsers must then reach the
+   * bridge over ICE-TCP. For tests and for trying the fallback on a live stack.
+   */
+  blockUdp = false;
   private readonly byUfrag = new Map<string, EndpointTransport>();
   private readonly byPath = new Map<string, EndpointTransport>();
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
@@ -157,6 +162,7 @@ export class MediaPort {
   }
 
   private onDatagram(buf: Buffer, ip: string, port: number): void {
+    if (this.blockUdp) return this.count('udp-blocked');
     if (!this.allowed(ip)) return this.count('remote-not-allowed');
     const path: PeerPath = { key: `udp:${ip}:${port}`, kind: 'udp', ip, port };
     this.route(buf, path);
