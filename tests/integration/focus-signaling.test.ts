@@ -134,9 +134,15 @@ describe('focus with a real Prosody', () => {
     // Malformed Jingle (no action) names what is wrong.
     await expectStanzaError(b.request(xml('iq', { type: 'set', to: stack.focusJid }, xml('jingle', { xmlns: 'urn:xmpp:jingle:1', sid: b.sid! }))), 'bad-request', /action/);
 
+    // A presence the focus cannot read (SourceInfo that is not JSON) is dropped and counted; the room goes on.
+    b.xmpp.send(xml('presence', { to: occupantJid(b.room!, b.endpointId) }, xml('SourceInfo', {}, '{not json')) as never);
+
     await b.accept();
     await a.waitFor('B sources after the bad requests', () => ssrcsOf(b.own).every((s) => a.knownRemoteSsrcs().has(s)));
     assert.ok(!a.knownRemoteSsrcs().has(4242));
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.focus.httpPort}/metrics`)).text();
+    assert.match(metrics, /parley_focus_errors_total\{[^}]*kind="bad_presence"[^}]*\} [1-9]/);
+    assert.ok(stack.logs.some((l) => l.includes('presence.malformed') && l.includes('SourceInfo')), 'the log names what was wrong');
   });
 
   test('a client that vanishes is removed, and the last one out ends the conference', async () => {
