@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// parley <command> [flags]: start | help
+// parley <command> [flags]: start | doctor | help
 import { configHelp, readConfig, ConfigError } from '@parley/service';
 import { startSpec } from './start-config.js';
 import { readyLine, startStack } from './start.js';
+import { formatReport, runDoctor } from './doctor/index.js';
 
 const [command, ...argv] = process.argv.slice(2);
 
 function usage(): string {
   return [
-    'usage: parley start [flags]   (npm start -- [flags])',
+    'usage: parley start [flags]    (npm start -- [flags])',
+    '       parley doctor [flags]   (node packages/cli/dist/main.js doctor [flags])',
     '',
     'start: runs Prosody, the bridge and the focus with secrets generated in the data dir; Ctrl-C stops everything.',
+    'doctor: checks a stack started with the same flags (Prosody, focus, bridge, WebSocket, BOSH, certificate,',
+    '  media port, advertised addresses, ICE-TCP, clock, free ports, outside addresses); one line per check with',
+    '  the fix for each failure; --json prints {ok, checks:[{id, status, summary, fix?}]}. Exit 0 unless a check FAILs.',
     configHelp(startSpec),
   ].join('\n');
 }
@@ -36,8 +41,20 @@ async function start(): Promise<void> {
   console.log(readyLine(stack.info, config.json));
 }
 
+async function doctor(): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage());
+    return;
+  }
+  const config = readConfig(startSpec, { argv, env: process.env });
+  const report = await runDoctor(config);
+  console.log(formatReport(report, config.json));
+  process.exitCode = report.ok ? 0 : 1;
+}
+
 try {
   if (command === 'start') await start();
+  else if (command === 'doctor') await doctor();
   else if (!command || command === 'help' || command === '--help') console.log(usage());
   else {
     console.error(`parley: unknown command "${command}"\n\n${usage()}`);
