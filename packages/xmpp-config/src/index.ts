@@ -3,3 +3,4 @@ export * from './render.js';
 export * from './accounts.js';
 export * from './launcher.js';
 export * from './testing.js';
+export * from './env-config.js';
