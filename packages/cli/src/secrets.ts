@@ -8,9 +8,13 @@ export interface Secrets {
   focusComponentSecret: string;
   focusAccountPassword: string;
   bridgeAccountPassword: string;
+  /** coturn's static-auth-secret (TURN REST API): the web server signs short-lived credentials with it. */
+  turnSecret: string;
 }
 
 const KEYS: (keyof Secrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword'];
+/** Added later: generated and written into an existing secrets.json that lacks them. */
+const LATER_KEYS: (keyof Secrets)[] = ['turnSecret'];
 
 export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; created: boolean; path: string } {
   const path = join(dataDir, 'secrets.json');
@@ -24,10 +28,15 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
     for (const k of KEYS) {
       if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16) throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
     }
+    const missing = LATER_KEYS.filter((k) => typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16);
+    if (missing.length) {
+      for (const k of missing) parsed[k] = randomBytes(24).toString('base64url');
+      writeFileSync(path, JSON.stringify(parsed, null, 2) + '\n', { mode: 0o600 });
+    }
     return { secrets: parsed as unknown as Secrets, created: false, path };
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets = Object.fromEntries(KEYS.map((k) => [k, randomBytes(24).toString('base64url')])) as unknown as Secrets;
+  const secrets = Object.fromEntries([...KEYS, ...LATER_KEYS].map((k) => [k, randomBytes(24).toString('base64url')])) as unknown as Secrets;
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return { secrets, created: true, path };
 }

@@ -19,6 +19,9 @@ export const startSpec = {
   httpPort: field.port({ describe: 'plain HTTP port that only redirects to HTTPS and explains why', flag: 'http-port', env: 'PARLEY_HTTP_PORT', default: 8000 }),
   webBind: field.string({ describe: 'address the web app listens on (0.0.0.0: every interface, so others can join)', flag: 'web-bind', env: 'PARLEY_WEB_BIND', default: '0.0.0.0', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
   bridgeHttpPort: field.port({ describe: "bridge's /health, /metrics and /debug port", flag: 'bridge-http-port', env: 'PARLEY_BRIDGE_HTTP_PORT', default: 8080 }),
+  turn: field.bool({ describe: 'run coturn (TURN over TCP and TLS) for browsers whose network blocks UDP; needs `apt-get install coturn`', flag: 'turn', env: 'PARLEY_TURN', default: false }),
+  turnPort: field.port({ describe: 'TURN port (TCP and UDP), with --turn', flag: 'turn-port', env: 'PARLEY_TURN_PORT', default: 3478 }),
+  turnsPort: field.port({ describe: 'TURN over TLS port, with --turn (443 where a network allows only HTTPS out, if the web app is not on 443 of the same address)', flag: 'turns-port', env: 'PARLEY_TURNS_PORT', default: 5349 }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
   logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level of every service', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
 };

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
 import type { StartConfig } from './start-config.js';
+import { startTurnServer, turnUrls, type RunningTurnServer } from './turn/index.js';
 
 export interface ReadyInfo {
   ready: true;
@@ -25,6 +26,8 @@ export interface ReadyInfo {
   urls: string[];
   /** The local certificate authority browsers must trust (see the README). */
   ca: string;
+  /** TURN (coturn), with --turn: the URLs browsers get with their credentials from /turn-credentials. */
+  turn?: { urls: string[]; pid: number; log: string };
 }
 
 export interface RunningStack {
@@ -102,10 +105,34 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
 
   let web: RunningWebServer;
   let certs: Awaited<ReturnType<typeof ensureCertificates>>;
+  let turn: RunningTurnServer | undefined;
+  let turnInfo: ReadyInfo['turn'];
   const addresses = [...new Set([...localAddresses(), ...bridge.advertise, '127.0.0.1'])];
   try {
     certs = await ensureCertificates(resolve(dataDir, 'certs'), { hostnames: [hostname().toLowerCase(), 'localhost'], addresses });
     log.info(certs.created ? 'certificates.created' : 'certificates.reused', { ca: certs.caPath });
+    if (config.turn) {
+      // Listens and relays on the bridge's advertised addresses; may relay only to them.
+      const turnLog = log.child({ service: 'turn' });
+      turn = await startTurnServer({
+        settings: {
+          realm: config.domain,
+          secret: secrets.turnSecret,
+          listeningIps: bridge.advertise,
+          relayIps: bridge.advertise,
+          allowedPeerIps: bridge.advertise,
+          allowLoopbackPeers: bridge.advertise.some((a) => a.startsWith('127.') || a === '::1'),
+          port: config.turnPort,
+          tlsPort: config.turnsPort,
+          tls: { cert: certs.certPath, pkey: certs.keyPath },
+          dataDir: resolve(dataDir, 'turn'),
+          verbose: config.logLevel === 'debug',
+        },
+        log: (line) => turnLog.debug('turn.output', { line }),
+      });
+      turnInfo = { urls: turnUrls(bridge.advertise, config.turnPort, config.turnsPort), pid: turn.pid, log: turn.logPath };
+      log.info('turn.ready', { pid: turn.pid, ms: turn.startupMs, config: turn.configPath, urls: turnInfo.urls });
+    }
     web = await startWebServer({
       host: config.webBind,
       httpsPort: config.httpsPort,
@@ -114,9 +141,11 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
       domain: config.domain,
       tls: { cert: certs.certPem, key: certs.keyPem },
       caCertPem: certs.caCertPem,
+      ...(turnInfo ? { turn: { secret: secrets.turnSecret, urls: turnInfo.urls } } : {}),
       log: serviceLog('web'),
     });
   } catch (err) {
+    await turn?.stop();
     await focus.close().catch(() => {});
     await bridge.close();
     await prosody.stop();
@@ -139,6 +168,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     page: urls[0],
     urls,
     ca: certs.caPath,
+    ...(turnInfo ? { turn: turnInfo } : {}),
   };
   let stopping: Promise<void> | undefined;
   return {
@@ -149,6 +179,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
         await web.close().catch((err) => log.warn('web.stop_failed', { error: err as Error }));
         await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
         await bridge.close().catch((err) => log.warn('bridge.stop_failed', { error: err as Error }));
+        await turn?.stop();
         await prosody.stop();
         log.info('stack.stopped');
       })()),
@@ -165,6 +196,7 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
     `  Bridge:       ${info.bridge.id}, media on UDP ${info.bridge.udpPort}${info.bridge.tcpPort ? ` (ICE-TCP ${info.bridge.tcpPort})` : ''}, advertised at ${info.bridge.advertise.join(', ')}`,
+    ...(info.turn ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials from /turn-credentials; log ${info.turn.log})`] : []),
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');

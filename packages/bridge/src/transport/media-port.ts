@@ -49,6 +49,12 @@ export class MediaPort {
    * bridge over ICE-TCP. For tests and for trying the fallback on a live stack.
    */
   blockUdp = false;
+  /**
+   * Drops the UDP datagrams from the remote addresses for which this returns true, as a firewall
+   * that blocks UDP from some hosts would (e.g. every browser but not the TURN relay, whose
+   * source is this machine's own address and a port of its relay range). null: none dropped.
+   */
+  blockUdpFrom: ((ip: string, port: number) => boolean) | null = null;
   private readonly byUfrag = new Map<string, EndpointTransport>();
   private readonly byPath = new Map<string, EndpointTransport>();
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
@@ -163,6 +169,7 @@ export class MediaPort {
 
   private onDatagram(buf: Buffer, ip: string, port: number): void {
     if (this.blockUdp) return this.count('udp-blocked');
+    if (this.blockUdpFrom && this.blockUdpFrom(ip.startsWith('::ffff:') ? ip.slice(7) : ip, port)) return this.count('udp-blocked');
     if (!this.allowed(ip)) return this.count('remote-not-allowed');
     const path: PeerPath = { key: `udp:${ip}:${port}`, kind: 'udp', ip, port };
     this.route(buf, path);

@@ -13,6 +13,7 @@ describe('config.js', () => {
       boshUrl: '/http-bind',
       doctorUrl: '/doctor',
       language: null,
+      turn: false,
     });
   });
 
@@ -23,6 +24,9 @@ describe('config.js', () => {
     assert.throws(() => buildParleyConfig('meet.lan', { nope: 'x' } as Partial<ParleyConfigJson>), /unknown key "nope"/);
     assert.throws(() => buildParleyConfig('meet.lan', { boshUrl: '' }), /"boshUrl"/);
     assert.throws(() => buildParleyConfig('meet.lan', { language: 5 as unknown as string }), /"language"/);
+    assert.equal(buildParleyConfig('meet.lan', { turn: true, iceTransportPolicy: 'relay' }).iceTransportPolicy, 'relay');
+    assert.throws(() => buildParleyConfig('meet.lan', { turn: 'yes' as unknown as boolean }), /"turn"/);
+    assert.throws(() => buildParleyConfig('meet.lan', { iceTransportPolicy: 'none' as unknown as 'all' }), /"iceTransportPolicy"/);
   });
 
   it('renders a script that sets window.PARLEY_CONFIG and cannot close a <script> element', () => {

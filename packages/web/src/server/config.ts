@@ -16,9 +16,13 @@ export interface ParleyConfigJson {
   doctorUrl: string;
   /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
   language: string | null;
+  /** TURN is on: the client asks /turn-credentials for its iceServers before connecting. */
+  turn: boolean;
+  /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
-const KEYS: (keyof ParleyConfigJson)[] = ['domain', 'mucDomain', 'focusJid', 'websocketUrl', 'boshUrl', 'doctorUrl', 'language'];
+const KEYS: (keyof ParleyConfigJson)[] = ['domain', 'mucDomain', 'focusJid', 'websocketUrl', 'boshUrl', 'doctorUrl', 'language', 'turn', 'iceTransportPolicy'];
 
 /** Defaults derived from the XMPP domain, then the overrides; unknown keys and bad values throw, naming the key. */
 export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfigJson> = {}): ParleyConfigJson {
@@ -30,12 +34,17 @@ export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfi
     boshUrl: '/http-bind',
     doctorUrl: '/doctor',
     language: null,
+    turn: false,
   };
   for (const [k, v] of Object.entries(overrides)) {
     if (!KEYS.includes(k as keyof ParleyConfigJson)) throw new Error(`web config: unknown key "${k}" (known: ${KEYS.join(', ')})`);
     if (v === undefined) continue;
     if (k === 'language') {
       if (v !== null && typeof v !== 'string') throw new Error('web config: "language" must be a string or null');
+    } else if (k === 'turn') {
+      if (typeof v !== 'boolean') throw new Error('web config: "turn" must be true or false');
+    } else if (k === 'iceTransportPolicy') {
+      if (v !== 'all' && v !== 'relay') throw new Error('web config: "iceTransportPolicy" must be "all" or "relay"');
     } else if (typeof v !== 'string' || v === '') {
       throw new Error(`web config: "${k}" must be a non-empty string`);
     }

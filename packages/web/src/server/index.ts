@@ -3,3 +3,5 @@ export { startWebServer, defaultStaticDir, ROOM_PATTERN, type WebServerOptions, 
 export { ensureCertificates, certificateNames, type Certificates, type CertificateRequest } from './certificates.js';
 export { localAddresses } from './addresses.js';
 export { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
+export { webConfigSpec, type WebConfig } from './config-spec.js';
+export { turnCredentials, turnPassword, DEFAULT_TURN_TTL_SECONDS, type TurnOptions, type TurnCredentialsJson } from './turn-credentials.js';

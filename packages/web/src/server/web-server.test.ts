@@ -64,7 +64,12 @@ describe('web server', () => {
       boshUrl: '/http-bind',
       doctorUrl: '/doctor',
       language: null,
+      turn: false,
     });
+  });
+
+  it('answers 404 on /turn-credentials when TURN is off', async () => {
+    assert.equal((await get('/turn-credentials')).status, 404);
   });
 
   it('serves index.html for / and for valid room names', async () => {
@@ -206,6 +211,43 @@ describe('web server without a built client', () => {
       const r = await fetchText(w.url + '/room', { ca: certs.caCertPem });
       assert.equal(r.status, 503);
       assert.match(r.body, /npm run build/);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('web server with TURN', () => {
+  it('says turn: true in /config.js and signs short-lived credentials at /turn-credentials', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'parley-web-certs-'));
+    const staticDir = makeStaticDir();
+    dirs.push(certDir, staticDir);
+    const certs = await ensureCertificates(certDir, { hostnames: ['meet.test'], addresses: [] });
+    const urls = ['turn:127.0.0.1:3478?transport=tcp', 'turns:127.0.0.1:5349?transport=tcp'];
+    const w = await startWebServer({
+      host: '127.0.0.1', httpsPort: 0, xmppHttp: { host: '127.0.0.1', port: deadPort }, domain: 'meet.test',
+      tls: { cert: certs.certPem, key: certs.keyPem }, staticDir, turn: { secret: 'a-shared-secret-of-24-chars', urls, ttlSeconds: 600 },
+    });
+    try {
+      const cfg = await fetchText(w.url + '/config.js', { ca: certs.caCertPem });
+      const window: { PARLEY_CONFIG?: Record<string, unknown> } = {};
+      runInNewContext(cfg.body, { window });
+      assert.equal(window.PARLEY_CONFIG?.turn, true);
+      const before = Math.floor(Date.now() / 1000);
+      const r = await fetchText(w.url + '/turn-credentials', { ca: certs.caCertPem });
+      assert.equal(r.status, 200);
+      assert.match(String(r.headers['cache-control']), /no-store/);
+      const body = JSON.parse(r.body) as { iceServers: { urls: string[]; username: string; credential: string }[]; ttl: number };
+      assert.equal(body.ttl, 600);
+      assert.equal(body.iceServers.length, 1);
+      const [s] = body.iceServers;
+      assert.deepEqual(s.urls, urls);
+      const m = /^(\d+):parley$/.exec(s.username);
+      assert.ok(m, s.username);
+      const expiry = Number(m[1]);
+      assert.ok(expiry >= before + 600 && expiry <= Math.floor(Date.now() / 1000) + 600, `expiry ${expiry}`);
+      const { createHmac } = await import('node:crypto');
+      assert.equal(s.credential, createHmac('sha1', 'a-shared-secret-of-24-chars').update(s.username).digest('base64'));
     } finally {
       await w.close();
     }

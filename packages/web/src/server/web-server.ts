@@ -13,6 +13,7 @@ import { Counter, Gauge, createRegistry, type Logger } from '@parley/service';
 import { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
 import { absoluteOrigins, cleanHost, clientMissingPage, hostWithoutPort, httpsRedirectPage, notFoundPage, securityHeaders } from './pages.js';
 import { probeUpstream, proxyHttp, proxyWebSocket, upstreamName } from './proxy.js';
+import { turnCredentials, type TurnOptions } from './turn-credentials.js';
 
 export interface WebServerOptions {
   /** Bind address, e.g. '127.0.0.1' or '0.0.0.0'. */
@@ -31,6 +32,11 @@ export interface WebServerOptions {
   caCertPem?: string;
   /** Overrides for /config.js. */
   config?: Partial<ParleyConfigJson>;
+  /**
+   * TURN (coturn with use-auth-secret): GET /turn-credentials signs short-lived credentials with
+   * `secret` and /config.js says `turn: true`. Absent: /turn-credentials is 404, `turn: false`.
+   */
+  turn?: TurnOptions;
   /** Default: packages/web/dist/public. */
   staticDir?: string;
   log?: Logger;
@@ -69,7 +75,7 @@ function listen(server: HttpServer | HttpsServer, port: number, host: string): P
 }
 
 function routeClass(path: string): string {
-  if (path === '/config.js' || path === '/ca.pem' || path === '/health' || path === '/metrics' || path === '/http-bind') return path.slice(1);
+  if (path === '/config.js' || path === '/ca.pem' || path === '/turn-credentials' || path === '/health' || path === '/metrics' || path === '/http-bind') return path.slice(1);
   if (path === '/') return 'index';
   if (/^\/[^/]+\.[a-z0-9]+$/i.test(path)) return 'static';
   return 'room';
@@ -79,7 +85,8 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   const log = o.log;
   const staticDir = resolve(o.staticDir ?? defaultStaticDir());
   const indexPath = join(staticDir, 'index.html');
-  const parleyConfig = buildParleyConfig(o.domain, o.config);
+  const parleyConfig = buildParleyConfig(o.domain, { ...o.config, turn: !!o.turn });
+  if (o.turn) turnCredentials(o.turn); // bad TURN options fail at start, not at the first request
   const configJs = renderConfigJs(parleyConfig);
   const extraConnect = absoluteOrigins([parleyConfig.websocketUrl, parleyConfig.boshUrl]);
   const upstream = { host: o.xmppHttp.host, port: o.xmppHttp.port };
@@ -106,6 +113,11 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   app.get('/ca.pem', (_req, res, next) => {
     if (!o.caCertPem) return next();
     res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="parley-ca.pem"', 'Cache-Control': 'no-cache' }).send(o.caCertPem);
+  });
+  app.get('/turn-credentials', (_req, res) => {
+    // Not next(): "turn-credentials" is also a valid room name.
+    if (!o.turn) return void res.status(404).set('Cache-Control', 'no-store').json({ error: 'TURN is off on this deployment (parley start --turn)' });
+    res.set('Cache-Control', 'no-store').json(turnCredentials(o.turn));
   });
   app.get('/health', async (_req, res) => {
     const probe = await probeUpstream(upstream);

@@ -4,6 +4,33 @@
 import {
   answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup,
 } from '@parley/protocol';
+import type { ParleyConfig } from './types.js';
+
+/**
+ * The peer connection's ICE servers: none, or, when the deployment runs TURN (config.turn), the
+ * deployment's own coturn with short-lived credentials from GET /turn-credentials. Never any
+ * other STUN/TURN server. Read from window.PARLEY_CONFIG (the store's config comes from there).
+ */
+async function iceConfiguration(config: Partial<ParleyConfig> | undefined): Promise<Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'> | null> {
+  if (!config?.turn && !config?.iceTransportPolicy) return null;
+  const policy: RTCIceTransportPolicy = config.iceTransportPolicy === 'relay' ? 'relay' : 'all';
+  if (!config.turn) return { iceServers: [], iceTransportPolicy: policy };
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 5000);
+  try {
+    const res = await fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin', signal: ctl.signal });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body = (await res.json()) as { iceServers?: { urls: string[]; username: string; credential: string }[] };
+    const iceServers = (body.iceServers ?? []).filter((s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)));
+    return { iceServers, iceTransportPolicy: policy };
+  } catch (err) {
+    // Without TURN, direct UDP/ICE-TCP to the bridge may still work (not with policy 'relay').
+    console.warn(`parley: no TURN credentials from /turn-credentials (${(err as Error).message}); connecting without TURN`);
+    return { iceServers: [], iceTransportPolicy: policy };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface SessionCallbacks {
   /** The set of remote sources or their tracks changed. */
@@ -26,7 +53,8 @@ export class JingleSession {
   constructor(offer: Jingle, private readonly endpointId: string, Pc: typeof RTCPeerConnection, private readonly cb: SessionCallbacks) {
     this.sid = offer.sid;
     this.remote = RemoteDescription.fromJingle(offer);
-    // The bridge is ICE-lite and on this network: no STUN/TURN servers, ever.
+    // The bridge is ICE-lite and on this network: no STUN/TURN servers, except the deployment's own
+    // TURN when it runs one (set in accept(), before ICE gathering starts).
     this.pc = new Pc({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
     this.pc.addEventListener('track', () => { if (!this.closed) cb.remoteChanged(); });
     this.pc.addEventListener('connectionstatechange', () => { if (!this.closed) cb.connectionState(this.pc.connectionState); });
@@ -39,6 +67,10 @@ export class JingleSession {
 
   /** Answers the offer with our tracks on the 'audio' / 'video' transceivers; returns the session-accept. */
   async accept(tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null }, responder: string): Promise<Jingle> {
+    // TURN credentials are fetched here: the constructor is synchronous, and nothing gathers ICE
+    // candidates before setLocalDescription, so setConfiguration now is as good as at creation.
+    const ice = await iceConfiguration((globalThis as { PARLEY_CONFIG?: Partial<ParleyConfig> }).PARLEY_CONFIG);
+    if (ice && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     for (const kind of ['audio', 'video'] as const) {
       const t = this.transceiver(kind);

@@ -18,6 +18,10 @@ export interface ParleyConfig {
   doctorUrl: string;
   /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
   language: string | null;
+  /** TURN is on: the peer connection gets its iceServers from /turn-credentials (short-lived). */
+  turn?: boolean;
+  /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 export type Phase =
@@ -90,6 +94,8 @@ export interface DeviceChoice {
   audioOutputs: MediaDeviceInfo[];
   audioInputId?: string;
   videoInputId?: string;
+  /** Speaker for the remote audio (HTMLMediaElement.setSinkId); undefined: the system default. */
+  audioOutputId?: string;
 }
 
 export interface ConferenceState {
@@ -142,6 +148,8 @@ export interface ConferenceActions {
   toggleVideo(): void;
   toggleScreenShare(): Promise<void>;
   selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void>;
+  /** Speaker for the remote audio; the <audio> elements apply it with setSinkId where supported. */
+  selectAudioOutput(deviceId: string): void;
   sendChat(text: string, privateTo?: string): void;
   setChatOpen(open: boolean): void;
   setParticipantsOpen(open: boolean): void;

@@ -24,6 +24,11 @@ export interface XmppConnection {
   request(el: Element, timeoutMs: number): Promise<Element>;
   /** Handles IQ sets of one payload (ns, name); unhandled IQ requests are answered service-unavailable. */
   onIqSet(ns: string, name: string, handler: (iq: Element, payload: Element) => Promise<IqAnswer>): void;
+  /**
+   * Test hook (window.parleyDebug.dropConnection): closes the WebSocket abruptly, as a network drop
+   * would (the client sees an unclean close, code 1006, and reconnects by itself).
+   */
+  dropConnection?(): void;
 }
 
 export type XmppFactory = (opts: { service: string; domain: string }, handlers: XmppHandlers) => XmppConnection;
@@ -63,6 +68,14 @@ export const createXmppConnection: XmppFactory = ({ service, domain }, handlers)
     },
     async request(el, timeoutMs) {
       return (await x.iqCaller.request(el as never, timeoutMs)) as unknown as Element;
+    },
+    dropConnection() {
+      // @xmpp/websocket's Socket wrapper keeps the browser WebSocket in `.socket`.
+      const ws = (x as unknown as { socket?: { socket?: WebSocket | null } | null }).socket?.socket;
+      if (!ws) return;
+      // The wrapper's close listener detaches itself: the real (clean) close that follows is not seen.
+      ws.dispatchEvent(new CloseEvent('close', { code: 1006, reason: 'network drop (parleyDebug)', wasClean: false }));
+      ws.close();
     },
     onIqSet(ns, name, handler) {
       x.iqCallee.set(ns, name, (async (ctx: { stanza: unknown; element: unknown }) => {

@@ -55,6 +55,15 @@ export const en = {
   'toolbar.leave': 'Leave meeting',
   'toolbar.shortcut': '{label} ({key})',
   'toolbar.unread': '{n} unread messages',
+  'toolbar.openSettings': 'Open settings',
+  'toolbar.closeSettings': 'Close settings',
+
+  'settings.title': 'Settings',
+  'settings.microphone': 'Microphone',
+  'settings.camera': 'Camera',
+  'settings.speaker': 'Speaker',
+  'settings.speakerDefault': 'System default',
+  'settings.speakerUnsupported': 'This browser plays sound on the system default speaker only.',
 
   'tile.micMuted': 'Microphone muted',
   'tile.camMuted': 'Camera off',

@@ -57,6 +57,15 @@ export const zhCN: Record<MessageKey, string> = {
   'toolbar.leave': '离开会议',
   'toolbar.shortcut': '{label}（{key}）',
   'toolbar.unread': '{n} 条未读消息',
+  'toolbar.openSettings': '打开设置',
+  'toolbar.closeSettings': '关闭设置',
+
+  'settings.title': '设置',
+  'settings.microphone': '麦克风',
+  'settings.camera': '摄像头',
+  'settings.speaker': '扬声器',
+  'settings.speakerDefault': '系统默认',
+  'settings.speakerUnsupported': '此浏览器只能使用系统默认扬声器播放声音。',
 
   'tile.micMuted': '麦克风已关闭',
   'tile.camMuted': '摄像头已关闭',

@@ -8,9 +8,17 @@ import { ParticipantsPanel } from './ParticipantsPanel';
 import { Toolbar } from './Toolbar';
 import { StageView, TileGrid } from './VideoArea';
 
-function RemoteAudio({ stream }: { stream: MediaStream }) {
+type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+
+/** One remote audio stream; `sinkId` picks the speaker where the browser supports setSinkId ('' = default). */
+function RemoteAudio({ stream, sinkId }: { stream: MediaStream; sinkId: string }) {
   const ref = useSrcObject<HTMLAudioElement>(stream);
-  return <audio ref={ref} autoplay class="remote-audio" />;
+  useEffect(() => {
+    const el = ref.current as SinkAudio | null;
+    if (!el || typeof el.setSinkId !== 'function' || el.sinkId === sinkId) return;
+    el.setSinkId(sinkId).catch((err: unknown) => console.warn(JSON.stringify({ event: 'audio.sink_failed', sinkId, error: String(err) })));
+  }, [sinkId, stream]);
+  return <audio ref={ref} autoplay class="remote-audio" data-sink-id={sinkId} />;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -64,7 +72,7 @@ export function Meeting({ store, state }: { store: ConferenceStore; state: Confe
       <Toolbar state={state} actions={actions} />
       <div class="audio-sinks" aria-hidden="true">
         {Object.entries(state.audioStreams).map(([key, stream]) => (
-          <RemoteAudio key={key} stream={stream} />
+          <RemoteAudio key={key} stream={stream} sinkId={state.devices.audioOutputId ?? ''} />
         ))}
       </div>
     </div>

@@ -1,11 +1,12 @@
 // The bottom toolbar, as in Jitsi Meet: media toggles, panels, hand, layout, invite, leave.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState } from '../conference/types';
 import { t } from '../i18n';
 import {
-  CamIcon, CamOffIcon, ChatIcon, GridIcon, HandIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, StageIcon,
+  CamIcon, CamOffIcon, ChatIcon, GearIcon, GridIcon, HandIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, StageIcon,
 } from './icons';
+import { SettingsPanel } from './SettingsPanel';
 
 interface ButtonProps {
   testid: string;
@@ -16,14 +17,16 @@ interface ButtonProps {
   danger?: boolean;
   onClick: () => void;
   children: ComponentChildren;
+  buttonRef?: { current: HTMLButtonElement | null };
 }
 
-function ToolbarButton({ testid, label, shortcut, pressed, danger, onClick, children }: ButtonProps) {
+function ToolbarButton({ testid, label, shortcut, pressed, danger, onClick, children, buttonRef }: ButtonProps) {
   const classes = ['tb-button'];
   if (pressed) classes.push('pressed');
   if (danger) classes.push('danger');
   return (
     <button
+      ref={buttonRef}
       type="button"
       class={classes.join(' ')}
       data-testid={testid}
@@ -43,6 +46,12 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
   const [toast, setToast] = useState<string | null>(null);
   const timer = useRef<number>();
   useEffect(() => () => window.clearTimeout(timer.current), []);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButton = useRef<HTMLButtonElement>(null);
+  const closeSettings = useCallback((refocus: boolean) => {
+    setSettingsOpen(false);
+    if (refocus) settingsButton.current?.focus();
+  }, []);
 
   const copy = async () => {
     const link = `${location.origin}/${encodeURIComponent(state.room)}`;
@@ -64,6 +73,7 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           {toast}
         </div>
       )}
+      {settingsOpen && <SettingsPanel state={state} actions={actions} onClose={closeSettings} toggle={settingsButton} />}
       <div class="toolbar-group">
         <ToolbarButton
           testid="toggle-audio"
@@ -134,6 +144,15 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           onClick={() => actions.setView(state.view === 'tile' ? 'stage' : 'tile')}
         >
           {state.view === 'tile' ? <StageIcon /> : <GridIcon />}
+        </ToolbarButton>
+        <ToolbarButton
+          testid="toggle-settings"
+          label={settingsOpen ? t('toolbar.closeSettings') : t('toolbar.openSettings')}
+          pressed={settingsOpen}
+          buttonRef={settingsButton}
+          onClick={() => setSettingsOpen(!settingsOpen)}
+        >
+          <GearIcon />
         </ToolbarButton>
         <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={() => void copy()}>
           <LinkIcon />

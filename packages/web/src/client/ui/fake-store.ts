@@ -140,6 +140,7 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     async selectDevice(kind, deviceId) {
       set({ devices: { ...state.devices, [kind === 'audioinput' ? 'audioInputId' : 'videoInputId']: deviceId } });
     },
+    selectAudioOutput(deviceId) { set({ devices: { ...state.devices, audioOutputId: deviceId } }); },
     sendChat(text, privateTo) {
       const msg: ChatMessage = { id: String(Math.random()), from: localId, displayName: state.displayName, text, at: Date.now(), mine: true, privateWith: privateTo };
       set({ chat: [...state.chat, msg] });

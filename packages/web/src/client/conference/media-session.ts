@@ -1,0 +1,226 @@
+// The media side of a conference: the Jingle session with the focus (session-initiate answered,
+// source-add / source-remove, session-terminate), the bridge channel (dominant speaker, receiver
+// constraints), the remote streams shown in tiles, and our screen share as an extra source.
+import { jingleToXml, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
+import type { Conference } from './context.js';
+import { errorDetail } from './errors.js';
+import { receiverConstraints, type RemoteSource } from './tiles.js';
+import { JingleSession, type LocalSources } from './jingle-session.js';
+import { BridgeChannel } from './bridge-channel.js';
+
+export interface MediaSession {
+  /** A Jingle IQ from the focus (run on the queue). */
+  onJingle(j: Jingle): Promise<void>;
+  /** Remote sources of the session with a MediaStream each (cached per track). */
+  remoteSources(): RemoteSource<MediaStream>[];
+  /** Sends the receiver constraints for the current view when they changed. */
+  sendConstraints(): void;
+  /** Closes the peer connection and the bridge channel. */
+  close(): void;
+  /** The XMPP connection dropped: the current session will be replaced after the rejoin. */
+  markStale(): void;
+  /** Device change: the new track on the existing sender, no renegotiation. */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void>;
+  /** Adds c.screen to the session (source-add); false when there is no session. */
+  shareScreen(): Promise<boolean>;
+  /** Stops c.screen and removes it from the session (source-remove). */
+  stopScreen(): Promise<void>;
+  /** Leave: session-terminate to the focus (resolves once answered or failed). */
+  terminate(): Promise<unknown> | undefined;
+  stats(): Promise<RTCStatsReport> | undefined;
+  readonly droppedBridgeMessages: number;
+}
+
+export function createMediaSession(c: Conference): MediaSession {
+  const { env, config } = c;
+  let session: JingleSession | undefined;
+  /** The session we had when the XMPP connection dropped: the focus replaces it after the rejoin. */
+  let staleSession: JingleSession | undefined;
+  let channel: BridgeChannel | undefined;
+  let lastConstraints = '';
+  let mediaTimer: ReturnType<typeof setTimeout> | undefined;
+  const remoteStreams = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
+
+  function remoteSources(): RemoteSource<MediaStream>[] {
+    if (!session) {
+      remoteStreams.clear();
+      return [];
+    }
+    const out: RemoteSource<MediaStream>[] = [];
+    const seen = new Set<string>();
+    for (const s of session.remoteSources()) {
+      seen.add(s.name);
+      let cached = remoteStreams.get(s.name);
+      if (s.track && cached?.track !== s.track) {
+        cached = { track: s.track, stream: new env.MediaStream([s.track]) };
+        remoteStreams.set(s.name, cached);
+      }
+      out.push({ name: s.name, media: s.media, stream: cached?.stream ?? null });
+    }
+    for (const name of [...remoteStreams.keys()]) if (!seen.has(name)) remoteStreams.delete(name);
+    return out;
+  }
+
+  function sendConstraints(): void {
+    if (!channel) return;
+    const { state } = c;
+    const m = receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles);
+    const text = JSON.stringify(m);
+    if (text === lastConstraints) return;
+    lastConstraints = text;
+    channel.send(m);
+  }
+
+  function close(): void {
+    clearTimeout(mediaTimer);
+    channel?.close();
+    channel = undefined;
+    lastConstraints = '';
+    session?.close();
+    session = undefined;
+    staleSession = undefined;
+    remoteStreams.clear(); // a new session brings new receivers: never show the old tracks
+  }
+
+  async function onJingle(j: Jingle): Promise<void> {
+    if (c.terminal() || c.leaving) return;
+    switch (j.action) {
+      case 'session-initiate':
+        return acceptSession(j);
+      case 'source-add':
+      case 'source-remove':
+        if (!session || session.sid !== j.sid) return;
+        await session.applySourceChange(j);
+        return c.refresh();
+      case 'session-terminate':
+        if (session && session.sid !== j.sid) return;
+        if (j.reason?.condition === 'connectivity-error') {
+          // The focus moves the conference to another bridge: a new session-initiate follows.
+          close();
+          return c.refresh();
+        }
+        return c.fail({ kind: 'meeting-ended', detail: `session-terminate: ${j.reason?.condition ?? 'no reason'}${j.reason?.text ? ` (${j.reason.text})` : ''}` });
+      default:
+        return;
+    }
+  }
+
+  async function acceptSession(offer: Jingle): Promise<void> {
+    close(); // a bridge move or a reconnection replaces the peer connection
+    const s: JingleSession = new JingleSession(offer, c.endpointId!, env.RTCPeerConnection, {
+      remoteChanged: () => { if (session === s) c.refresh(); },
+      connectionState: (cs) => {
+        if (session !== s) return;
+        env.log('pc.state', { state: cs });
+        if (cs === 'connected') clearTimeout(mediaTimer);
+        if (cs === 'failed' && s === staleSession) {
+          // The bridge expired our old endpoint while we were away: the rejoin brings a new session.
+          env.log('pc.stale_failed', { sid: s.sid });
+          close();
+          return c.refresh();
+        }
+        if (cs === 'failed') c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
+      },
+      dataChannel: (dc) => {
+        if (session !== s && session !== undefined) return;
+        channel = new BridgeChannel(dc, onBridgeMessage);
+        lastConstraints = '';
+        sendConstraints();
+      },
+    });
+    session = s;
+    let answer: Jingle;
+    const local = c.state.localStream;
+    try {
+      answer = await s.accept({ audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null }, c.myJid);
+    } catch (err) {
+      close();
+      c.fail({ kind: 'media-failed', detail: `could not answer the offer: ${errorDetail(err)}` });
+      throw err;
+    }
+    const x = c.xmpp!;
+    setTimeout(() => {
+      x.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(answer)), 10_000).then(() => {
+        if (session === s && c.screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
+      }).catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
+    }, 0);
+    clearTimeout(mediaTimer);
+    mediaTimer = setTimeout(() => {
+      if (session === s && s.pc.connectionState !== 'connected') {
+        c.fail({ kind: 'media-failed', detail: `not connected ${env.timeouts.mediaMs / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})` });
+      }
+    }, env.timeouts.mediaMs);
+    c.refresh();
+  }
+
+  function onBridgeMessage(m: BridgeChannelMessage): void {
+    if (m.colibriClass === 'DominantSpeakerEndpointChangeEvent') {
+      if (m.dominantSpeakerEndpoint !== c.state.dominantSpeaker) {
+        c.set({ dominantSpeaker: m.dominantSpeakerEndpoint });
+        sendConstraints();
+      }
+    }
+  }
+
+  function sendJingle(j: Jingle): Promise<unknown> {
+    if (!c.xmpp) return Promise.resolve();
+    return c.xmpp.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(j)), 10_000);
+  }
+
+  function sourceJingle(action: 'source-add' | 'source-remove', sid: string, l: LocalSources): Jingle {
+    return {
+      action, sid, contents: [{
+        name: 'video', creator: 'initiator', senders: 'both',
+        description: { media: 'video', payloadTypes: [], headerExtensions: [], sources: l.sources, sourceGroups: l.groups, rtcpMux: false },
+      }],
+    };
+  }
+
+  async function shareScreenOnSession(s: JingleSession): Promise<void> {
+    const track = c.screen?.getVideoTracks()[0];
+    if (!track || s.isClosed) return;
+    const added = await s.addScreen(track);
+    if (added.sources.length > 0) await sendJingle(sourceJingle('source-add', s.sid, added));
+  }
+
+  async function stopScreen(): Promise<void> {
+    const stream = c.screen;
+    if (!stream) return;
+    c.screen = null;
+    stream.getTracks().forEach((t) => t.stop());
+    c.refresh({ screenSharing: false });
+    c.sendPresence();
+    const s = session;
+    if (!s) return;
+    try {
+      const removed = await s.removeScreen();
+      if (removed && removed.sources.length > 0 && !s.isClosed) await sendJingle(sourceJingle('source-remove', s.sid, removed));
+    } catch (err) {
+      env.log('screen.stop_failed', { error: errorDetail(err) });
+    }
+  }
+
+  return {
+    onJingle,
+    remoteSources,
+    sendConstraints,
+    close,
+    markStale() { staleSession = session; },
+    async replaceTrack(kind, track) {
+      if (session) await session.replaceTrack(kind, track);
+    },
+    async shareScreen() {
+      if (!session) return false;
+      await shareScreenOnSession(session);
+      return true;
+    },
+    stopScreen,
+    terminate() {
+      const s = session;
+      if (!c.xmpp || !s) return undefined;
+      return sendJingle({ action: 'session-terminate', sid: s.sid, contents: [], reason: { condition: 'success' } });
+    },
+    stats: () => session?.stats(),
+    get droppedBridgeMessages() { return channel?.dropped ?? 0; },
+  };
+}

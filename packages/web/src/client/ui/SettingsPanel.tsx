@@ -1,0 +1,113 @@
+// In-call device settings, opened from the toolbar's gear: microphone, camera and speaker.
+// A small popover above the toolbar; Escape or a click outside it (and outside its button) closes it.
+import { useEffect, useRef } from 'preact/hooks';
+import type { ConferenceActions, ConferenceState } from '../conference/types';
+import { t } from '../i18n';
+import { CloseIcon } from './icons';
+
+/** True where the browser can route an <audio> element to a chosen output (HTMLMediaElement.setSinkId). */
+export function canChooseSpeaker(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}
+
+function DeviceSelect({ testid, label, devices, value, placeholder, disabled, onChange }: {
+  testid: string;
+  label: string;
+  devices: MediaDeviceInfo[];
+  value: string | undefined;
+  /** An extra first option with the value '' (e.g. "System default"). */
+  placeholder?: string;
+  disabled?: boolean;
+  onChange: (id: string) => void;
+}) {
+  const selected = value ?? (placeholder !== undefined ? '' : devices[0]?.deviceId ?? '');
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      <select
+        data-testid={testid}
+        value={selected}
+        disabled={disabled || (devices.length === 0 && placeholder === undefined)}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {devices.length === 0 && placeholder === undefined && <option value="">{t('prejoin.noDevice')}</option>}
+        {devices.map((d, i) => (
+          <option key={d.deviceId || i} value={d.deviceId}>
+            {d.label || t('prejoin.device', { n: i + 1 })}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function SettingsPanel({ state, actions, onClose, toggle }: {
+  state: ConferenceState;
+  actions: ConferenceActions;
+  onClose: (refocus: boolean) => void;
+  /** The toolbar button that opens the panel: a click on it is not "outside". */
+  toggle: { current: HTMLElement | null };
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      onClose(true);
+    };
+    const onPointer = (e: Event) => {
+      const target = e.target as Node | null;
+      if (!target || ref.current?.contains(target) || toggle.current?.contains(target)) return;
+      onClose(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer, true);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer, true);
+    };
+  }, [onClose, toggle]);
+  useEffect(() => {
+    ref.current?.querySelector('select')?.focus();
+  }, []);
+
+  const { devices } = state;
+  const speaker = canChooseSpeaker();
+  // "default" is listed by Chromium as an output of its own: the placeholder stands for it.
+  const outputs = devices.audioOutputs.filter((d) => d.deviceId !== 'default' && d.deviceId !== '');
+  return (
+    <div class="settings-panel" role="dialog" aria-label={t('settings.title')} data-testid="settings-panel" ref={ref}>
+      <div class="settings-header">
+        <h2>{t('settings.title')}</h2>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => onClose(true)}>
+          <CloseIcon size={18} />
+        </button>
+      </div>
+      <DeviceSelect
+        testid="device-audioinput"
+        label={t('settings.microphone')}
+        devices={devices.audioInputs}
+        value={devices.audioInputId}
+        onChange={(id) => void actions.selectDevice('audioinput', id).catch(() => undefined)}
+      />
+      <DeviceSelect
+        testid="device-videoinput"
+        label={t('settings.camera')}
+        devices={devices.videoInputs}
+        value={devices.videoInputId}
+        onChange={(id) => void actions.selectDevice('videoinput', id).catch(() => undefined)}
+      />
+      <DeviceSelect
+        testid="device-audiooutput"
+        label={t('settings.speaker')}
+        devices={outputs}
+        value={devices.audioOutputId}
+        placeholder={t('settings.speakerDefault')}
+        disabled={!speaker}
+        onChange={(id) => actions.selectAudioOutput(id)}
+      />
+      {!speaker && <p class="settings-note">{t('settings.speakerUnsupported')}</p>}
+    </div>
+  );
+}
