@@ -32,7 +32,10 @@ const layers = {
   unit: { files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')), tools: [] },
   integration: {
     files: () => [...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')), ...findTests(join(root, 'tests', 'integration'))],
-    tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
+    tools: [
+      { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
+      { cmd: 'docker-compose', fix: 'apt-get install -y docker-compose   (validates compose/ without an engine; or bash setup.sh)' },
+    ],
   },
   media: {
     files: () => findTests(join(root, 'tests', 'media')),
@@ -43,6 +46,7 @@ const layers = {
     tools: [
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
       { cmd: 'chromium', fix: 'apt-get install -y chromium (or bash setup.sh)' },
+      { cmd: 'turnserver', fix: 'apt-get install -y coturn (or bash setup.sh)' },
     ],
     // Every file starts its own stack and up to four Chromiums: one file at a time.
     args: ['--test-concurrency=1'],
