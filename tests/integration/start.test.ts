@@ -2,35 +2,17 @@
 // the same secrets on the next start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import https from 'node:https';
-import { fileURLToPath } from 'node:url';
-import { freePorts } from '@parley/xmpp-config';
 import { TestParticipant, withTimeout } from './harness.js';
+import { cliPath, pickStartPorts, startCli, startFlags, type StartedCli, type StartPorts } from './cli-process.js';
 
-const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+type Started = StartedCli;
 
-interface Started { child: ChildProcess; info: Record<string, any>; stderr: string[] }
-
-async function start(dataDir: string, ports: number[]): Promise<Started> {
-  const [xmpp, http, component, focusHttp, media, tcp, bridgeHttp, httpsPort, redirectPort] = ports;
-  const child = spawn(process.execPath, [cli, 'start', '--json', '--data-dir', dataDir, '--domain', 'start.parley.test',
-    '--xmpp-port', String(xmpp), '--xmpp-http-port', String(http), '--component-port', String(component), '--focus-http-port', String(focusHttp),
-    '--media-port', String(media), '--tcp-port', String(tcp), '--bridge-http-port', String(bridgeHttp), '--advertise', '127.0.0.1',
-    '--https-port', String(httpsPort), '--http-port', String(redirectPort), '--web-bind', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`parley start exited with ${code}:\n${stderr.join('\n')}`)));
-  });
-  const info = JSON.parse(await withTimeout(firstLine, 20_000, 'parley start ready line'));
-  return { child, info, stderr };
-}
+const start = (dataDir: string, ports: StartPorts) => startCli(startFlags(dataDir, ports, 'start.parley.test'));
 
 function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -44,25 +26,21 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
   });
 }
 
-async function stop(s: Started): Promise<number | null> {
-  const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
-  s.child.kill('SIGTERM');
-  return withTimeout(exited, 10_000, 'parley start to stop');
-}
+const stop = (s: Started) => s.stop();
 
 test('start prints one JSON ready line, runs conferences, stops everything on SIGTERM, and reuses its secrets', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
-  const ports = await freePorts(9);
+  const ports = await pickStartPorts();
   let s: Started | undefined;
   try {
     s = await start(dataDir, ports);
     assert.equal(s.info.ready, true);
     assert.equal(s.info.domain, 'start.parley.test');
-    assert.deepEqual(s.info.xmpp, { host: '127.0.0.1', port: ports[0] });
-    assert.equal(s.info.websocket, `ws://127.0.0.1:${ports[1]}/xmpp-websocket`);
+    assert.deepEqual(s.info.xmpp, { host: '127.0.0.1', port: ports.xmpp });
+    assert.equal(s.info.websocket, `ws://127.0.0.1:${ports.xmppHttp}/xmpp-websocket`);
     const secrets = readFileSync(join(dataDir, 'secrets.json'), 'utf8');
 
-    const target = { domain: 'start.parley.test', mucDomain: 'conference.start.parley.test', focusJid: s.info.focus.jid, c2sPort: ports[0] };
+    const target = { domain: 'start.parley.test', mucDomain: 'conference.start.parley.test', focusJid: s.info.focus.jid, c2sPort: ports.xmpp };
     const [a, b] = [await TestParticipant.connect(target, 'A'), await TestParticipant.connect(target, 'B')];
     await a.join('launch');
     await a.accept();
@@ -70,10 +48,10 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     const offer = await b.sessionInitiate();
     assert.ok(offer.contents.some((c) => c.description?.sources.some((x) => x.ssrc === a.own.audio[0].ssrc)), 'B is offered A\'s audio');
     assert.deepEqual(s.info.bridge.advertise, ['127.0.0.1']);
-    assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports[4] && c.protocol === 'udp'), 'the offer points at the bridge started by start');
+    assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports.media && c.protocol === 'udp'), 'the offer points at the bridge started by start');
     assert.equal((await fetch(s.info.bridge.health)).status, 200);
     // The web app answers over HTTPS with a certificate from the local CA that start made.
-    assert.deepEqual(s.info.urls, [`https://127.0.0.1:${ports[7]}/`]);
+    assert.deepEqual(s.info.urls, [`https://127.0.0.1:${ports.https}/`]);
     const configJs = await httpsGet(`${s.info.page}config.js`, readFileSync(s.info.ca, 'utf8'));
     assert.equal(configJs.status, 200);
     assert.match(configJs.body, /"domain": "start\.parley\.test"/);
@@ -97,7 +75,7 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
 });
 
 test('start refuses a bad setting and names it', async () => {
-  const child = spawn(process.execPath, [cli, 'start', '--xmpp-port', '70000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'start', '--xmpp-port', '70000'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const code = await withTimeout(new Promise<number | null>((r) => child.once('exit', r)), 10_000, 'start with a bad flag');

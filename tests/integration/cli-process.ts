@@ -1,0 +1,54 @@
+// `parley start` as a child process, the way a user runs it: free ports, a data dir, the JSON
+// ready line. Shared by the start tests and the browser test of start's stack.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from '@parley/xmpp-config';
+import { withTimeout } from './harness.js';
+
+export const cliPath = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+
+export interface StartPorts { xmpp: number; xmppHttp: number; component: number; focusHttp: number; media: number; tcp: number; bridgeHttp: number; https: number; http: number }
+
+export async function pickStartPorts(): Promise<StartPorts> {
+  const [xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http] = await freePorts(9);
+  return { xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http };
+}
+
+/** The flags that put start's stack on loopback, on these ports, in this data dir. */
+export function startFlags(dataDir: string, p: StartPorts, domain: string): string[] {
+  return ['--data-dir', dataDir, '--domain', domain,
+    '--xmpp-port', String(p.xmpp), '--xmpp-http-port', String(p.xmppHttp), '--component-port', String(p.component), '--focus-http-port', String(p.focusHttp),
+    '--media-port', String(p.media), '--tcp-port', String(p.tcp), '--bridge-http-port', String(p.bridgeHttp), '--advertise', '127.0.0.1',
+    '--https-port', String(p.https), '--http-port', String(p.http), '--web-bind', '127.0.0.1'];
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  // The ready line, as printed (see ReadyInfo in packages/cli/src/start.ts).
+  info: Record<string, any>;
+  stderr: string[];
+  /** SIGTERM; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startCli(args: string[]): Promise<StartedCli> {
+  const child = spawn(process.execPath, [cliPath, 'start', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    void exited.then((code) => reject(new Error(`parley start exited with ${code}:\n${stderr.join('\n')}`)));
+  });
+  const info = JSON.parse(await withTimeout(firstLine, 30_000, 'parley start ready line'));
+  return {
+    child,
+    info,
+    stderr,
+    stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return withTimeout(exited, 10_000, 'parley start to stop');
+    },
+  };
+}
