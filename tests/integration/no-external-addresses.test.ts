@@ -44,7 +44,7 @@ test('the client bundle, its page and its styles name no outside address', () =>
 test('config.js points the browser only at its own origin', () => {
   const js = renderConfigJs(buildParleyConfig('meet.example.internal'));
   assert.deepEqual(foreignAddresses(js, new Set(['meet.example.internal'])), []);
-  assert.doesNotMatch(js, /stun|turn/i);
+  assert.doesNotMatch(js, /\b(stuns?|turns?):/i, "no STUN or TURN server URL");
 });
 
 test('the rendered Prosody config has no outside service, STUN or TURN server', () => {
