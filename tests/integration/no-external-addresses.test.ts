@@ -17,7 +17,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Every foreign address in `text`, as "what (where)". */
 function foreignAddresses(text: string, allowedHosts: Set<string>): string[] {
   const found: string[] = [];
-  for (const m of text.matchAll(/\b(stuns?|turns?):[^\s"'`)]+/g)) found.push(`${m[0]} (a STUN/TURN server)`);
+  // A STUN/TURN URI starts a string or a value (an object key named "turn:" in code is not one).
+  for (const m of text.matchAll(/(?<=["'`\s=(]|^)(stuns?|turns?):[^\s"'`)]+/g)) found.push(`${m[0]} (a STUN/TURN server)`);
   for (const m of text.matchAll(/\b(https?|wss?):\/\/([a-zA-Z0-9[][a-zA-Z0-9.[\]:-]*)/g)) {
     const host = m[2].replace(/:\d+$/, '').toLowerCase();
     if (LOCAL_HOSTS.has(host) || allowedHosts.has(host)) continue;
