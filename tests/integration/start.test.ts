@@ -82,3 +82,22 @@ test('start refuses a bad setting and names it', async () => {
   assert.equal(code, 1);
   assert.match(err, /--xmpp-port: "70000" is not a port/);
 });
+
+test('start --bridges 2 runs a second bridge process that the focus balances onto', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
+  const ports = await pickStartPorts();
+  let s: Started | undefined;
+  try {
+    s = await startCli([...startFlags(dataDir, ports, 'start.parley.test'), '--bridges', '2']);
+    assert.equal(s.info.bridges.length, 2);
+    const health = (await (await fetch(s.info.focus.health)).json()) as { bridges: number };
+    assert.equal(health.bridges, 2, 'the focus sees both bridges');
+    assert.equal((await fetch(`http://127.0.0.1:${ports.bridgeHttp + 1}/health`)).status, 200, 'the second bridge answers on the next port');
+    assert.equal(await s.stop(), 0);
+    s = undefined;
+  } finally {
+    if (s) s.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+

@@ -18,6 +18,7 @@ export const startSpec = {
   httpsPort: field.port({ describe: 'HTTPS port of the web app (the invite links point here)', flag: 'https-port', env: 'PARLEY_HTTPS_PORT', default: 8443 }),
   httpPort: field.port({ describe: 'plain HTTP port that only redirects to HTTPS and explains why', flag: 'http-port', env: 'PARLEY_HTTP_PORT', default: 8000 }),
   webBind: field.string({ describe: 'address the web app listens on (0.0.0.0: every interface, so others can join)', flag: 'web-bind', env: 'PARLEY_WEB_BIND', default: '0.0.0.0', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
+  bridges: field.int({ describe: 'bridge processes (one per core serves the most meetings); bridge i uses the media, TCP and bridge HTTP ports + i', flag: 'bridges', env: 'PARLEY_BRIDGES', default: 1, min: 1, max: 64 }),
   bridgeHttpPort: field.port({ describe: "bridge's /health, /metrics and /debug port", flag: 'bridge-http-port', env: 'PARLEY_BRIDGE_HTTP_PORT', default: 8080 }),
   turn: field.bool({ describe: 'run coturn (TURN over TCP and TLS) for browsers whose network blocks UDP; needs `apt-get install coturn`', flag: 'turn', env: 'PARLEY_TURN', default: false }),
   turnPort: field.port({ describe: 'TURN port (TCP and UDP), with --turn', flag: 'turn-port', env: 'PARLEY_TURN_PORT', default: 3478 }),

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
+import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
 import type { StartConfig } from './start-config.js';
 import { startTurnServer, turnUrls, type RunningTurnServer } from './turn/index.js';
 
@@ -21,6 +22,8 @@ export interface ReadyInfo {
   bosh: string;
   focus: { jid: string; health: string; metrics: string };
   bridge: { id: string; udpPort: number; tcpPort?: number; advertise: string[]; health: string };
+  /** Every bridge: the in-process one first, then one process each for --bridges > 1. */
+  bridges: string[];
   /** The web app: one URL per address of this machine; a room is `<url><room>`. */
   page: string;
   urls: string[];
@@ -82,6 +85,20 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     throw err;
   }
 
+  let extraBridges: ExtraBridges | undefined;
+  try {
+    if (config.bridges > 1) {
+      extraBridges = await startExtraBridges(config.bridges, {
+        domain: config.domain, xmppPort: config.xmppPort, username: settings.bridgeAccount.username, password: secrets.bridgeAccountPassword,
+        mediaPort: config.mediaPort, tcpPort: config.tcpPort, httpPort: config.bridgeHttpPort, advertise: bridge.advertise, logLevel: config.logLevel,
+      }, log);
+    }
+  } catch (err) {
+    await bridge.close();
+    await prosody.stop();
+    throw err;
+  }
+
   let focus: RunningFocus;
   try {
     focus = await startFocus(
@@ -98,9 +115,22 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
       { log: serviceLog('focus') },
     );
   } catch (err) {
+    await extraBridges?.stop();
     await bridge.close();
     await prosody.stop();
     throw err;
+  }
+  // Ready means every bridge can take a conference.
+  for (const deadline = Date.now() + 15_000; focus.bridge.available() < config.bridges;) {
+    if (Date.now() > deadline) {
+      const seen = focus.bridge.available();
+      await focus.close().catch(() => {});
+      await extraBridges?.stop();
+      await bridge.close();
+      await prosody.stop();
+      throw new Error(`the focus sees ${seen} of ${config.bridges} bridges in the brewery after 15 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 
   let web: RunningWebServer;
@@ -148,6 +178,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     await turn?.stop();
     await focus.close().catch(() => {});
     await bridge.close();
+    await extraBridges?.stop();
     await prosody.stop();
     throw err;
   }
@@ -165,6 +196,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     bosh: `http://${host}:${config.xmppHttpPort}/http-bind`,
     focus: { jid: d.focus, health: `http://127.0.0.1:${focus.httpPort}/health`, metrics: `http://127.0.0.1:${focus.httpPort}/metrics` },
     bridge: { id: bridge.id, udpPort: bridge.port.udpPort, tcpPort: bridge.port.tcpPort, advertise: bridge.advertise, health: `http://127.0.0.1:${bridge.httpPort}/health` },
+    bridges: [bridge.id, ...(extraBridges?.ids ?? [])],
     page: urls[0],
     urls,
     ca: certs.caPath,
@@ -179,6 +211,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
         await web.close().catch((err) => log.warn('web.stop_failed', { error: err as Error }));
         await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
         await bridge.close().catch((err) => log.warn('bridge.stop_failed', { error: err as Error }));
+        await extraBridges?.stop();
         await turn?.stop();
         await prosody.stop();
         log.info('stack.stopped');
