@@ -7,3 +7,4 @@ export * from './colibri2/index.js';
 export * from './presence/index.js';
 export * from './bridge-channel/index.js';
 export * from './focus-iq/index.js';
+export * from './web-config.js';

@@ -1,26 +1,8 @@
-// window.PARLEY_CONFIG, served as /config.js. The same fields as ParleyConfig in
-// client/conference/types.ts, defined again here so the server build never imports client code.
+// window.PARLEY_CONFIG, served as /config.js. Its shape is ParleyConfig from @parley/protocol,
+// shared with the client; the server always says whether TURN is on.
+import type { ParleyConfig } from '@parley/protocol';
 
-export interface ParleyConfigJson {
-  /** XMPP domain for anonymous guests, e.g. meet.parley.local */
-  domain: string;
-  /** MUC service: conference.<domain> */
-  mucDomain: string;
-  /** The focus component: focus.<domain> */
-  focusJid: string;
-  /** WebSocket URL; a path is resolved against the page's origin (wss:). */
-  websocketUrl: string;
-  /** BOSH URL, same rule; used when WebSocket fails. */
-  boshUrl: string;
-  /** The deployment's diagnosis page. */
-  doctorUrl: string;
-  /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
-  language: string | null;
-  /** TURN is on: the client asks /turn-credentials for its iceServers before connecting. */
-  turn: boolean;
-  /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
-  iceTransportPolicy?: 'all' | 'relay';
-}
+export type ParleyConfigJson = ParleyConfig & { turn: boolean };
 
 const KEYS: (keyof ParleyConfigJson)[] = ['domain', 'mucDomain', 'focusJid', 'websocketUrl', 'boshUrl', 'doctorUrl', 'language', 'turn', 'iceTransportPolicy'];
 

@@ -2,27 +2,8 @@
 // and the Preact components. Components read ConferenceState and call ConferenceActions; they
 // never touch XMPP or WebRTC objects themselves.
 
-/** window.PARLEY_CONFIG, written by the web server as /config.js. */
-export interface ParleyConfig {
-  /** XMPP domain for anonymous guests, e.g. meet.parley.local */
-  domain: string;
-  /** MUC service, e.g. conference.meet.parley.local */
-  mucDomain: string;
-  /** The focus component, e.g. focus.meet.parley.local */
-  focusJid: string;
-  /** WebSocket URL; a path ("/xmpp-websocket") is resolved against the page's origin (wss:). */
-  websocketUrl: string;
-  /** BOSH URL, same rule; used when WebSocket fails. */
-  boshUrl: string;
-  /** Where the deployment's diagnosis page is ("/doctor"). */
-  doctorUrl: string;
-  /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
-  language: string | null;
-  /** TURN is on: the peer connection gets its iceServers from /turn-credentials (short-lived). */
-  turn?: boolean;
-  /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
-  iceTransportPolicy?: 'all' | 'relay';
-}
+/** window.PARLEY_CONFIG, written by the web server as /config.js (the shape is shared with the server). */
+export type { ParleyConfig } from '@parley/protocol';
 
 export type Phase =
   | 'prejoin' // name, camera preview, mic level, device choice, join muted

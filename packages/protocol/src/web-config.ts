@@ -1,0 +1,24 @@
+/**
+ * window.PARLEY_CONFIG: what the web server tells the page (served as /config.js). The server
+ * writes it and the client reads it, so it lives here, next to the other contracts between parts.
+ */
+export interface ParleyConfig {
+  /** XMPP domain for anonymous guests, e.g. meet.parley.local */
+  domain: string;
+  /** MUC service, e.g. conference.meet.parley.local */
+  mucDomain: string;
+  /** The focus component, e.g. focus.meet.parley.local */
+  focusJid: string;
+  /** WebSocket URL; a path ("/xmpp-websocket") is resolved against the page's origin (wss:). */
+  websocketUrl: string;
+  /** BOSH URL, same rule; used when WebSocket fails. */
+  boshUrl: string;
+  /** Where the deployment's diagnosis page is ("/doctor"). */
+  doctorUrl: string;
+  /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
+  language: string | null;
+  /** TURN is on: the peer connection gets its iceServers from /turn-credentials (short-lived). */
+  turn?: boolean;
+  /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
+}
