@@ -7,12 +7,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
+import { X509Certificate } from 'node:crypto';
 import { TestParticipant, withTimeout } from './harness.js';
 import { cliPath, pickStartPorts, startCli, startFlags, type StartedCli, type StartPorts } from './cli-process.js';
 
 type Started = StartedCli;
 
-const start = (dataDir: string, ports: StartPorts) => startCli(startFlags(dataDir, ports, 'start.parley.test'));
+const publicUrl = (ports: StartPorts) => `https://meet.start.parley.test:${ports.https}/`;
+const start = (dataDir: string, ports: StartPorts) => startCli([...startFlags(dataDir, ports, 'start.parley.test'), '--public-url', publicUrl(ports)]);
 
 function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -51,8 +53,10 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports.media && c.protocol === 'udp'), 'the offer points at the bridge started by start');
     assert.equal((await fetch(s.info.bridge.health)).status, 200);
     // The web app answers over HTTPS with a certificate from the local CA that start made.
-    assert.deepEqual(s.info.urls, [`https://127.0.0.1:${ports.https}/`]);
-    const configJs = await httpsGet(`${s.info.page}config.js`, readFileSync(s.info.ca, 'utf8'));
+    assert.deepEqual(s.info.urls, [publicUrl(ports), `https://127.0.0.1:${ports.https}/`], 'the public URL heads the invite links');
+    const cert = new X509Certificate(readFileSync(join(dataDir, 'certs', 'cert.pem')));
+    assert.match(cert.subjectAltName ?? '', /DNS:meet\.start\.parley\.test/, 'the certificate covers the public name');
+    const configJs = await httpsGet(`https://127.0.0.1:${ports.https}/config.js`, readFileSync(s.info.ca, 'utf8'));
     assert.equal(configJs.status, 200);
     assert.match(configJs.body, /"domain": "start\.parley\.test"/);
     assert.match(configJs.body, /"focusJid": "focus\.start\.parley\.test"/);

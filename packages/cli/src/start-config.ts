@@ -5,6 +5,7 @@ import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export const startSpec = {
+  publicUrl: field.string({ describe: 'the address people are given, when a name or proxy fronts this machine (e.g. https://meet.example.lan); it heads the invite links and is added to the certificate', flag: 'public-url', env: 'PARLEY_PUBLIC_URL', default: '', pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/i, hint: 'https://host[:port]' }),
   dataDir: field.string({ describe: 'where secrets, Prosody data and logs live (reused on the next start)', flag: 'data-dir', env: 'PARLEY_DATA_DIR', default: '.parley' }),
   domain: field.string({ describe: 'XMPP domain of this deployment (a name, no DNS needed)', flag: 'domain', env: 'PARLEY_DOMAIN', default: 'meet.parley.local', pattern: hostname, hint: 'a lowercase host name with a dot, like meet.parley.local' }),
   bind: field.string({ describe: 'address Prosody listens on', flag: 'bind', env: 'PARLEY_BIND', default: '127.0.0.1', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),

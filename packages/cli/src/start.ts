@@ -139,7 +139,12 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
   let turnInfo: ReadyInfo['turn'];
   const addresses = [...new Set([...localAddresses(), ...bridge.advertise, '127.0.0.1'])];
   try {
-    certs = await ensureCertificates(resolve(dataDir, 'certs'), { hostnames: [hostname().toLowerCase(), 'localhost'], addresses });
+    const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname.toLowerCase() : undefined;
+    const isIpLiteral = publicHost !== undefined && /^[\d.]+$|:/.test(publicHost);
+    certs = await ensureCertificates(resolve(dataDir, 'certs'), {
+      hostnames: [...new Set([...(publicHost && !isIpLiteral ? [publicHost] : []), hostname().toLowerCase(), 'localhost'])],
+      addresses: [...new Set([...addresses, ...(publicHost && isIpLiteral ? [publicHost] : [])])],
+    });
     log.info(certs.created ? 'certificates.created' : 'certificates.reused', { ca: certs.caPath });
     if (config.turn) {
       // Listens and relays on the bridge's advertised addresses; may relay only to them.
@@ -186,7 +191,10 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
   const d = prosodyDomains(settings);
   const host = config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind;
   const webHosts = config.webBind === '0.0.0.0' || config.webBind === '::' ? addresses.filter((a) => a !== '127.0.0.1').concat('127.0.0.1') : [config.webBind];
-  const urls = webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`);
+  const urls = [
+    ...(config.publicUrl ? [config.publicUrl.replace(/\/?$/, '/')] : []),
+    ...webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`),
+  ];
   const info: ReadyInfo = {
     ready: true,
     domain: d.domain,
@@ -224,7 +232,11 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
   return [
     `Parley is up for ${info.domain}. Open a meeting at:`,
     ...info.urls.map((u) => `  ${u}`),
-    `  (browsers must trust the local certificate authority ${info.ca}; see the README)`,
+    '',
+    `Browsers must trust the local certificate authority once per device: ${info.ca}`,
+    `  (also downloadable at ${info.page}ca.pem)`,
+    ...TRUST_STEPS.map((l) => `  ${l}`),
+    '',
     `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
@@ -234,3 +246,12 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     'Press Ctrl-C to stop.',
   ].join('\n');
 }
+
+/** How to install the local CA as a trusted root, per platform (also in the README). */
+export const TRUST_STEPS = [
+  'Windows: double-click ca.pem (rename to ca.crt) > Install Certificate > Local Machine > "Trusted Root Certification Authorities".',
+  'macOS:   open ca.pem in Keychain Access (System keychain) > double-click it > Trust > "Always Trust".',
+  'Linux:   cp ca.pem /usr/local/share/ca-certificates/parley.crt && update-ca-certificates; Chromium/Firefox: Settings > Certificates > Authorities > Import.',
+  'Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate > ca.pem.',
+  'iOS:     open ca.pem in Safari > install the profile (Settings > Profile Downloaded), then Settings > General > About > Certificate Trust Settings > enable it.',
+];
