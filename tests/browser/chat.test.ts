@@ -1,19 +1,12 @@
 // Chat: messages appear at the others in order with the sender's name; an unread badge counts
 // while the panel is closed.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, RED, T, checking, launchParticipant, poll, roomName, screenshot, startWebStack, type BrowserParticipant, type WebStack } from './harness.js';
+import { BLUE, GREEN, RED, T, poll, screenshot, useWebStack } from './harness.js';
 import type { Page } from 'playwright-core';
 
 describe('chat in the browser', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   const messages = (page: Page) =>
     page.getByTestId('chat-message').evaluateAll((els) =>
@@ -28,12 +21,11 @@ describe('chat in the browser', () => {
   };
 
   test('messages reach everyone in order with the sender\'s name; the badge counts unread ones', { timeout: 120_000 }, async () => {
-    const link = `${web.url}/${roomName('chat')}`;
-    await checking(() => ps, async () => {
-      const red = await launchParticipant({ color: RED, name: 'Red', url: link });
-      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
-      const blue = await launchParticipant({ color: BLUE, name: 'Blue', url: link });
-      ps.push(red, green, blue);
+    const link = suite.link('chat');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
+      const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link });
       // Blue reads along with the panel open; Green keeps it closed.
       await blue.page.getByTestId('toggle-chat').click();
       await blue.page.getByTestId('chat-panel').waitFor();
@@ -68,6 +60,6 @@ describe('chat in the browser', () => {
         }, T.ui);
       }
       await screenshot(red.page, 'chat.png');
-    }, () => web.stack.logs);
+    });
   });
 });

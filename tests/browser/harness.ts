@@ -7,10 +7,11 @@
 // getDisplayMedia and --use-fake-device-for-media-stream makes it capture a fake screen (see
 // SCREEN_SHARE_ARGS below for what was checked).
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startStack, type Stack } from '../integration/harness.js';
+import { startStack, withTimeout, type Stack } from '../integration/harness.js';
 import { defaultStaticDir, ensureCertificates, startWebServer, type WebServerOptions } from '../../packages/web/src/server/index.js';
 
 export type Rgb = [number, number, number];
@@ -235,15 +236,8 @@ export async function checking<T>(ps: BrowserParticipant[] | (() => BrowserParti
   }
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    }),
-  ]);
-}
+/** The integration harness's (a promise raced against a timer). */
+export { withTimeout };
 
 /** Polls `check` until it returns something truthy (bounded); the error says what was last seen. */
 export async function poll<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs: number = T.media, everyMs = 250): Promise<T> {
@@ -449,9 +443,73 @@ export function roomName(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+export interface WebStackSuite {
+  /** The running stack (started in before(), closed in after()). */
+  readonly web: WebStack;
+  /** Everyone launched through launch(), in order: named in failure reports, closed with the stack. */
+  readonly ps: BrowserParticipant[];
+  /** The link to a room of its own: `${web.url}/${roomName(prefix)}`. */
+  link(prefix: string): string;
+  /** launchParticipant(), and the participant joins `ps`. */
+  launch(opts: LaunchOptions): Promise<BrowserParticipant>;
+  /** checking() over `ps` and the stack's logs. */
+  checking<R>(fn: () => Promise<R>): Promise<R>;
+}
+
+/**
+ * For a describe() body: one stack for the suite (before: startWebStack, or `start`; then `setup`;
+ * after: close), and the participants of its tests.
+ */
+export function useWebStack(
+  opts: {
+    config?: WebServerOptions['config'];
+    /** Starts something else in place of startWebStack() (its close() is called after the suite). */
+    start?: () => Promise<WebStack>;
+    /** Runs once the stack is up (e.g. to firewall the media port). */
+    setup?: (web: WebStack) => void | Promise<void>;
+  } = {},
+): WebStackSuite {
+  let web: WebStack | undefined;
+  const ps: BrowserParticipant[] = [];
+  before(async () => {
+    web = await (opts.start ? opts.start() : startWebStack({ config: opts.config }));
+    await opts.setup?.(web);
+  });
+  after(async () => {
+    await web?.close();
+  });
+  const running = (): WebStack => {
+    if (!web) throw new Error('useWebStack: the stack is not running (before() failed or has not run)');
+    return web;
+  };
+  return {
+    get web() {
+      return running();
+    },
+    ps,
+    link: (prefix) => `${running().url}/${roomName(prefix)}`,
+    async launch(o) {
+      const p = await launchParticipant(o);
+      ps.push(p);
+      return p;
+    },
+    checking: (fn) => checking(() => ps, fn, () => running().stack.logs),
+  };
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Assertions shared by the tests
+
+/** Red and Blue join `link` (through suite.launch) and each sees the other's colour within `timeoutMs`. */
+export async function redAndBlueSeeEachOther(suite: Pick<WebStackSuite, 'launch'>, link: string, timeoutMs: number) {
+  const red = await suite.launch({ color: RED, name: 'Red', url: link });
+  const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link });
+  const [redId, blueId] = [await red.endpointId(), await blue.endpointId()];
+  await waitForTileColor(red.page, tileOf(red.page, blueId), BLUE, timeoutMs);
+  await waitForTileColor(blue.page, tileOf(blue.page, redId), RED, timeoutMs);
+  return { red, blue, redId, blueId };
+}
 
 /**
  * The page shows exactly one remote camera tile for each of `others` (by endpoint id), none for

@@ -1,24 +1,16 @@
 // The first participant is moderator and can mute and remove another from the participants panel.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GREEN, RED, T, checking, launchParticipant, poll, roomName, startWebStack, tileOf, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
+import { GREEN, RED, T, poll, tileOf, waitForTileColor, useWebStack } from './harness.js';
 
 describe('moderation in the browser', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   test('the first participant mutes, then removes the second: the second is told, its tile disappears', { timeout: 120_000 }, async () => {
-    const link = `${web.url}/${roomName('mod')}`;
-    await checking(() => ps, async () => {
-      const red = await launchParticipant({ color: RED, name: 'Red', url: link });
-      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
-      ps.push(red, green);
+    const link = suite.link('mod');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
       const greenId = await green.endpointId();
       await waitForTileColor(red.page, tileOf(red.page, greenId), GREEN);
 
@@ -44,6 +36,6 @@ describe('moderation in the browser', () => {
       await green.page.getByTestId('error-removed').waitFor({ timeout: T.media });
       await poll("Red no longer shows Green's tile", async () => (await tileOf(red.page, greenId).count()) === 0, T.media);
       await row.waitFor({ state: 'detached', timeout: T.ui });
-    }, () => web.stack.logs);
+    });
   });
 });

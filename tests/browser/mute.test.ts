@@ -1,18 +1,11 @@
 // Muting: the others see the mute icons and an avatar instead of the colour; unmuting brings the
 // colour back; joining with "start video muted" shows muted from the first moment.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, RED, T, checking, colorName, isColor, launchParticipant, localTile, poll, roomName, startWebStack, tileColor, tileOf, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
+import { BLUE, GREEN, RED, T, colorName, isColor, localTile, poll, tileColor, tileOf, waitForTileColor, useWebStack, type BrowserParticipant } from './harness.js';
 
 describe('mute and unmute in the browser', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   /** The tile shows no camera: an avatar is visible and the video (if any) is hidden or not the colour. */
   const showsNoCamera = async (p: BrowserParticipant, id: string, color: typeof RED) => {
@@ -25,11 +18,10 @@ describe('mute and unmute in the browser', () => {
   };
 
   test('muting video and audio shows the icons and an avatar to the others; unmuting restores the colour; a raised hand shows', { timeout: 120_000 }, async () => {
-    const link = `${web.url}/${roomName('mute')}`;
-    await checking(() => ps, async () => {
-      const red = await launchParticipant({ color: RED, name: 'Red', url: link });
-      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
-      ps.push(red, green);
+    const link = suite.link('mute');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
       const redId = await red.endpointId();
       const tile = tileOf(green.page, redId);
       await waitForTileColor(green.page, tile, RED);
@@ -56,17 +48,15 @@ describe('mute and unmute in the browser', () => {
       await tile.getByTestId('tile-raised-hand').waitFor({ timeout: T.ui });
       await red.page.getByTestId('toggle-hand').click();
       await tile.getByTestId('tile-raised-hand').waitFor({ state: 'detached', timeout: T.ui });
-    }, () => web.stack.logs);
-    await Promise.all(ps.splice(0).map((p) => p.close()));
+    });
+    await Promise.all(suite.ps.splice(0).map((p) => p.close()));
   });
 
   test('joining with "start video muted" and "start audio muted" shows muted from the start', { timeout: 90_000 }, async () => {
-    const link = `${web.url}/${roomName('startmuted')}`;
-    await checking(() => ps, async () => {
-      const green = await launchParticipant({ color: GREEN, name: 'Green2', url: link });
-      ps.push(green);
-      const blue = await launchParticipant({ color: BLUE, name: 'Blue', url: link, muted: { audio: true, video: true } });
-      ps.push(blue);
+    const link = suite.link('startmuted');
+    await suite.checking(async () => {
+      const green = await suite.launch({ color: GREEN, name: 'Green2', url: link });
+      const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link, muted: { audio: true, video: true } });
       const blueId = await blue.endpointId();
       const tile = tileOf(green.page, blueId);
       await tile.waitFor({ timeout: T.media });
@@ -79,6 +69,6 @@ describe('mute and unmute in the browser', () => {
       await blue.page.getByTestId('toggle-video').click();
       await tile.getByTestId('tile-video-muted').waitFor({ state: 'detached', timeout: T.ui });
       await waitForTileColor(green.page, tile, BLUE);
-    }, () => web.stack.logs);
+    });
   });
 });

@@ -1,10 +1,10 @@
 // A short network drop: Green's WebSocket is closed abruptly (window.parleyDebug.dropConnection()).
 // Green never leaves the meeting screen; within 30 s the others see Green's colour again and
 // Green sees theirs, over a new Jingle session (new peer connection, no stale remote tracks).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { BLUE, GREEN, RED, checking, expectSeesExactly, launchParticipant, poll, roomName, startWebStack, tileOf, waitForRemoteAudio, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
+import { BLUE, GREEN, RED, expectSeesExactly, poll, tileOf, waitForRemoteAudio, waitForTileColor, useWebStack, type BrowserParticipant } from './harness.js';
 
 const RECOVER_MS = 30_000;
 
@@ -43,23 +43,16 @@ async function framesFlow(page: Page, participantId: string, n = 10): Promise<bo
 }
 
 describe('reconnecting after a network drop', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   test('Green drops its connection: it stays in the meeting and everyone sees everyone again within 30 s', { timeout: 150_000 }, async () => {
-    const link = `${web.url}/${roomName('reconnect')}`;
-    await checking(() => ps, async () => {
-      for (const [color, name] of [[RED, 'Red'], [GREEN, 'Green'], [BLUE, 'Blue']] as const) ps.push(await launchParticipant({ color, name, url: link }));
-      const [red, green, blue] = ps as [BrowserParticipant, BrowserParticipant, BrowserParticipant];
-      const ids = await Promise.all(ps.map((p) => p.endpointId()));
-      const who = ps.map((p, i) => ({ id: ids[i]!, color: p.color, name: p.name }));
-      for (const [i, p] of ps.entries()) await expectSeesExactly(p, who.filter((_, j) => j !== i), ids[i]!);
+    const link = suite.link('reconnect');
+    await suite.checking(async () => {
+      for (const [color, name] of [[RED, 'Red'], [GREEN, 'Green'], [BLUE, 'Blue']] as const) await suite.launch({ color, name, url: link });
+      const [red, green, blue] = suite.ps as [BrowserParticipant, BrowserParticipant, BrowserParticipant];
+      const ids = await Promise.all(suite.ps.map((p) => p.endpointId()));
+      const who = suite.ps.map((p, i) => ({ id: ids[i]!, color: p.color, name: p.name }));
+      for (const [i, p] of suite.ps.entries()) await expectSeesExactly(p, who.filter((_, j) => j !== i), ids[i]!);
       const greenId = ids[1]!;
       await markRemoteTracks(green.page);
       const before = await remoteTracks(green.page);
@@ -116,7 +109,7 @@ describe('reconnecting after a network drop', () => {
       const seen = await Promise.all([red, blue].map((p) => p.page.evaluate(() => JSON.stringify((globalThis as any).__parleySeen))));
       assert.ok(took <= RECOVER_MS + 5000, `recovered in ${took} ms`);
       // Everything as before: exactly the right tiles, colours and audio, on every page.
-      for (const [i, p] of ps.entries()) await expectSeesExactly(p, who.filter((_, j) => j !== i), ids[i]!);
+      for (const [i, p] of suite.ps.entries()) await expectSeesExactly(p, who.filter((_, j) => j !== i), ids[i]!);
       await waitForRemoteAudio(green.page, 2);
       const watch = await green.page.evaluate(() => {
         const w = globalThis as any;
@@ -128,6 +121,6 @@ describe('reconnecting after a network drop', () => {
       const state = await green.page.evaluate(() => (globalThis as any).parleyDebug.store.getState().phase);
       assert.equal(state, 'in-meeting');
       console.log(`recovered in ${took} ms; reconnecting banner seen: ${watch.reconnecting}; Red/Blue saw of Green: ${seen.join(' ')}`);
-    }, () => web.stack.logs);
+    });
   });
 });

@@ -1,24 +1,16 @@
 // Screen sharing: the others get a second tile, of type "desktop", for the sharer.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, T, checking, colorName, isColor, launchParticipant, poll, roomName, startWebStack, tileColor, tileOf, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
+import { BLUE, GREEN, T, colorName, isColor, poll, tileColor, tileOf, waitForTileColor, useWebStack } from './harness.js';
 
 describe('screen sharing in the browser', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   test('a shared screen appears at the others as a desktop tile next to the camera', { timeout: 120_000 }, async () => {
-    const link = `${web.url}/${roomName('share')}`;
-    await checking(() => ps, async () => {
-      const blue = await launchParticipant({ color: BLUE, name: 'Blue', url: link });
-      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
-      ps.push(blue, green);
+    const link = suite.link('share');
+    await suite.checking(async () => {
+      const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
       const blueId = await blue.endpointId();
       await waitForTileColor(green.page, tileOf(green.page, blueId), BLUE);
 
@@ -37,6 +29,6 @@ describe('screen sharing in the browser', () => {
       // Stop sharing: the desktop tile goes away.
       await blue.page.getByTestId('toggle-screen').click();
       await desktop.waitFor({ state: 'detached', timeout: T.media });
-    }, () => web.stack.logs);
+    });
   });
 });

@@ -1,10 +1,10 @@
 // In-call device settings: the gear opens a panel listing the fake devices; switching the
 // microphone and camera mid-call keeps the mute state, the self view follows the new camera
 // track, and the others still see the colour and hear the beeps.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { GREEN, RED, T, checking, launchParticipant, localTile, poll, remoteAudioLevel, roomName, startWebStack, tileOf, waitForTileColor, type BrowserParticipant, type WebStack } from './harness.js';
+import { GREEN, RED, T, localTile, poll, remoteAudioLevel, tileOf, waitForTileColor, useWebStack } from './harness.js';
 
 /** The store's devices and local tracks, and which tracks the peer connection sends (media-source stats). */
 async function localMedia(page: Page) {
@@ -43,21 +43,13 @@ async function hearsMore(page: Page, what: string, delta = 0.01): Promise<void> 
 }
 
 describe('in-call device settings', () => {
-  let web: WebStack;
-  const ps: BrowserParticipant[] = [];
-  before(async () => {
-    web = await startWebStack();
-  });
-  after(async () => {
-    await web?.close();
-  });
+  const suite = useWebStack();
 
   test('the settings panel lists the devices; switching mic and camera mid-call keeps mute and the others still see and hear', { timeout: 120_000 }, async () => {
-    const link = `${web.url}/${roomName('settings')}`;
-    await checking(() => ps, async () => {
-      const red = await launchParticipant({ color: RED, name: 'Red', url: link });
-      const green = await launchParticipant({ color: GREEN, name: 'Green', url: link });
-      ps.push(red, green);
+    const link = suite.link('settings');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
       const greenId = await green.endpointId();
       const greenTile = tileOf(red.page, greenId);
       await waitForTileColor(red.page, greenTile, GREEN);
@@ -160,6 +152,6 @@ describe('in-call device settings', () => {
       await panel.waitFor({ state: 'detached', timeout: T.ui });
       assert.equal(await gear.getAttribute('aria-pressed'), 'false');
       console.log(`devices: ${JSON.stringify({ audioInputs: before.audioInputs.length, videoInputs: before.videoInputs.length, audioOutputs: outputs.length - 1, mic, speakerChosen: supported && !!speaker })}`);
-    }, () => web.stack.logs);
+    });
   });
 });

@@ -3,28 +3,12 @@
 //   node packages/xmpp-config/dist/main.js render > /etc/prosody/prosody.cfg.lua
 //   node packages/xmpp-config/dist/main.js accounts [config path]   (bridge and focus accounts)
 //   node packages/xmpp-config/dist/main.js health                   (exit 0 when every port accepts TCP)
-import { connect } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { createAccounts } from './accounts.js';
 import { prosodyEnvSpec, prosodySettingsFromEnv } from './env-config.js';
-import { which } from './launcher.js';
+import { canConnect, which } from './daemon.js';
 import { renderProsodyConfig } from './render.js';
 import { prosodyDomains, prosodyPaths } from './settings.js';
-
-function canConnect(port: number, timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ port, host: '127.0.0.1' });
-    const done = (ok: boolean) => {
-      sock.removeAllListeners();
-      sock.on('error', () => {});
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(timeoutMs, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
 
 const usage = `usage: main.js render | accounts [config path] | health | --help
 
@@ -62,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'health') {
     const ports = [settings.ports.c2s, settings.ports.http, settings.ports.component];
-    const ok = await Promise.all(ports.map((p) => canConnect(p)));
+    const ok = await Promise.all(ports.map((p) => canConnect(p, '127.0.0.1', 2000)));
     const down = ports.filter((_, i) => !ok[i]);
     if (down.length) console.error(`prosody: not accepting on 127.0.0.1 port ${down.join(', ')}`);
     return down.length ? 1 : 0;
