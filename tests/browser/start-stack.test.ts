@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BLUE, GREEN, RED, checking, expectSeesExactly, launchParticipant, roomName, type BrowserParticipant } from './harness.js';
+import { BLUE, GREEN, RED, checking, closeAll, expectSeesExactly, launchParticipant, roomName, type BrowserParticipant } from './harness.js';
 import { pickStartPorts, startCli, startFlags, type StartedCli } from '../integration/cli-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-browser-'));
 let cli: StartedCli | undefined;
 after(async () => {
+  await closeAll();
   await cli?.stop().catch(() => cli?.child.kill('SIGKILL'));
   rmSync(dataDir, { recursive: true, force: true });
 });
