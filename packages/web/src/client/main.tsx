@@ -1,4 +1,5 @@
-// Entry point: reads window.PARLEY_CONFIG, picks the language, routes by path: "/" home, "/<room>" meeting.
+// Entry point: reads window.PARLEY_CONFIG, picks the language, routes by path: "/" home, "/doctor"
+// the connection check (config.doctorUrl), "/<room>" meeting.
 import { render } from 'preact';
 import type { ConferenceStore, ParleyConfig } from './conference/types';
 import { createConferenceStore } from './conference/store';
@@ -7,6 +8,7 @@ import { Home } from './ui/Home';
 import { MeetingApp } from './ui/App';
 import { roomFromPath } from './ui/room-name';
 import { createFakeStore } from './ui/fake-store';
+import { DoctorPage } from './doctor/DoctorPage';
 
 declare global {
   interface Window {
@@ -28,6 +30,17 @@ function readConfig(): ParleyConfig {
   };
 }
 
+/** "/doctor" (reserved: never a meeting), or the path of config.doctorUrl. */
+function isDoctorPath(pathname: string, doctorUrl: string): boolean {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/doctor') return true;
+  try {
+    return path === (new URL(doctorUrl, location.href).pathname.replace(/\/+$/, '') || '/') && path !== '/';
+  } catch {
+    return false;
+  }
+}
+
 function main() {
   const config = readConfig();
   const params = new URLSearchParams(location.search);
@@ -36,6 +49,10 @@ function main() {
   const root = document.getElementById('app');
   if (!root) throw new Error('#app is missing from index.html');
 
+  if (isDoctorPath(location.pathname, config.doctorUrl)) {
+    render(<DoctorPage config={config} />, root);
+    return;
+  }
   const room = roomFromPath(location.pathname);
   if (!room) {
     render(<Home />, root);

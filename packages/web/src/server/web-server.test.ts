@@ -91,6 +91,15 @@ describe('web server', () => {
     assert.equal(r.headers.location, '/team');
   });
 
+  it('serves the connection check page at /doctor (and /doctor/ redirects there)', async () => {
+    let r = await get('/doctor');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<div id="app">/);
+    r = await get('/doctor/');
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/doctor');
+  });
+
   it('answers 404 with an HTML page for invalid rooms and unknown paths', async () => {
     for (const path of ['/bad.room', '/a/b', '/' + 'x'.repeat(65), '/%3Cscript%3E', '/sp%20ace', '/nope.js']) {
       const r = await get(path);

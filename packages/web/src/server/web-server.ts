@@ -53,6 +53,9 @@ export interface RunningWebServer {
 /** Room names: lowercase letters, digits, '-' and '_', 1..64 characters. */
 export const ROOM_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
+/** Paths of the SPA that are pages, never meetings ("/doctor": the connection check). */
+export const RESERVED_PAGES: readonly string[] = ['doctor'];
+
 export function defaultStaticDir(): string {
   // dist/server/web-server.js or src/server/web-server.ts -> packages/web/dist/public
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'public');
@@ -77,6 +80,7 @@ function listen(server: HttpServer | HttpsServer, port: number, host: string): P
 function routeClass(path: string): string {
   if (path === '/config.js' || path === '/ca.pem' || path === '/turn-credentials' || path === '/health' || path === '/metrics' || path === '/http-bind') return path.slice(1);
   if (path === '/') return 'index';
+  if (RESERVED_PAGES.includes(path.slice(1))) return path.slice(1);
   if (/^\/[^/]+\.[a-z0-9]+$/i.test(path)) return 'static';
   return 'room';
 }
