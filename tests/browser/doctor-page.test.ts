@@ -3,12 +3,8 @@
 // the TCP one passes; opened over plain HTTP on a real name, the secure-context check fails with the fix.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildParleyConfig, defaultStaticDir, renderConfigJs } from '../../packages/web/src/server/index.js';
-import { GREEN, T, checking, closeAll, launchParticipant, screenshot, startWebStack, type BrowserParticipant, type WebStack } from './harness.js';
+import { GREEN, T, checking, closeAll, launchParticipant, plainHttpClient, screenshot, startWebStack, type BrowserParticipant, type WebStack } from './harness.js';
 
 /** The whole run: secure context, devices, WebSocket, BOSH, UDP, TCP (10 s each at worst), TURN. */
 const DOCTOR_MS = 90_000;
@@ -109,24 +105,6 @@ describe('the /doctor page', () => {
   });
 });
 
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
-
-/** The built client over plain HTTP (as in errors.test.ts), like a deployment without TLS. */
-async function plainHttpClient(): Promise<{ port: number; close(): Promise<void> }> {
-  const dir = defaultStaticDir();
-  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js'))) throw new Error(`the client is not built (${dir}): run npm run build`);
-  const configJs = renderConfigJs(buildParleyConfig('parley.test'));
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/config.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(configJs);
-    const file = join(dir, normalize(path));
-    const isFile = extname(path) !== '' && existsSync(file);
-    res.writeHead(200, { 'content-type': types[isFile ? extname(file) : '.html'] ?? 'application/octet-stream' });
-    res.end(readFileSync(isFile ? file : join(dir, 'index.html')));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
-}
 
 describe('the /doctor page over plain HTTP', () => {
   const ps: BrowserParticipant[] = [];

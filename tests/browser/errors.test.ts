@@ -2,34 +2,11 @@
 // a signaling URL where nothing answers.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { buildParleyConfig, defaultStaticDir, ensureCertificates, renderConfigJs, startWebServer } from '../../packages/web/src/server/index.js';
-import { RED, T, checking, closeAll, deadPort, launchParticipant, roomName, type BrowserParticipant } from './harness.js';
-
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
-
-/** The built client over plain HTTP, like a misconfigured deployment without TLS. */
-async function plainHttpClient(): Promise<{ port: number; close(): Promise<void> }> {
-  const dir = defaultStaticDir();
-  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js'))) throw new Error(`the client is not built (${dir}): run npm run build`);
-  const configJs = renderConfigJs(buildParleyConfig('parley.test'));
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/config.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(configJs);
-      return;
-    }
-    const file = join(dir, normalize(path));
-    const isFile = extname(path) !== '' && existsSync(file);
-    res.writeHead(200, { 'content-type': types[isFile ? extname(file) : '.html'] ?? 'application/octet-stream' });
-    res.end(readFileSync(isFile ? file : join(dir, 'index.html')));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { join } from 'node:path';
+import { ensureCertificates, startWebServer } from '../../packages/web/src/server/index.js';
+import { RED, T, checking, closeAll, deadPort, launchParticipant, plainHttpClient, roomName, type BrowserParticipant } from './harness.js';
 
 describe('errors the user sees', () => {
   const ps: BrowserParticipant[] = [];

@@ -9,10 +9,11 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
+import { createServer, type Server } from 'node:http';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startStack, withTimeout, type Stack } from '../integration/harness.js';
-import { defaultStaticDir, ensureCertificates, startWebServer, type WebServerOptions } from '../../packages/web/src/server/index.js';
+import { buildParleyConfig, defaultStaticDir, ensureCertificates, renderConfigJs, startWebServer, type WebServerOptions } from '../../packages/web/src/server/index.js';
 
 export type Rgb = [number, number, number];
 
@@ -544,4 +545,26 @@ export async function deadPort(): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+
+/** The built client over plain HTTP, like a misconfigured deployment without TLS. */
+export async function plainHttpClient(): Promise<{ port: number; close(): Promise<void> }> {
+  const dir = defaultStaticDir();
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js'))) throw new Error(`the client is not built (${dir}): run npm run build`);
+  const configJs = renderConfigJs(buildParleyConfig('parley.test'));
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/config.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(configJs);
+      return;
+    }
+    const file = join(dir, normalize(path));
+    const isFile = extname(path) !== '' && existsSync(file);
+    res.writeHead(200, { 'content-type': types[isFile ? extname(file) : '.html'] ?? 'application/octet-stream' });
+    res.end(readFileSync(isFile ? file : join(dir, 'index.html')));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
 }
