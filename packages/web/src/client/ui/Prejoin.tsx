@@ -5,27 +5,8 @@ import { t } from '../i18n';
 import { useSrcObject } from './hooks';
 import { Avatar } from './Avatar';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from './icons';
+import { DeviceSelect } from './DeviceSelect';
 
-function DeviceSelect({ label, devices, value, onChange }: {
-  label: string;
-  devices: MediaDeviceInfo[];
-  value: string | undefined;
-  onChange: (id: string) => void;
-}) {
-  return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      <select value={value ?? devices[0]?.deviceId ?? ''} disabled={devices.length === 0} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
-        {devices.length === 0 && <option value="">{t('prejoin.noDevice')}</option>}
-        {devices.map((d, i) => (
-          <option key={d.deviceId || i} value={d.deviceId}>
-            {d.label || t('prejoin.device', { n: i + 1 })}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 export function Prejoin({ store, state }: { store: ConferenceStore; state: ConferenceState }) {
   const { actions } = store;
