@@ -62,4 +62,33 @@ describe('chat in the browser', () => {
       await screenshot(red.page, 'chat.png');
     });
   });
+
+  test('a private message reaches only its recipient, marked private on both sides', { timeout: 120_000 }, async () => {
+    const link = suite.link('private');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const green = await suite.launch({ color: GREEN, name: 'Green', url: link });
+      const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link });
+      const greenId = await green.endpointId();
+      for (const p of [red, green, blue]) {
+        await p.page.getByTestId('toggle-chat').click();
+        await p.page.getByTestId('chat-panel').waitFor();
+      }
+      await poll('Red can pick Green as recipient', async () => (await red.page.locator(`[data-testid="chat-recipient"] option[value="${greenId}"]`).count()) === 1, T.ui);
+      await red.page.getByTestId('chat-recipient').selectOption(greenId);
+      await send(red.page, 'just for Green');
+      await poll('Green gets the private message from Red', async () => {
+        const m = await messages(green.page);
+        return m.length === 1 && m[0].sender === 'Red' && m[0].text === 'just for Green';
+      }, T.ui);
+      await green.page.getByTestId('chat-message').getByTestId('chat-private').waitFor({ timeout: T.ui });
+      await red.page.getByTestId('chat-message').getByTestId('chat-private').waitFor({ timeout: T.ui });
+      // A group message after it reaches Blue, and Blue never saw the private one.
+      await red.page.getByTestId('chat-recipient').selectOption('');
+      await send(red.page, 'for everyone');
+      await poll('Blue gets the group message', async () => (await messages(blue.page)).some((m) => m.text === 'for everyone'), T.ui);
+      assert.deepEqual((await messages(blue.page)).map((m) => m.text), ['for everyone'], 'Blue never sees the private message');
+    });
+  });
 });
+

@@ -49,6 +49,8 @@ export class MediaPort {
    * bridge over ICE-TCP. For tests and for trying the fallback on a live stack.
    */
   blockUdp = false;
+  /** Refuses every ICE-TCP connection, as a firewall would (with blockUdp: no media path at all). */
+  blockTcp = false;
   /**
    * Drops the UDP datagrams from the remote addresses for which this returns true, as a firewall
    * that blocks UDP from some hosts would (e.g. every browser but not the TURN relay, whose
@@ -256,6 +258,7 @@ export class MediaPort {
 
   private onTcpConnection(s: TcpSocket): void {
     const ip = s.remoteAddress ?? '';
+    if (this.blockTcp) { this.count('tcp-blocked'); s.destroy(); return; }
     if (this.closed || !this.allowed(ip)) { this.count('remote-not-allowed'); s.destroy(); return; }
     s.setNoDelay(true);
     const path: PeerPath = { key: `tcp:${++this.tcpSeq}`, kind: 'tcp', ip, port: s.remotePort ?? 0 };
