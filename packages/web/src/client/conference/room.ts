@@ -1,5 +1,6 @@
 // Plane 1, pure: MUC presence -> room members -> participants, and MUC messages -> chat.
-// No DOM types here (unit-tested in Node); the shapes match types.ts structurally.
+// No DOM types here (unit-tested in Node); Participant lives in participant.ts for that reason.
+import type { Participant } from './participant.js';
 import {
   isEndpointId, parseParticipantPresence, resourceOf, bareJid, xml,
   type Element, type ParticipantPresence, type SourceInfoEntry,
@@ -87,18 +88,6 @@ export function applyPresenceStanza(room: RoomModel, stanza: Element, selfNick: 
   return applyPresence(room, p, selfNick);
 }
 
-export interface ParticipantView {
-  id: string;
-  displayName: string;
-  isLocal: boolean;
-  moderator: boolean;
-  audioMuted: boolean;
-  videoMuted: boolean;
-  raisedHand?: number;
-  screenSharing: boolean;
-  external?: boolean;
-}
-
 export interface LocalView {
   id: string;
   displayName: string;
@@ -109,10 +98,10 @@ export interface LocalView {
 }
 
 /** Everyone in the room by id; the local participant from local state (moderator from presence). */
-export function participantsOf(room: RoomModel, local: LocalView | undefined): Record<string, ParticipantView> {
-  const out: Record<string, ParticipantView> = {};
+export function participantsOf(room: RoomModel, local: LocalView | undefined): Record<string, Participant> {
+  const out: Record<string, Participant> = {};
   if (local) {
-    const me: ParticipantView = {
+    const me: Participant = {
       id: local.id, displayName: local.displayName, isLocal: true, moderator: room.members[local.id]?.moderator ?? false,
       audioMuted: local.audioMuted, videoMuted: local.videoMuted, screenSharing: local.screenSharing,
     };
@@ -121,7 +110,7 @@ export function participantsOf(room: RoomModel, local: LocalView | undefined): R
   }
   for (const m of Object.values(room.members).sort((a, b) => a.seq - b.seq)) {
     if (m.nick === local?.id) continue;
-    const v: ParticipantView = {
+    const v: Participant = {
       id: m.nick, displayName: m.displayName, isLocal: false, moderator: m.moderator,
       audioMuted: m.audioMuted, videoMuted: m.videoMuted, screenSharing: sharesScreen(m.sourceInfo),
     };

@@ -29,21 +29,9 @@ export interface ConferenceError {
   url?: string;
 }
 
-export interface Participant {
-  /** Endpoint id = MUC nick (8 hex chars). */
-  id: string;
-  displayName: string;
-  isLocal: boolean;
-  moderator: boolean;
-  audioMuted: boolean;
-  videoMuted: boolean;
-  /** ms timestamp of the raised hand, or undefined. */
-  raisedHand?: number;
-  /** True while this participant shares a screen (a second video source, "<id>-v1"). */
-  screenSharing: boolean;
-  /** Another XMPP app's user in the room (nick is not an endpoint id): chat and list only, no tile. */
-  external?: boolean;
-}
+// Defined in a module without DOM types so the pure room reducer can use it too.
+import type { Participant } from './participant';
+export type { Participant };
 
 /** One video tile: a camera or a screen share of one participant. */
 export interface Tile {
