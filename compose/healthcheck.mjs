@@ -16,10 +16,13 @@ if (!t) {
   console.error(`usage: healthcheck.mjs ${Object.keys(targets).join('|')}`);
   process.exit(2);
 }
-const req = t.mod.get({ host: '127.0.0.1', port: Number(t.port), path: '/health', timeout: 4000, rejectUnauthorized: t.rejectUnauthorized }, (res) => {
-  res.resume();
-  process.exit(res.statusCode === 200 ? 0 : 1);
-});
+const req = t.mod.get(
+  { host: '127.0.0.1', port: Number(t.port), path: '/health', timeout: 4000, rejectUnauthorized: t.rejectUnauthorized },
+  (res) => {
+    res.resume();
+    process.exit(res.statusCode === 200 ? 0 : 1);
+  },
+);
 req.on('timeout', () => req.destroy(new Error('timeout')));
 req.on('error', (err) => {
   console.error(`${svc} /health: ${err.message}`);

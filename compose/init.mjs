@@ -4,7 +4,9 @@ import { initDeployment } from '@parley/cli';
 
 try {
   const r = await initDeployment('/run/parley', process.env);
-  console.log(`parley init: secrets ${r.secretsCreated ? 'generated' : 'reused'}, certificate ${r.certificatesCreated ? 'issued' : 'reused'}`);
+  console.log(
+    `parley init: secrets ${r.secretsCreated ? 'generated' : 'reused'}, certificate ${r.certificatesCreated ? 'issued' : 'reused'}`,
+  );
   console.log(`parley init: open ${r.publicUrl} ; trust the CA: docker compose cp web:${r.caPath} ./parley-ca.pem`);
 } catch (err) {
   console.error(`parley init: ${err.message}`);

@@ -29,12 +29,21 @@ function which(cmd) {
 }
 
 const layers = {
-  unit: { files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')), tools: [] },
+  unit: {
+    files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')),
+    tools: [],
+  },
   integration: {
-    files: () => [...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')), ...findTests(join(root, 'tests', 'integration'))],
+    files: () => [
+      ...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')),
+      ...findTests(join(root, 'tests', 'integration')),
+    ],
     tools: [
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
-      { cmd: 'docker-compose', fix: 'apt-get install -y docker-compose   (validates compose/ without an engine; or bash setup.sh)' },
+      {
+        cmd: 'docker-compose',
+        fix: 'apt-get install -y docker-compose   (validates compose/ without an engine; or bash setup.sh)',
+      },
     ],
   },
   media: {
@@ -100,11 +109,25 @@ for (const name of wanted) {
   }
   console.log(`\n=== ${name}: ${files.length} files ===`);
   const tapFile = join(tapDir, `${name}.tap`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...(layer.args ?? []), ...files], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, PARLEY_TEST_LAYER: name },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...(layer.args ?? []),
+      ...files,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, PARLEY_TEST_LAYER: name },
+    },
+  );
   const c = counts(tapFile);
   if (r.status !== 0 && c.failed === 0) c.failed = 1; // the runner itself failed (crash, syntax error)
   if (r.status !== 0) failed = true;

@@ -16,7 +16,8 @@ function fail(message) {
   console.error(`build-client: ${message}`);
   process.exit(1);
 }
-if (!existsSync(entry)) fail(`missing ${entry}: the browser client entry point (src/client/main.tsx) is not written yet`);
+if (!existsSync(entry))
+  fail(`missing ${entry}: the browser client entry point (src/client/main.tsx) is not written yet`);
 if (!existsSync(publicSrc)) fail(`missing ${publicSrc}: it must hold index.html, app.css and favicon.svg`);
 if (!existsSync(join(publicSrc, 'index.html'))) fail(`missing ${join(publicSrc, 'index.html')}`);
 
@@ -27,12 +28,20 @@ const noNodeBuiltins = {
   name: 'no-node-builtins',
   setup(build) {
     build.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData === 'polyfill-probe' || args.kind === 'entry-point' || !nodeBuiltins.has(args.path)) return undefined;
+      if (args.pluginData === 'polyfill-probe' || args.kind === 'entry-point' || !nodeBuiltins.has(args.path))
+        return undefined;
       if (!args.path.startsWith('node:')) {
-        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'polyfill-probe' });
+        const r = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: 'polyfill-probe',
+        });
         if (!r.errors.length && !r.external && r.path.includes(`${sep}node_modules${sep}`)) return { path: r.path };
       }
-      return { errors: [{ text: `Node built-in "${args.path}" imported by ${args.importer} cannot run in the browser` }] };
+      return {
+        errors: [{ text: `Node built-in "${args.path}" imported by ${args.importer} cannot run in the browser` }],
+      };
     });
   },
 };
@@ -87,15 +96,21 @@ function copyPublic() {
 }
 
 if (process.argv.includes('--watch')) {
-  const ctx = await esbuild.context({ ...options, plugins: [...options.plugins, { name: 'copy-public', setup: (b) => b.onEnd(copyPublic) }] });
+  const ctx = await esbuild.context({
+    ...options,
+    plugins: [...options.plugins, { name: 'copy-public', setup: (b) => b.onEnd(copyPublic) }],
+  });
   await ctx.watch();
   console.log(`build-client: watching ${entry}`);
 } else {
   try {
     const result = await esbuild.build(options);
     copyPublic();
-    const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))]?.bytes ?? 0;
-    console.log(`build-client: ${outDir}/app.js (${(bytes / 1024).toFixed(0)} KiB) and ${readdirSync(publicSrc).join(', ')}`);
+    const bytes =
+      result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))]?.bytes ?? 0;
+    console.log(
+      `build-client: ${outDir}/app.js (${(bytes / 1024).toFixed(0)} KiB) and ${readdirSync(publicSrc).join(', ')}`,
+    );
   } catch {
     fail('esbuild failed (errors above)');
   }

@@ -4,7 +4,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { BLUE, GREEN, RED, YELLOW, closeAll, colorName, isColor, launchParticipant, tileColor, videoColor, type Rgb } from './harness.js';
+import {
+  BLUE,
+  GREEN,
+  RED,
+  YELLOW,
+  closeAll,
+  colorName,
+  isColor,
+  launchParticipant,
+  tileColor,
+  videoColor,
+  type Rgb,
+} from './harness.js';
 
 const page = `<!doctype html><meta charset="utf-8"><body>
 <div data-testid="tile"><video data-testid="tile-video" autoplay muted playsinline></video></div>
@@ -35,7 +47,12 @@ describe('browser harness', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
-  for (const [name, color] of [['red', RED], ['green', GREEN], ['blue', BLUE], ['yellow', YELLOW]] as [string, Rgb][]) {
+  for (const [name, color] of [
+    ['red', RED],
+    ['green', GREEN],
+    ['blue', BLUE],
+    ['yellow', YELLOW],
+  ] as [string, Rgb][]) {
     test(`the fake camera sends ${name} and tileColor reads it back`, { timeout: 30_000 }, async () => {
       const p = await launchParticipant({ color, name, url, join: false });
       try {

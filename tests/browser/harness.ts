@@ -6,14 +6,31 @@
 // Screen share: in headless Chromium, --use-fake-ui-for-media-stream also auto-accepts
 // getDisplayMedia and --use-fake-device-for-media-stream makes it capture a fake screen (see
 // SCREEN_SHARE_ARGS below for what was checked).
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startStack, withTimeout, type Stack } from '../integration/harness.js';
-import { buildParleyConfig, defaultStaticDir, ensureCertificates, renderConfigJs, startWebServer, type WebServerOptions } from '../../packages/web/src/server/index.js';
+import {
+  buildParleyConfig,
+  defaultStaticDir,
+  ensureCertificates,
+  renderConfigJs,
+  startWebServer,
+  type WebServerOptions,
+} from '../../packages/web/src/server/index.js';
 
 export type Rgb = [number, number, number];
 
@@ -33,7 +50,11 @@ export const T = { launch: 20_000, nav: 15_000, join: 20_000, media: 20_000, ui:
  * which is how Chromium's fake capture device interprets the samples (a full-range "C420jpeg"
  * file came out over-saturated by ~15 levels). Chromium loops over the frames.
  */
-export function makeY4m(path: string, rgb: Rgb, opts: { width?: number; height?: number; fps?: number; frames?: number } = {}): string {
+export function makeY4m(
+  path: string,
+  rgb: Rgb,
+  opts: { width?: number; height?: number; fps?: number; frames?: number } = {},
+): string {
   const { width = 320, height = 180, fps = 15, frames = 30 } = opts;
   if (width % 2 || height % 2) throw new Error('makeY4m: width and height must be even');
   const [r, g, b] = rgb;
@@ -83,7 +104,9 @@ export const BASE_ARGS = [
  * displaySurface "monitor", the viewport's size, a mostly green test pattern). Checked by hand;
  * --auto-select-desktop-capture-source=... is not needed. Set PARLEY_SCREEN_ARGS to add flags.
  */
-export const SCREEN_SHARE_ARGS: string[] = process.env.PARLEY_SCREEN_ARGS ? process.env.PARLEY_SCREEN_ARGS.split(' ') : [];
+export const SCREEN_SHARE_ARGS: string[] = process.env.PARLEY_SCREEN_ARGS
+  ? process.env.PARLEY_SCREEN_ARGS.split(' ')
+  : [];
 
 export interface LaunchOptions {
   /** The colour this participant's fake camera sends. */
@@ -138,7 +161,9 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => logs.push(`${stamp()} [${opts.name} console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`${stamp()} [${opts.name} pageerror] ${e.stack ?? e.message}`));
-  page.on('requestfailed', (r) => logs.push(`${stamp()} [${opts.name} requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (r) =>
+    logs.push(`${stamp()} [${opts.name} requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`),
+  );
   page.on('crash', () => logs.push(`${stamp()} [${opts.name}] page crashed`));
   let closed = false;
   const p: BrowserParticipant = {
@@ -157,8 +182,13 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
       await page.getByTestId('meeting').waitFor({ timeout: T.join });
     },
     async endpointId() {
-      const id = await withTimeout(page.evaluate(() => String((globalThis as any).parleyDebug?.endpointId ?? '')), 5000, 'reading parleyDebug.endpointId');
-      if (!/^[0-9a-f]{8}$/.test(id)) throw new Error(`${opts.name}: window.parleyDebug.endpointId is "${id}", not an endpoint id`);
+      const id = await withTimeout(
+        page.evaluate(() => String((globalThis as any).parleyDebug?.endpointId ?? '')),
+        5000,
+        'reading parleyDebug.endpointId',
+      );
+      if (!/^[0-9a-f]{8}$/.test(id))
+        throw new Error(`${opts.name}: window.parleyDebug.endpointId is "${id}", not an endpoint id`);
       return id;
     },
     async close() {
@@ -189,7 +219,8 @@ function killBrowserOf(profile: string): void {
   const marker = `--user-data-dir=${profile}`;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').includes(marker))
+        process.kill(Number(pid), 'SIGKILL');
     } catch {
       // gone, or not ours to read
     }
@@ -206,7 +237,8 @@ export function explain(err: unknown, ps: BrowserParticipant[], extra: string[] 
   const e = err instanceof Error ? err : new Error(String(err));
   const lines = ps.flatMap((p) => p.logs.slice(-40));
   const more = extra.slice(-60);
-  if (lines.length || more.length) e.message += `\n--- page logs (last 40 per page) ---\n${lines.join('\n')}${more.length ? `\n--- store state, server warnings and errors ---\n${more.join('\n')}` : ''}`;
+  if (lines.length || more.length)
+    e.message += `\n--- page logs (last 40 per page) ---\n${lines.join('\n')}${more.length ? `\n--- store state, server warnings and errors ---\n${more.join('\n')}` : ''}`;
   return e;
 }
 
@@ -217,8 +249,13 @@ export async function storeSummary(page: Page): Promise<string> {
     page.evaluate(() => {
       const s = (globalThis as any).parleyDebug?.store?.getState?.();
       if (!s) return 'no window.parleyDebug.store';
-      const ps = Object.values(s.participants ?? {}).map((p: any) => `${p.id}${p.isLocal ? '(local)' : ''}:${p.displayName}${p.moderator ? ' mod' : ''}${p.audioMuted ? ' a-muted' : ''}${p.videoMuted ? ' v-muted' : ''}`);
-      const tiles = (s.tiles ?? []).map((t: any) => `${t.key}/${t.videoType}${t.isLocal ? '/local' : ''}${t.stream ? '' : '/no-stream'}`);
+      const ps = Object.values(s.participants ?? {}).map(
+        (p: any) =>
+          `${p.id}${p.isLocal ? '(local)' : ''}:${p.displayName}${p.moderator ? ' mod' : ''}${p.audioMuted ? ' a-muted' : ''}${p.videoMuted ? ' v-muted' : ''}`,
+      );
+      const tiles = (s.tiles ?? []).map(
+        (t: any) => `${t.key}/${t.videoType}${t.isLocal ? '/local' : ''}${t.stream ? '' : '/no-stream'}`,
+      );
       return `phase=${s.phase} error=${JSON.stringify(s.error ?? null)} localId=${s.localId} participants=[${ps.join(', ')}] tiles=[${tiles.join(', ')}] chat=${s.chat?.length} unread=${s.unreadChat}`;
     }),
     3000,
@@ -227,13 +264,20 @@ export async function storeSummary(page: Page): Promise<string> {
 }
 
 /** Runs `fn`; a failure is rethrown with each page's store summary and logs attached. */
-export async function checking<T>(ps: BrowserParticipant[] | (() => BrowserParticipant[]), fn: () => Promise<T>, serverLogs?: () => string[]): Promise<T> {
+export async function checking<T>(
+  ps: BrowserParticipant[] | (() => BrowserParticipant[]),
+  fn: () => Promise<T>,
+  serverLogs?: () => string[],
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     const list = typeof ps === 'function' ? ps() : ps;
     const states = await Promise.all(list.map(async (p) => `[${p.name} store] ${await storeSummary(p.page)}`));
-    throw explain(err, list, [...states, ...(serverLogs?.().filter((l) => /"level":"(warn|error)"|error|fail/i.test(l)) ?? [])]);
+    throw explain(err, list, [
+      ...states,
+      ...(serverLogs?.().filter((l) => /"level":"(warn|error)"|error|fail/i.test(l)) ?? []),
+    ]);
   }
 }
 
@@ -241,7 +285,12 @@ export async function checking<T>(ps: BrowserParticipant[] | (() => BrowserParti
 export { withTimeout };
 
 /** Polls `check` until it returns something truthy (bounded); the error says what was last seen. */
-export async function poll<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs: number = T.media, everyMs = 250): Promise<T> {
+export async function poll<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs: number = T.media,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -252,7 +301,8 @@ export async function poll<T>(what: string, check: () => Promise<T | undefined |
     } catch (err) {
       last = err instanceof Error ? err.message.split('\n')[0] : err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -290,16 +340,21 @@ export async function videoColor(video: Locator, timeoutMs = T.media): Promise<R
       const deadline = Date.now() + timeoutMs;
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       // Wait for a size and a few decoded frames.
-      const framesOf = () => (typeof el.getVideoPlaybackQuality === 'function' ? el.getVideoPlaybackQuality().totalVideoFrames : 0);
+      const framesOf = () =>
+        typeof el.getVideoPlaybackQuality === 'function' ? el.getVideoPlaybackQuality().totalVideoFrames : 0;
       while (!(el.videoWidth > 0 && el.readyState >= 2)) {
-        if (Date.now() > deadline) throw new Error(`video has no frames (videoWidth=${el.videoWidth}, readyState=${el.readyState}, srcObject=${!!el.srcObject}, paused=${el.paused})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `video has no frames (videoWidth=${el.videoWidth}, readyState=${el.readyState}, srcObject=${!!el.srcObject}, paused=${el.paused})`,
+          );
         if (el.paused && el.srcObject) el.play().catch(() => {});
         await sleep(100);
       }
       const f0 = framesOf();
       const t0 = el.currentTime;
       while (framesOf() < f0 + 3 && el.currentTime < t0 + 0.2) {
-        if (Date.now() > deadline) throw new Error(`video stopped after ${framesOf()} frames (currentTime=${el.currentTime})`);
+        if (Date.now() > deadline)
+          throw new Error(`video stopped after ${framesOf()} frames (currentTime=${el.currentTime})`);
         await sleep(50);
       }
       const w = 64;
@@ -309,7 +364,8 @@ export async function videoColor(video: Locator, timeoutMs = T.media): Promise<R
       canvas.height = h;
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       ctx.drawImage(el, 0, 0, w, h);
-      const x0 = Math.floor(w * 0.25), y0 = Math.floor(h * 0.25);
+      const x0 = Math.floor(w * 0.25),
+        y0 = Math.floor(h * 0.25);
       const data = ctx.getImageData(x0, y0, Math.ceil(w * 0.5), Math.ceil(h * 0.5)).data as Uint8ClampedArray;
       const sum = [0, 0, 0];
       for (let i = 0; i < data.length; i += 4) {
@@ -330,17 +386,27 @@ export function isColor(rgb: Rgb, expected: Rgb, tolerance = 40): boolean {
 }
 
 export function colorName(rgb: Rgb): string {
-  const named: [string, Rgb][] = [['red', RED], ['green', GREEN], ['blue', BLUE], ['yellow', YELLOW]];
+  const named: [string, Rgb][] = [
+    ['red', RED],
+    ['green', GREEN],
+    ['blue', BLUE],
+    ['yellow', YELLOW],
+  ];
   return named.find(([, c]) => isColor(rgb, c))?.[0] ?? `rgb(${rgb.join(',')})`;
 }
 
 /** Polls the tile until it shows `expected` (the first frames after a keyframe may be grey). */
 export async function waitForTileColor(page: Page, tile: Locator, expected: Rgb, timeoutMs = T.media): Promise<Rgb> {
   let seen: Rgb | undefined;
-  await poll(`the tile shows ${colorName(expected)}`, async () => {
-    seen = await tileColor(page, tile, 5000);
-    return isColor(seen, expected);
-  }, timeoutMs, 300).catch((err: Error) => {
+  await poll(
+    `the tile shows ${colorName(expected)}`,
+    async () => {
+      seen = await tileColor(page, tile, 5000);
+      return isColor(seen, expected);
+    },
+    timeoutMs,
+    300,
+  ).catch((err: Error) => {
     throw new Error(`${err.message.split(' (last')[0]}: last seen ${seen ? colorName(seen) : 'no frame'}`);
   });
   return seen!;
@@ -351,33 +417,49 @@ export async function waitForTileColor(page: Page, tile: Locator, expected: Rgb,
  * from window.parleyDebug.getStats(), the max totalAudioEnergy, how many inbound audio streams
  * there are and how many of them have carried sound (not just a muted sender's near-silence).
  */
-export async function remoteAudioLevel(page: Page): Promise<{ level: number; energy: number; streams: number; audible: number }> {
-  return withTimeout(page.evaluate(async () => {
-    const dbg = (globalThis as any).parleyDebug;
-    if (!dbg?.getStats) throw new Error('window.parleyDebug.getStats is missing');
-    const report = await dbg.getStats();
-    let level = 0, energy = 0, streams = 0, audible = 0;
-    report?.forEach((s: any) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-        streams++;
-        level = Math.max(level, s.audioLevel ?? 0);
-        energy = Math.max(energy, s.totalAudioEnergy ?? 0);
-        // A muted sender still sends near-silence (audioLevel 1/32768, energy ~1e-9 per second);
-        // the fake microphone's beeps give audioLevel 0.25..1 and ~0.24 energy per second.
-        if ((s.totalAudioEnergy ?? 0) > 1e-3 || (s.audioLevel ?? 0) > 0.01) audible++;
-      }
-    });
-    return { level, energy, streams, audible };
-  }), 5000, 'parleyDebug.getStats()');
+export async function remoteAudioLevel(
+  page: Page,
+): Promise<{ level: number; energy: number; streams: number; audible: number }> {
+  return withTimeout(
+    page.evaluate(async () => {
+      const dbg = (globalThis as any).parleyDebug;
+      if (!dbg?.getStats) throw new Error('window.parleyDebug.getStats is missing');
+      const report = await dbg.getStats();
+      let level = 0,
+        energy = 0,
+        streams = 0,
+        audible = 0;
+      report?.forEach((s: any) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+          streams++;
+          level = Math.max(level, s.audioLevel ?? 0);
+          energy = Math.max(energy, s.totalAudioEnergy ?? 0);
+          // A muted sender still sends near-silence (audioLevel 1/32768, energy ~1e-9 per second);
+          // the fake microphone's beeps give audioLevel 0.25..1 and ~0.24 energy per second.
+          if ((s.totalAudioEnergy ?? 0) > 1e-3 || (s.audioLevel ?? 0) > 0.01) audible++;
+        }
+      });
+      return { level, energy, streams, audible };
+    }),
+    5000,
+    'parleyDebug.getStats()',
+  );
 }
 
 /** Waits until the page has heard sound (beeps, not near-silence) from `from` remote audio streams. */
 export async function waitForRemoteAudio(page: Page, from = 1, timeoutMs = T.media): Promise<void> {
-  await poll(`remote audio is heard from ${from} stream(s) (inbound-rtp audioLevel > 0.01 or totalAudioEnergy > 0.001)`, async () => {
-    const now = await remoteAudioLevel(page);
-    return now.audible >= from ? now : JSON.stringify(now) && false;
-  }, timeoutMs, 400).catch(async (err: Error) => {
-    throw new Error(`${err.message}; stats: ${JSON.stringify(await remoteAudioLevel(page).catch((e: Error) => e.message))}`);
+  await poll(
+    `remote audio is heard from ${from} stream(s) (inbound-rtp audioLevel > 0.01 or totalAudioEnergy > 0.001)`,
+    async () => {
+      const now = await remoteAudioLevel(page);
+      return now.audible >= from ? now : JSON.stringify(now) && false;
+    },
+    timeoutMs,
+    400,
+  ).catch(async (err: Error) => {
+    throw new Error(
+      `${err.message}; stats: ${JSON.stringify(await remoteAudioLevel(page).catch((e: Error) => e.message))}`,
+    );
   });
 }
 
@@ -494,10 +576,14 @@ export function useWebStack(
       ps.push(p);
       return p;
     },
-    checking: (fn) => checking(() => ps, fn, () => running().stack.logs),
+    checking: (fn) =>
+      checking(
+        () => ps,
+        fn,
+        () => running().stack.logs,
+      ),
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Assertions shared by the tests
@@ -516,14 +602,26 @@ export async function redAndBlueSeeEachOther(suite: Pick<WebStackSuite, 'launch'
  * The page shows exactly one remote camera tile for each of `others` (by endpoint id), none for
  * itself, each in that participant's colour, and its own local tile in its own colour.
  */
-export async function expectSeesExactly(p: BrowserParticipant, others: { id: string; color: Rgb; name: string }[], ownId: string): Promise<void> {
+export async function expectSeesExactly(
+  p: BrowserParticipant,
+  others: { id: string; color: Rgb; name: string }[],
+  ownId: string,
+): Promise<void> {
   const want = others.map((o) => o.id).sort();
   let ids: string[] = [];
-  await poll(`${p.name} shows remote camera tiles of exactly ${others.map((o) => o.name).join(', ')}`, async () => {
-    ids = (await remoteTiles(p.page).evaluateAll((els) => els.map((e: any) => String(e.getAttribute('data-participant'))))).sort();
-    return JSON.stringify(ids) === JSON.stringify(want);
-  }, T.media).catch((err: Error) => {
-    throw new Error(`${err.message}; remote tiles: [${ids.join(', ')}], expected [${want.join(', ')}], own id ${ownId}`);
+  await poll(
+    `${p.name} shows remote camera tiles of exactly ${others.map((o) => o.name).join(', ')}`,
+    async () => {
+      ids = (
+        await remoteTiles(p.page).evaluateAll((els) => els.map((e: any) => String(e.getAttribute('data-participant'))))
+      ).sort();
+      return JSON.stringify(ids) === JSON.stringify(want);
+    },
+    T.media,
+  ).catch((err: Error) => {
+    throw new Error(
+      `${err.message}; remote tiles: [${ids.join(', ')}], expected [${want.join(', ')}], own id ${ownId}`,
+    );
   });
   if (ids.includes(ownId)) throw new Error(`${p.name} shows itself (${ownId}) as a remote tile`);
   for (const o of others) {
@@ -547,12 +645,19 @@ export async function deadPort(): Promise<number> {
   return port;
 }
 
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 
 /** The built client over plain HTTP, like a misconfigured deployment without TLS. */
 export async function plainHttpClient(): Promise<{ port: number; close(): Promise<void> }> {
   const dir = defaultStaticDir();
-  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js'))) throw new Error(`the client is not built (${dir}): run npm run build`);
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'app.js')))
+    throw new Error(`the client is not built (${dir}): run npm run build`);
   const configJs = renderConfigJs(buildParleyConfig('parley.test'));
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -566,5 +671,12 @@ export async function plainHttpClient(): Promise<{ port: number; close(): Promis
     res.end(readFileSync(isFile ? file : join(dir, 'index.html')));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }

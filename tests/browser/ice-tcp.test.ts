@@ -10,16 +10,22 @@ describe('media over ICE-TCP', () => {
     },
   });
 
-  test('with UDP to the bridge blocked, two participants see each other\'s colour over TCP', { timeout: 120_000 }, async () => {
+  test("with UDP to the bridge blocked, two participants see each other's colour over TCP", {
+    timeout: 120_000,
+  }, async () => {
     await suite.checking(async () => {
       await redAndBlueSeeEachOther(suite, suite.link('tcp'), 40_000);
       const port = suite.web.stack.sfu!.port;
       assert.ok((port.counters['udp-blocked'] ?? 0) > 0, 'the browsers did try UDP first');
-      const paths = await poll('both endpoints connected over TCP', async () => {
-        const eps = [...suite.web.stack.sfu!.bridge.conferences.values()].flatMap((c) => [...c.endpoints.values()]);
-        const kinds = eps.map((e) => (e.transport as unknown as { selected?: { kind: string } }).selected?.kind);
-        return kinds.length === 2 && kinds.every((k) => k === 'tcp') ? kinds : undefined;
-      }, T.media);
+      const paths = await poll(
+        'both endpoints connected over TCP',
+        async () => {
+          const eps = [...suite.web.stack.sfu!.bridge.conferences.values()].flatMap((c) => [...c.endpoints.values()]);
+          const kinds = eps.map((e) => (e.transport as unknown as { selected?: { kind: string } }).selected?.kind);
+          return kinds.length === 2 && kinds.every((k) => k === 'tcp') ? kinds : undefined;
+        },
+        T.media,
+      );
       assert.deepEqual(paths, ['tcp', 'tcp']);
     });
   });

@@ -23,7 +23,10 @@ describe('media blocked entirely', () => {
       const details = (await red.page.getByTestId('error-details').textContent()) ?? '';
       assert.match(details, /connectionState|not connected/, 'the details say what the peer connection did');
       const port = suite.web.stack.sfu!.port;
-      assert.ok((port.counters['udp-blocked'] ?? 0) > 0 || (port.counters['tcp-blocked'] ?? 0) > 0, 'the browser did try to reach the bridge');
+      assert.ok(
+        (port.counters['udp-blocked'] ?? 0) > 0 || (port.counters['tcp-blocked'] ?? 0) > 0,
+        'the browser did try to reach the bridge',
+      );
     });
   });
 });

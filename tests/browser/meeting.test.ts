@@ -2,7 +2,22 @@
 // itself; a fourth comes and goes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, RED, YELLOW, T, expectSeesExactly, poll, screenshot, tileOf, videoColor, isColor, waitForRemoteAudio, waitForTileColor, useWebStack } from './harness.js';
+import {
+  BLUE,
+  GREEN,
+  RED,
+  YELLOW,
+  T,
+  expectSeesExactly,
+  poll,
+  screenshot,
+  tileOf,
+  videoColor,
+  isColor,
+  waitForRemoteAudio,
+  waitForTileColor,
+  useWebStack,
+} from './harness.js';
 
 describe('a meeting in the browser', () => {
   const suite = useWebStack();
@@ -16,17 +31,35 @@ describe('a meeting in the browser', () => {
       await red.page.getByTestId('prejoin').waitFor();
       await red.page.getByTestId('mic-level').waitFor();
       // The fake microphone beeps: the level meter moves.
-      await poll('the prejoin microphone meter moves', async () => Number(await red.page.getByTestId('mic-level').getAttribute('data-level')) > 0, T.ui, 100);
+      await poll(
+        'the prejoin microphone meter moves',
+        async () => Number(await red.page.getByTestId('mic-level').getAttribute('data-level')) > 0,
+        T.ui,
+        100,
+      );
       await red.page.getByTestId('name-input').fill('Red');
-      await poll('the prejoin preview shows the red camera', async () => isColor(await videoColor(red.page.getByTestId('preview-video'), 5000), RED), T.media);
+      await poll(
+        'the prejoin preview shows the red camera',
+        async () => isColor(await videoColor(red.page.getByTestId('preview-video'), 5000), RED),
+        T.media,
+      );
       await screenshot(red.page, 'prejoin.png');
       await red.join();
-      for (const [color, name] of [[GREEN, 'Green'], [BLUE, 'Blue']] as const) await suite.launch({ color, name, url: link });
+      for (const [color, name] of [
+        [GREEN, 'Green'],
+        [BLUE, 'Blue'],
+      ] as const)
+        await suite.launch({ color, name, url: link });
 
       const ids = await Promise.all(suite.ps.map((p) => p.endpointId()));
       assert.equal(new Set(ids).size, 3, `three distinct endpoint ids: ${ids.join(', ')}`);
       const who = suite.ps.map((p, i) => ({ id: ids[i], color: p.color, name: p.name }));
-      for (const [i, p] of suite.ps.entries()) await expectSeesExactly(p, who.filter((_, j) => j !== i), ids[i]);
+      for (const [i, p] of suite.ps.entries())
+        await expectSeesExactly(
+          p,
+          who.filter((_, j) => j !== i),
+          ids[i],
+        );
       for (const p of suite.ps) {
         await waitForRemoteAudio(p.page, 2).catch((err: Error) => {
           throw new Error(`${p.name} hears nothing: ${err.message}`);
@@ -36,7 +69,11 @@ describe('a meeting in the browser', () => {
       for (const [i, p] of suite.ps.entries()) {
         for (const [j, o] of suite.ps.entries()) {
           if (i === j) continue;
-          await poll(`${p.name} shows ${o.name}'s name on its tile`, async () => (await tileOf(p.page, ids[j]).getByTestId('tile-name').textContent())?.includes(o.name), T.ui);
+          await poll(
+            `${p.name} shows ${o.name}'s name on its tile`,
+            async () => (await tileOf(p.page, ids[j]).getByTestId('tile-name').textContent())?.includes(o.name),
+            T.ui,
+          );
         }
       }
       await screenshot(red.page, 'meeting.png');
@@ -55,7 +92,11 @@ describe('a meeting in the browser', () => {
       await yellow.page.getByTestId('leave').click();
       await yellow.page.getByTestId('left').waitFor({ timeout: T.ui });
       for (const p of suite.ps.slice(0, 3)) {
-        await poll(`${p.name} no longer shows Yellow's tile`, async () => (await tileOf(p.page, yellowId).count()) === 0, T.media);
+        await poll(
+          `${p.name} no longer shows Yellow's tile`,
+          async () => (await tileOf(p.page, yellowId).count()) === 0,
+          T.media,
+        );
         const n = await p.page.locator('[data-testid="tile"][data-local="false"][data-video-type="camera"]').count();
         assert.equal(n, 2, `${p.name} shows ${n} remote camera tiles after Yellow left, expected 2`);
       }

@@ -6,7 +6,9 @@ import { GREEN, RED, T, poll, tileOf, waitForTileColor, useWebStack } from './ha
 describe('moderation in the browser', () => {
   const suite = useWebStack();
 
-  test('the first participant mutes, then removes the second: the second is told, its tile disappears', { timeout: 120_000 }, async () => {
+  test('the first participant mutes, then removes the second: the second is told, its tile disappears', {
+    timeout: 120_000,
+  }, async () => {
     const link = suite.link('mod');
     await suite.checking(async () => {
       const red = await suite.launch({ color: RED, name: 'Red', url: link });
@@ -18,7 +20,11 @@ describe('moderation in the browser', () => {
       await green.page.getByTestId('toggle-participants').click();
       await green.page.getByTestId('participants-panel').waitFor();
       await green.page.getByTestId('participant-row').nth(1).waitFor({ timeout: T.ui });
-      assert.equal(await green.page.getByTestId('participant-remove').count(), 0, 'a non-moderator sees no remove button');
+      assert.equal(
+        await green.page.getByTestId('participant-remove').count(),
+        0,
+        'a non-moderator sees no remove button',
+      );
 
       await red.page.getByTestId('toggle-participants').click();
       await red.page.getByTestId('participants-panel').waitFor();
@@ -27,14 +33,22 @@ describe('moderation in the browser', () => {
 
       // The moderator mutes Green: Green's own microphone button turns muted, and Red sees the icon.
       await row.getByTestId('participant-mute').click();
-      await poll('Green is muted by the moderator', async () => (await green.page.getByTestId('toggle-audio').getAttribute('aria-pressed')) === 'true', T.media);
+      await poll(
+        'Green is muted by the moderator',
+        async () => (await green.page.getByTestId('toggle-audio').getAttribute('aria-pressed')) === 'true',
+        T.media,
+      );
       await tileOf(red.page, greenId).getByTestId('tile-audio-muted').waitFor({ timeout: T.media });
 
       await row.getByTestId('participant-remove').click();
       await red.page.getByTestId('confirm-remove').click();
 
       await green.page.getByTestId('error-removed').waitFor({ timeout: T.media });
-      await poll("Red no longer shows Green's tile", async () => (await tileOf(red.page, greenId).count()) === 0, T.media);
+      await poll(
+        "Red no longer shows Green's tile",
+        async () => (await tileOf(red.page, greenId).count()) === 0,
+        T.media,
+      );
       await row.waitFor({ state: 'detached', timeout: T.ui });
     });
   });

@@ -2,7 +2,21 @@
 // colour back; joining with "start video muted" shows muted from the first moment.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, RED, T, colorName, isColor, localTile, poll, tileColor, tileOf, waitForTileColor, useWebStack, type BrowserParticipant } from './harness.js';
+import {
+  BLUE,
+  GREEN,
+  RED,
+  T,
+  colorName,
+  isColor,
+  localTile,
+  poll,
+  tileColor,
+  tileOf,
+  waitForTileColor,
+  useWebStack,
+  type BrowserParticipant,
+} from './harness.js';
 
 describe('mute and unmute in the browser', () => {
   const suite = useWebStack();
@@ -17,7 +31,9 @@ describe('mute and unmute in the browser', () => {
     return !c || !isColor(c, color);
   };
 
-  test('muting video and audio shows the icons and an avatar to the others; unmuting restores the colour; a raised hand shows', { timeout: 120_000 }, async () => {
+  test('muting video and audio shows the icons and an avatar to the others; unmuting restores the colour; a raised hand shows', {
+    timeout: 120_000,
+  }, async () => {
     const link = suite.link('mute');
     await suite.checking(async () => {
       const red = await suite.launch({ color: RED, name: 'Red', url: link });
@@ -52,7 +68,9 @@ describe('mute and unmute in the browser', () => {
     await Promise.all(suite.ps.splice(0).map((p) => p.close()));
   });
 
-  test('joining with "start video muted" and "start audio muted" shows muted from the start', { timeout: 90_000 }, async () => {
+  test('joining with "start video muted" and "start audio muted" shows muted from the start', {
+    timeout: 90_000,
+  }, async () => {
     const link = suite.link('startmuted');
     await suite.checking(async () => {
       const green = await suite.launch({ color: GREEN, name: 'Green2', url: link });

@@ -1,7 +1,18 @@
 // Screen sharing: the others get a second tile, of type "desktop", for the sharer.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLUE, GREEN, T, colorName, isColor, poll, tileColor, tileOf, waitForTileColor, useWebStack } from './harness.js';
+import {
+  BLUE,
+  GREEN,
+  T,
+  colorName,
+  isColor,
+  poll,
+  tileColor,
+  tileOf,
+  waitForTileColor,
+  useWebStack,
+} from './harness.js';
 
 describe('screen sharing in the browser', () => {
   const suite = useWebStack();
@@ -24,7 +35,11 @@ describe('screen sharing in the browser', () => {
       const screen = await poll('the desktop tile shows frames', () => tileColor(green.page, desktop, 5000), T.media);
       assert.ok(!isColor(screen, BLUE), `the desktop tile shows the camera's colour (${colorName(screen)})`);
       await waitForTileColor(green.page, tileOf(green.page, blueId, 'camera'), BLUE);
-      assert.equal(await green.page.locator('[data-testid="tile"][data-local="false"]').count(), 2, 'Green shows Blue twice: camera and screen');
+      assert.equal(
+        await green.page.locator('[data-testid="tile"][data-local="false"]').count(),
+        2,
+        'Green shows Blue twice: camera and screen',
+      );
 
       // Stop sharing: the desktop tile goes away.
       await blue.page.getByTestId('toggle-screen').click();

@@ -17,7 +17,9 @@ async function localMedia(page: Page) {
     });
     const a = s.localStream?.getAudioTracks()[0];
     const v = s.localStream?.getVideoTracks()[0];
-    const video = (globalThis as any).document.querySelector('[data-testid="tile"][data-local="true"] [data-testid="tile-video"]');
+    const video = (globalThis as any).document.querySelector(
+      '[data-testid="tile"][data-local="true"] [data-testid="tile-video"]',
+    );
     return {
       audioInputs: s.devices.audioInputs.map((d: any) => d.deviceId) as string[],
       videoInputs: s.devices.videoInputs.map((d: any) => d.deviceId) as string[],
@@ -34,7 +36,10 @@ async function localMedia(page: Page) {
 }
 
 const optionValues = (page: Page, testid: string) =>
-  page.getByTestId(testid).locator('option').evaluateAll((os) => os.map((o: any) => String(o.value)));
+  page
+    .getByTestId(testid)
+    .locator('option')
+    .evaluateAll((os) => os.map((o: any) => String(o.value)));
 
 /** Waits until this page's received audio energy grows by more than `delta` (fresh beeps, not old totals). */
 async function hearsMore(page: Page, what: string, delta = 0.01): Promise<void> {
@@ -45,7 +50,9 @@ async function hearsMore(page: Page, what: string, delta = 0.01): Promise<void> 
 describe('in-call device settings', () => {
   const suite = useWebStack();
 
-  test('the settings panel lists the devices; switching mic and camera mid-call keeps mute and the others still see and hear', { timeout: 120_000 }, async () => {
+  test('the settings panel lists the devices; switching mic and camera mid-call keeps mute and the others still see and hear', {
+    timeout: 120_000,
+  }, async () => {
     const link = suite.link('settings');
     await suite.checking(async () => {
       const red = await suite.launch({ color: RED, name: 'Red', url: link });
@@ -63,7 +70,10 @@ describe('in-call device settings', () => {
       await panel.waitFor({ timeout: T.ui });
       assert.equal(await gear.getAttribute('aria-pressed'), 'true');
       const before = await localMedia(green.page);
-      assert.ok(before.audioInputs.length >= 1 && before.videoInputs.length >= 1, `fake devices listed: ${JSON.stringify(before)}`);
+      assert.ok(
+        before.audioInputs.length >= 1 && before.videoInputs.length >= 1,
+        `fake devices listed: ${JSON.stringify(before)}`,
+      );
       assert.deepEqual(await optionValues(green.page, 'device-audioinput'), before.audioInputs);
       assert.deepEqual(await optionValues(green.page, 'device-videoinput'), before.videoInputs);
       assert.equal(await green.page.getByTestId('device-audioinput').inputValue(), before.audioInputId);
@@ -87,13 +97,19 @@ describe('in-call device settings', () => {
       // Microphone, while muted: the other fake input if there are two, else the same one again.
       await green.page.getByTestId('toggle-audio').click();
       await greenTile.getByTestId('tile-audio-muted').waitFor({ timeout: T.ui });
-      const mic = before.audioInputs.find((id) => id !== before.audioInputId && id !== 'default' && id !== 'communications') ?? before.audioInputId!;
+      const mic =
+        before.audioInputs.find((id) => id !== before.audioInputId && id !== 'default' && id !== 'communications') ??
+        before.audioInputId!;
       await openSettings();
       await green.page.getByTestId('device-audioinput').selectOption(mic);
-      const afterMic = await poll('the new microphone track is in use', async () => {
-        const m = await localMedia(green.page);
-        return m.audio && m.audio.id !== before.audio!.id && m.sent.audio === m.audio.id ? m : undefined;
-      }, T.ui);
+      const afterMic = await poll(
+        'the new microphone track is in use',
+        async () => {
+          const m = await localMedia(green.page);
+          return m.audio && m.audio.id !== before.audio!.id && m.sent.audio === m.audio.id ? m : undefined;
+        },
+        T.ui,
+      );
       assert.equal(afterMic.audioMuted, true, 'still muted after the switch');
       assert.equal(afterMic.audio!.enabled, false, 'the new microphone track is muted (disabled)');
       assert.ok(afterMic.audio!.live, 'the new microphone track is live');
@@ -108,10 +124,19 @@ describe('in-call device settings', () => {
       const cam = before.videoInputs.find((id) => id !== before.videoInputId) ?? before.videoInputId!;
       await openSettings();
       await green.page.getByTestId('device-videoinput').selectOption(cam);
-      const afterCam = await poll('the new camera track is in use and in the self view', async () => {
-        const m = await localMedia(green.page);
-        return m.video && m.video.id !== before.video!.id && m.sent.video === m.video.id && m.selfViewTrack === m.video.id ? m : undefined;
-      }, T.ui);
+      const afterCam = await poll(
+        'the new camera track is in use and in the self view',
+        async () => {
+          const m = await localMedia(green.page);
+          return m.video &&
+            m.video.id !== before.video!.id &&
+            m.sent.video === m.video.id &&
+            m.selfViewTrack === m.video.id
+            ? m
+            : undefined;
+        },
+        T.ui,
+      );
       assert.ok(afterCam.video!.enabled && afterCam.video!.live);
       assert.equal(afterCam.audio!.id, afterMic.audio!.id, 'the microphone is kept when the camera changes');
       await waitForTileColor(green.page, localTile(green.page), GREEN);
@@ -123,10 +148,14 @@ describe('in-call device settings', () => {
       await greenTile.getByTestId('tile-video-muted').waitFor({ timeout: T.ui });
       await openSettings();
       await green.page.getByTestId('device-videoinput').selectOption(cam);
-      const offCam = await poll('the camera track is replaced while off', async () => {
-        const m = await localMedia(green.page);
-        return m.video && m.video.id !== afterCam.video!.id && m.sent.video === m.video.id ? m : undefined;
-      }, T.ui);
+      const offCam = await poll(
+        'the camera track is replaced while off',
+        async () => {
+          const m = await localMedia(green.page);
+          return m.video && m.video.id !== afterCam.video!.id && m.sent.video === m.video.id ? m : undefined;
+        },
+        T.ui,
+      );
       assert.equal(offCam.video!.enabled, false, 'the new camera track stays off');
       assert.equal(await greenTile.getByTestId('tile-video-muted').count(), 1, 'Red still shows Green camera off');
       await green.page.getByTestId('toggle-video').click();
@@ -142,16 +171,24 @@ describe('in-call device settings', () => {
       const speaker = outputs[1];
       if (supported && speaker) {
         await green.page.getByTestId('device-audiooutput').selectOption(speaker);
-        await poll('every remote <audio> plays on the chosen speaker', async () => {
-          const sinks = await green.page.locator('audio.remote-audio').evaluateAll((els) => els.map((e: any) => String(e.sinkId)));
-          return sinks.length > 0 && sinks.every((s) => s === speaker);
-        }, T.ui);
+        await poll(
+          'every remote <audio> plays on the chosen speaker',
+          async () => {
+            const sinks = await green.page
+              .locator('audio.remote-audio')
+              .evaluateAll((els) => els.map((e: any) => String(e.sinkId)));
+            return sinks.length > 0 && sinks.every((s) => s === speaker);
+          },
+          T.ui,
+        );
         await hearsMore(green.page, 'Green still receives Red after the speaker change');
       }
       await green.page.keyboard.press('Escape');
       await panel.waitFor({ state: 'detached', timeout: T.ui });
       assert.equal(await gear.getAttribute('aria-pressed'), 'false');
-      console.log(`devices: ${JSON.stringify({ audioInputs: before.audioInputs.length, videoInputs: before.videoInputs.length, audioOutputs: outputs.length - 1, mic, speakerChosen: supported && !!speaker })}`);
+      console.log(
+        `devices: ${JSON.stringify({ audioInputs: before.audioInputs.length, videoInputs: before.videoInputs.length, audioOutputs: outputs.length - 1, mic, speakerChosen: supported && !!speaker })}`,
+      );
     });
   });
 });

@@ -11,106 +11,141 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@parley/xmpp-config';
 import { startStack, type Stack } from '../integration/harness.js';
-import { defaultStaticDir, ensureCertificates, startWebServer, type RunningWebServer } from '../../packages/web/src/server/index.js';
+import {
+  defaultStaticDir,
+  ensureCertificates,
+  startWebServer,
+  type RunningWebServer,
+} from '../../packages/web/src/server/index.js';
 import { startTurnServer, turnUrls, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
 import { T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
 
-for (const transport of ['tcp', 'tls'] as const) describe(`media through TURN over ${transport.toUpperCase()} (coturn) when UDP to the bridge is blocked`, () => {
-  // A relay port range of its own (coturn picks allocation ports from it).
-  const relayMin = 40_000 + Math.floor(Math.random() * 200) * 100;
-  const relayPorts = { min: relayMin, max: relayMin + 99 };
-  const fromRelay = (ip: string, port: number) => ip === '127.0.0.1' && port >= relayPorts.min && port <= relayPorts.max;
-  let turn: RunningTurnServer | undefined;
+for (const transport of ['tcp', 'tls'] as const)
+  describe(`media through TURN over ${transport.toUpperCase()} (coturn) when UDP to the bridge is blocked`, () => {
+    // A relay port range of its own (coturn picks allocation ports from it).
+    const relayMin = 40_000 + Math.floor(Math.random() * 200) * 100;
+    const relayPorts = { min: relayMin, max: relayMin + 99 };
+    const fromRelay = (ip: string, port: number) =>
+      ip === '127.0.0.1' && port >= relayPorts.min && port <= relayPorts.max;
+    let turn: RunningTurnServer | undefined;
 
-  const suite = useWebStack({
-    // The stack, coturn in front of it, and a web server that hands out TURN credentials only.
-    start: async () => {
-      let stack: Stack | undefined;
-      let web: RunningWebServer | undefined;
-      const dirs: string[] = [];
-      const close = async () => {
-        await closeAll();
-        if (web) await withTimeout(web.close(), 5000, 'web server close').catch(() => {});
-        await turn?.stop();
-        await stack?.close();
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      };
-      try {
-        const staticDir = process.env.PARLEY_TEST_STATIC_DIR ?? defaultStaticDir();
-        if (!existsSync(join(staticDir, 'app.js'))) throw new Error(`the web client is not built (${staticDir} has no app.js): run npm run build`);
-        const dir = mkdtempSync(join(tmpdir(), 'parley-turn-'));
-        dirs.push(dir);
-        const certs = await ensureCertificates(join(dir, 'certs'), { hostnames: ['localhost'], addresses: ['127.0.0.1'] });
-        stack = await startStack({ realBridge: true });
-        const secret = 'turn-test-secret-0123456789';
-        const port = await freePort();
-        turn = await startTurnServer({
-          settings: {
-            realm: stack.domain,
-            secret,
-            listeningIps: ['127.0.0.1'],
-            relayIps: ['127.0.0.1'],
-            allowedPeerIps: ['127.0.0.1'],
-            allowLoopbackPeers: true, // the bridge is on loopback here (tests only)
-            port,
-            tlsPort: transport === 'tls' ? await freePort() : null,
-            ...(transport === 'tls' ? { tls: { cert: certs.certPath, pkey: certs.keyPath } } : {}),
-            relayPorts,
-            dataDir: join(dir, 'turn'),
-            verbose: true,
+    const suite = useWebStack({
+      // The stack, coturn in front of it, and a web server that hands out TURN credentials only.
+      start: async () => {
+        let stack: Stack | undefined;
+        let web: RunningWebServer | undefined;
+        const dirs: string[] = [];
+        const close = async () => {
+          await closeAll();
+          if (web) await withTimeout(web.close(), 5000, 'web server close').catch(() => {});
+          await turn?.stop();
+          await stack?.close();
+          for (const d of dirs) rmSync(d, { recursive: true, force: true });
+        };
+        try {
+          const staticDir = process.env.PARLEY_TEST_STATIC_DIR ?? defaultStaticDir();
+          if (!existsSync(join(staticDir, 'app.js')))
+            throw new Error(`the web client is not built (${staticDir} has no app.js): run npm run build`);
+          const dir = mkdtempSync(join(tmpdir(), 'parley-turn-'));
+          dirs.push(dir);
+          const certs = await ensureCertificates(join(dir, 'certs'), {
+            hostnames: ['localhost'],
+            addresses: ['127.0.0.1'],
+          });
+          stack = await startStack({ realBridge: true });
+          const secret = 'turn-test-secret-0123456789';
+          const port = await freePort();
+          turn = await startTurnServer({
+            settings: {
+              realm: stack.domain,
+              secret,
+              listeningIps: ['127.0.0.1'],
+              relayIps: ['127.0.0.1'],
+              allowedPeerIps: ['127.0.0.1'],
+              allowLoopbackPeers: true, // the bridge is on loopback here (tests only)
+              port,
+              tlsPort: transport === 'tls' ? await freePort() : null,
+              ...(transport === 'tls' ? { tls: { cert: certs.certPath, pkey: certs.keyPath } } : {}),
+              relayPorts,
+              dataDir: join(dir, 'turn'),
+              verbose: true,
+            },
+          });
+          web = await startWebServer({
+            host: '127.0.0.1',
+            httpsPort: 0,
+            xmppHttp: { host: '127.0.0.1', port: stack.prosody.settings.ports.http },
+            domain: stack.domain,
+            tls: { cert: certs.certPem, key: certs.keyPem },
+            // Only the URL of the transport under test, so the browsers cannot pick the other one.
+            turn: {
+              secret,
+              urls: turnUrls(['127.0.0.1'], port, turn.settings.tlsPort).filter((u) =>
+                u.startsWith(transport === 'tls' ? 'turns:' : 'turn:'),
+              ),
+              ttlSeconds: 3600,
+            },
+            config: { iceTransportPolicy: 'relay' },
+            staticDir,
+          });
+          // A firewall that drops every datagram to the media port except the relay's.
+          stack.sfu!.port.blockUdpFrom = (ip, p) => !fromRelay(ip, p);
+          return { url: web.url.replace(/\/$/, ''), stack, caCertPem: certs.caCertPem, close };
+        } catch (err) {
+          await close();
+          throw err;
+        }
+      },
+    });
+
+    test("two participants see each other's colour through the relay", { timeout: 120_000 }, async () => {
+      await suite.checking(async () => {
+        const { red, blue } = await redAndBlueSeeEachOther(suite, suite.link(`turn-${transport}`), 40_000);
+
+        // The bridge's selected path of each endpoint is the relay (UDP from coturn's relay ports).
+        const paths = await poll(
+          'both endpoints are connected through the relay',
+          async () => {
+            const eps = [...suite.web.stack.sfu!.bridge.conferences.values()].flatMap((c) => [...c.endpoints.values()]);
+            const sel = eps.map(
+              (e) => (e.transport as unknown as { selected?: { kind: string; ip: string; port: number } }).selected,
+            );
+            return sel.length === 2 &&
+              sel.every((s) => s && s.kind === 'udp' && fromRelay(s.ip.replace(/^::ffff:/, ''), s.port))
+              ? sel
+              : undefined;
           },
-        });
-        web = await startWebServer({
-          host: '127.0.0.1',
-          httpsPort: 0,
-          xmppHttp: { host: '127.0.0.1', port: stack.prosody.settings.ports.http },
-          domain: stack.domain,
-          tls: { cert: certs.certPem, key: certs.keyPem },
-          // Only the URL of the transport under test, so the browsers cannot pick the other one.
-          turn: { secret, urls: turnUrls(['127.0.0.1'], port, turn.settings.tlsPort).filter((u) => u.startsWith(transport === 'tls' ? 'turns:' : 'turn:')), ttlSeconds: 3600 },
-          config: { iceTransportPolicy: 'relay' },
-          staticDir,
-        });
-        // A firewall that drops every datagram to the media port except the relay's.
-        stack.sfu!.port.blockUdpFrom = (ip, p) => !fromRelay(ip, p);
-        return { url: web.url.replace(/\/$/, ''), stack, caCertPem: certs.caCertPem, close };
-      } catch (err) {
-        await close();
-        throw err;
-      }
-    },
-  });
+          T.media,
+        );
+        assert.equal(paths.length, 2);
 
-  test('two participants see each other\'s colour through the relay', { timeout: 120_000 }, async () => {
-    await suite.checking(async () => {
-      const { red, blue } = await redAndBlueSeeEachOther(suite, suite.link(`turn-${transport}`), 40_000);
+        // Each browser's selected candidate pair is local 'relay', to coturn over TCP or TLS.
+        for (const p of [red, blue]) {
+          const local = await p.page.evaluate(async () => {
+            const report = await (globalThis as any).parleyDebug.getStats();
+            let pairId: string | undefined;
+            report.forEach((s: any) => {
+              if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+            });
+            const pair = pairId ? report.get(pairId) : undefined;
+            const c = pair ? report.get(pair.localCandidateId) : undefined;
+            return c ? { type: c.candidateType, relayProtocol: c.relayProtocol, url: c.url } : null;
+          });
+          assert.equal(local?.type, 'relay', `${p.name}'s selected local candidate: ${JSON.stringify(local)}`);
+          assert.equal(
+            local?.relayProtocol,
+            transport,
+            `${p.name} reaches coturn over ${transport}: ${JSON.stringify(local)}`,
+          );
+        }
 
-      // The bridge's selected path of each endpoint is the relay (UDP from coturn's relay ports).
-      const paths = await poll('both endpoints are connected through the relay', async () => {
-        const eps = [...suite.web.stack.sfu!.bridge.conferences.values()].flatMap((c) => [...c.endpoints.values()]);
-        const sel = eps.map((e) => (e.transport as unknown as { selected?: { kind: string; ip: string; port: number } }).selected);
-        return sel.length === 2 && sel.every((s) => s && s.kind === 'udp' && fromRelay(s.ip.replace(/^::ffff:/, ''), s.port)) ? sel : undefined;
-      }, T.media);
-      assert.equal(paths.length, 2);
-
-      // Each browser's selected candidate pair is local 'relay', to coturn over TCP or TLS.
-      for (const p of [red, blue]) {
-        const local = await p.page.evaluate(async () => {
-          const report = await (globalThis as any).parleyDebug.getStats();
-          let pairId: string | undefined;
-          report.forEach((s: any) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
-          const pair = pairId ? report.get(pairId) : undefined;
-          const c = pair ? report.get(pair.localCandidateId) : undefined;
-          return c ? { type: c.candidateType, relayProtocol: c.relayProtocol, url: c.url } : null;
-        });
-        assert.equal(local?.type, 'relay', `${p.name}'s selected local candidate: ${JSON.stringify(local)}`);
-        assert.equal(local?.relayProtocol, transport, `${p.name} reaches coturn over ${transport}: ${JSON.stringify(local)}`);
-      }
-
-      // coturn saw the allocations, authenticated with the web server's credentials.
-      const log = readFileSync(turn!.logPath, 'utf8');
-      const allocations = log.match(/ALLOCATE processed, success/g)?.length ?? 0;
-      assert.ok(allocations >= 2, `coturn logged ${allocations} successful allocations; log tail:\n${log.split('\n').slice(-30).join('\n')}`);
+        // coturn saw the allocations, authenticated with the web server's credentials.
+        const log = readFileSync(turn!.logPath, 'utf8');
+        const allocations = log.match(/ALLOCATE processed, success/g)?.length ?? 0;
+        assert.ok(
+          allocations >= 2,
+          `coturn logged ${allocations} successful allocations; log tail:\n${log.split('\n').slice(-30).join('\n')}`,
+        );
+      });
     });
   });
-});

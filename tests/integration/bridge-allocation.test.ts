@@ -24,19 +24,35 @@ describe('focus + real bridge over colibri2', () => {
     const tB = offerB.contents[0].transport!;
     const udpPort = stack.sfu!.port.udpPort;
     for (const t of [tA, tB]) {
-      assert.deepEqual(t.candidates.filter((c) => c.protocol === 'udp').map((c) => `${c.ip}:${c.port}`), [`127.0.0.1:${udpPort}`]);
-      assert.ok(t.candidates.some((c) => c.protocol === 'tcp' && c.port === stack.sfu!.port.tcpPort && c.tcptype === 'passive'), 'an ICE-TCP candidate is offered');
+      assert.deepEqual(
+        t.candidates.filter((c) => c.protocol === 'udp').map((c) => `${c.ip}:${c.port}`),
+        [`127.0.0.1:${udpPort}`],
+      );
+      assert.ok(
+        t.candidates.some((c) => c.protocol === 'tcp' && c.port === stack.sfu!.port.tcpPort && c.tcptype === 'passive'),
+        'an ICE-TCP candidate is offered',
+      );
       assert.equal(t.fingerprints[0].hash, 'sha-256');
     }
     assert.notEqual(tA.ufrag, tB.ufrag);
     assert.equal(offerB.contents.find((c) => c.name === 'data')?.transport?.sctpPort, 5000);
-    assert.ok(ssrcsOf(a.own).every((s) => offerB.contents.some((c) => c.description?.sources.some((x) => x.ssrc === s))));
+    assert.ok(
+      ssrcsOf(a.own).every((s) => offerB.contents.some((c) => c.description?.sources.some((x) => x.ssrc === s))),
+    );
 
     await b.accept();
-    const dump = stack.sfu!.bridge.dump() as { conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[] };
+    const dump = stack.sfu!.bridge.dump() as {
+      conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[];
+    };
     const conf = dump.conferences.find((c) => c.name === `sfu-room@${stack.mucDomain}`)!;
     assert.deepEqual(conf.endpoints.map((e) => e.id).sort(), [a.endpointId, b.endpointId].sort());
-    assert.deepEqual(conf.endpoints.find((e) => e.id === a.endpointId)!.sources.map((s) => s.name).sort(), [`${a.endpointId}-a0`, `${a.endpointId}-v0`]);
+    assert.deepEqual(
+      conf.endpoints
+        .find((e) => e.id === a.endpointId)!
+        .sources.map((s) => s.name)
+        .sort(),
+      [`${a.endpointId}-a0`, `${a.endpointId}-v0`],
+    );
 
     await a.disconnect();
     await b.disconnect();
@@ -46,8 +62,16 @@ describe('focus + real bridge over colibri2', () => {
   test('colibri2 from anyone but the focus is refused and changes nothing', async () => {
     const intruder = await stack.participant('Mallory');
     const bridgeJid = `${stack.prosody.settings.bridgeAccount.username}@auth.${stack.domain}/jvb-test`;
-    const request = conferenceModifyToXml({ meetingId: 'stolen', create: true, endpoints: [{ id: 'deadbeef', create: true }] });
-    await expectStanzaError(intruder.request(xml('iq', { type: 'set', to: bridgeJid }, request)), 'forbidden', /is not a focus/);
+    const request = conferenceModifyToXml({
+      meetingId: 'stolen',
+      create: true,
+      endpoints: [{ id: 'deadbeef', create: true }],
+    });
+    await expectStanzaError(
+      intruder.request(xml('iq', { type: 'set', to: bridgeJid }, request)),
+      'forbidden',
+      /is not a focus/,
+    );
     assert.equal(stack.sfu!.bridge.conferences.size, 0);
   });
 
@@ -62,15 +86,26 @@ describe('focus + real bridge over colibri2', () => {
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { udpPort: number }).udpPort, stack.sfu!.port.udpPort);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    for (const name of ['parley_bridge_packets_in_total', 'parley_bridge_bytes_out_total', 'parley_bridge_nacks_sent_total', 'parley_bridge_plis_sent_total', 'parley_bridge_dropped_packets_total']) {
+    for (const name of [
+      'parley_bridge_packets_in_total',
+      'parley_bridge_bytes_out_total',
+      'parley_bridge_nacks_sent_total',
+      'parley_bridge_plis_sent_total',
+      'parley_bridge_dropped_packets_total',
+    ]) {
       assert.match(metrics, new RegExp(`^# TYPE ${name} counter$`, 'm'));
     }
     assert.match(metrics, /^parley_bridge_endpoints\{[^}]*\} 2$/m);
     assert.match(metrics, /^parley_bridge_conferences\{[^}]*\} 1$/m);
-    const dump = (await (await fetch(`${base}/debug/conferences`)).json()) as { conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[] };
+    const dump = (await (await fetch(`${base}/debug/conferences`)).json()) as {
+      conferences: { name: string; endpoints: { id: string; sources: { name: string }[] }[] }[];
+    };
     const conf = dump.conferences.find((c) => c.name === `observed@${stack.mucDomain}`)!;
     assert.deepEqual(conf.endpoints.map((e) => e.id).sort(), [a.endpointId, b.endpointId].sort());
-    assert.ok(conf.endpoints.every((e) => e.sources.length === 2), 'each endpoint shows its audio and video source');
+    assert.ok(
+      conf.endpoints.every((e) => e.sources.length === 2),
+      'each endpoint shows its audio and video source',
+    );
     await a.disconnect();
     await b.disconnect();
   });

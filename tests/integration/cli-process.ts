@@ -8,7 +8,17 @@ import { withTimeout } from './harness.js';
 
 export const cliPath = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
-export interface StartPorts { xmpp: number; xmppHttp: number; component: number; focusHttp: number; media: number; tcp: number; bridgeHttp: number; https: number; http: number }
+export interface StartPorts {
+  xmpp: number;
+  xmppHttp: number;
+  component: number;
+  focusHttp: number;
+  media: number;
+  tcp: number;
+  bridgeHttp: number;
+  https: number;
+  http: number;
+}
 
 export async function pickStartPorts(): Promise<StartPorts> {
   const [xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http] = await freePorts(9);
@@ -17,10 +27,34 @@ export async function pickStartPorts(): Promise<StartPorts> {
 
 /** The flags that put start's stack on loopback, on these ports, in this data dir. */
 export function startFlags(dataDir: string, p: StartPorts, domain: string): string[] {
-  return ['--data-dir', dataDir, '--domain', domain,
-    '--xmpp-port', String(p.xmpp), '--xmpp-http-port', String(p.xmppHttp), '--component-port', String(p.component), '--focus-http-port', String(p.focusHttp),
-    '--media-port', String(p.media), '--tcp-port', String(p.tcp), '--bridge-http-port', String(p.bridgeHttp), '--advertise', '127.0.0.1',
-    '--https-port', String(p.https), '--http-port', String(p.http), '--web-bind', '127.0.0.1'];
+  return [
+    '--data-dir',
+    dataDir,
+    '--domain',
+    domain,
+    '--xmpp-port',
+    String(p.xmpp),
+    '--xmpp-http-port',
+    String(p.xmppHttp),
+    '--component-port',
+    String(p.component),
+    '--focus-http-port',
+    String(p.focusHttp),
+    '--media-port',
+    String(p.media),
+    '--tcp-port',
+    String(p.tcp),
+    '--bridge-http-port',
+    String(p.bridgeHttp),
+    '--advertise',
+    '127.0.0.1',
+    '--https-port',
+    String(p.https),
+    '--http-port',
+    String(p.http),
+    '--web-bind',
+    '127.0.0.1',
+  ];
 }
 
 export interface StartedCli {

@@ -34,7 +34,10 @@ function compose(args: string[], envFile = envExample, file = composeFile) {
 
 // ---- A reader for the YAML subset `docker-compose config` prints (PyYAML block style). ----
 type Yaml = string | number | boolean | null | Yaml[] | { [k: string]: Yaml };
-interface Line { indent: number; text: string }
+interface Line {
+  indent: number;
+  text: string;
+}
 
 function scalar(s: string): Yaml {
   const t = s.trim();
@@ -73,7 +76,11 @@ export function parseYaml(src: string): Yaml {
       i++;
       const [k, rest] = kv;
       if (rest !== '') out[k] = scalar(rest);
-      else if (i < lines.length && (lines[i].indent > indent || (lines[i].indent === indent && lines[i].text.startsWith('- ')))) out[k] = block(lines[i].indent);
+      else if (
+        i < lines.length &&
+        (lines[i].indent > indent || (lines[i].indent === indent && lines[i].text.startsWith('- ')))
+      )
+        out[k] = block(lines[i].indent);
       else out[k] = null;
     }
     return out;
@@ -117,9 +124,15 @@ function readEnvFile(path: string): Record<string, string> {
 
 const specs: Record<ServiceName, { env: string; required: boolean }[]> = {
   prosody: Object.values(prosodyEnvSpec).map((f) => ({ env: f.env, required: !('default' in f) })),
-  focus: (Object.values(focusConfigSpec) as Field<unknown>[]).filter((f) => f.env).map((f) => ({ env: f.env!, required: !!f.required })),
-  bridge: (Object.values(bridgeConfigSpec) as Field<unknown>[]).filter((f) => f.env).map((f) => ({ env: f.env!, required: !!f.required })),
-  web: (Object.values(webConfigSpec) as Field<unknown>[]).filter((f) => f.env).map((f) => ({ env: f.env!, required: !!f.required })),
+  focus: (Object.values(focusConfigSpec) as Field<unknown>[])
+    .filter((f) => f.env)
+    .map((f) => ({ env: f.env!, required: !!f.required })),
+  bridge: (Object.values(bridgeConfigSpec) as Field<unknown>[])
+    .filter((f) => f.env)
+    .map((f) => ({ env: f.env!, required: !!f.required })),
+  web: (Object.values(webConfigSpec) as Field<unknown>[])
+    .filter((f) => f.env)
+    .map((f) => ({ env: f.env!, required: !!f.required })),
 };
 const SERVICES: ServiceName[] = ['prosody', 'focus', 'bridge', 'web'];
 
@@ -175,7 +188,14 @@ test('an empty ADVERTISE stops compose with the reason', () => {
 
 test('services, volumes and the turn profile', () => {
   // docker-compose 1.29 lists profiled services too; coturn's profile is checked below.
-  assert.deepEqual(compose(['config', '--services']).stdout.trim().split('\n').sort(), ['bridge', 'coturn', 'focus', 'init', 'prosody', 'web']);
+  assert.deepEqual(compose(['config', '--services']).stdout.trim().split('\n').sort(), [
+    'bridge',
+    'coturn',
+    'focus',
+    'init',
+    'prosody',
+    'web',
+  ]);
   assert.deepEqual(compose(['config', '--volumes']).stdout.trim().split('\n').sort(), ['parley-state', 'prosody-data']);
   const c = rendered(envExample, ['--profile', 'turn']);
   assert.deepEqual(obj(obj(c.services).coturn).profiles, ['turn']);
@@ -186,19 +206,24 @@ test('services, volumes and the turn profile', () => {
   }
   const init = obj(obj(c.services).init);
   assert.equal(init.restart, 'no');
-  for (const svc of ['prosody', 'coturn']) assert.deepEqual(obj(obj(obj(c.services)[svc]).depends_on).init, { condition: 'service_completed_successfully' });
-  for (const svc of ['focus', 'bridge', 'web']) assert.deepEqual(obj(obj(obj(c.services)[svc]).depends_on).prosody, { condition: 'service_healthy' });
+  for (const svc of ['prosody', 'coturn'])
+    assert.deepEqual(obj(obj(obj(c.services)[svc]).depends_on).init, { condition: 'service_completed_successfully' });
+  for (const svc of ['focus', 'bridge', 'web'])
+    assert.deepEqual(obj(obj(obj(c.services)[svc]).depends_on).prosody, { condition: 'service_healthy' });
 });
 
-test("each service gets exactly what its config spec reads, and everything it requires", () => {
+test('each service gets exactly what its config spec reads, and everything it requires', () => {
   const c = rendered();
   for (const svc of SERVICES) {
     const given = serviceEnv(c, svc);
     const known = new Set([...specs[svc].map((f) => f.env), 'TZ']);
-    for (const k of Object.keys(given)) assert.ok(known.has(k), `${svc}: ${k} is given but ${svc}'s config spec does not read it`);
-    for (const k of secretEnvNames[svc]) assert.ok(!(k in given), `${svc}: the secret ${k} must come from the init service, not compose`);
+    for (const k of Object.keys(given))
+      assert.ok(known.has(k), `${svc}: ${k} is given but ${svc}'s config spec does not read it`);
+    for (const k of secretEnvNames[svc])
+      assert.ok(!(k in given), `${svc}: the secret ${k} must come from the init service, not compose`);
     const fromInit = new Set(secretEnvNames[svc]);
-    for (const f of specs[svc]) if (f.required) assert.ok(f.env in given || fromInit.has(f.env), `${svc}: requires ${f.env} and nobody gives it`);
+    for (const f of specs[svc])
+      if (f.required) assert.ok(f.env in given || fromInit.has(f.env), `${svc}: requires ${f.env} and nobody gives it`);
   }
   // The init service gets the deploy settings, and only those.
   const initEnv = serviceEnv(c, 'init');
@@ -211,10 +236,20 @@ test('compose gives each service what toServiceEnv computes (with .env.example a
   try {
     for (const [n, env] of envs.entries()) {
       const file = join(dir, `env${n}`);
-      writeFileSync(file, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+      writeFileSync(
+        file,
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
       const c = rendered(file);
       const expected = toServiceEnv(env, null);
-      for (const svc of SERVICES) assert.deepEqual(serviceEnv(c, svc), splitSecretEnv(svc, expected[svc]).plain, `${svc} with ${JSON.stringify(env)}`);
+      for (const svc of SERVICES)
+        assert.deepEqual(
+          serviceEnv(c, svc),
+          splitSecretEnv(svc, expected[svc]).plain,
+          `${svc} with ${JSON.stringify(env)}`,
+        );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -224,7 +259,7 @@ test('compose gives each service what toServiceEnv computes (with .env.example a
 test('published ports equal the .env values and the ports the services are told to use', () => {
   const env = readEnvFile(envExample);
   const c = rendered();
-  const ports = (svc: string) => (obj(obj(c.services)[svc]).ports as Yaml[] | undefined ?? []).map((p) => obj(p));
+  const ports = (svc: string) => ((obj(obj(c.services)[svc]).ports as Yaml[] | undefined) ?? []).map((p) => obj(p));
   const bridge = serviceEnv(c, 'bridge');
   const web = serviceEnv(c, 'web');
   const expect = (svc: string, protocol: string, value: string, told: string) => {
@@ -243,7 +278,12 @@ test('published ports equal the .env values and the ports the services are told 
   assert.equal(bridge[bridgeConfigSpec.advertise.env!], env.ADVERTISE, 'the bridge advertises ADVERTISE');
   const turn = rendered(envExample, ['--profile', 'turn']);
   const coturn = (obj(obj(turn.services).coturn).ports as Yaml[]).map((p) => obj(p));
-  for (const protocol of ['udp', 'tcp']) assert.ok(coturn.some((p) => p.protocol === protocol && String(p.published) === env.TURN_PORT && String(p.target) === env.TURN_PORT));
+  for (const protocol of ['udp', 'tcp'])
+    assert.ok(
+      coturn.some(
+        (p) => p.protocol === protocol && String(p.published) === env.TURN_PORT && String(p.target) === env.TURN_PORT,
+      ),
+    );
 });
 
 test('TZ reaches every service', () => {
@@ -252,7 +292,8 @@ test('TZ reaches every service', () => {
     const file = join(dir, '.env');
     writeFileSync(file, readFileSync(envExample, 'utf8').replace(/^TZ=.*$/m, 'TZ=Asia/Shanghai'));
     const c = rendered(file, ['--profile', 'turn']);
-    for (const svc of Object.keys(obj(c.services))) assert.equal(serviceEnv(c, svc).TZ, 'Asia/Shanghai', `${svc} gets TZ`);
+    for (const svc of Object.keys(obj(c.services)))
+      assert.equal(serviceEnv(c, svc).TZ, 'Asia/Shanghai', `${svc} gets TZ`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -272,15 +313,25 @@ test('no secret value and no external address in compose/', () => {
     const name = relative(root, file);
     const text = readFileSync(file, 'utf8');
     // Secret variables are only ever read (from /run/parley/env), never assigned a value here.
-    for (const s of secretNames) assert.doesNotMatch(text, new RegExp(`${s}\\s*[:=]\\s*['"]?[A-Za-z0-9_-]{8,}`), `${name} assigns ${s}`);
-    assert.doesNotMatch(text, /(secret|password)\s*[:=]\s*['"]?[A-Za-z0-9+/_-]{12,}/i, `${name} holds a secret-looking value`);
+    for (const s of secretNames)
+      assert.doesNotMatch(text, new RegExp(`${s}\\s*[:=]\\s*['"]?[A-Za-z0-9_-]{8,}`), `${name} assigns ${s}`);
+    assert.doesNotMatch(
+      text,
+      /(secret|password)\s*[:=]\s*['"]?[A-Za-z0-9+/_-]{12,}/i,
+      `${name} holds a secret-looking value`,
+    );
     assert.doesNotMatch(text, /-----BEGIN/, `${name} holds a key or certificate`);
-    for (const m of text.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})\b/g)) assert.ok(allowedIps.has(m[1]), `${name}: address ${m[1]} is not allowed`);
+    for (const m of text.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})\b/g))
+      assert.ok(allowedIps.has(m[1]), `${name}: address ${m[1]} is not allowed`);
     for (const m of text.matchAll(/\b([a-z][a-z0-9+.-]*):\/\/([^/\s:'"]+)/gi)) {
-      assert.ok(allowedHosts.has(m[2]) || m[2].startsWith('$') || m[2].startsWith('<'), `${name}: ${m[0]} is an external address`);
+      assert.ok(
+        allowedHosts.has(m[2]) || m[2].startsWith('$') || m[2].startsWith('<'),
+        `${name}: ${m[0]} is an external address`,
+      );
     }
     assert.doesNotMatch(text, /stun:|turn:\/\/|\bstun\./i, `${name} names a STUN server`);
   }
   // 192.0.2.10 (documentation range) may only be the .env.example placeholder.
-  for (const file of filesUnder(composeDir).filter((f) => !f.endsWith('.env.example'))) assert.doesNotMatch(readFileSync(file, 'utf8'), /192\.0\.2\./);
+  for (const file of filesUnder(composeDir).filter((f) => !f.endsWith('.env.example')))
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /192\.0\.2\./);
 });

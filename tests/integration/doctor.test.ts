@@ -19,15 +19,34 @@ type CryptoKey = webcrypto.CryptoKey;
 
 const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
-interface Check { id: string; status: 'ok' | 'warn' | 'fail'; summary: string; fix?: string }
-interface Report { ok: boolean; checks: Check[] }
+interface Check {
+  id: string;
+  status: 'ok' | 'warn' | 'fail';
+  summary: string;
+  fix?: string;
+}
+interface Report {
+  ok: boolean;
+  checks: Check[];
+}
 
 function flags(dataDir: string, ports: number[], over: Record<string, string> = {}): string[] {
   const [xmpp, http, component, focusHttp, media, tcp, bridgeHttp, httpsPort, redirectPort] = ports;
   const f: Record<string, string> = {
-    'data-dir': dataDir, domain: 'doctor.parley.test', 'xmpp-port': String(xmpp), 'xmpp-http-port': String(http), 'component-port': String(component),
-    'focus-http-port': String(focusHttp), 'media-port': String(media), 'tcp-port': String(tcp), 'bridge-http-port': String(bridgeHttp), advertise: '127.0.0.1',
-    'https-port': String(httpsPort), 'http-port': String(redirectPort), 'web-bind': '127.0.0.1', ...over,
+    'data-dir': dataDir,
+    domain: 'doctor.parley.test',
+    'xmpp-port': String(xmpp),
+    'xmpp-http-port': String(http),
+    'component-port': String(component),
+    'focus-http-port': String(focusHttp),
+    'media-port': String(media),
+    'tcp-port': String(tcp),
+    'bridge-http-port': String(bridgeHttp),
+    advertise: '127.0.0.1',
+    'https-port': String(httpsPort),
+    'http-port': String(redirectPort),
+    'web-bind': '127.0.0.1',
+    ...over,
   };
   return Object.entries(f).flatMap(([k, v]) => [`--${k}`, v]);
 }
@@ -70,7 +89,10 @@ async function expiredCert(certsDir: string): Promise<string> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const ca = new x509.X509Certificate(readFileSync(join(certsDir, 'ca.pem'), 'utf8'));
-  const der = createPrivateKey(readFileSync(join(certsDir, 'ca-key.pem'), 'utf8')).export({ type: 'pkcs8', format: 'der' });
+  const der = createPrivateKey(readFileSync(join(certsDir, 'ca-key.pem'), 'utf8')).export({
+    type: 'pkcs8',
+    format: 'der',
+  });
   const caKey = await webcrypto.subtle.importKey('pkcs8', der, alg, false, ['sign']);
   const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const day = 24 * 3600 * 1000;
@@ -83,7 +105,12 @@ async function expiredCert(certsDir: string): Promise<string> {
     signingAlgorithm: alg,
     publicKey: keys.publicKey as unknown as CryptoKey,
     signingKey: caKey as unknown as CryptoKey,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' }])],
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'localhost' },
+        { type: 'ip', value: '127.0.0.1' },
+      ]),
+    ],
   });
   return cert.toString('pem') + '\n';
 }
@@ -104,17 +131,39 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
       assert.deepEqual(failed, [], 'no FAIL on a healthy stack');
       assert.equal(report.ok, true);
       assert.equal(code, 0);
-      assert.deepEqual(report.checks.map((c) => c.id), ['prosody', 'components', 'websocket', 'bosh', 'certificate', 'advertise', 'media', 'ice-tcp', 'clock', 'ports', 'external']);
-      for (const id of ['prosody', 'components', 'websocket', 'bosh', 'certificate', 'media', 'ice-tcp', 'external']) assert.equal(byId(report, id).status, 'ok', `${id}: ${byId(report, id).summary}`);
+      assert.deepEqual(
+        report.checks.map((c) => c.id),
+        [
+          'prosody',
+          'components',
+          'websocket',
+          'bosh',
+          'certificate',
+          'advertise',
+          'media',
+          'ice-tcp',
+          'clock',
+          'ports',
+          'external',
+        ],
+      );
+      for (const id of ['prosody', 'components', 'websocket', 'bosh', 'certificate', 'media', 'ice-tcp', 'external'])
+        assert.equal(byId(report, id).status, 'ok', `${id}: ${byId(report, id).summary}`);
       assert.equal(byId(report, 'advertise').status, 'warn');
       assert.match(byId(report, 'websocket').summary, /ANONYMOUS/);
     });
 
     await t.test('the text output has one line per check and exits 0', async () => {
-      const child = spawn(process.execPath, [cli, 'doctor', ...flags(dataDir, ports)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, 'doctor', ...flags(dataDir, ports)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
-      const code = await withTimeout(new Promise<number | null>((r) => child.once('exit', r)), 30_000, 'parley doctor (text)');
+      const code = await withTimeout(
+        new Promise<number | null>((r) => child.once('exit', r)),
+        30_000,
+        'parley doctor (text)',
+      );
       assert.equal(code, 0, out);
       assert.match(out, /^ok {4}prosody /m);
       assert.match(out, /^warn {2}advertise /m);
@@ -143,28 +192,47 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
       assert.ok(m.fix!.includes(`ufw allow ${unusedUdp}/udp`), m.fix);
       assert.ok(m.fix!.includes(`firewall-cmd --add-port=${unusedUdp}/udp --permanent`), m.fix);
       assert.ok(m.fix!.includes(`ICE-TCP ${tcp}`), m.fix);
-      assert.equal(byId(report, 'media').summary.includes(`UDP ${media}`), true, 'names the port the running bridge uses');
+      assert.equal(
+        byId(report, 'media').summary.includes(`UDP ${media}`),
+        true,
+        'names the port the running bridge uses',
+      );
     });
 
-    await t.test('WebSocket path answered 404 by what sits on the HTTPS port: websocket FAIL naming the URL', async () => {
-      const certs = join(dataDir, 'certs');
-      const server = createServer({ cert: readFileSync(join(certs, 'cert.pem')), key: readFileSync(join(certs, 'key.pem')) }, (_req, res) => res.writeHead(404).end('not here\n'));
-      server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot here\n'));
-      await new Promise<void>((r) => server.listen(fakeHttps, '127.0.0.1', r));
-      try {
-        const { code, report } = await doctor(flags(dataDir, ports, { 'https-port': String((server.address() as AddressInfo).port) }));
-        assert.equal(code, 1);
-        const w = byId(report, 'websocket');
-        assert.equal(w.status, 'fail');
-        assert.ok(w.summary.includes(`wss://127.0.0.1:${fakeHttps}/xmpp-websocket`), w.summary);
-        assert.match(w.summary, /HTTP 404/);
-        assert.ok(w.fix!.includes('proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade";'), w.fix);
-        assert.equal(byId(report, 'bosh').status, 'fail');
-      } finally {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
-      }
-    });
+    await t.test(
+      'WebSocket path answered 404 by what sits on the HTTPS port: websocket FAIL naming the URL',
+      async () => {
+        const certs = join(dataDir, 'certs');
+        const server = createServer(
+          { cert: readFileSync(join(certs, 'cert.pem')), key: readFileSync(join(certs, 'key.pem')) },
+          (_req, res) => res.writeHead(404).end('not here\n'),
+        );
+        server.on('upgrade', (_req, socket) =>
+          socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot here\n'),
+        );
+        await new Promise<void>((r) => server.listen(fakeHttps, '127.0.0.1', r));
+        try {
+          const { code, report } = await doctor(
+            flags(dataDir, ports, { 'https-port': String((server.address() as AddressInfo).port) }),
+          );
+          assert.equal(code, 1);
+          const w = byId(report, 'websocket');
+          assert.equal(w.status, 'fail');
+          assert.ok(w.summary.includes(`wss://127.0.0.1:${fakeHttps}/xmpp-websocket`), w.summary);
+          assert.match(w.summary, /HTTP 404/);
+          assert.ok(
+            w.fix!.includes(
+              'proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade";',
+            ),
+            w.fix,
+          );
+          assert.equal(byId(report, 'bosh').status, 'fail');
+        } finally {
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+        }
+      },
+    );
 
     await t.test('expired server certificate: certificate FAIL with the re-issue and trust fix', async () => {
       const copy = mkdtempSync(join(tmpdir(), 'parley-doctor-copy-'));
@@ -204,7 +272,9 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
     });
   } finally {
     if (stack) {
-      const exited = new Promise<void>((r) => (stack!.child.exitCode !== null ? r() : stack!.child.once('exit', () => r())));
+      const exited = new Promise<void>((r) =>
+        stack!.child.exitCode !== null ? r() : stack!.child.once('exit', () => r()),
+      );
       stack.child.kill('SIGTERM');
       await withTimeout(exited, 10_000, 'parley start to stop').catch(() => stack!.child.kill('SIGKILL'));
     }

@@ -20,24 +20,37 @@ describe('focus with a real Prosody', () => {
     await stack?.close();
   });
 
-  test('three participants each get exactly the others\' sources; a fourth joining and leaving updates everyone', async () => {
-    const [a, b, c] = [await stack.participant('Alice'), await stack.participant('Bob'), await stack.participant('Carol')];
+  test("three participants each get exactly the others' sources; a fourth joining and leaving updates everyone", async () => {
+    const [a, b, c] = [
+      await stack.participant('Alice'),
+      await stack.participant('Bob'),
+      await stack.participant('Carol'),
+    ];
     for (const p of [a, b, c]) {
       await p.join('alpha');
       await p.accept();
     }
     const initiate = (p: TestParticipant) => p.jingles.find((j) => j.jingle.action === 'session-initiate')!.jingle;
-    const initiateSsrcs = (p: TestParticipant) => sorted(initiate(p).contents.flatMap((x) => x.description?.sources.map((s) => s.ssrc) ?? []));
+    const initiateSsrcs = (p: TestParticipant) =>
+      sorted(initiate(p).contents.flatMap((x) => x.description?.sources.map((s) => s.ssrc) ?? []));
     assert.deepEqual(initiateSsrcs(a), [], 'the first participant is offered nobody');
     assert.deepEqual(initiateSsrcs(b), sorted(ssrcsOf(a.own)));
     assert.deepEqual(initiateSsrcs(c), sorted([...ssrcsOf(a.own), ...ssrcsOf(b.own)]));
     // The offer carries the bridge's transport and the groups of the sources it names.
     const video = initiate(c).contents.find((x) => x.name === 'video')!;
-    assert.ok(video.transport?.ufrag && video.transport.fingerprints.length === 1 && video.transport.candidates[0].ip === '127.0.0.1');
+    assert.ok(
+      video.transport?.ufrag &&
+        video.transport.fingerprints.length === 1 &&
+        video.transport.candidates[0].ip === '127.0.0.1',
+    );
     assert.equal(video.description!.sourceGroups.filter((g) => g.semantics === 'SIM').length, 2);
     assert.deepEqual(initiate(c).bundle, ['audio', 'video', 'data']);
 
-    for (const [p, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]] as const) {
+    for (const [p, others] of [
+      [a, [b, c]],
+      [b, [a, c]],
+      [c, [a, b]],
+    ] as const) {
       const want = sorted(others.flatMap((o) => ssrcsOf(o.own)));
       await p.waitFor(`sources of ${others.length} others`, () => sorted(p.knownRemoteSsrcs()).join() === want.join());
     }
@@ -45,7 +58,8 @@ describe('focus with a real Prosody', () => {
     const d = await stack.participant('Dave');
     await d.join('alpha');
     await d.accept();
-    for (const p of [a, b, c]) await p.waitFor('source-add of the fourth', () => ssrcsOf(d.own).every((s) => p.knownRemoteSsrcs().has(s)));
+    for (const p of [a, b, c])
+      await p.waitFor('source-add of the fourth', () => ssrcsOf(d.own).every((s) => p.knownRemoteSsrcs().has(s)));
     assert.deepEqual(sorted(d.knownRemoteSsrcs()), sorted([a, b, c].flatMap((o) => ssrcsOf(o.own))));
 
     await d.disconnect();
@@ -56,7 +70,13 @@ describe('focus with a real Prosody', () => {
     }
 
     // What the bridge was told: each participant's own transport and sources.
-    const dump = stack.bridge.dump() as { endpoints: { id: string; sources: { audio: { sources: { ssrc: number }[] } }; remoteTransport?: { ufrag: string } }[] }[];
+    const dump = stack.bridge.dump() as {
+      endpoints: {
+        id: string;
+        sources: { audio: { sources: { ssrc: number }[] } };
+        remoteTransport?: { ufrag: string };
+      }[];
+    }[];
     assert.equal(dump.length, 1);
     assert.deepEqual(dump[0].endpoints.map((e) => e.id).sort(), [a, b, c].map((p) => p.endpointId).sort());
     for (const p of [a, b, c]) {
@@ -87,7 +107,12 @@ describe('focus with a real Prosody', () => {
     assert.equal(seen.nick, 'Second');
 
     // The moderator asks the focus to mute the second; the second may not mute the moderator.
-    const muteIq = (target: string, value = 'true') => xml('iq', { type: 'set', to: stack.focusJid }, xml('mute', { xmlns: 'http://jitsi.org/jitmeet/audio', jid: occupantJid(a.room!, target) }, value));
+    const muteIq = (target: string, value = 'true') =>
+      xml(
+        'iq',
+        { type: 'set', to: stack.focusJid },
+        xml('mute', { xmlns: 'http://jitsi.org/jitmeet/audio', jid: occupantJid(a.room!, target) }, value),
+      );
     await a.request(muteIq(b.endpointId));
     await b.waitFor('the mute request', () => b.muteRequests.length > 0);
     assert.deepEqual(b.muteRequests[0], { from: stack.focusJid, value: 'true' });
@@ -98,7 +123,11 @@ describe('focus with a real Prosody', () => {
 
   test('two rooms stay separate', async () => {
     const [x1, x2, y1] = [await stack.participant(), await stack.participant(), await stack.participant()];
-    for (const [p, room] of [[x1, 'room-x'], [x2, 'room-x'], [y1, 'room-y']] as const) {
+    for (const [p, room] of [
+      [x1, 'room-x'],
+      [x2, 'room-x'],
+      [y1, 'room-y'],
+    ] as const) {
       await p.join(room);
       await p.accept();
     }
@@ -114,35 +143,88 @@ describe('focus with a real Prosody', () => {
     await a.join('sturdy');
     await a.accept();
 
-    await expectStanzaError(b.request(xml('iq', { type: 'set', to: stack.focusJid }, xml('conference', { xmlns: 'http://jitsi.org/protocol/focus' }))), 'bad-request', /room/);
     await expectStanzaError(
-      b.request(xml('iq', { type: 'set', to: stack.focusJid }, xml('conference', { xmlns: 'http://jitsi.org/protocol/focus', room: 'x@conference.elsewhere.example' }))),
+      b.request(
+        xml('iq', { type: 'set', to: stack.focusJid }, xml('conference', { xmlns: 'http://jitsi.org/protocol/focus' })),
+      ),
+      'bad-request',
+      /room/,
+    );
+    await expectStanzaError(
+      b.request(
+        xml(
+          'iq',
+          { type: 'set', to: stack.focusJid },
+          xml('conference', { xmlns: 'http://jitsi.org/protocol/focus', room: 'x@conference.elsewhere.example' }),
+        ),
+      ),
       'not-acceptable',
       /not on this deployment/,
     );
-    await expectStanzaError(b.request(xml('iq', { type: 'get', to: stack.focusJid }, xml('query', { xmlns: 'urn:example:nothing' }))), 'service-unavailable', /does not answer/);
+    await expectStanzaError(
+      b.request(xml('iq', { type: 'get', to: stack.focusJid }, xml('query', { xmlns: 'urn:example:nothing' }))),
+      'service-unavailable',
+      /does not answer/,
+    );
 
     // B joins, then tries to act in A's session.
     await b.join('sturdy');
     await b.sessionInitiate();
     const aSid = a.sid!;
-    const hijack = { action: 'source-add' as const, sid: aSid, contents: [{ name: 'audio', creator: 'initiator' as const, senders: 'both' as const, description: { media: 'audio' as const, payloadTypes: [], headerExtensions: [], sources: [{ ssrc: 4242, name: `${a.endpointId}-a1`, owner: a.endpointId }], sourceGroups: [], rtcpMux: false } }] };
+    const hijack = {
+      action: 'source-add' as const,
+      sid: aSid,
+      contents: [
+        {
+          name: 'audio',
+          creator: 'initiator' as const,
+          senders: 'both' as const,
+          description: {
+            media: 'audio' as const,
+            payloadTypes: [],
+            headerExtensions: [],
+            sources: [{ ssrc: 4242, name: `${a.endpointId}-a1`, owner: a.endpointId }],
+            sourceGroups: [],
+            rtcpMux: false,
+          },
+        },
+      ],
+    };
     await expectStanzaError(b.sendJingle(hijack), 'forbidden', /belongs to another participant/);
-    await expectStanzaError(b.sendJingle({ ...hijack, sid: 'no-such-session' }), 'item-not-found', /unknown Jingle session/);
+    await expectStanzaError(
+      b.sendJingle({ ...hijack, sid: 'no-such-session' }),
+      'item-not-found',
+      /unknown Jingle session/,
+    );
     // A source claimed for someone else inside one's own session is refused too.
-    await expectStanzaError(b.sendJingle({ ...hijack, action: 'session-accept', sid: b.sid! }), 'bad-request', /owned by/);
+    await expectStanzaError(
+      b.sendJingle({ ...hijack, action: 'session-accept', sid: b.sid! }),
+      'bad-request',
+      /owned by/,
+    );
     // Malformed Jingle (no action) names what is wrong.
-    await expectStanzaError(b.request(xml('iq', { type: 'set', to: stack.focusJid }, xml('jingle', { xmlns: 'urn:xmpp:jingle:1', sid: b.sid! }))), 'bad-request', /action/);
+    await expectStanzaError(
+      b.request(
+        xml('iq', { type: 'set', to: stack.focusJid }, xml('jingle', { xmlns: 'urn:xmpp:jingle:1', sid: b.sid! })),
+      ),
+      'bad-request',
+      /action/,
+    );
 
     // A presence the focus cannot read (SourceInfo that is not JSON) is dropped and counted; the room goes on.
-    b.xmpp.send(xml('presence', { to: occupantJid(b.room!, b.endpointId) }, xml('SourceInfo', {}, '{not json')) as never);
+    b.xmpp.send(
+      xml('presence', { to: occupantJid(b.room!, b.endpointId) }, xml('SourceInfo', {}, '{not json')) as never,
+    );
 
     await b.accept();
     await a.waitFor('B sources after the bad requests', () => ssrcsOf(b.own).every((s) => a.knownRemoteSsrcs().has(s)));
     assert.ok(!a.knownRemoteSsrcs().has(4242));
     const metrics = await (await fetch(`http://127.0.0.1:${stack.focus.httpPort}/metrics`)).text();
     assert.match(metrics, /parley_focus_errors_total\{[^}]*kind="bad_presence"[^}]*\} [1-9]/);
-    assert.ok(stack.logs.some((l) => l.includes('presence.malformed') && l.includes('SourceInfo')), 'the log names what was wrong');
+    assert.ok(
+      stack.logs.some((l) => l.includes('presence.malformed') && l.includes('SourceInfo')),
+      'the log names what was wrong',
+    );
   });
 
   test('a client that vanishes is removed, and the last one out ends the conference', async () => {
@@ -154,7 +236,11 @@ describe('focus with a real Prosody', () => {
     await a.waitFor('b sources', () => ssrcsOf(b.own).every((s) => a.knownRemoteSsrcs().has(s)));
     // Drop the TCP connection without a goodbye.
     (b.xmpp as unknown as { socket: { destroy(): void } }).socket.destroy();
-    await a.waitFor('source-remove after b vanished', () => !ssrcsOf(b.own).some((s) => a.knownRemoteSsrcs().has(s)), 15_000);
+    await a.waitFor(
+      'source-remove after b vanished',
+      () => !ssrcsOf(b.own).some((s) => a.knownRemoteSsrcs().has(s)),
+      15_000,
+    );
 
     const room = `vanishing@${stack.mucDomain}`;
     const meetingId = stack.focus.manager.conferences.get(room)!.meetingId;

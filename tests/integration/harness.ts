@@ -75,7 +75,10 @@ export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: bo
           statsIntervalMs: 1000,
           logLevel: 'debug',
         },
-        { log: createLogger('bridge', { level: 'debug', write: (l) => logs.push(l) }), allowRemote: (ip) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1' },
+        {
+          log: createLogger('bridge', { level: 'debug', write: (l) => logs.push(l) }),
+          allowRemote: (ip) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1',
+        },
       );
     }
     focus = await startFocus(
@@ -148,7 +151,11 @@ export class TestParticipant {
 
   jid = '';
 
-  private constructor(readonly stack: Target, readonly xmpp: XmppClient, readonly name: string) {}
+  private constructor(
+    readonly stack: Target,
+    readonly xmpp: XmppClient,
+    readonly name: string,
+  ) {}
 
   static async connect(stack: Target, name = 'Tester'): Promise<TestParticipant> {
     const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
@@ -205,21 +212,38 @@ export class TestParticipant {
   /** Asks the focus for the conference, like lib-jitsi-meet's moderator.createConferenceRequest. */
   async requestConference(room: string): Promise<Element> {
     this.room = `${room}@${this.stack.mucDomain}`;
-    return this.request(xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties: {} })));
+    return this.request(
+      xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties: {} })),
+    );
   }
 
   async join(room: string, info: ParticipantInfo = {}): Promise<void> {
     await this.requestConference(room);
-    this.xmpp.send(mucJoinPresence(occupantJid(this.room!, this.endpointId), { maxHistory: 20, children: participantPresenceChildren({ nick: this.name, ...info }) }) as never);
-    await this.waitFor('own MUC presence', () => this.presences.find((p) => p.attrs.from === occupantJid(this.room!, this.endpointId) && !p.attrs.type));
+    this.xmpp.send(
+      mucJoinPresence(occupantJid(this.room!, this.endpointId), {
+        maxHistory: 20,
+        children: participantPresenceChildren({ nick: this.name, ...info }),
+      }) as never,
+    );
+    await this.waitFor('own MUC presence', () =>
+      this.presences.find((p) => p.attrs.from === occupantJid(this.room!, this.endpointId) && !p.attrs.type),
+    );
   }
 
   setPresence(info: ParticipantInfo): void {
-    this.xmpp.send(xml('presence', { to: occupantJid(this.room!, this.endpointId) }, ...participantPresenceChildren({ nick: this.name, ...info })) as never);
+    this.xmpp.send(
+      xml(
+        'presence',
+        { to: occupantJid(this.room!, this.endpointId) },
+        ...participantPresenceChildren({ nick: this.name, ...info }),
+      ) as never,
+    );
   }
 
   async sessionInitiate(): Promise<Jingle> {
-    const found = await this.waitFor('session-initiate', () => this.jingles.findLast((j) => j.jingle.action === 'session-initiate'));
+    const found = await this.waitFor('session-initiate', () =>
+      this.jingles.findLast((j) => j.jingle.action === 'session-initiate'),
+    );
     return found.jingle;
   }
 
@@ -245,8 +269,25 @@ export class TestParticipant {
       ufrag: 'cl' + this.endpointId.slice(0, 4),
       pwd: 'clientpassword' + this.endpointId,
       rtcpMux: true,
-      fingerprints: [{ hash: 'sha-256', setup: 'active', value: '11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00' }],
-      candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 2122260223, ip: '127.0.0.1', port: 40000 + (parseInt(this.endpointId.slice(0, 3), 16) % 20000), type: 'host', generation: 0 }],
+      fingerprints: [
+        {
+          hash: 'sha-256',
+          setup: 'active',
+          value: '11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00',
+        },
+      ],
+      candidates: [
+        {
+          foundation: '1',
+          component: 1,
+          protocol: 'udp',
+          priority: 2122260223,
+          ip: '127.0.0.1',
+          port: 40000 + (parseInt(this.endpointId.slice(0, 3), 16) % 20000),
+          type: 'host',
+          generation: 0,
+        },
+      ],
     };
   }
 
@@ -265,7 +306,13 @@ export class TestParticipant {
           sources: c.description.media === 'audio' ? sources.audio : sources.video,
           sourceGroups: c.description.media === 'audio' ? [] : sources.videoGroups,
         };
-        return { name: c.name, creator: c.creator, senders: c.senders, description, transport: { ...transport, sctpPort: c.name === 'data' ? 5000 : undefined } };
+        return {
+          name: c.name,
+          creator: c.creator,
+          senders: c.senders,
+          description,
+          transport: { ...transport, sctpPort: c.name === 'data' ? 5000 : undefined },
+        };
       }),
     };
     return this.sendJingle(answer);
@@ -301,7 +348,11 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   ]);
 }
 
-export interface OwnSources { audio: Source[]; video: Source[]; videoGroups: SourceGroup[] }
+export interface OwnSources {
+  audio: Source[];
+  video: Source[];
+  videoGroups: SourceGroup[];
+}
 
 let nextBase = 1000 + Math.floor(Math.random() * 1e6) * 100;
 function makeOwnSources(owner: string): OwnSources {

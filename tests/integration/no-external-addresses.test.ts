@@ -18,7 +18,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 function foreignAddresses(text: string, allowedHosts: Set<string>): string[] {
   const found: string[] = [];
   // A STUN/TURN URI starts a string or a value (an object key named "turn:" in code is not one).
-  for (const m of text.matchAll(/(?<=["'`\s=(]|^)(stuns?|turns?):[^\s"'`)]+/g)) found.push(`${m[0]} (a STUN/TURN server)`);
+  for (const m of text.matchAll(/(?<=["'`\s=(]|^)(stuns?|turns?):[^\s"'`)]+/g))
+    found.push(`${m[0]} (a STUN/TURN server)`);
   for (const m of text.matchAll(/\b(https?|wss?):\/\/([a-zA-Z0-9[][a-zA-Z0-9.[\]:-]*)/g)) {
     const host = m[2].replace(/:\d+$/, '').toLowerCase();
     if (LOCAL_HOSTS.has(host) || allowedHosts.has(host)) continue;
@@ -29,7 +30,8 @@ function foreignAddresses(text: string, allowedHosts: Set<string>): string[] {
     const [a, b] = [Number(m[1]), Number(m[2])];
     if (m.slice(1).some((x) => Number(x) > 255)) continue; // not an address (a version number)
     if (a === 127 || a === 0) continue;
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) found.push(`${m[0]} (a private address nobody configured)`);
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+      found.push(`${m[0]} (a private address nobody configured)`);
     else found.push(`${m[0]} (an IP address)`);
   }
   return found;
@@ -37,30 +39,38 @@ function foreignAddresses(text: string, allowedHosts: Set<string>): string[] {
 
 test('the client bundle, its page and its styles name no outside address', () => {
   const files = readdirSync(publicDir).filter((f) => /\.(js|html|css|svg)$/.test(f));
-  assert.ok(files.includes('app.js') && files.includes('index.html'), `the client is built in ${publicDir} (run: bash setup.sh)`);
-  const findings = files.flatMap((f) => foreignAddresses(readFileSync(join(publicDir, f), 'utf8'), new Set(['meet.parley.local'])).map((x) => `${f}: ${x}`));
+  assert.ok(
+    files.includes('app.js') && files.includes('index.html'),
+    `the client is built in ${publicDir} (run: bash setup.sh)`,
+  );
+  const findings = files.flatMap((f) =>
+    foreignAddresses(readFileSync(join(publicDir, f), 'utf8'), new Set(['meet.parley.local'])).map((x) => `${f}: ${x}`),
+  );
   assert.deepEqual(findings, []);
 });
 
 test('config.js points the browser only at its own origin', () => {
   const js = renderConfigJs(buildParleyConfig('meet.example.internal'));
   assert.deepEqual(foreignAddresses(js, new Set(['meet.example.internal'])), []);
-  assert.doesNotMatch(js, /\b(stuns?|turns?):/i, "no STUN or TURN server URL");
+  assert.doesNotMatch(js, /\b(stuns?|turns?):/i, 'no STUN or TURN server URL');
 });
 
 test('the rendered Prosody config has no outside service, STUN or TURN server', () => {
-  const cfg = renderProsodyConfig(validateProsodySettings({
-    domain: 'meet.example.internal',
-    dataDir: '/var/lib/parley',
-    focus: { secret: 'a-focus-secret-for-this-test' },
-    bridgeAccount: { password: 'a-bridge-password-for-this-test' },
-    focusAccount: { password: 'a-focus-password-for-this-test' },
-  }));
+  const cfg = renderProsodyConfig(
+    validateProsodySettings({
+      domain: 'meet.example.internal',
+      dataDir: '/var/lib/parley',
+      focus: { secret: 'a-focus-secret-for-this-test' },
+      bridgeAccount: { password: 'a-bridge-password-for-this-test' },
+      focusAccount: { password: 'a-focus-password-for-this-test' },
+    }),
+  );
   assert.deepEqual(foreignAddresses(cfg, new Set(['meet.example.internal'])), []);
   assert.doesNotMatch(cfg, /external_services|turn_external|stun/i);
 });
 
 test('the scanner itself finds what it must', () => {
-  const sample = 'iceServers:[{urls:"stun:stun.l.google.com:19302"}] fetch("https://cdn.example.com/x.js") 8.8.8.8 10.1.2.3 "http://jabber.org/protocol/muc" 1.2.3';
+  const sample =
+    'iceServers:[{urls:"stun:stun.l.google.com:19302"}] fetch("https://cdn.example.com/x.js") 8.8.8.8 10.1.2.3 "http://jabber.org/protocol/muc" 1.2.3';
   assert.equal(foreignAddresses(sample, new Set()).length, 4);
 });

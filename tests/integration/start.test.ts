@@ -14,7 +14,8 @@ import { cliPath, pickStartPorts, startCli, startFlags, type StartedCli, type St
 type Started = StartedCli;
 
 const publicUrl = (ports: StartPorts) => `https://meet.start.parley.test:${ports.https}/`;
-const start = (dataDir: string, ports: StartPorts) => startCli([...startFlags(dataDir, ports, 'start.parley.test'), '--public-url', publicUrl(ports)]);
+const start = (dataDir: string, ports: StartPorts) =>
+  startCli([...startFlags(dataDir, ports, 'start.parley.test'), '--public-url', publicUrl(ports)]);
 
 function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -42,18 +43,35 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     assert.equal(s.info.websocket, `ws://127.0.0.1:${ports.xmppHttp}/xmpp-websocket`);
     const secrets = readFileSync(join(dataDir, 'secrets.json'), 'utf8');
 
-    const target = { domain: 'start.parley.test', mucDomain: 'conference.start.parley.test', focusJid: s.info.focus.jid, c2sPort: ports.xmpp };
+    const target = {
+      domain: 'start.parley.test',
+      mucDomain: 'conference.start.parley.test',
+      focusJid: s.info.focus.jid,
+      c2sPort: ports.xmpp,
+    };
     const [a, b] = [await TestParticipant.connect(target, 'A'), await TestParticipant.connect(target, 'B')];
     await a.join('launch');
     await a.accept();
     await b.join('launch');
     const offer = await b.sessionInitiate();
-    assert.ok(offer.contents.some((c) => c.description?.sources.some((x) => x.ssrc === a.own.audio[0].ssrc)), 'B is offered A\'s audio');
+    assert.ok(
+      offer.contents.some((c) => c.description?.sources.some((x) => x.ssrc === a.own.audio[0].ssrc)),
+      "B is offered A's audio",
+    );
     assert.deepEqual(s.info.bridge.advertise, ['127.0.0.1']);
-    assert.ok(offer.contents[0].transport!.candidates.some((c) => c.ip === '127.0.0.1' && c.port === ports.media && c.protocol === 'udp'), 'the offer points at the bridge started by start');
+    assert.ok(
+      offer.contents[0].transport!.candidates.some(
+        (c) => c.ip === '127.0.0.1' && c.port === ports.media && c.protocol === 'udp',
+      ),
+      'the offer points at the bridge started by start',
+    );
     assert.equal((await fetch(s.info.bridge.health)).status, 200);
     // The web app answers over HTTPS with a certificate from the local CA that start made.
-    assert.deepEqual(s.info.urls, [publicUrl(ports), `https://127.0.0.1:${ports.https}/`], 'the public URL heads the invite links');
+    assert.deepEqual(
+      s.info.urls,
+      [publicUrl(ports), `https://127.0.0.1:${ports.https}/`],
+      'the public URL heads the invite links',
+    );
     const cert = new X509Certificate(readFileSync(join(dataDir, 'certs', 'cert.pem')));
     assert.match(cert.subjectAltName ?? '', /DNS:meet\.start\.parley\.test/, 'the certificate covers the public name');
     const configJs = await httpsGet(`https://127.0.0.1:${ports.https}/config.js`, readFileSync(s.info.ca, 'utf8'));
@@ -79,10 +97,16 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
 });
 
 test('start refuses a bad setting and names it', async () => {
-  const child = spawn(process.execPath, [cliPath, 'start', '--xmpp-port', '70000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'start', '--xmpp-port', '70000'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  const code = await withTimeout(new Promise<number | null>((r) => child.once('exit', r)), 10_000, 'start with a bad flag');
+  const code = await withTimeout(
+    new Promise<number | null>((r) => child.once('exit', r)),
+    10_000,
+    'start with a bad flag',
+  );
   assert.equal(code, 1);
   assert.match(err, /--xmpp-port: "70000" is not a port/);
 });
@@ -96,7 +120,11 @@ test('start --bridges 2 runs a second bridge process that the focus balances ont
     assert.equal(s.info.bridges.length, 2);
     const health = (await (await fetch(s.info.focus.health)).json()) as { bridges: number };
     assert.equal(health.bridges, 2, 'the focus sees both bridges');
-    assert.equal((await fetch(`http://127.0.0.1:${ports.bridgeHttp + 1}/health`)).status, 200, 'the second bridge answers on the next port');
+    assert.equal(
+      (await fetch(`http://127.0.0.1:${ports.bridgeHttp + 1}/health`)).status,
+      200,
+      'the second bridge answers on the next port',
+    );
     assert.equal(await s.stop(), 0);
     s = undefined;
   } finally {
@@ -104,4 +132,3 @@ test('start --bridges 2 runs a second bridge process that the focus balances ont
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
-

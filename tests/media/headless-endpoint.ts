@@ -2,7 +2,21 @@
 // RTCPeerConnection (ICE, DTLS-SRTP, SCTP) that is given the SDP a browser would be given:
 // @parley/protocol's RemoteDescription built from the focus's Jingle. It sends numbered RTP
 // whose payload says who sent it, and records what it receives.
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useAbsSendTime, useAudioLevelIndication, useFIR, useNACK, usePLI, useSdesMid, useTransportWideCC, type RTCRtpTransceiver } from 'werift';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+  useAbsSendTime,
+  useAudioLevelIndication,
+  useFIR,
+  useNACK,
+  usePLI,
+  useSdesMid,
+  useTransportWideCC,
+  type RTCRtpTransceiver,
+} from 'werift';
 import { answerToJingle, RemoteDescription, type Jingle } from '@parley/protocol';
 import type { Stack, TestParticipant } from '../integration/harness.js';
 
@@ -26,12 +40,23 @@ export function checkPayload(b: Buffer): { ssrc: number; index: number } | undef
   return { ssrc, index };
 }
 
-export interface ReceivedStream { packets: number; intact: number; corrupt: number; seqs: Set<number>; indexes: Set<number> }
+export interface ReceivedStream {
+  packets: number;
+  intact: number;
+  corrupt: number;
+  seqs: Set<number>;
+  indexes: Set<number>;
+}
 
 const codecs = {
   audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
   video: [
-    new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 100, rtcpFeedback: [useNACK(), usePLI(), useFIR()] }),
+    new RTCRtpCodecParameters({
+      mimeType: 'video/VP8',
+      clockRate: 90000,
+      payloadType: 100,
+      rtcpFeedback: [useNACK(), usePLI(), useFIR()],
+    }),
     new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000, payloadType: 96, parameters: 'apt=100' }),
   ],
 };
@@ -49,14 +74,20 @@ export class HeadlessEndpoint {
   private queue: Promise<void> = Promise.resolve();
   private transceivers: { audio?: RTCRtpTransceiver; video?: RTCRtpTransceiver } = {};
 
-  private constructor(readonly participant: TestParticipant, readonly pc: RTCPeerConnection) {}
+  private constructor(
+    readonly participant: TestParticipant,
+    readonly pc: RTCPeerConnection,
+  ) {}
 
   static async join(stack: Stack, room: string, name: string, stunPort: number): Promise<HeadlessEndpoint> {
     const participant = await stack.participant(name);
     const pc = new RTCPeerConnection({
       bundlePolicy: 'max-bundle',
       codecs,
-      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] },
+      headerExtensions: {
+        audio: [useSdesMid(), useAudioLevelIndication()],
+        video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      },
       iceUseIpv4: false,
       iceUseIpv6: false,
       iceAdditionalHostAddresses: ['127.0.0.1'],
@@ -71,7 +102,8 @@ export class HeadlessEndpoint {
       track.onReceiveRtp.subscribe((rtp) => ep.record(rtp));
     });
     participant.onJingle = (j) => {
-      if (j.action === 'source-add' || j.action === 'source-remove') ep.queue = ep.queue.then(() => ep.renegotiate(j)).catch(() => {});
+      if (j.action === 'source-add' || j.action === 'source-remove')
+        ep.queue = ep.queue.then(() => ep.renegotiate(j)).catch(() => {});
     };
     await participant.join(room);
     const offer = await participant.sessionInitiate();
@@ -97,7 +129,11 @@ export class HeadlessEndpoint {
       }
     });
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: offer.sid, endpointId: this.participant.endpointId, responder: this.participant.jid });
+    const answer = answerToJingle(this.pc.localDescription!.sdp, {
+      sid: offer.sid,
+      endpointId: this.participant.endpointId,
+      responder: this.participant.jid,
+    });
     this.transceivers.video!.sender.onRtcp.subscribe((p) => {
       const feedback = (p as { feedback?: object }).feedback;
       this.senderRtcp.push(feedback ? feedback.constructor.name : p.constructor.name);
@@ -144,15 +180,26 @@ export class HeadlessEndpoint {
   }
 
   /** Sends `count` packets, numbered from `firstIndex`, with sequence numbers from `firstSeq`. */
-  async send(kind: 'audio' | 'video', count: number, opts: { firstIndex?: number; firstSeq?: number; intervalMs?: number; size?: number; audioLevel?: number } = {}): Promise<void> {
+  async send(
+    kind: 'audio' | 'video',
+    count: number,
+    opts: { firstIndex?: number; firstSeq?: number; intervalMs?: number; size?: number; audioLevel?: number } = {},
+  ): Promise<void> {
     const track = kind === 'audio' ? this.audio : this.video;
     const ssrc = this.ssrc(kind);
     const first = opts.firstIndex ?? 0;
     for (let i = 0; i < count; i++) {
       const index = first + i;
-      const header = new RtpHeader({ sequenceNumber: ((opts.firstSeq ?? 1000) + index) & 0xffff, timestamp: (index * 3000) >>> 0, payloadType: kind === 'audio' ? 111 : 100, ssrc, marker: true });
+      const header = new RtpHeader({
+        sequenceNumber: ((opts.firstSeq ?? 1000) + index) & 0xffff,
+        timestamp: (index * 3000) >>> 0,
+        payloadType: kind === 'audio' ? 111 : 100,
+        ssrc,
+        marker: true,
+      });
       // RFC 6464 audio level, extension id 1 as Parley's offer maps it: V bit + level in -dBov.
-      if (opts.audioLevel !== undefined) header.extensions = [{ id: 1, payload: Buffer.from([0x80 | opts.audioLevel]) }];
+      if (opts.audioLevel !== undefined)
+        header.extensions = [{ id: 1, payload: Buffer.from([0x80 | opts.audioLevel]) }];
       track.writeRtp(new RtpPacket(header, makePayload(ssrc, index, opts.size ?? 200)));
       if (opts.intervalMs && i % 10 === 9) await new Promise((r) => setTimeout(r, opts.intervalMs));
     }
@@ -166,7 +213,8 @@ export class HeadlessEndpoint {
   async connected(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.pc.connectionState !== 'connected') {
-      if (Date.now() > deadline) throw new Error(`${this.endpointId}: peer connection is ${this.pc.connectionState} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.endpointId}: peer connection is ${this.pc.connectionState} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

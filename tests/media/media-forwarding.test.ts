@@ -53,17 +53,35 @@ describe('media through the bridge', () => {
     const es: HeadlessEndpoint[] = [];
     for (let i = 0; i < n; i++) es.push(await join(room, `P${i}`));
     await Promise.all(es.map((e) => e.connected()));
-    await waitUntil(`everyone in ${room} was told about everyone`, () => es.every((e) => e.remote!.remoteSourceNames().length === 2 * (n - 1)), 10_000);
+    await waitUntil(
+      `everyone in ${room} was told about everyone`,
+      () => es.every((e) => e.remote!.remoteSourceNames().length === 2 * (n - 1)),
+      10_000,
+    );
     return es;
   };
-  const receivesAll = (rx: HeadlessEndpoint, tx: HeadlessEndpoint, kind: 'audio' | 'video', n: number, timeoutMs = 10_000) =>
-    waitUntil(`${rx.endpointId} has all ${n} ${kind} packets of ${tx.endpointId}`, () => (rx.stream(tx.ssrc(kind))?.indexes.size ?? 0) >= n, timeoutMs);
+  const receivesAll = (
+    rx: HeadlessEndpoint,
+    tx: HeadlessEndpoint,
+    kind: 'audio' | 'video',
+    n: number,
+    timeoutMs = 10_000,
+  ) =>
+    waitUntil(
+      `${rx.endpointId} has all ${n} ${kind} packets of ${tx.endpointId}`,
+      () => (rx.stream(tx.ssrc(kind))?.indexes.size ?? 0) >= n,
+      timeoutMs,
+    );
 
-  test('three endpoints: each receives the other two\'s audio and video intact, and none of its own', async () => {
+  test("three endpoints: each receives the other two's audio and video intact, and none of its own", async () => {
     const [a, b, c] = [await join('media', 'A'), await join('media', 'B'), await join('media', 'C')];
     await Promise.all([a, b, c].map((e) => e.connected()));
     // Wait until every endpoint knows every other's sources (source-add processed).
-    await waitUntil('everyone was told about everyone', () => [a, b, c].every((e) => e.remote!.remoteSourceNames().length === 4), 10_000);
+    await waitUntil(
+      'everyone was told about everyone',
+      () => [a, b, c].every((e) => e.remote!.remoteSourceNames().length === 4),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 300));
     for (const e of [a, b, c]) {
       await e.send('audio', 50, { intervalMs: 5 });
@@ -77,14 +95,20 @@ describe('media through the bridge', () => {
             assert.equal(rx.stream(ssrc), undefined, `${rx.endpointId} must not receive its own ${kind}`);
             continue;
           }
-          await waitUntil(`${rx.endpointId} receives ${tx.endpointId}'s ${kind}`, () => (rx.stream(ssrc)?.indexes.size ?? 0) >= 50, 10_000);
+          await waitUntil(
+            `${rx.endpointId} receives ${tx.endpointId}'s ${kind}`,
+            () => (rx.stream(ssrc)?.indexes.size ?? 0) >= 50,
+            10_000,
+          );
           const s = rx.stream(ssrc)!;
           assert.equal(s.corrupt, 0, `${kind} payloads from ${tx.endpointId} arrive intact at ${rx.endpointId}`);
         }
       }
     }
     // Senders get transport-cc feedback for their bandwidth estimate.
-    await waitUntil('transport-cc feedback reaches the senders', () => [a, b, c].every((e) => e.senderRtcp.some((n) => n.endsWith('TransportWideCC'))));
+    await waitUntil('transport-cc feedback reaches the senders', () =>
+      [a, b, c].every((e) => e.senderRtcp.some((n) => n.endsWith('TransportWideCC'))),
+    );
   });
 
   test('5% loss on the way into the bridge is repaired with NACK and RTX: receivers get every packet', async () => {
@@ -108,21 +132,33 @@ describe('media through the bridge', () => {
     a.senderRtcp.length = 0;
     const late = await join('late', 'Late');
     await late.connected();
-    await waitUntil('the sender gets a PLI for the late receiver', () => a.senderRtcp.some((n) => n.endsWith('PictureLossIndication')), 10_000);
-    await waitUntil('the late receiver knows the sender', () => late.remote!.remoteSourceNames().includes(`${a.endpointId}-v0`), 10_000);
+    await waitUntil(
+      'the sender gets a PLI for the late receiver',
+      () => a.senderRtcp.some((n) => n.endsWith('PictureLossIndication')),
+      10_000,
+    );
+    await waitUntil(
+      'the late receiver knows the sender',
+      () => late.remote!.remoteSourceNames().includes(`${a.endpointId}-v0`),
+      10_000,
+    );
     await a.send('video', 20, { firstIndex: 20 });
     await waitUntil('the late receiver gets video', () => (late.stream(a.ssrc('video'))?.indexes.size ?? 0) >= 20);
   });
 
   test('a stream crossing seq 65535 with loss (65535 itself and a 60-packet burst) keeps decrypting and is repaired', async () => {
     const [a, b] = await meet('wrap', 2);
-    const srtpDropsBefore = [...stack.sfu!.bridge.counters.drops].filter(([k]) => k.startsWith('srtp')).reduce((n, [, v]) => n + v, 0);
+    const srtpDropsBefore = [...stack.sfu!.bridge.counters.drops]
+      .filter(([k]) => k.startsWith('srtp'))
+      .reduce((n, [, v]) => n + v, 0);
     const lost = loseVideo(a, (seq) => seq >= 65506 || seq < 30 || seq % 20 === 7);
     await a.send('video', 300, { firstSeq: 65536 - 150, intervalMs: 20 });
     await receivesAll(b, a, 'video', 300, 15_000);
     assert.ok(lost.includes(65535) && lost.includes(0), 'the packets on both sides of the wrap were lost');
     assert.ok(lost.length >= 70);
-    const srtpDrops = [...stack.sfu!.bridge.counters.drops].filter(([k]) => k.startsWith('srtp')).reduce((n, [, v]) => n + v, 0);
+    const srtpDrops = [...stack.sfu!.bridge.counters.drops]
+      .filter(([k]) => k.startsWith('srtp'))
+      .reduce((n, [, v]) => n + v, 0);
     assert.equal(srtpDrops, srtpDropsBefore, 'no SRTP failure at the bridge across the wrap');
   });
 
@@ -132,7 +168,7 @@ describe('media through the bridge', () => {
     const before = { ...port.counters };
     const sock = createSocket('udp4');
     const junk: Buffer[] = [
-      ...Array.from({ length: 100 }, (_, i) => randomBuffer(1 + (i * 13) % 300)),
+      ...Array.from({ length: 100 }, (_, i) => randomBuffer(1 + ((i * 13) % 300))),
       Buffer.from([0x00, 0x01, 0x00, 0x08, 0x21, 0x12]), // truncated STUN
       Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]), randomBuffer(12)]), // STUN without USERNAME
       Buffer.concat([Buffer.from([22, 0xfe, 0xfd]), randomBuffer(40)]), // DTLS-looking
@@ -156,38 +192,74 @@ describe('media through the bridge', () => {
   test('bridge channel: ServerHello, messages relayed with the sender, constraints, dominant speaker', async () => {
     const [a, b, c] = await meet('channel', 3);
     await waitUntil('data channels open', () => [a, b, c].every((e) => e.channelOpen));
-    await waitUntil('ServerHello', () => [a, b, c].every((e) => e.messages.some((m) => m.colibriClass === 'ServerHello')));
+    await waitUntil('ServerHello', () =>
+      [a, b, c].every((e) => e.messages.some((m) => m.colibriClass === 'ServerHello')),
+    );
 
     a.sendMessage({ colibriClass: 'EndpointMessage', to: '', msgPayload: { type: 'hello', n: 1 } });
     a.sendMessage({ colibriClass: 'EndpointMessage', to: c.endpointId, msgPayload: { type: 'private' } });
-    await waitUntil('broadcast relayed', () => [b, c].every((e) => e.messages.some((m) => m.colibriClass === 'EndpointMessage' && m.from === a.endpointId && (m.msgPayload as { n?: number }).n === 1)));
-    await waitUntil('private relayed', () => c.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'));
-    assert.ok(!b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'), 'a private message reaches only its target');
+    await waitUntil('broadcast relayed', () =>
+      [b, c].every((e) =>
+        e.messages.some(
+          (m) =>
+            m.colibriClass === 'EndpointMessage' && m.from === a.endpointId && (m.msgPayload as { n?: number }).n === 1,
+        ),
+      ),
+    );
+    await waitUntil('private relayed', () =>
+      c.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'),
+    );
+    assert.ok(
+      !b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'private'),
+      'a private message reaches only its target',
+    );
     assert.ok(!a.messages.some((m) => m.colibriClass === 'EndpointMessage'), 'no echo to the sender');
     b.sendMessage({ colibriClass: 'EndpointStats', connectionQuality: 87 });
-    await waitUntil('stats relayed with the sender', () => [a, c].every((e) => e.messages.some((m) => m.colibriClass === 'EndpointStats' && m.from === b.endpointId && m.connectionQuality === 87)));
+    await waitUntil('stats relayed with the sender', () =>
+      [a, c].every((e) =>
+        e.messages.some(
+          (m) => m.colibriClass === 'EndpointStats' && m.from === b.endpointId && m.connectionQuality === 87,
+        ),
+      ),
+    );
 
     // B does not want A's camera (max height 0): the bridge stops forwarding it to B only.
-    b.sendMessage({ colibriClass: 'ReceiverVideoConstraints', constraints: { [`${a.endpointId}-v0`]: { maxHeight: 0 } } });
-    await waitUntil('B is told what it gets', () => b.messages.some((m) => m.colibriClass === 'ForwardedSources' && !(m.forwardedSources as string[]).includes(`${a.endpointId}-v0`)));
+    b.sendMessage({
+      colibriClass: 'ReceiverVideoConstraints',
+      constraints: { [`${a.endpointId}-v0`]: { maxHeight: 0 } },
+    });
+    await waitUntil('B is told what it gets', () =>
+      b.messages.some(
+        (m) =>
+          m.colibriClass === 'ForwardedSources' && !(m.forwardedSources as string[]).includes(`${a.endpointId}-v0`),
+      ),
+    );
     await a.send('video', 30, { intervalMs: 5 });
     await receivesAll(c, a, 'video', 30);
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(b.stream(a.ssrc('video'))?.indexes.size ?? 0, 0, 'B receives none of A\'s video');
+    assert.equal(b.stream(a.ssrc('video'))?.indexes.size ?? 0, 0, "B receives none of A's video");
 
     // C speaks (audio level -20 dBov); silence from the others: C becomes dominant speaker.
     await Promise.all([
       c.send('audio', 100, { audioLevel: 20, intervalMs: 20 }),
       a.send('audio', 100, { audioLevel: 127, intervalMs: 20 }),
     ]);
-    await waitUntil('dominant speaker event', () => [a, b].every((e) => e.messages.some((m) => m.colibriClass === 'DominantSpeakerEndpointChangeEvent' && m.dominantSpeakerEndpoint === c.endpointId)));
+    await waitUntil('dominant speaker event', () =>
+      [a, b].every((e) =>
+        e.messages.some(
+          (m) => m.colibriClass === 'DominantSpeakerEndpointChangeEvent' && m.dominantSpeakerEndpoint === c.endpointId,
+        ),
+      ),
+    );
 
     // Garbage on the channel is dropped; the channel keeps working.
     const dropsBefore = stack.sfu!.bridge.counters.drops.get('bridge-channel-malformed') ?? 0;
     a.sendMessage({ colibriClass: 'NoSuchClass' });
     (a as unknown as { channel: { send(s: string): void } }).channel.send('not json {');
     a.sendMessage({ colibriClass: 'EndpointMessage', to: '', msgPayload: { type: 'after-garbage' } });
-    await waitUntil('relay still works after garbage', () => b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'after-garbage'));
+    await waitUntil('relay still works after garbage', () =>
+      b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'after-garbage'),
+    );
     assert.equal(stack.sfu!.bridge.counters.drops.get('bridge-channel-malformed'), dropsBefore + 2);
   });
 });

@@ -36,16 +36,35 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
   const id = config.bridgeId || `jvb-${randomBytes(3).toString('hex')}`;
   const log = (opts.log ?? createLogger('bridge', { level: config.logLevel })).child({ bridge: id });
   const advertise = config.advertise.length ? config.advertise : discoverAddresses();
-  if (advertise.length === 0) throw new Error('no address to advertise: this machine has no non-loopback address; set PARLEY_ADVERTISE (e.g. 127.0.0.1 for a single-machine test)');
-  const port = await MediaPort.open({ udpPort: config.mediaPort, tcpPort: config.tcpPort, bindAddress: config.bindAddress, advertise, allowRemote: opts.allowRemote });
+  if (advertise.length === 0)
+    throw new Error(
+      'no address to advertise: this machine has no non-loopback address; set PARLEY_ADVERTISE (e.g. 127.0.0.1 for a single-machine test)',
+    );
+  const port = await MediaPort.open({
+    udpPort: config.mediaPort,
+    tcpPort: config.tcpPort,
+    bindAddress: config.bindAddress,
+    advertise,
+    allowRemote: opts.allowRemote,
+  });
   log.info('media.listening', { udp: port.udpPort, tcp: port.tcpPort, advertise });
   const bridge = new Bridge({ transports: port, log });
-  const focusJids = new Set((config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()));
+  const focusJids = new Set(
+    (config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()),
+  );
 
   let xmpp: BridgeXmpp | undefined;
   let http: Awaited<ReturnType<typeof startServiceHttp>> | undefined;
   try {
-    xmpp = await connectBridgeXmpp({ service: config.xmppService, domain: config.domain, username: config.username, password: config.password, breweryRoom: breweryOf(config.domain), nick: id, log });
+    xmpp = await connectBridgeXmpp({
+      service: config.xmppService,
+      domain: config.domain,
+      username: config.username,
+      password: config.password,
+      breweryRoom: breweryOf(config.domain),
+      nick: id,
+      log,
+    });
     xmpp.onColibri2(async (payload, from) => answerColibri2(bridge, focusJids, payload, from, log));
     const publish = () => xmpp!.publish([bridgeStatsToXml(bridge.stats())]);
     publish();
@@ -58,7 +77,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       host: config.httpHost,
       port: config.httpPort,
       registry,
-      health: () => ({ healthy: bridge.stats().healthy, udpPort: port.udpPort, tcpPort: port.tcpPort, advertise, conferences: bridge.conferences.size }),
+      health: () => ({
+        healthy: bridge.stats().healthy,
+        udpPort: port.udpPort,
+        tcpPort: port.tcpPort,
+        advertise,
+        conferences: bridge.conferences.size,
+      }),
       routes: { '/debug/conferences': () => bridge.dump() },
     });
     const httpServer = http;
@@ -88,7 +113,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
 }
 
 /** Only the focus may allocate; a malformed request gets an error that names the problem and changes nothing. */
-export function answerColibri2(bridge: Bridge, focusJids: ReadonlySet<string>, payload: Element, from: string, log: Logger): Element {
+export function answerColibri2(
+  bridge: Bridge,
+  focusJids: ReadonlySet<string>,
+  payload: Element,
+  from: string,
+  log: Logger,
+): Element {
   if (!focusJids.has(bareJid(from).toLowerCase()) && !focusJids.has(from.toLowerCase())) {
     log.warn('colibri2.refused', { from, why: 'not a focus' });
     return stanzaErrorElement('forbidden', `${from} is not a focus of this deployment`);

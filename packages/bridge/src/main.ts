@@ -4,4 +4,9 @@ import { runServiceMain } from '@parley/service';
 import { bridgeConfigSpec } from './config.js';
 import { startBridge } from './bridge-service.js';
 
-await runServiceMain({ name: 'bridge', description: 'forwards media (SFU)', spec: bridgeConfigSpec, start: (c) => startBridge(c) });
+await runServiceMain({
+  name: 'bridge',
+  description: 'forwards media (SFU)',
+  spec: bridgeConfigSpec,
+  start: (c) => startBridge(c),
+});

@@ -5,7 +5,15 @@ import type { Bridge } from './model/bridge.js';
 export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: () => Record<string, number>): void {
   const c = bridge.counters;
   const counter = (name: string, help: string, read: () => number) =>
-    new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
   counter('parley_bridge_packets_in_total', 'Packets received on media transports', () => c.packetsIn);
   counter('parley_bridge_bytes_in_total', 'Bytes received on media transports', () => c.bytesIn);
   counter('parley_bridge_packets_out_total', 'Packets sent on media transports', () => c.packetsOut);
@@ -13,7 +21,11 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: 
   counter('parley_bridge_nacks_received_total', 'NACK packets received from receivers', () => c.nacksReceived);
   counter('parley_bridge_nacks_sent_total', 'NACK packets sent to senders', () => c.nacksSent);
   counter('parley_bridge_retransmissions_total', 'Packets retransmitted from the cache', () => c.retransmissions);
-  counter('parley_bridge_retransmission_misses_total', 'NACKed packets no longer in the cache', () => c.retransmissionMisses);
+  counter(
+    'parley_bridge_retransmission_misses_total',
+    'NACKed packets no longer in the cache',
+    () => c.retransmissionMisses,
+  );
   counter('parley_bridge_recovered_by_rtx_total', 'Lost packets recovered from senders by RTX', () => c.recoveredByRtx);
   counter('parley_bridge_plis_received_total', 'Keyframe requests (PLI/FIR) from receivers', () => c.plisReceived);
   counter('parley_bridge_plis_sent_total', 'Keyframe requests sent to senders (after coalescing)', () => c.plisSent);
@@ -28,7 +40,14 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: 
       for (const [reason, n] of Object.entries(portCounters())) this.inc({ reason }, n);
     },
   });
-  new Gauge({ name: 'parley_bridge_conferences', help: 'Conferences on this bridge', registers: [registry], collect() { this.set(bridge.conferences.size); } });
+  new Gauge({
+    name: 'parley_bridge_conferences',
+    help: 'Conferences on this bridge',
+    registers: [registry],
+    collect() {
+      this.set(bridge.conferences.size);
+    },
+  });
   new Gauge({
     name: 'parley_bridge_endpoints',
     help: 'Endpoints on this bridge',

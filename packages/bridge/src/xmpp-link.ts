@@ -23,16 +23,32 @@ export interface BridgeXmpp {
 }
 
 export async function connectBridgeXmpp(o: BridgeXmppOptions): Promise<BridgeXmpp> {
-  const xmpp = client({ service: o.service, domain: `auth.${o.domain}`, username: o.username, password: o.password, resource: o.nick });
+  const xmpp = client({
+    service: o.service,
+    domain: `auth.${o.domain}`,
+    username: o.username,
+    password: o.password,
+    resource: o.nick,
+  });
   let handler: ((payload: Element, from: string) => Promise<Element>) | undefined;
   xmpp.on('error', (err: Error) => o.log.warn('xmpp.error', { error: err.message }));
   xmpp.on('offline', () => o.log.warn('xmpp.offline'));
-  xmpp.iqCallee.set('jitsi:colibri2', 'conference-modify', async (ctx: { element: Element; from: { toString(): string } }) => {
-    if (!handler) return xmppXml('error', { type: 'wait' }, xmppXml('service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas'));
-    return toXmppElement(await handler(ctx.element as Element, String(ctx.from)));
-  });
+  xmpp.iqCallee.set(
+    'jitsi:colibri2',
+    'conference-modify',
+    async (ctx: { element: Element; from: { toString(): string } }) => {
+      if (!handler)
+        return xmppXml(
+          'error',
+          { type: 'wait' },
+          xmppXml('service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas'),
+        );
+      return toXmppElement(await handler(ctx.element as Element, String(ctx.from)));
+    },
+  );
   let lastPresence: Element[] = [];
-  const join = (children: Element[]) => xmpp.send(mucJoinPresence(`${o.breweryRoom}/${o.nick}`, { maxHistory: 0, children }) as never);
+  const join = (children: Element[]) =>
+    xmpp.send(mucJoinPresence(`${o.breweryRoom}/${o.nick}`, { maxHistory: 0, children }) as never);
   // After a reconnect the MUC membership is gone: join again with the last stats.
   xmpp.on('online', () => void join(lastPresence).catch(() => {}));
   const address = await xmpp.start();
@@ -47,7 +63,9 @@ export async function connectBridgeXmpp(o: BridgeXmppOptions): Promise<BridgeXmp
       void xmpp.send(xml('presence', { to: `${o.breweryRoom}/${o.nick}` }, ...children) as never).catch(() => {});
     },
     async close() {
-      await xmpp.send(xml('presence', { to: `${o.breweryRoom}/${o.nick}`, type: 'unavailable' }) as never).catch(() => {});
+      await xmpp
+        .send(xml('presence', { to: `${o.breweryRoom}/${o.nick}`, type: 'unavailable' }) as never)
+        .catch(() => {});
       await xmpp.stop().catch(() => {});
     },
   };

@@ -24,19 +24,34 @@ export interface ExtraBridges {
   stop(): Promise<void>;
 }
 
-const bridgeMain = createRequire(import.meta.url).resolve('@parley/bridge').replace(/index\.js$/, 'main.js');
+const bridgeMain = createRequire(import.meta.url)
+  .resolve('@parley/bridge')
+  .replace(/index\.js$/, 'main.js');
 
-export async function startExtraBridges(count: number, s: ExtraBridgeSettings, log: Logger, readyTimeoutMs = 20_000): Promise<ExtraBridges> {
+export async function startExtraBridges(
+  count: number,
+  s: ExtraBridgeSettings,
+  log: Logger,
+  readyTimeoutMs = 20_000,
+): Promise<ExtraBridges> {
   const children: ChildProcess[] = [];
   const ids: string[] = [];
   const httpPorts: number[] = [];
   const stop = async () => {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
-      c.once('exit', () => { clearTimeout(kill); resolve(); });
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   };
   try {
     for (let i = 1; i < count; i++) {
@@ -65,10 +80,15 @@ export async function startExtraBridges(count: number, s: ExtraBridgeSettings, l
     const deadline = Date.now() + readyTimeoutMs;
     for (const [i, port] of httpPorts.entries()) {
       for (;;) {
-        if (children[i].exitCode !== null) throw new Error(`bridge ${ids[i]} exited with ${children[i].exitCode} before it was ready`);
-        const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+        if (children[i].exitCode !== null)
+          throw new Error(`bridge ${ids[i]} exited with ${children[i].exitCode} before it was ready`);
+        const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
-        if (Date.now() > deadline) throw new Error(`bridge ${ids[i]} did not answer /health on 127.0.0.1:${port} within ${readyTimeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`bridge ${ids[i]} did not answer /health on 127.0.0.1:${port} within ${readyTimeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
       log.info('bridge.process_ready', { bridge: ids[i], udp: s.mediaPort + i + 1, pid: children[i].pid });

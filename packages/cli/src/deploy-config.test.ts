@@ -30,12 +30,40 @@ const secrets: DeploySecrets = {
   bridgeAccountPassword: 'bridge-password-0123456789',
   turnSecret: 'turn-secret-0123456789',
 };
-const env = { ADVERTISE: '10.0.0.5', DOMAIN: 'meet.example.lan', MEDIA_PORT: '20000', TCP_PORT: '4444', HTTPS_PORT: '9443', HTTP_PORT: '9080', LOG_LEVEL: 'debug', TZ: 'Europe/Berlin' };
-const envNames = (spec: Record<string, Field<unknown>>) => new Set(Object.values(spec).map((f) => f.env).filter(Boolean) as string[]);
-const required = (spec: Record<string, Field<unknown>>) => Object.values(spec).filter((f) => f.required).map((f) => f.env!);
+const env = {
+  ADVERTISE: '10.0.0.5',
+  DOMAIN: 'meet.example.lan',
+  MEDIA_PORT: '20000',
+  TCP_PORT: '4444',
+  HTTPS_PORT: '9443',
+  HTTP_PORT: '9080',
+  LOG_LEVEL: 'debug',
+  TZ: 'Europe/Berlin',
+};
+const envNames = (spec: Record<string, Field<unknown>>) =>
+  new Set(
+    Object.values(spec)
+      .map((f) => f.env)
+      .filter(Boolean) as string[],
+  );
+const required = (spec: Record<string, Field<unknown>>) =>
+  Object.values(spec)
+    .filter((f) => f.required)
+    .map((f) => f.env!);
 
 test('the .env keys', () => {
-  assert.deepEqual(deployEnvNames, ['PUBLIC_URL', 'ADVERTISE', 'HTTPS_PORT', 'HTTP_PORT', 'MEDIA_PORT', 'TCP_PORT', 'DOMAIN', 'TZ', 'LOG_LEVEL', 'TURN_PORT']);
+  assert.deepEqual(deployEnvNames, [
+    'PUBLIC_URL',
+    'ADVERTISE',
+    'HTTPS_PORT',
+    'HTTP_PORT',
+    'MEDIA_PORT',
+    'TCP_PORT',
+    'DOMAIN',
+    'TZ',
+    'LOG_LEVEL',
+    'TURN_PORT',
+  ]);
 });
 
 test("deploy settings shared with `parley start` have start's defaults and parsing", () => {
@@ -53,7 +81,22 @@ test("deploy settings shared with `parley start` have start's defaults and parsi
 
 test('toStartFlags: the deploy settings that are set, as start flags that start accepts', () => {
   const flags = toStartFlags(env);
-  assert.deepEqual(flags, ['--advertise', '10.0.0.5', '--https-port', '9443', '--http-port', '9080', '--media-port', '20000', '--tcp-port', '4444', '--domain', 'meet.example.lan', '--log-level', 'debug']);
+  assert.deepEqual(flags, [
+    '--advertise',
+    '10.0.0.5',
+    '--https-port',
+    '9443',
+    '--http-port',
+    '9080',
+    '--media-port',
+    '20000',
+    '--tcp-port',
+    '4444',
+    '--domain',
+    'meet.example.lan',
+    '--log-level',
+    'debug',
+  ]);
   const c = readConfig(startSpec, { argv: flags, env: {} });
   assert.equal(c.mediaPort, 20000);
   assert.deepEqual(c.advertise, ['10.0.0.5']);
@@ -67,7 +110,8 @@ test('toServiceEnv gives each service exactly its variables', () => {
     const names = envNames(spec as Record<string, Field<unknown>>);
     const given = all[svc as keyof typeof specs];
     for (const k of Object.keys(given)) assert.ok(k === 'TZ' || names.has(k), `${svc}: ${k} is not read by its spec`);
-    for (const k of required(spec as Record<string, Field<unknown>>)) assert.ok(k in given, `${svc}: required ${k} missing`);
+    for (const k of required(spec as Record<string, Field<unknown>>))
+      assert.ok(k in given, `${svc}: required ${k} missing`);
     assert.equal(given.TZ, 'Europe/Berlin');
     // What it gets reads back through its own spec without error.
     readConfig(spec as Record<string, Field<unknown>>, { env: given });
@@ -82,7 +126,8 @@ test('toServiceEnv gives each service exactly its variables', () => {
   assert.equal(all.web.PARLEY_HTTPS_PORT, '9443');
   assert.equal(all.web.PARLEY_HTTP_PORT, '9080');
   assert.equal(all.web.PARLEY_XMPP_HTTP_HOST, 'prosody');
-  for (const svc of ['focus', 'bridge', 'web', 'prosody'] as const) assert.equal(all[svc].PARLEY_DOMAIN, 'meet.example.lan');
+  for (const svc of ['focus', 'bridge', 'web', 'prosody'] as const)
+    assert.equal(all[svc].PARLEY_DOMAIN, 'meet.example.lan');
 
   const prosodyNames = new Set<string>(Object.values(prosodyEnvSpec).map((f) => f.env));
   for (const k of Object.keys(all.prosody)) assert.ok(k === 'TZ' || prosodyNames.has(k), `prosody: ${k}`);
@@ -111,14 +156,20 @@ test('secrets: only in the secret part, and never without being given', () => {
 });
 
 test('ADVERTISE: required, and the .env.example placeholder is refused', () => {
-  assert.throws(() => toServiceEnv({}, null), (e: Error) => e instanceof ConfigError && /ADVERTISE is empty.*hostname -I/.test(e.message));
+  assert.throws(
+    () => toServiceEnv({}, null),
+    (e: Error) => e instanceof ConfigError && /ADVERTISE is empty.*hostname -I/.test(e.message),
+  );
   assert.throws(() => toServiceEnv({ ADVERTISE: '192.0.2.10' }, secrets), /example address.*hostname -I/);
 });
 
 test('public URL and certificate names', () => {
   const c = readDeployConfig({ ADVERTISE: '10.0.0.5,10.0.0.6', HTTPS_PORT: '9443' });
   assert.equal(publicUrlOf(c), 'https://10.0.0.5:9443/');
-  assert.deepEqual(certificateRequestOf(c), { hostnames: ['meet.parley.local', 'localhost'], addresses: ['10.0.0.5', '10.0.0.6'] });
+  assert.deepEqual(certificateRequestOf(c), {
+    hostnames: ['meet.parley.local', 'localhost'],
+    addresses: ['10.0.0.5', '10.0.0.6'],
+  });
   const named = readDeployConfig({ ADVERTISE: '10.0.0.5', PUBLIC_URL: 'https://meet.example.lan:8443' });
   assert.equal(publicUrlOf(named), 'https://meet.example.lan:8443/');
   assert.deepEqual(certificateRequestOf(named).hostnames, ['meet.example.lan', 'meet.parley.local', 'localhost']);

@@ -19,16 +19,37 @@ function asDeploy<T>(f: Field<T>, env: string, extra: Partial<Field<T>> = {}): F
 }
 
 export const deploySpec = {
-  publicUrl: field.string({ describe: 'address people open (empty: https://<first ADVERTISE>:<HTTPS_PORT>/); its host goes into the server certificate', env: 'PUBLIC_URL', default: '', pattern: /^(https:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?)?$/, hint: 'empty or https://host[:port]/' }),
-  advertise: asDeploy(startSpec.advertise, 'ADVERTISE', { describe: "this host's LAN address(es) given to browsers for media (comma-separated; find it with `hostname -I`)" }),
+  publicUrl: field.string({
+    describe:
+      'address people open (empty: https://<first ADVERTISE>:<HTTPS_PORT>/); its host goes into the server certificate',
+    env: 'PUBLIC_URL',
+    default: '',
+    pattern: /^(https:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?)?$/,
+    hint: 'empty or https://host[:port]/',
+  }),
+  advertise: asDeploy(startSpec.advertise, 'ADVERTISE', {
+    describe: "this host's LAN address(es) given to browsers for media (comma-separated; find it with `hostname -I`)",
+  }),
   httpsPort: asDeploy(startSpec.httpsPort, 'HTTPS_PORT'),
   httpPort: asDeploy(startSpec.httpPort, 'HTTP_PORT'),
-  mediaPort: asDeploy(startSpec.mediaPort, 'MEDIA_PORT', { describe: 'the one UDP port for all media (published; open it in the firewall)' }),
+  mediaPort: asDeploy(startSpec.mediaPort, 'MEDIA_PORT', {
+    describe: 'the one UDP port for all media (published; open it in the firewall)',
+  }),
   tcpPort: asDeploy(startSpec.tcpPort, 'TCP_PORT', { describe: 'ICE-TCP media fallback port (published)' }),
   domain: asDeploy(startSpec.domain, 'DOMAIN'),
-  tz: field.string({ describe: 'time zone of every container (logs)', env: 'TZ', default: 'UTC', pattern: /^[A-Za-z0-9_+\-/]+$/, hint: 'a zone name like Europe/Berlin or UTC' }),
+  tz: field.string({
+    describe: 'time zone of every container (logs)',
+    env: 'TZ',
+    default: 'UTC',
+    pattern: /^[A-Za-z0-9_+\-/]+$/,
+    hint: 'a zone name like Europe/Berlin or UTC',
+  }),
   logLevel: asDeploy(startSpec.logLevel, 'LOG_LEVEL'),
-  turnPort: field.port({ describe: 'TURN port of coturn (profile "turn" only), UDP and TCP', env: 'TURN_PORT', default: 3478 }),
+  turnPort: field.port({
+    describe: 'TURN port of coturn (profile "turn" only), UDP and TCP',
+    env: 'TURN_PORT',
+    default: 3478,
+  }),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -77,7 +98,12 @@ export interface DeploySecrets {
   bridgeAccountPassword: string;
   turnSecret: string;
 }
-export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword', 'turnSecret'];
+export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
+  'focusComponentSecret',
+  'focusAccountPassword',
+  'bridgeAccountPassword',
+  'turnSecret',
+];
 
 /** Fixed inside the compose network: service names and internal ports (start's defaults). */
 export const COMPOSE = {
@@ -99,7 +125,10 @@ export type ServiceEnv = Record<ServiceName, Record<string, string>>;
 type Value = string | number | string[];
 
 /** PARLEY_* variables from a spec's keys: a key that is not in the spec fails the build. */
-function envOf<S extends Record<string, { env?: string }>>(spec: S, values: { [K in keyof S]?: Value }): Record<string, string> {
+function envOf<S extends Record<string, { env?: string }>>(
+  spec: S,
+  values: { [K in keyof S]?: Value },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(values) as [keyof S & string, Value | undefined][]) {
     if (v === undefined) continue;
@@ -127,9 +156,15 @@ export const TURN_SECRET_ENV = 'PARLEY_TURN_SECRET';
  */
 export function toServiceEnv(env: Record<string, string | undefined>, secrets: DeploySecrets | null): ServiceEnv {
   const c = readDeployConfig(env);
-  if (c.advertise.length === 0) throw new ConfigError(`${deploySpec.advertise.env} is empty: set it to this host's LAN address (find it with \`hostname -I\`)`);
+  if (c.advertise.length === 0)
+    throw new ConfigError(
+      `${deploySpec.advertise.env} is empty: set it to this host's LAN address (find it with \`hostname -I\`)`,
+    );
   const placeholder = c.advertise.find(isDocumentationAddress);
-  if (placeholder && secrets) throw new ConfigError(`${deploySpec.advertise.env}: ${placeholder} is the example address from .env.example: set this host's LAN address (find it with \`hostname -I\`)`);
+  if (placeholder && secrets)
+    throw new ConfigError(
+      `${deploySpec.advertise.env}: ${placeholder} is the example address from .env.example: set this host's LAN address (find it with \`hostname -I\`)`,
+    );
   const s = secrets ?? undefined;
   const tz = { TZ: c.tz };
   return {
@@ -195,7 +230,10 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
 }
 
 /** Splits one service's env into what compose may hold and what only the init service writes. */
-export function splitSecretEnv(service: ServiceName, env: Record<string, string>): { plain: Record<string, string>; secret: Record<string, string> } {
+export function splitSecretEnv(
+  service: ServiceName,
+  env: Record<string, string>,
+): { plain: Record<string, string>; secret: Record<string, string> } {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) (secretEnvNames[service].includes(k) ? secret : plain)[k] = v;
@@ -237,12 +275,15 @@ export function loadOrCreateDeploySecrets(dir: string): { secrets: DeploySecrets
       throw new Error(`${path} is not valid JSON (${(err as Error).message}); remove it to generate new secrets`);
     }
     for (const k of DEPLOY_SECRET_KEYS) {
-      if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16) throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
+      if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16)
+        throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
     }
     return { secrets: parsed as unknown as DeploySecrets, created: false, path };
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const secrets = Object.fromEntries(DEPLOY_SECRET_KEYS.map((k) => [k, randomBytes(24).toString('base64url')])) as unknown as DeploySecrets;
+  const secrets = Object.fromEntries(
+    DEPLOY_SECRET_KEYS.map((k) => [k, randomBytes(24).toString('base64url')]),
+  ) as unknown as DeploySecrets;
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);
   return { secrets, created: true, path };
@@ -252,7 +293,10 @@ export function loadOrCreateDeploySecrets(dir: string): { secrets: DeploySecrets
  * The compose `init` service: secrets (made once, reused), one `env/<service>.env` per container
  * holding only that container's secret variables, and the local CA + server certificate.
  */
-export async function initDeployment(dir: string, env: Record<string, string | undefined>): Promise<{ secretsCreated: boolean; certificatesCreated: boolean; caPath: string; publicUrl: string }> {
+export async function initDeployment(
+  dir: string,
+  env: Record<string, string | undefined>,
+): Promise<{ secretsCreated: boolean; certificatesCreated: boolean; caPath: string; publicUrl: string }> {
   const c = readDeployConfig(env);
   const { secrets, created } = loadOrCreateDeploySecrets(dir);
   const all = toServiceEnv(env, secrets);
@@ -267,5 +311,10 @@ export async function initDeployment(dir: string, env: Record<string, string | u
   writeFileSync(turnFile, envFileText({ [TURN_SECRET_ENV]: secrets.turnSecret }), { mode: 0o600 });
   chmodSync(turnFile, 0o600);
   const certs = await ensureCertificates(join(dir, 'certs'), certificateRequestOf(c));
-  return { secretsCreated: created, certificatesCreated: certs.created, caPath: certs.caPath, publicUrl: publicUrlOf(c) };
+  return {
+    secretsCreated: created,
+    certificatesCreated: certs.created,
+    caPath: certs.caPath,
+    publicUrl: publicUrlOf(c),
+  };
 }

@@ -32,7 +32,11 @@ async function start(): Promise<void> {
   const stop = (signal: string) => {
     process.stderr.write(`parley: ${signal}, stopping\n`);
     stopRequested = signal;
-    if (stack) void stack.stop().then(() => process.exit(0), () => process.exit(1));
+    if (stack)
+      void stack.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
@@ -61,6 +65,8 @@ try {
     process.exit(2);
   }
 } catch (err) {
-  console.error(err instanceof ConfigError ? `parley: bad setting: ${err.message}` : `parley: ${(err as Error).message}`);
+  console.error(
+    err instanceof ConfigError ? `parley: bad setting: ${err.message}` : `parley: ${(err as Error).message}`,
+  );
   process.exit(1);
 }

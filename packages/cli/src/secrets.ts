@@ -26,7 +26,8 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
       throw new Error(`${path} is not valid JSON (${(err as Error).message}); move it away to generate new secrets`);
     }
     for (const k of KEYS) {
-      if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16) throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
+      if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16)
+        throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
     }
     const missing = LATER_KEYS.filter((k) => typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16);
     if (missing.length) {
@@ -36,7 +37,9 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
     return { secrets: parsed as unknown as Secrets, created: false, path };
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets = Object.fromEntries([...KEYS, ...LATER_KEYS].map((k) => [k, randomBytes(24).toString('base64url')])) as unknown as Secrets;
+  const secrets = Object.fromEntries(
+    [...KEYS, ...LATER_KEYS].map((k) => [k, randomBytes(24).toString('base64url')]),
+  ) as unknown as Secrets;
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return { secrets, created: true, path };
 }

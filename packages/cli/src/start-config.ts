@@ -5,27 +5,144 @@ import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export const startSpec = {
-  publicUrl: field.string({ describe: 'the address people are given, when a name or proxy fronts this machine (e.g. https://meet.example.lan); it heads the invite links and is added to the certificate', flag: 'public-url', env: 'PARLEY_PUBLIC_URL', default: '', pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/i, hint: 'https://host[:port]' }),
-  dataDir: field.string({ describe: 'where secrets, Prosody data and logs live (reused on the next start)', flag: 'data-dir', env: 'PARLEY_DATA_DIR', default: '.parley' }),
-  domain: field.string({ describe: 'XMPP domain of this deployment (a name, no DNS needed)', flag: 'domain', env: 'PARLEY_DOMAIN', default: 'meet.parley.local', pattern: hostname, hint: 'a lowercase host name with a dot, like meet.parley.local' }),
-  bind: field.string({ describe: 'address Prosody listens on', flag: 'bind', env: 'PARLEY_BIND', default: '127.0.0.1', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
-  xmppPort: field.port({ describe: 'XMPP client port (c2s), for other XMPP apps', flag: 'xmpp-port', env: 'PARLEY_XMPP_PORT', default: 5222 }),
-  xmppHttpPort: field.port({ describe: "Prosody's HTTP port (WebSocket /xmpp-websocket, BOSH /http-bind)", flag: 'xmpp-http-port', env: 'PARLEY_XMPP_HTTP_PORT', default: 5280 }),
-  componentPort: field.port({ describe: 'XMPP component port (focus), loopback only', flag: 'component-port', env: 'PARLEY_COMPONENT_PORT', default: 5347 }),
-  focusHttpPort: field.port({ describe: "focus's /health and /metrics port", flag: 'focus-http-port', env: 'PARLEY_FOCUS_HTTP_PORT', default: 8888 }),
-  mediaPort: field.port({ describe: 'the one UDP port for all media (open it in the firewall)', flag: 'media-port', env: 'PARLEY_MEDIA_PORT', default: 10000 }),
-  tcpPort: field.port({ describe: 'ICE-TCP media fallback port, for networks that block UDP', flag: 'tcp-port', env: 'PARLEY_TCP_PORT', default: 4443 }),
-  advertise: field.list({ describe: 'addresses the bridge gives to browsers (default: every non-loopback address of this machine)', flag: 'advertise', env: 'PARLEY_ADVERTISE', default: [], item: (s, key) => { if (isIP(s) === 0) throw new ConfigError(`${key}: "${s}" is not an IP address`); } }),
-  httpsPort: field.port({ describe: 'HTTPS port of the web app (the invite links point here)', flag: 'https-port', env: 'PARLEY_HTTPS_PORT', default: 8443 }),
-  httpPort: field.port({ describe: 'plain HTTP port that only redirects to HTTPS and explains why', flag: 'http-port', env: 'PARLEY_HTTP_PORT', default: 8000 }),
-  webBind: field.string({ describe: 'address the web app listens on (0.0.0.0: every interface, so others can join)', flag: 'web-bind', env: 'PARLEY_WEB_BIND', default: '0.0.0.0', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
-  bridges: field.int({ describe: 'bridge processes (one per core serves the most meetings); bridge i uses the media, TCP and bridge HTTP ports + i', flag: 'bridges', env: 'PARLEY_BRIDGES', default: 1, min: 1, max: 64 }),
-  bridgeHttpPort: field.port({ describe: "bridge's /health, /metrics and /debug port", flag: 'bridge-http-port', env: 'PARLEY_BRIDGE_HTTP_PORT', default: 8080 }),
-  turn: field.bool({ describe: 'run coturn (TURN over TCP and TLS) for browsers whose network blocks UDP; needs `apt-get install coturn`', flag: 'turn', env: 'PARLEY_TURN', default: false }),
-  turnPort: field.port({ describe: 'TURN port (TCP and UDP), with --turn', flag: 'turn-port', env: 'PARLEY_TURN_PORT', default: 3478 }),
-  turnsPort: field.port({ describe: 'TURN over TLS port, with --turn (443 where a network allows only HTTPS out, if the web app is not on 443 of the same address)', flag: 'turns-port', env: 'PARLEY_TURNS_PORT', default: 5349 }),
+  publicUrl: field.string({
+    describe:
+      'the address people are given, when a name or proxy fronts this machine (e.g. https://meet.example.lan); it heads the invite links and is added to the certificate',
+    flag: 'public-url',
+    env: 'PARLEY_PUBLIC_URL',
+    default: '',
+    pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/i,
+    hint: 'https://host[:port]',
+  }),
+  dataDir: field.string({
+    describe: 'where secrets, Prosody data and logs live (reused on the next start)',
+    flag: 'data-dir',
+    env: 'PARLEY_DATA_DIR',
+    default: '.parley',
+  }),
+  domain: field.string({
+    describe: 'XMPP domain of this deployment (a name, no DNS needed)',
+    flag: 'domain',
+    env: 'PARLEY_DOMAIN',
+    default: 'meet.parley.local',
+    pattern: hostname,
+    hint: 'a lowercase host name with a dot, like meet.parley.local',
+  }),
+  bind: field.string({
+    describe: 'address Prosody listens on',
+    flag: 'bind',
+    env: 'PARLEY_BIND',
+    default: '127.0.0.1',
+    pattern: /^[0-9a-fA-F.:]+$/,
+    hint: 'an IP address',
+  }),
+  xmppPort: field.port({
+    describe: 'XMPP client port (c2s), for other XMPP apps',
+    flag: 'xmpp-port',
+    env: 'PARLEY_XMPP_PORT',
+    default: 5222,
+  }),
+  xmppHttpPort: field.port({
+    describe: "Prosody's HTTP port (WebSocket /xmpp-websocket, BOSH /http-bind)",
+    flag: 'xmpp-http-port',
+    env: 'PARLEY_XMPP_HTTP_PORT',
+    default: 5280,
+  }),
+  componentPort: field.port({
+    describe: 'XMPP component port (focus), loopback only',
+    flag: 'component-port',
+    env: 'PARLEY_COMPONENT_PORT',
+    default: 5347,
+  }),
+  focusHttpPort: field.port({
+    describe: "focus's /health and /metrics port",
+    flag: 'focus-http-port',
+    env: 'PARLEY_FOCUS_HTTP_PORT',
+    default: 8888,
+  }),
+  mediaPort: field.port({
+    describe: 'the one UDP port for all media (open it in the firewall)',
+    flag: 'media-port',
+    env: 'PARLEY_MEDIA_PORT',
+    default: 10000,
+  }),
+  tcpPort: field.port({
+    describe: 'ICE-TCP media fallback port, for networks that block UDP',
+    flag: 'tcp-port',
+    env: 'PARLEY_TCP_PORT',
+    default: 4443,
+  }),
+  advertise: field.list({
+    describe: 'addresses the bridge gives to browsers (default: every non-loopback address of this machine)',
+    flag: 'advertise',
+    env: 'PARLEY_ADVERTISE',
+    default: [],
+    item: (s, key) => {
+      if (isIP(s) === 0) throw new ConfigError(`${key}: "${s}" is not an IP address`);
+    },
+  }),
+  httpsPort: field.port({
+    describe: 'HTTPS port of the web app (the invite links point here)',
+    flag: 'https-port',
+    env: 'PARLEY_HTTPS_PORT',
+    default: 8443,
+  }),
+  httpPort: field.port({
+    describe: 'plain HTTP port that only redirects to HTTPS and explains why',
+    flag: 'http-port',
+    env: 'PARLEY_HTTP_PORT',
+    default: 8000,
+  }),
+  webBind: field.string({
+    describe: 'address the web app listens on (0.0.0.0: every interface, so others can join)',
+    flag: 'web-bind',
+    env: 'PARLEY_WEB_BIND',
+    default: '0.0.0.0',
+    pattern: /^[0-9a-fA-F.:]+$/,
+    hint: 'an IP address',
+  }),
+  bridges: field.int({
+    describe:
+      'bridge processes (one per core serves the most meetings); bridge i uses the media, TCP and bridge HTTP ports + i',
+    flag: 'bridges',
+    env: 'PARLEY_BRIDGES',
+    default: 1,
+    min: 1,
+    max: 64,
+  }),
+  bridgeHttpPort: field.port({
+    describe: "bridge's /health, /metrics and /debug port",
+    flag: 'bridge-http-port',
+    env: 'PARLEY_BRIDGE_HTTP_PORT',
+    default: 8080,
+  }),
+  turn: field.bool({
+    describe:
+      'run coturn (TURN over TCP and TLS) for browsers whose network blocks UDP; needs `apt-get install coturn`',
+    flag: 'turn',
+    env: 'PARLEY_TURN',
+    default: false,
+  }),
+  turnPort: field.port({
+    describe: 'TURN port (TCP and UDP), with --turn',
+    flag: 'turn-port',
+    env: 'PARLEY_TURN_PORT',
+    default: 3478,
+  }),
+  turnsPort: field.port({
+    describe:
+      'TURN over TLS port, with --turn (443 where a network allows only HTTPS out, if the web app is not on 443 of the same address)',
+    flag: 'turns-port',
+    env: 'PARLEY_TURNS_PORT',
+    default: 5349,
+  }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
-  logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level of every service', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
+  logLevel: field.oneOf(LOG_LEVELS, {
+    describe: 'log level of every service',
+    flag: 'log-level',
+    env: 'PARLEY_LOG_LEVEL',
+    default: 'info',
+  }),
 };
 
 export type StartConfig = ConfigOf<typeof startSpec>;

@@ -38,7 +38,10 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(config: StartConfig, log: Logger = createLogger('parley', { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') })): Promise<RunningStack> {
+export async function startStack(
+  config: StartConfig,
+  log: Logger = createLogger('parley', { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') }),
+): Promise<RunningStack> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { secrets, created, path } = loadOrCreateSecrets(dataDir);
@@ -55,10 +58,14 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     logLevel: config.logLevel === 'debug' ? 'debug' : 'info',
   });
   const prosodyLog = log.child({ service: 'prosody' });
-  const prosody: RunningProsody = await startProsody({ settings, log: (line) => prosodyLog.debug('prosody.output', { line }) });
+  const prosody: RunningProsody = await startProsody({
+    settings,
+    log: (line) => prosodyLog.debug('prosody.output', { line }),
+  });
   log.info('prosody.ready', { pid: prosody.pid, ms: prosody.startupMs, config: prosody.configPath });
 
-  const serviceLog = (service: string) => createLogger(service, { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') });
+  const serviceLog = (service: string) =>
+    createLogger(service, { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') });
   let bridge: RunningBridge;
   try {
     bridge = await startBridge(
@@ -88,10 +95,21 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
   let extraBridges: ExtraBridges | undefined;
   try {
     if (config.bridges > 1) {
-      extraBridges = await startExtraBridges(config.bridges, {
-        domain: config.domain, xmppPort: config.xmppPort, username: settings.bridgeAccount.username, password: secrets.bridgeAccountPassword,
-        mediaPort: config.mediaPort, tcpPort: config.tcpPort, httpPort: config.bridgeHttpPort, advertise: bridge.advertise, logLevel: config.logLevel,
-      }, log);
+      extraBridges = await startExtraBridges(
+        config.bridges,
+        {
+          domain: config.domain,
+          xmppPort: config.xmppPort,
+          username: settings.bridgeAccount.username,
+          password: secrets.bridgeAccountPassword,
+          mediaPort: config.mediaPort,
+          tcpPort: config.tcpPort,
+          httpPort: config.bridgeHttpPort,
+          advertise: bridge.advertise,
+          logLevel: config.logLevel,
+        },
+        log,
+      );
     }
   } catch (err) {
     await bridge.close();
@@ -121,7 +139,7 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     throw err;
   }
   // Ready means every bridge can take a conference.
-  for (const deadline = Date.now() + 15_000; focus.bridge.available() < config.bridges;) {
+  for (const deadline = Date.now() + 15_000; focus.bridge.available() < config.bridges; ) {
     if (Date.now() > deadline) {
       const seen = focus.bridge.available();
       await focus.close().catch(() => {});
@@ -142,7 +160,9 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname.toLowerCase() : undefined;
     const isIpLiteral = publicHost !== undefined && /^[\d.]+$|:/.test(publicHost);
     certs = await ensureCertificates(resolve(dataDir, 'certs'), {
-      hostnames: [...new Set([...(publicHost && !isIpLiteral ? [publicHost] : []), hostname().toLowerCase(), 'localhost'])],
+      hostnames: [
+        ...new Set([...(publicHost && !isIpLiteral ? [publicHost] : []), hostname().toLowerCase(), 'localhost']),
+      ],
       addresses: [...new Set([...addresses, ...(publicHost && isIpLiteral ? [publicHost] : [])])],
     });
     log.info(certs.created ? 'certificates.created' : 'certificates.reused', { ca: certs.caPath });
@@ -165,7 +185,11 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
         },
         log: (line) => turnLog.debug('turn.output', { line }),
       });
-      turnInfo = { urls: turnUrls(bridge.advertise, config.turnPort, config.turnsPort), pid: turn.pid, log: turn.logPath };
+      turnInfo = {
+        urls: turnUrls(bridge.advertise, config.turnPort, config.turnsPort),
+        pid: turn.pid,
+        log: turn.logPath,
+      };
       log.info('turn.ready', { pid: turn.pid, ms: turn.startupMs, config: turn.configPath, urls: turnInfo.urls });
     }
     web = await startWebServer({
@@ -190,7 +214,10 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
 
   const d = prosodyDomains(settings);
   const host = config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind;
-  const webHosts = config.webBind === '0.0.0.0' || config.webBind === '::' ? addresses.filter((a) => a !== '127.0.0.1').concat('127.0.0.1') : [config.webBind];
+  const webHosts =
+    config.webBind === '0.0.0.0' || config.webBind === '::'
+      ? addresses.filter((a) => a !== '127.0.0.1').concat('127.0.0.1')
+      : [config.webBind];
   const urls = [
     ...(config.publicUrl ? [config.publicUrl.replace(/\/?$/, '/')] : []),
     ...webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`),
@@ -202,8 +229,18 @@ export async function startStack(config: StartConfig, log: Logger = createLogger
     xmpp: { host, port: config.xmppPort },
     websocket: `ws://${host}:${config.xmppHttpPort}/xmpp-websocket`,
     bosh: `http://${host}:${config.xmppHttpPort}/http-bind`,
-    focus: { jid: d.focus, health: `http://127.0.0.1:${focus.httpPort}/health`, metrics: `http://127.0.0.1:${focus.httpPort}/metrics` },
-    bridge: { id: bridge.id, udpPort: bridge.port.udpPort, tcpPort: bridge.port.tcpPort, advertise: bridge.advertise, health: `http://127.0.0.1:${bridge.httpPort}/health` },
+    focus: {
+      jid: d.focus,
+      health: `http://127.0.0.1:${focus.httpPort}/health`,
+      metrics: `http://127.0.0.1:${focus.httpPort}/metrics`,
+    },
+    bridge: {
+      id: bridge.id,
+      udpPort: bridge.port.udpPort,
+      tcpPort: bridge.port.tcpPort,
+      advertise: bridge.advertise,
+      health: `http://127.0.0.1:${bridge.httpPort}/health`,
+    },
     bridges: [bridge.id, ...(extraBridges?.ids ?? [])],
     page: urls[0],
     urls,
@@ -241,7 +278,9 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
     `  Bridge:       ${info.bridge.id}, media on UDP ${info.bridge.udpPort}${info.bridge.tcpPort ? ` (ICE-TCP ${info.bridge.tcpPort})` : ''}, advertised at ${info.bridge.advertise.join(', ')}`,
-    ...(info.turn ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials from /turn-credentials; log ${info.turn.log})`] : []),
+    ...(info.turn
+      ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials from /turn-credentials; log ${info.turn.log})`]
+      : []),
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');

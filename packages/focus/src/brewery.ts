@@ -16,13 +16,20 @@ export function isUsable(b: KnownBridge): boolean {
 }
 
 /** Least stressed usable bridge; ties go to the one with fewer endpoints, then by id for determinism. */
-export function selectBridge(bridges: Iterable<KnownBridge>, exclude: ReadonlySet<string> = new Set()): KnownBridge | undefined {
+export function selectBridge(
+  bridges: Iterable<KnownBridge>,
+  exclude: ReadonlySet<string> = new Set(),
+): KnownBridge | undefined {
   let best: KnownBridge | undefined;
   for (const b of bridges) {
     if (!isUsable(b) || exclude.has(b.id)) continue;
-    if (!best || b.stats.stress < best.stats.stress ||
-      (b.stats.stress === best.stats.stress && (b.stats.endpoints < best.stats.endpoints ||
-        (b.stats.endpoints === best.stats.endpoints && b.id < best.id)))) best = b;
+    if (
+      !best ||
+      b.stats.stress < best.stats.stress ||
+      (b.stats.stress === best.stats.stress &&
+        (b.stats.endpoints < best.stats.endpoints || (b.stats.endpoints === best.stats.endpoints && b.id < best.id)))
+    )
+      best = b;
   }
   return best;
 }

@@ -24,7 +24,6 @@ import { selectBridge, isUsable, type KnownBridge } from './brewery.js';
 import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 import type { XmppLink } from './xmpp-link.js';
 
-
 export interface Colibri2ClientOptions {
   link: XmppLink;
   /** jvbbrewery@internal.auth.<domain> */
@@ -148,7 +147,9 @@ export function toMediaSources(s: EndpointSources): Colibri2MediaSource[] {
     }
     for (const ms of byName.values()) {
       const mine = new Set(ms.sources.map((x) => x.ssrc));
-      ms.ssrcGroups = s[type].groups.filter((g) => g.ssrcs.every((x) => mine.has(x))).map((g) => ({ ...g, ssrcs: [...g.ssrcs] }));
+      ms.ssrcGroups = s[type].groups
+        .filter((g) => g.ssrcs.every((x) => mine.has(x)))
+        .map((g) => ({ ...g, ssrcs: [...g.ssrcs] }));
       out.push(ms);
     }
   }

@@ -63,13 +63,30 @@ export class ConferenceManager {
     const payload = iq.getChildElements()[0];
     const reply = (p: Promise<Element | undefined>) =>
       p.then(
-        (child) => this.opts.link.send(xml('iq', { type: 'result', id: iq.attrs.id, to: iq.attrs.from, from: iq.attrs.to }, child)),
+        (child) =>
+          this.opts.link.send(
+            xml('iq', { type: 'result', id: iq.attrs.id, to: iq.attrs.from, from: iq.attrs.to }, child),
+          ),
         (err) => this.refuse(iq, err),
       );
-    if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS) void reply(this.onConferenceRequest(payload));
-    else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set') void reply(this.onJingle(iq, payload).then(() => undefined));
-    else if (payload?.name === 'mute' && (payload.attrs.xmlns === MUTE_AUDIO_NS || payload.attrs.xmlns === MUTE_VIDEO_NS) && type === 'set') void reply(this.onMute(iq, payload));
-    else this.refuse(iq, new ProtocolError(`the focus does not answer ${payload ? `<${payload.name} xmlns="${payload.attrs.xmlns}">` : 'an empty iq'}`, 'service-unavailable'));
+    if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS)
+      void reply(this.onConferenceRequest(payload));
+    else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set')
+      void reply(this.onJingle(iq, payload).then(() => undefined));
+    else if (
+      payload?.name === 'mute' &&
+      (payload.attrs.xmlns === MUTE_AUDIO_NS || payload.attrs.xmlns === MUTE_VIDEO_NS) &&
+      type === 'set'
+    )
+      void reply(this.onMute(iq, payload));
+    else
+      this.refuse(
+        iq,
+        new ProtocolError(
+          `the focus does not answer ${payload ? `<${payload.name} xmlns="${payload.attrs.xmlns}">` : 'an empty iq'}`,
+          'service-unavailable',
+        ),
+      );
   }
 
   private refuse(iq: Element, err: unknown): void {
@@ -84,11 +101,15 @@ export class ConferenceManager {
     const request = parseConferenceRequest(payload);
     const room = request.room.toLowerCase();
     if (splitJid(room).domain !== this.opts.mucDomain) {
-      throw new ProtocolError(`room ${request.room} is not on this deployment's MUC service ${this.opts.mucDomain}`, 'not-acceptable');
+      throw new ProtocolError(
+        `room ${request.room} is not on this deployment's MUC service ${this.opts.mucDomain}`,
+        'not-acceptable',
+      );
     }
     let conference = this.conferences.get(room);
     if (!conference) {
-      if (this.opts.bridge.available() === 0) throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
+      if (this.opts.bridge.available() === 0)
+        throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
       conference = this.createConference(room);
     }
     await conference.ready;
@@ -143,8 +164,14 @@ export class ConferenceManager {
     const conference = this.conferences.get(bareJid(target).toLowerCase());
     if (!conference) throw new ProtocolError(`no conference ${bareJid(target)}`, 'item-not-found');
     const value = payload.getText().trim();
-    if (value !== 'true' && value !== 'false') throw new ProtocolError(`mute value must be true or false, not "${value}"`);
-    conference.requestMute(iq.attrs.from, resourceOf(target)!, payload.attrs.xmlns === MUTE_AUDIO_NS ? 'audio' : 'video', value === 'true');
+    if (value !== 'true' && value !== 'false')
+      throw new ProtocolError(`mute value must be true or false, not "${value}"`);
+    conference.requestMute(
+      iq.attrs.from,
+      resourceOf(target)!,
+      payload.attrs.xmlns === MUTE_AUDIO_NS ? 'audio' : 'video',
+      value === 'true',
+    );
     return undefined;
   }
 

@@ -52,7 +52,10 @@ export class Conference {
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
 
-  constructor(readonly roomJid: string, private readonly deps: ConferenceDeps) {
+  constructor(
+    readonly roomJid: string,
+    private readonly deps: ConferenceDeps,
+  ) {
     this.log = deps.log.child({ conference: roomJid, meetingId: this.meetingId });
     this.queue = new SerialQueue((err, label) => {
       deps.metrics.errors.inc({ kind: 'conference_event' });
@@ -70,7 +73,10 @@ export class Conference {
   /** Joins the room as its owner; resolves when the MUC confirms the focus's own presence. */
   async start(timeoutMs = 10_000): Promise<void> {
     this.deps.link.send(mucJoinPresence(this.focusOccupant, { maxHistory: 0 }));
-    const timer = setTimeout(() => this.joined.reject(new Error(`room ${this.roomJid} did not answer the focus's join in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => this.joined.reject(new Error(`room ${this.roomJid} did not answer the focus's join in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       await this.ready;
       this.state = 'running';
@@ -85,7 +91,8 @@ export class Conference {
   handlePresence(stanza: Element): void {
     const nick = resourceOf(stanza.attrs.from ?? '');
     if (stanza.attrs.type === 'error') {
-      if (nick === this.deps.focusNick) this.joined.reject(new Error(`the room refused the focus: ${stanza.getChild('error')?.toString() ?? 'error'}`));
+      if (nick === this.deps.focusNick)
+        this.joined.reject(new Error(`the room refused the focus: ${stanza.getChild('error')?.toString() ?? 'error'}`));
       return;
     }
     let info: ReturnType<typeof parseParticipantPresence>;
@@ -109,7 +116,10 @@ export class Conference {
     } else {
       const realJid = info.jid;
       if (!realJid) {
-        this.log.warn('participant.no_real_jid', { endpoint: nick, hint: 'the focus must be a MUC owner/admin to see real JIDs' });
+        this.log.warn('participant.no_real_jid', {
+          endpoint: nick,
+          hint: 'the focus must be a MUC owner/admin to see real JIDs',
+        });
         return;
       }
       void this.queue.run('join', () => this.addParticipant(nick, realJid, info.statsId));
@@ -165,7 +175,10 @@ export class Conference {
     if (!target) throw new ProtocolError(`no participant ${targetNick} in ${this.roomJid}`, 'item-not-found');
     const ns = media === 'audio' ? MUTE_AUDIO_NS : MUTE_VIDEO_NS;
     this.log.info('participant.mute_requested', { endpoint: target.endpointId, by: requester.endpointId, media });
-    this.deps.link.request(xml('iq', { type: 'set', to: target.realJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')))
+    this.deps.link
+      .request(
+        xml('iq', { type: 'set', to: target.realJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')),
+      )
       .catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
   }
 
@@ -186,12 +199,27 @@ export class Conference {
     if (this.participants.get(p.endpointId) !== p) return; // left while the bridge answered
     p.bridgeId = allocation.bridgeId;
     p.sid = randomUUID().replace(/-/g, '').slice(0, 16);
-    const others = unionAll(this.others(p).filter((q) => q.sessionState === 'active').map((q) => q.sources));
-    const offer = sessionInitiate({ sid: p.sid, initiator: this.deps.link.jid, responder: p.realJid, transport: allocation.transport, others });
+    const others = unionAll(
+      this.others(p)
+        .filter((q) => q.sessionState === 'active')
+        .map((q) => q.sources),
+    );
+    const offer = sessionInitiate({
+      sid: p.sid,
+      initiator: this.deps.link.jid,
+      responder: p.realJid,
+      transport: allocation.transport,
+      others,
+    });
     this.deps.sessions.add(p.sid, this, p);
     p.sessionState = 'offered';
     this.sendJingle(p, offer);
-    this.log.info('session.offered', { endpoint: p.endpointId, sid: p.sid, bridge: allocation.bridgeId, remoteSources: ssrcsOf(others).length });
+    this.log.info('session.offered', {
+      endpoint: p.endpointId,
+      sid: p.sid,
+      bridge: allocation.bridgeId,
+      remoteSources: ssrcsOf(others).length,
+    });
   }
 
   /**
@@ -199,27 +227,35 @@ export class Conference {
    * re-invite, every session is ended (session-terminate, reason connectivity-error) and offered anew.
    */
   bridgeLost(bridgeId: string): Promise<void> {
-    return this.queue.run('bridge lost', async () => {
-      if (![...this.participants.values()].some((p) => p.bridgeId === bridgeId)) return;
-      this.log.warn('conference.moving', { from: bridgeId, participants: this.participants.size });
-      this.colibri = this.deps.bridge.session(this.meetingId, this.roomJid);
-      const people = [...this.participants.values()].sort((a, b) => a.joinedAt - b.joinedAt);
-      for (const p of people) {
-        if (p.sid) {
-          this.sendJingle(p, { action: 'session-terminate', sid: p.sid, contents: [], reason: { condition: 'connectivity-error', text: 'the media bridge failed; moving to another one' } });
-          this.deps.sessions.remove(p.sid);
+    return this.queue
+      .run('bridge lost', async () => {
+        if (![...this.participants.values()].some((p) => p.bridgeId === bridgeId)) return;
+        this.log.warn('conference.moving', { from: bridgeId, participants: this.participants.size });
+        this.colibri = this.deps.bridge.session(this.meetingId, this.roomJid);
+        const people = [...this.participants.values()].sort((a, b) => a.joinedAt - b.joinedAt);
+        for (const p of people) {
+          if (p.sid) {
+            this.sendJingle(p, {
+              action: 'session-terminate',
+              sid: p.sid,
+              contents: [],
+              reason: { condition: 'connectivity-error', text: 'the media bridge failed; moving to another one' },
+            });
+            this.deps.sessions.remove(p.sid);
+          }
+          p.sid = undefined;
+          p.sources = noSources;
+          p.held.length = 0;
+          p.sessionState = 'allocating';
         }
-        p.sid = undefined;
-        p.sources = noSources;
-        p.held.length = 0;
-        p.sessionState = 'allocating';
-      }
-      for (const p of people) await this.offer(p);
-    }).then(() => undefined);
+        for (const p of people) await this.offer(p);
+      })
+      .then(() => undefined);
   }
 
   private async onSessionAccept(p: Participant, j: Jingle): Promise<void> {
-    if (p.sessionState !== 'offered') throw new ProtocolError(`session-accept while the session is ${p.sessionState}`, 'unexpected-request');
+    if (p.sessionState !== 'offered')
+      throw new ProtocolError(`session-accept while the session is ${p.sessionState}`, 'unexpected-request');
     const sources = sourcesOf(j);
     this.checkSources(p, sources, noSources);
     const transport = transportOf(j);
@@ -233,7 +269,8 @@ export class Conference {
   }
 
   private async onSourceChange(p: Participant, j: Jingle, action: 'source-add' | 'source-remove'): Promise<void> {
-    if (p.sessionState !== 'active') throw new ProtocolError(`${action} before the session is accepted`, 'unexpected-request');
+    if (p.sessionState !== 'active')
+      throw new ProtocolError(`${action} before the session is accepted`, 'unexpected-request');
     const change = sourcesOf(j);
     let next: EndpointSources;
     if (action === 'source-add') {
@@ -242,7 +279,8 @@ export class Conference {
     } else {
       const own = new Set(ssrcsOf(p.sources));
       const foreign = ssrcsOf(change).find((s) => !own.has(s));
-      if (foreign !== undefined) throw new ProtocolError(`source-remove names ssrc ${foreign}, which ${p.endpointId} does not send`);
+      if (foreign !== undefined)
+        throw new ProtocolError(`source-remove names ssrc ${foreign}, which ${p.endpointId} does not send`);
       next = minus(p.sources, change);
     }
     await this.colibri.update(p.endpointId, { sources: next });
@@ -268,7 +306,9 @@ export class Conference {
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
     if (!isEmpty(p.sources)) this.announce(p, 'source-remove', p.sources);
     if (this.participants.size === 0) return this.endNow('the last participant left');
-    await this.colibri.expireEndpoint(endpointId).catch((err) => this.log.warn('bridge.expire_failed', { endpoint: endpointId, error: err }));
+    await this.colibri
+      .expireEndpoint(endpointId)
+      .catch((err) => this.log.warn('bridge.expire_failed', { endpoint: endpointId, error: err }));
     await this.ensureModerator();
   }
 
@@ -289,7 +329,10 @@ export class Conference {
     this.deps.link.request(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
       this.deps.metrics.errors.inc({ kind: 'jingle_refused' });
       this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
-      if (j.action === 'session-initiate') void this.queue.run('offer refused', () => this.removeParticipant(p.endpointId, `refused session-initiate: ${err.message}`, false));
+      if (j.action === 'session-initiate')
+        void this.queue.run('offer refused', () =>
+          this.removeParticipant(p.endpointId, `refused session-initiate: ${err.message}`, false),
+        );
     });
   }
 
@@ -314,7 +357,10 @@ export class Conference {
 
   private armIdleTimer(): void {
     this.disarmIdleTimer();
-    this.idleTimer = setTimeout(() => void this.queue.run('idle', () => this.endNow('nobody joined')), this.deps.idleTimeoutMs);
+    this.idleTimer = setTimeout(
+      () => void this.queue.run('idle', () => this.endNow('nobody joined')),
+      this.deps.idleTimeoutMs,
+    );
     this.idleTimer.unref();
   }
 

@@ -3,14 +3,60 @@ import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export const focusConfigSpec = {
-  domain: field.string({ describe: 'XMPP domain of the deployment; the focus is focus.<domain>', flag: 'domain', env: 'PARLEY_DOMAIN', required: true, pattern: hostname, hint: 'a lowercase host name' }),
-  xmppComponentUrl: field.string({ describe: "Prosody's component port", flag: 'xmpp-component-url', env: 'PARLEY_XMPP_COMPONENT_URL', default: 'xmpp://127.0.0.1:5347', pattern: /^xmpp:\/\/[^/:]+:\d+$/, hint: 'xmpp://host:port' }),
-  focusSecret: field.string({ describe: 'component secret shared with Prosody (generated at setup)', env: 'PARLEY_FOCUS_SECRET', required: true, pattern: /^.{16,}$/, hint: 'at least 16 characters' }),
-  httpHost: field.string({ describe: 'address for /health and /metrics', flag: 'http-host', env: 'PARLEY_FOCUS_HTTP_HOST', default: '127.0.0.1' }),
-  httpPort: field.port({ describe: 'port for /health and /metrics (0 picks one)', flag: 'http-port', env: 'PARLEY_FOCUS_HTTP_PORT', default: 8888, allowZero: true }),
-  bridge: field.oneOf(['fake', 'colibri2'] as const, { describe: 'how the focus reaches bridges', flag: 'bridge', env: 'PARLEY_FOCUS_BRIDGE', default: 'fake' }),
-  idleTimeoutMs: field.int({ describe: 'ms an empty conference waits before the focus leaves', env: 'PARLEY_FOCUS_IDLE_MS', default: 60_000, min: 100 }),
-  logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
+  domain: field.string({
+    describe: 'XMPP domain of the deployment; the focus is focus.<domain>',
+    flag: 'domain',
+    env: 'PARLEY_DOMAIN',
+    required: true,
+    pattern: hostname,
+    hint: 'a lowercase host name',
+  }),
+  xmppComponentUrl: field.string({
+    describe: "Prosody's component port",
+    flag: 'xmpp-component-url',
+    env: 'PARLEY_XMPP_COMPONENT_URL',
+    default: 'xmpp://127.0.0.1:5347',
+    pattern: /^xmpp:\/\/[^/:]+:\d+$/,
+    hint: 'xmpp://host:port',
+  }),
+  focusSecret: field.string({
+    describe: 'component secret shared with Prosody (generated at setup)',
+    env: 'PARLEY_FOCUS_SECRET',
+    required: true,
+    pattern: /^.{16,}$/,
+    hint: 'at least 16 characters',
+  }),
+  httpHost: field.string({
+    describe: 'address for /health and /metrics',
+    flag: 'http-host',
+    env: 'PARLEY_FOCUS_HTTP_HOST',
+    default: '127.0.0.1',
+  }),
+  httpPort: field.port({
+    describe: 'port for /health and /metrics (0 picks one)',
+    flag: 'http-port',
+    env: 'PARLEY_FOCUS_HTTP_PORT',
+    default: 8888,
+    allowZero: true,
+  }),
+  bridge: field.oneOf(['fake', 'colibri2'] as const, {
+    describe: 'how the focus reaches bridges',
+    flag: 'bridge',
+    env: 'PARLEY_FOCUS_BRIDGE',
+    default: 'fake',
+  }),
+  idleTimeoutMs: field.int({
+    describe: 'ms an empty conference waits before the focus leaves',
+    env: 'PARLEY_FOCUS_IDLE_MS',
+    default: 60_000,
+    min: 100,
+  }),
+  logLevel: field.oneOf(LOG_LEVELS, {
+    describe: 'log level',
+    flag: 'log-level',
+    env: 'PARLEY_LOG_LEVEL',
+    default: 'info',
+  }),
 };
 
 export type FocusConfig = ConfigOf<typeof focusConfigSpec>;

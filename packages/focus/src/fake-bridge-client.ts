@@ -6,14 +6,29 @@ import type { IceTransport } from '@parley/protocol';
 import { NoBridgeError, type BridgeClient, type ColibriSession, type EndpointAllocation } from './bridge-client.js';
 import { noSources, type EndpointSources } from './sources.js';
 
-export interface FakeEndpoint { id: string; statsId?: string; sources: EndpointSources; remoteTransport?: IceTransport; local: IceTransport }
-export interface FakeConference { meetingId: string; roomJid: string; endpoints: Map<string, FakeEndpoint>; expired: boolean }
+export interface FakeEndpoint {
+  id: string;
+  statsId?: string;
+  sources: EndpointSources;
+  remoteTransport?: IceTransport;
+  local: IceTransport;
+}
+export interface FakeConference {
+  meetingId: string;
+  roomJid: string;
+  endpoints: Map<string, FakeEndpoint>;
+  expired: boolean;
+}
 
 export class FakeBridgeClient implements BridgeClient {
   readonly conferences = new Map<string, FakeConference>();
   healthy = true;
 
-  constructor(readonly bridgeId = 'fake-bridge', private readonly advertise = '127.0.0.1', private readonly port = 10000) {}
+  constructor(
+    readonly bridgeId = 'fake-bridge',
+    private readonly advertise = '127.0.0.1',
+    private readonly port = 10000,
+  ) {}
 
   available(): number {
     return this.healthy ? 1 : 0;
@@ -63,7 +78,11 @@ export class FakeBridgeClient implements BridgeClient {
     return [...this.conferences.values()].map((c) => ({
       meetingId: c.meetingId,
       roomJid: c.roomJid,
-      endpoints: [...c.endpoints.values()].map((e) => ({ id: e.id, sources: e.sources ?? noSources, remoteTransport: e.remoteTransport })),
+      endpoints: [...c.endpoints.values()].map((e) => ({
+        id: e.id,
+        sources: e.sources ?? noSources,
+        remoteTransport: e.remoteTransport,
+      })),
     }));
   }
 
@@ -76,7 +95,16 @@ export class FakeBridgeClient implements BridgeClient {
       sctpPort: 5000,
       fingerprints: [{ hash: 'sha-256', value: fp, setup: 'actpass' }],
       candidates: [
-        { foundation: '1', component: 1, protocol: 'udp', priority: 2130706431, ip: this.advertise, port: this.port, type: 'host', generation: 0 },
+        {
+          foundation: '1',
+          component: 1,
+          protocol: 'udp',
+          priority: 2130706431,
+          ip: this.advertise,
+          port: this.port,
+          type: 'host',
+          generation: 0,
+        },
       ],
     };
   }

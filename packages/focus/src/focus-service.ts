@@ -15,18 +15,37 @@ export interface RunningFocus {
   close(): Promise<void>;
 }
 
-export async function startFocus(config: FocusConfig, opts: { log?: Logger; bridge?: BridgeClient } = {}): Promise<RunningFocus> {
+export async function startFocus(
+  config: FocusConfig,
+  opts: { log?: Logger; bridge?: BridgeClient } = {},
+): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
   const registry = createRegistry('focus', { processMetrics: true });
   const metrics = focusMetrics(registry);
-  const link = await connectComponent({ service: config.xmppComponentUrl, domain: focusJidOf(config.domain), secret: config.focusSecret, log });
+  const link = await connectComponent({
+    service: config.xmppComponentUrl,
+    domain: focusJidOf(config.domain),
+    secret: config.focusSecret,
+    log,
+  });
   const bridge = opts.bridge ?? chooseBridge(config, link, log);
-  const manager = new ConferenceManager({ link, bridge, log, metrics, mucDomain: mucDomainOf(config.domain), idleTimeoutMs: config.idleTimeoutMs });
+  const manager = new ConferenceManager({
+    link,
+    bridge,
+    log,
+    metrics,
+    mucDomain: mucDomainOf(config.domain),
+    idleTimeoutMs: config.idleTimeoutMs,
+  });
   const http = await startServiceHttp({
     host: config.httpHost,
     port: config.httpPort,
     registry,
-    health: () => ({ healthy: bridge.available() > 0, bridges: bridge.available(), conferences: manager.conferences.size }),
+    health: () => ({
+      healthy: bridge.available() > 0,
+      bridges: bridge.available(),
+      conferences: manager.conferences.size,
+    }),
     routes: { '/debug/conferences': () => manager.dump() },
   });
   log.info('focus.ready', { jid: link.jid, http: `${config.httpHost}:${http.port}` });

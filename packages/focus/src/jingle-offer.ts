@@ -10,7 +10,13 @@ import {
 } from '@parley/protocol';
 import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 
-export function sessionInitiate(opts: { sid: string; initiator: string; responder: string; transport: IceTransport; others: EndpointSources }): Jingle {
+export function sessionInitiate(opts: {
+  sid: string;
+  initiator: string;
+  responder: string;
+  transport: IceTransport;
+  others: EndpointSources;
+}): Jingle {
   const { sctpPort, ...mediaTransport } = opts.transport;
   const media = (m: MediaType): JingleContent => {
     const description = m === 'audio' ? defaultAudioDescription() : defaultVideoDescription();
@@ -19,7 +25,8 @@ export function sessionInitiate(opts: { sid: string; initiator: string; responde
     return { name: m, creator: 'initiator', senders: 'both', description, transport: { ...mediaTransport } };
   };
   const contents = [media('audio'), media('video')];
-  if (sctpPort !== undefined) contents.push({ name: 'data', creator: 'initiator', senders: 'both', transport: { ...mediaTransport, sctpPort } });
+  if (sctpPort !== undefined)
+    contents.push({ name: 'data', creator: 'initiator', senders: 'both', transport: { ...mediaTransport, sctpPort } });
   return {
     action: 'session-initiate',
     sid: opts.sid,
@@ -31,7 +38,11 @@ export function sessionInitiate(opts: { sid: string; initiator: string; responde
 }
 
 /** source-add or source-remove carrying only descriptions with sources; undefined when there are none. */
-export function sourceChange(action: 'source-add' | 'source-remove', sid: string, sources: EndpointSources): Jingle | undefined {
+export function sourceChange(
+  action: 'source-add' | 'source-remove',
+  sid: string,
+  sources: EndpointSources,
+): Jingle | undefined {
   const contents: JingleContent[] = [];
   for (const m of MEDIA_TYPES) {
     if (sources[m].sources.length === 0) continue;

@@ -4,4 +4,9 @@ import { runServiceMain } from '@parley/service';
 import { focusConfigSpec } from './config.js';
 import { startFocus } from './focus-service.js';
 
-await runServiceMain({ name: 'focus', description: 'runs conferences over XMPP', spec: focusConfigSpec, start: (c) => startFocus(c) });
+await runServiceMain({
+  name: 'focus',
+  description: 'runs conferences over XMPP',
+  spec: focusConfigSpec,
+  start: (c) => startFocus(c),
+});

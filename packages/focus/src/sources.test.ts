@@ -26,17 +26,33 @@ test('union and minus keep groups with their sources', () => {
 
 test('a participant may only announce its own, well-named, unused sources', () => {
   assert.equal(sourceProblem(id, camera, new Set()), undefined);
-  assert.match(sourceProblem(id, { ...camera, audio: { sources: [src(9, 'deadbeef-a0', 'deadbeef')], groups: [] } }, new Set())!, /owned by "deadbeef", not by the sender/);
-  assert.match(sourceProblem(id, { ...camera, audio: { sources: [src(9, `${id}-v0`)], groups: [] } }, new Set())!, /audio source name .* must look like abcdef01-a0/);
+  assert.match(
+    sourceProblem(id, { ...camera, audio: { sources: [src(9, 'deadbeef-a0', 'deadbeef')], groups: [] } }, new Set())!,
+    /owned by "deadbeef", not by the sender/,
+  );
+  assert.match(
+    sourceProblem(id, { ...camera, audio: { sources: [src(9, `${id}-v0`)], groups: [] } }, new Set())!,
+    /audio source name .* must look like abcdef01-a0/,
+  );
   assert.match(sourceProblem(id, camera, new Set([2]))!, /ssrc 2 is already used by another participant/);
-  assert.match(sourceProblem(id, { ...camera, video: { sources: camera.video.sources, groups: [{ semantics: 'FID', ssrcs: [2, 7] }] } }, new Set())!, /mentions ssrc 7, which is not announced/);
+  assert.match(
+    sourceProblem(
+      id,
+      { ...camera, video: { sources: camera.video.sources, groups: [{ semantics: 'FID', ssrcs: [2, 7] }] } },
+      new Set(),
+    )!,
+    /mentions ssrc 7, which is not announced/,
+  );
 });
 
 test('colibri2 media sources are one per source name, each with its own groups', () => {
   const ms = toMediaSources(union(camera, screen));
-  assert.deepEqual(ms.map((m) => [m.type, m.id, m.sources.map((s) => s.ssrc), m.ssrcGroups.map((g) => g.ssrcs)]), [
-    ['audio', `${id}-a0`, [1], []],
-    ['video', `${id}-v0`, [2, 3], [[2, 3]]],
-    ['video', `${id}-v1`, [4, 5], [[4, 5]]],
-  ]);
+  assert.deepEqual(
+    ms.map((m) => [m.type, m.id, m.sources.map((s) => s.ssrc), m.ssrcGroups.map((g) => g.ssrcs)]),
+    [
+      ['audio', `${id}-a0`, [1], []],
+      ['video', `${id}-v0`, [2, 3], [[2, 3]]],
+      ['video', `${id}-v1`, [4, 5], [[4, 5]]],
+    ],
+  );
 });

@@ -2,7 +2,10 @@
 // are replaced, never edited in place, so a snapshot sent in a Jingle stays what was sent.
 import type { MediaType, Source, SourceGroup } from '@parley/protocol';
 
-export interface MediaSources { readonly sources: readonly Source[]; readonly groups: readonly SourceGroup[] }
+export interface MediaSources {
+  readonly sources: readonly Source[];
+  readonly groups: readonly SourceGroup[];
+}
 export type EndpointSources = Readonly<Record<MediaType, MediaSources>>;
 
 export const MEDIA_TYPES: readonly MediaType[] = ['audio', 'video'];
@@ -59,7 +62,8 @@ export function sourceProblem(endpointId: string, s: EndpointSources, inUse: Rea
   for (const m of MEDIA_TYPES) {
     const letter = m === 'audio' ? 'a' : 'v';
     for (const src of s[m].sources) {
-      if (src.owner !== endpointId) return `source ${src.name || src.ssrc} is owned by "${src.owner}", not by the sender ${endpointId}`;
+      if (src.owner !== endpointId)
+        return `source ${src.name || src.ssrc} is owned by "${src.owner}", not by the sender ${endpointId}`;
       if (src.name && !new RegExp(`^${endpointId}-${letter}\\d+$`).test(src.name)) {
         return `${m} source name "${src.name}" must look like ${endpointId}-${letter}0`;
       }

@@ -7,7 +7,10 @@ import type { Logger } from '@parley/service';
 
 const require = createRequire(import.meta.url);
 // CommonJS without types; only this file touches it.
-const Component = require('@xmpp/component-core').Component as new (o: { service: string; domain: string }) => RawComponent;
+const Component = require('@xmpp/component-core').Component as new (o: {
+  service: string;
+  domain: string;
+}) => RawComponent;
 
 interface RawComponent {
   jid: unknown;
@@ -35,7 +38,11 @@ export interface XmppLink {
 }
 
 export class IqError extends Error {
-  constructor(readonly condition: string, text: string | undefined, readonly stanza?: Element) {
+  constructor(
+    readonly condition: string,
+    text: string | undefined,
+    readonly stanza?: Element,
+  ) {
     super(text ? `${condition}: ${text}` : condition);
     this.name = 'IqError';
   }

@@ -14,9 +14,21 @@ const spec = {
 test('flags beat env, env beats defaults', () => {
   const c = readConfig(spec, {
     argv: ['--port', '9000', '--json', '--log-level=debug'],
-    env: { PARLEY_PORT: '7000', PARLEY_DOMAIN: 'x.example', PARLEY_ADVERTISE: '10.0.0.1, 10.0.0.2', PARLEY_SECRET: 's' },
+    env: {
+      PARLEY_PORT: '7000',
+      PARLEY_DOMAIN: 'x.example',
+      PARLEY_ADVERTISE: '10.0.0.1, 10.0.0.2',
+      PARLEY_SECRET: 's',
+    },
   });
-  assert.deepEqual(c, { domain: 'x.example', port: 9000, json: true, level: 'debug', advertise: ['10.0.0.1', '10.0.0.2'], secret: 's' });
+  assert.deepEqual(c, {
+    domain: 'x.example',
+    port: 9000,
+    json: true,
+    level: 'debug',
+    advertise: ['10.0.0.1', '10.0.0.2'],
+    secret: 's',
+  });
 });
 
 test('errors name the setting and the bad value', () => {
@@ -24,9 +36,15 @@ test('errors name the setting and the bad value', () => {
   assert.throws(() => readConfig(spec, { argv: ['--port', '70000'], env }), /--port: "70000" is not a port/);
   assert.throws(() => readConfig(spec, { env: { ...env, PARLEY_PORT: 'abc' } }), /PARLEY_PORT: "abc" is not a port/);
   assert.throws(() => readConfig(spec, { argv: ['--colour', 'red'], env }), /unknown flag --colour/);
-  assert.throws(() => readConfig(spec, { argv: ['--log-level', 'loud'], env }), /--log-level: "loud" is not one of debug, info/);
+  assert.throws(
+    () => readConfig(spec, { argv: ['--log-level', 'loud'], env }),
+    /--log-level: "loud" is not one of debug, info/,
+  );
   assert.throws(() => readConfig(spec, { argv: ['--port'], env }), /--port needs a value/);
-  assert.throws(() => readConfig(spec, {}), (e: unknown) => e instanceof ConfigError && /missing setting "secret".*PARLEY_SECRET/.test(e.message));
+  assert.throws(
+    () => readConfig(spec, {}),
+    (e: unknown) => e instanceof ConfigError && /missing setting "secret".*PARLEY_SECRET/.test(e.message),
+  );
   assert.throws(() => readConfig(spec, { values: { domian: 'x' }, env }), /unknown setting "domian"/);
 });
 

@@ -31,7 +31,8 @@ export const field = {
     ...o,
     kind: 'text',
     parse(raw, key) {
-      if (o.pattern && !o.pattern.test(raw)) throw new ConfigError(`${key}: "${raw}" is not ${o.hint ?? `matching ${o.pattern}`}`);
+      if (o.pattern && !o.pattern.test(raw))
+        throw new ConfigError(`${key}: "${raw}" is not ${o.hint ?? `matching ${o.pattern}`}`);
       return raw;
     },
   }),
@@ -40,7 +41,8 @@ export const field = {
     kind: 'number',
     parse(raw, key) {
       const n = Number(raw);
-      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(`${key}: "${raw}" is not a whole number`);
+      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n))
+        throw new ConfigError(`${key}: "${raw}" is not a whole number`);
       if (o.min !== undefined && n < o.min) throw new ConfigError(`${key}: ${n} is below the minimum ${o.min}`);
       if (o.max !== undefined && n > o.max) throw new ConfigError(`${key}: ${n} is above the maximum ${o.max}`);
       return n;
@@ -52,7 +54,8 @@ export const field = {
     parse(raw, key) {
       const n = Number(raw);
       const min = o.allowZero ? 0 : 1;
-      if (!/^\d+$/.test(raw.trim()) || n < min || n > 65535) throw new ConfigError(`${key}: "${raw}" is not a port (${min}-65535)`);
+      if (!/^\d+$/.test(raw.trim()) || n < min || n > 65535)
+        throw new ConfigError(`${key}: "${raw}" is not a port (${min}-65535)`);
       return n;
     },
   }),
@@ -69,7 +72,8 @@ export const field = {
     ...o,
     kind: values.join('|'),
     parse(raw, key) {
-      if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${key}: "${raw}" is not one of ${values.join(', ')}`);
+      if (!(values as readonly string[]).includes(raw))
+        throw new ConfigError(`${key}: "${raw}" is not one of ${values.join(', ')}`);
       return raw as T;
     },
   }),
@@ -77,7 +81,10 @@ export const field = {
     ...o,
     kind: 'a,b,c',
     parse(raw, key) {
-      const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const i of items) o.item?.(i, key);
       return items;
     },
@@ -113,7 +120,9 @@ export function readConfig<S extends Spec>(spec: S, opts: ReadOptions = {}): Con
     } else if (f.default !== undefined) {
       out[key] = f.default;
     } else if (f.required) {
-      throw new ConfigError(`missing setting "${key}"${f.flag ? ` (--${f.flag})` : ''}${f.env ? ` (env ${f.env})` : ''}: ${f.describe}`);
+      throw new ConfigError(
+        `missing setting "${key}"${f.flag ? ` (--${f.flag})` : ''}${f.env ? ` (env ${f.env})` : ''}: ${f.describe}`,
+      );
     }
   }
   return out as ConfigOf<S>;
@@ -129,14 +138,16 @@ function parseFlags(spec: Spec, argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; settings are given as --name value`);
+    if (!arg.startsWith('--'))
+      throw new ConfigError(`unexpected argument "${arg}"; settings are given as --name value`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const key = byFlag.get(name);
     if (!key) throw new ConfigError(`unknown flag --${name}; see --help`);
     let value: string;
     if (eq >= 0) value = arg.slice(eq + 1);
-    else if (spec[key].kind === 'true|false' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) value = 'true';
+    else if (spec[key].kind === 'true|false' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')))
+      value = 'true';
     else if (argv[i + 1] === undefined) throw new ConfigError(`--${name} needs a value`);
     else value = argv[++i];
     out[key] = value;
@@ -147,7 +158,10 @@ function parseFlags(spec: Spec, argv: string[]): Record<string, string> {
 export function configHelp(spec: Spec): string {
   const rows = Object.values(spec).map((f) => {
     const left = [f.flag ? `--${f.flag} <${f.kind}>` : '', f.env ? `(${f.env})` : ''].filter(Boolean).join(' ');
-    const def = f.default !== undefined && !(Array.isArray(f.default) && f.default.length === 0) ? ` [default: ${String(f.default)}]` : '';
+    const def =
+      f.default !== undefined && !(Array.isArray(f.default) && f.default.length === 0)
+        ? ` [default: ${String(f.default)}]`
+        : '';
     return `  ${left.padEnd(44)} ${f.describe}${def}`;
   });
   return rows.join('\n');

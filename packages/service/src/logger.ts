@@ -23,12 +23,14 @@ export function createLogger(service: string, opts: LoggerOptions = {}, bound: R
   const min = rank[opts.level ?? 'info'];
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const now = opts.now ?? (() => new Date());
-  const emit = (level: LogLevel) => (event: string, fields: Record<string, unknown> = {}) => {
-    if (rank[level] < min) return;
-    const record: Record<string, unknown> = { ts: now().toISOString(), level, service, event, ...bound, ...fields };
-    for (const [k, v] of Object.entries(record)) if (v instanceof Error) record[k] = v.message;
-    write(JSON.stringify(record));
-  };
+  const emit =
+    (level: LogLevel) =>
+    (event: string, fields: Record<string, unknown> = {}) => {
+      if (rank[level] < min) return;
+      const record: Record<string, unknown> = { ts: now().toISOString(), level, service, event, ...bound, ...fields };
+      for (const [k, v] of Object.entries(record)) if (v instanceof Error) record[k] = v.message;
+      write(JSON.stringify(record));
+    };
   return {
     debug: emit('debug'),
     info: emit('info'),

@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-export interface HealthReport { healthy: boolean; [detail: string]: unknown }
+export interface HealthReport {
+  healthy: boolean;
+  [detail: string]: unknown;
+}
 
 export interface ServiceHttpOptions {
   host: string;
@@ -14,7 +17,11 @@ export interface ServiceHttpOptions {
   routes?: Record<string, () => unknown>;
 }
 
-export interface ServiceHttp { port: number; close(): Promise<void>; server: Server }
+export interface ServiceHttp {
+  port: number;
+  close(): Promise<void>;
+  server: Server;
+}
 
 export async function startServiceHttp(opts: ServiceHttpOptions): Promise<ServiceHttp> {
   const server = createServer(async (req, res) => {
@@ -46,6 +53,10 @@ export async function startServiceHttp(opts: ServiceHttpOptions): Promise<Servic
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

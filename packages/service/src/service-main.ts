@@ -15,11 +15,17 @@ export async function runServiceMain<S extends Record<string, Field<unknown>>>(o
   }
   try {
     const service = await o.start(readConfig(o.spec, { argv, env: process.env }));
-    const stop = () => void service.close().then(() => process.exit(0), () => process.exit(1));
+    const stop = () =>
+      void service.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (err) {
-    console.error(err instanceof ConfigError ? `${o.name}: bad setting: ${err.message}` : `${o.name}: ${(err as Error).message}`);
+    console.error(
+      err instanceof ConfigError ? `${o.name}: bad setting: ${err.message}` : `${o.name}: ${(err as Error).message}`,
+    );
     process.exit(1);
   }
 }

@@ -21,7 +21,9 @@ export type AccountMethod = 'file' | 'prosodyctl' | 'auto';
 /** Prosody's datamanager encoding: every non-alphanumeric byte becomes %xx (lower-case hex). */
 export function prosodyEncode(s: string): string {
   return Array.from(Buffer.from(s, 'utf8'))
-    .map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`))
+    .map((b) =>
+      /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`,
+    )
     .join('');
 }
 
@@ -62,7 +64,12 @@ export function writeAccountFile(dataPath: string, a: AccountSpec): string {
   return file;
 }
 
-export function registerWithProsodyctl(prosodyctl: string, configPath: string, a: AccountSpec, timeoutMs = 10_000): Promise<void> {
+export function registerWithProsodyctl(
+  prosodyctl: string,
+  configPath: string,
+  a: AccountSpec,
+  timeoutMs = 10_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(prosodyctl, ['--config', configPath, 'register', a.user, a.host, a.password], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +85,10 @@ export function registerWithProsodyctl(prosodyctl: string, configPath: string, a
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`prosodyctl register ${a.user}@${a.host} failed (${signal ?? `exit ${code}`}): ${out.trim()}`));
+      else
+        reject(
+          new Error(`prosodyctl register ${a.user}@${a.host} failed (${signal ?? `exit ${code}`}): ${out.trim()}`),
+        );
     });
   });
 }
@@ -93,7 +103,8 @@ export async function createAccounts(opts: {
 }): Promise<void> {
   const method = opts.method ?? 'auto';
   for (const a of opts.accounts) {
-    if (method === 'file' || (method === 'auto' && isPlainAsciiPassword(a.password))) writeAccountFile(opts.dataPath, a);
+    if (method === 'file' || (method === 'auto' && isPlainAsciiPassword(a.password)))
+      writeAccountFile(opts.dataPath, a);
     else await registerWithProsodyctl(opts.prosodyctl, opts.configPath, a);
   }
 }

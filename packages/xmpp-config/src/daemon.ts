@@ -124,7 +124,8 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
   const { name } = opts;
   if (opts.installHint && !isExecutable(opts.command) && !which(opts.command)) throw new Error(opts.installHint);
   for (const { host, port } of opts.readyPorts) {
-    if (await canConnect(port, host)) throw new Error(`cannot start ${name}: port ${port} on ${host} is already in use`);
+    if (await canConnect(port, host))
+      throw new Error(`cannot start ${name}: port ${port} on ${host} is already in use`);
   }
 
   const consoleFile = opts.consoleFile ? createWriteStream(opts.consoleFile, { flags: 'a', mode: 0o600 }) : undefined;
@@ -208,7 +209,8 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
 
   const ready = await waitForPorts(opts.readyPorts, {
     timeoutMs: opts.readyTimeoutMs,
-    abort: () => (exitCode === undefined ? undefined : spawnError ? spawnError.message : `exited with code ${exitCode}`),
+    abort: () =>
+      exitCode === undefined ? undefined : spawnError ? spawnError.message : `exited with code ${exitCode}`,
   });
   if (!ready.ok) {
     if (ready.aborted !== undefined) {

@@ -15,14 +15,42 @@ export interface ProsodyEnvField {
 
 export const prosodyEnvSpec = {
   domain: { env: 'PARLEY_DOMAIN', describe: 'XMPP domain of the deployment' },
-  interfaces: { env: 'PARLEY_BIND', describe: 'addresses the c2s and HTTP ports listen on (comma-separated; * for all)', default: PROSODY_DEFAULTS.interfaces.join(',') },
-  componentInterfaces: { env: 'PARLEY_COMPONENT_BIND', describe: 'addresses the component port listens on (comma-separated; * for all)', default: PROSODY_DEFAULTS.componentInterfaces.join(',') },
-  xmppPort: { env: 'PARLEY_XMPP_PORT', describe: 'XMPP client port (c2s)', default: String(PROSODY_DEFAULTS.ports.c2s) },
-  xmppHttpPort: { env: 'PARLEY_XMPP_HTTP_PORT', describe: 'HTTP port (WebSocket, BOSH)', default: String(PROSODY_DEFAULTS.ports.http) },
-  componentPort: { env: 'PARLEY_COMPONENT_PORT', describe: 'XMPP component port (focus)', default: String(PROSODY_DEFAULTS.ports.component) },
-  dataDir: { env: 'PARLEY_PROSODY_DATA_DIR', describe: 'absolute directory for Prosody data, log and pidfile', default: '/var/lib/parley/prosody' },
+  interfaces: {
+    env: 'PARLEY_BIND',
+    describe: 'addresses the c2s and HTTP ports listen on (comma-separated; * for all)',
+    default: PROSODY_DEFAULTS.interfaces.join(','),
+  },
+  componentInterfaces: {
+    env: 'PARLEY_COMPONENT_BIND',
+    describe: 'addresses the component port listens on (comma-separated; * for all)',
+    default: PROSODY_DEFAULTS.componentInterfaces.join(','),
+  },
+  xmppPort: {
+    env: 'PARLEY_XMPP_PORT',
+    describe: 'XMPP client port (c2s)',
+    default: String(PROSODY_DEFAULTS.ports.c2s),
+  },
+  xmppHttpPort: {
+    env: 'PARLEY_XMPP_HTTP_PORT',
+    describe: 'HTTP port (WebSocket, BOSH)',
+    default: String(PROSODY_DEFAULTS.ports.http),
+  },
+  componentPort: {
+    env: 'PARLEY_COMPONENT_PORT',
+    describe: 'XMPP component port (focus)',
+    default: String(PROSODY_DEFAULTS.ports.component),
+  },
+  dataDir: {
+    env: 'PARLEY_PROSODY_DATA_DIR',
+    describe: 'absolute directory for Prosody data, log and pidfile',
+    default: '/var/lib/parley/prosody',
+  },
   focusSecret: { env: 'PARLEY_FOCUS_SECRET', describe: 'focus component secret', secret: true },
-  bridgeUser: { env: 'PARLEY_BRIDGE_USER', describe: "the bridges' account on auth.<domain>", default: PROSODY_DEFAULTS.bridgeUsername },
+  bridgeUser: {
+    env: 'PARLEY_BRIDGE_USER',
+    describe: "the bridges' account on auth.<domain>",
+    default: PROSODY_DEFAULTS.bridgeUsername,
+  },
   bridgePassword: { env: 'PARLEY_BRIDGE_PASSWORD', describe: "the bridges' account password", secret: true },
   focusPassword: { env: 'PARLEY_FOCUS_PASSWORD', describe: "the focus user's account password", secret: true },
   logLevel: { env: 'PARLEY_LOG_LEVEL', describe: 'log level (debug, info, warn, error)', default: 'info' },
@@ -31,7 +59,10 @@ export const prosodyEnvSpec = {
 export type ProsodyEnvKey = keyof typeof prosodyEnvSpec;
 
 function list(raw: string, env: string): string[] {
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const i of items) if (i !== '*' && isIP(i) === 0) throw new Error(`${env}: "${i}" is not an IP address (or *)`);
   return items;
 }
@@ -53,12 +84,17 @@ export function prosodySettingsFromEnv(env: Record<string, string | undefined>):
   };
   const level = get('logLevel');
   const prosodyLevel: ProsodyLogLevel = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`${prosodyEnvSpec.logLevel.env}: "${level}" is not one of debug, info, warn, error`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new Error(`${prosodyEnvSpec.logLevel.env}: "${level}" is not one of debug, info, warn, error`);
   return validateProsodySettings({
     domain: get('domain'),
     interfaces: list(get('interfaces'), prosodyEnvSpec.interfaces.env),
     componentInterfaces: list(get('componentInterfaces'), prosodyEnvSpec.componentInterfaces.env),
-    ports: { c2s: port(get('xmppPort'), prosodyEnvSpec.xmppPort.env), http: port(get('xmppHttpPort'), prosodyEnvSpec.xmppHttpPort.env), component: port(get('componentPort'), prosodyEnvSpec.componentPort.env) },
+    ports: {
+      c2s: port(get('xmppPort'), prosodyEnvSpec.xmppPort.env),
+      http: port(get('xmppHttpPort'), prosodyEnvSpec.xmppHttpPort.env),
+      component: port(get('componentPort'), prosodyEnvSpec.componentPort.env),
+    },
     dataDir: get('dataDir'),
     focus: { secret: get('focusSecret') },
     bridgeAccount: { username: get('bridgeUser'), password: get('bridgePassword') },

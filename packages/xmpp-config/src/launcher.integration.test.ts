@@ -78,7 +78,10 @@ async function saslPlain(port: number, host: string, user: string, password: str
     assert.ok(mechanisms(features).includes('PLAIN'), `PLAIN offered on ${host}: ${features}`);
     const b64 = Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64');
     c.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${b64}</auth>`);
-    const [reply] = await c.expect(/<success[^>]*\/>|<success[\s\S]*?<\/success>|<failure[\s\S]*?<\/failure>/, 'SASL result');
+    const [reply] = await c.expect(
+      /<success[^>]*\/>|<success[\s\S]*?<\/success>|<failure[\s\S]*?<\/failure>/,
+      'SASL result',
+    );
     return reply;
   } finally {
     c.close();
@@ -111,7 +114,10 @@ test('writes the config and log inside dataDir and logs through the callback', (
   assert.ok(p.configPath.startsWith(p.dataDir));
   assert.ok(existsSync(p.configPath));
   assert.ok(existsSync(`${p.dataDir}/certs`));
-  assert.ok(lines.some((l) => l.includes('Hello and welcome to Prosody')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('Hello and welcome to Prosody')),
+    lines.join('\n'),
+  );
   assert.ok(!lines.some((l) => /\berror\b/i.test(l)), `no errors logged:\n${lines.join('\n')}`);
 });
 
@@ -140,10 +146,19 @@ test('c2s: the bridge and focus accounts log in with SASL PLAIN on auth.<domain>
 async function componentHandshake(secret: string): Promise<string> {
   const c = await Raw.open(p.settings.ports.component);
   try {
-    c.send(`<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='${p.domains.focus}'>`);
+    c.send(
+      `<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='${p.domains.focus}'>`,
+    );
     const [, id] = await c.expect(/<stream:stream[^>]*\sid=['"]([^'"]+)['"][^>]*>/, 'component stream header');
-    c.send(`<handshake>${createHash('sha1').update(id + secret).digest('hex')}</handshake>`);
-    const [reply] = await c.expect(/<handshake\s*\/>|<handshake><\/handshake>|<stream:error[\s\S]*?<\/stream:error>/, 'handshake reply');
+    c.send(
+      `<handshake>${createHash('sha1')
+        .update(id + secret)
+        .digest('hex')}</handshake>`,
+    );
+    const [reply] = await c.expect(
+      /<handshake\s*\/>|<handshake><\/handshake>|<stream:error[\s\S]*?<\/stream:error>/,
+      'handshake reply',
+    );
     return reply;
   } finally {
     c.close();
@@ -175,10 +190,16 @@ test('http: /xmpp-websocket answers GET and upgrades with Sec-WebSocket-Protocol
 });
 
 test('http: /http-bind (BOSH) answers', async () => {
-  const res = await fetch(`http://127.0.0.1:${p.settings.ports.http}/http-bind`, { signal: AbortSignal.timeout(WAIT_MS) });
+  const res = await fetch(`http://127.0.0.1:${p.settings.ports.http}/http-bind`, {
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
   assert.equal(res.status, 200);
   const body = `<body xmlns='http://jabber.org/protocol/httpbind' to='${p.domains.domain}' rid='1000' wait='5' hold='1' ver='1.6' xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0'/>`;
-  const post = await fetch(`http://127.0.0.1:${p.settings.ports.http}/http-bind`, { method: 'POST', body, signal: AbortSignal.timeout(WAIT_MS) });
+  const post = await fetch(`http://127.0.0.1:${p.settings.ports.http}/http-bind`, {
+    method: 'POST',
+    body,
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
   assert.equal(post.status, 200);
   assert.match(await post.text(), /ANONYMOUS/);
 });
@@ -190,23 +211,36 @@ test('startProsody refuses a port that is already taken, and explains a missing 
     ports: { ...p.settings.ports },
   });
   await assert.rejects(startProsody({ settings }), /already in use/);
-  await assert.rejects(startProsody({ settings, prosodyBinary: '/nonexistent/prosody' }), (e: Error) => e.message === PROSODY_INSTALL_HINT);
+  await assert.rejects(
+    startProsody({ settings, prosodyBinary: '/nonexistent/prosody' }),
+    (e: Error) => e.message === PROSODY_INSTALL_HINT,
+  );
 });
 
 test('a Prosody that dies or hangs gives an error with its last log lines', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-fake-prosody-'));
   try {
     const [c2s, http, component] = await freePorts(3);
-    const settings = validateProsodySettings({ ...p.settings, dataDir: join(dir, 'data'), ports: { c2s, http, component } });
+    const settings = validateProsodySettings({
+      ...p.settings,
+      dataDir: join(dir, 'data'),
+      ports: { c2s, http, component },
+    });
     const dies = join(dir, 'dies');
     writeFileSync(dies, '#!/bin/sh\necho "fake prosody: boom"\nexit 3\n');
     chmodSync(dies, 0o755);
-    await assert.rejects(startProsody({ settings, prosodyBinary: dies }), /exited with code 3[\s\S]*fake prosody: boom/);
+    await assert.rejects(
+      startProsody({ settings, prosodyBinary: dies }),
+      /exited with code 3[\s\S]*fake prosody: boom/,
+    );
     const hangs = join(dir, 'hangs');
     writeFileSync(hangs, '#!/bin/sh\necho "fake prosody: hanging"\nexec sleep 30\n');
     chmodSync(hangs, 0o755);
     const t0 = Date.now();
-    await assert.rejects(startProsody({ settings, prosodyBinary: hangs, readyTimeoutMs: 300 }), /did not open ports[\s\S]*fake prosody: hanging/);
+    await assert.rejects(
+      startProsody({ settings, prosodyBinary: hangs, readyTimeoutMs: 300 }),
+      /did not open ports[\s\S]*fake prosody: hanging/,
+    );
     assert.ok(Date.now() - t0 < 3000);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ import { findExecutable, isExecutable, startDaemon, which, type RunningDaemon } 
 import { renderProsodyConfig } from './render.js';
 import { prosodyDomains, prosodyPaths, type ProsodySettings } from './settings.js';
 
-export const PROSODY_INSTALL_HINT = 'prosody is not installed: run "apt-get install -y prosody lua-unbound" (or bash setup.sh)';
+export const PROSODY_INSTALL_HINT =
+  'prosody is not installed: run "apt-get install -y prosody lua-unbound" (or bash setup.sh)';
 
 export interface StartProsodyOptions {
   settings: ProsodySettings;

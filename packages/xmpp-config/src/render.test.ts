@@ -19,9 +19,13 @@ export const goldenInput = {
 /** Decodes a Lua string literal as rendered by luaString (the escapes it emits). */
 function unLua(lit: string): string {
   assert.ok(lit.startsWith('"') && lit.endsWith('"'), lit);
-  return lit.slice(1, -1).replace(/\\(\d{3}|.)/g, (_, e: string) =>
-    /^\d{3}$/.test(e) ? String.fromCharCode(Number(e)) : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e,
-  );
+  return lit
+    .slice(1, -1)
+    .replace(/\\(\d{3}|.)/g, (_, e: string) =>
+      /^\d{3}$/.test(e)
+        ? String.fromCharCode(Number(e))
+        : (({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e),
+    );
 }
 
 /** Loads a config with Lua (when installed) and returns the given globals' values. */
@@ -45,7 +49,11 @@ test('golden: renders the fixed settings byte for byte', () => {
 });
 
 test('rendered config has the required shape', () => {
-  const s = validateProsodySettings({ ...goldenInput, ports: { c2s: 15222, http: 15280, component: 15347 }, mucHistoryLength: 7 });
+  const s = validateProsodySettings({
+    ...goldenInput,
+    ports: { c2s: 15222, http: 15280, component: 15347 },
+    mucHistoryLength: 7,
+  });
   const cfg = renderProsodyConfig(s);
   const d = prosodyDomains(s);
   for (const needle of [
@@ -75,7 +83,8 @@ test('rendered config has the required shape', () => {
     'muc_room_default_history_length = 7',
     'max_history_messages = 7',
     'restrict_room_creation = false',
-  ]) assert.ok(cfg.includes(needle), `missing: ${needle}`);
+  ])
+    assert.ok(cfg.includes(needle), `missing: ${needle}`);
   assert.ok(!/external_services|turn|stun|s2s_ports/i.test(cfg), 'no external services / STUN / TURN / s2s ports');
   assert.equal(d.brewery, 'jvbbrewery@internal.auth.meet.parley.local');
   assert.equal(d.bridgeJid, 'jvb@auth.meet.parley.local');
@@ -86,7 +95,9 @@ test('escaping: hostile secrets cannot break out of the Lua string', () => {
   const nasty = 'a"b\\c\nd\re\tf]]--[[ \x01\x7f"; os.exit(1) --\\';
   for (const v of [nasty, '\\', '"', '\\"', '\n', 'ünïcødé ✓', '\\065']) assert.equal(unLua(luaString(v)), v);
   assert.ok(!luaString(nasty).includes('\n'));
-  const cfg = renderProsodyConfig(validateProsodySettings({ ...goldenInput, focus: { secret: nasty }, dataDir: '/tmp/we"ird\\dir' }));
+  const cfg = renderProsodyConfig(
+    validateProsodySettings({ ...goldenInput, focus: { secret: nasty }, dataDir: '/tmp/we"ird\\dir' }),
+  );
   assert.equal(cfg.split('\n').filter((l) => l.includes('component_secret')).length, 1);
   const got = luaGlobals(cfg, ['component_secret', 'data_path', 'run_as_root']);
   if (got) assert.deepEqual(got, [nasty, '/tmp/we"ird\\dir/data', 'true']); // checked by Lua itself
@@ -110,5 +121,8 @@ test('clients may listen on every address while the component port stays on loop
   const out = renderProsodyConfig(validateProsodySettings({ ...goldenInput, interfaces: ['0.0.0.0'] }));
   assert.match(out, /^interfaces = \{ "0\.0\.0\.0" \}$/m);
   assert.match(out, /^component_interfaces = \{ "127\.0\.0\.1" \}$/m);
-  assert.throws(() => validateProsodySettings({ ...goldenInput, componentInterfaces: ['not-an-ip'] }), /componentInterfaces\[0\]/);
+  assert.throws(
+    () => validateProsodySettings({ ...goldenInput, componentInterfaces: ['not-an-ip'] }),
+    /componentInterfaces\[0\]/,
+  );
 });

@@ -27,7 +27,11 @@ test('strips a trailing slash from dataDir', () => {
 });
 
 const bad: [string, unknown, RegExp][] = [
-  ['port out of range', { ...base, ports: { c2s: 70000 } }, /prosody setting "ports\.c2s": 70000 is not a port \(1-65535\)/],
+  [
+    'port out of range',
+    { ...base, ports: { c2s: 70000 } },
+    /prosody setting "ports\.c2s": 70000 is not a port \(1-65535\)/,
+  ],
   ['port not integer', { ...base, ports: { http: 52.5 } }, /"ports\.http": 52\.5 is not a port/],
   ['same ports', { ...base, ports: { c2s: 5280 } }, /"ports".*three different ports/],
   ['unknown top-level key', { ...base, turn: true }, /prosody setting "turn" is unknown/],
@@ -39,7 +43,11 @@ const bad: [string, unknown, RegExp][] = [
   ['relative dataDir', { ...base, dataDir: 'data/prosody' }, /"dataDir": "data\/prosody" is not an absolute path/],
   ['missing focus secret', { ...base, focus: {} }, /"focus\.secret".*is required/],
   ['empty bridge password', { ...base, bridgeAccount: { password: '' } }, /"bridgeAccount\.password".*is required/],
-  ['control char in password', { ...base, focusAccount: { password: 'a\nb' } }, /"focusAccount\.password".*control characters/],
+  [
+    'control char in password',
+    { ...base, focusAccount: { password: 'a\nb' } },
+    /"focusAccount\.password".*control characters/,
+  ],
   ['bad username', { ...base, bridgeAccount: { username: 'j v b', password: 'x' } }, /"bridgeAccount\.username"/],
   ['same usernames', { ...base, focusAccount: { username: 'jvb', password: 'x' } }, /"focusAccount\.username"/],
   ['bad interface', { ...base, interfaces: ['localhost'] }, /"interfaces\[0\]": "localhost" is not an IP address/],

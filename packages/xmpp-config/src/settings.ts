@@ -109,7 +109,9 @@ function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], pre
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) {
       const where = prefix ? `${prefix}.${k}` : k;
-      throw new Error(`prosody setting "${where}" is unknown; known: ${allowed.map((a) => (prefix ? `${prefix}.${a}` : a)).join(', ')}`);
+      throw new Error(
+        `prosody setting "${where}" is unknown; known: ${allowed.map((a) => (prefix ? `${prefix}.${a}` : a)).join(', ')}`,
+      );
     }
   }
 }
@@ -134,14 +136,16 @@ function port(v: unknown, key: string, dflt: number): number {
 }
 
 function secret(v: unknown, key: string): string {
-  if (typeof v !== 'string' || v.length === 0) fail(key, v === undefined ? v : '<redacted>', 'is required (a non-empty string; secrets have no default)');
+  if (typeof v !== 'string' || v.length === 0)
+    fail(key, v === undefined ? v : '<redacted>', 'is required (a non-empty string; secrets have no default)');
   if (v.includes('\0')) fail(key, '<redacted>', 'must not contain NUL');
   return v;
 }
 
 function username(v: unknown, key: string, dflt: string): string {
   if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !USERNAME.test(v)) fail(key, v, 'is not a username (lower case a-z, 0-9, ".", "_", "-")');
+  if (typeof v !== 'string' || !USERNAME.test(v))
+    fail(key, v, 'is not a username (lower case a-z, 0-9, ".", "_", "-")');
   return v;
 }
 
@@ -150,19 +154,40 @@ function account(v: unknown, key: string, dflt: string): ProsodyAccount {
   checkKeys(a, ['username', 'password'], key);
   const password = secret(a.password, `${key}.password`);
   // SASLprep (RFC 4013) prohibits control characters: such a password could never log in.
-  if (/[\x00-\x1f\x7f]/.test(password)) fail(`${key}.password`, '<redacted>', 'must not contain control characters (SASLprep forbids them)');
+  if (/[\x00-\x1f\x7f]/.test(password))
+    fail(`${key}.password`, '<redacted>', 'must not contain control characters (SASLprep forbids them)');
   return { username: username(a.username, `${key}.username`, dflt), password };
 }
 
 /** Validates and fills defaults. Throws an Error naming the offending key. */
 export function validateProsodySettings(input: unknown): ProsodySettings {
   const o = record(input, '(settings)', false);
-  checkKeys(o, ['domain', 'interfaces', 'componentInterfaces', 'ports', 'dataDir', 'focus', 'bridgeAccount', 'focusAccount', 'logLevel', 'mucHistoryLength', 'c2sRequireEncryption'], '');
+  checkKeys(
+    o,
+    [
+      'domain',
+      'interfaces',
+      'componentInterfaces',
+      'ports',
+      'dataDir',
+      'focus',
+      'bridgeAccount',
+      'focusAccount',
+      'logLevel',
+      'mucHistoryLength',
+      'c2sRequireEncryption',
+    ],
+    '',
+  );
 
   const domain = hostname(o.domain, 'domain');
 
   const interfaces = addressList(o.interfaces, 'interfaces', PROSODY_DEFAULTS.interfaces);
-  const componentInterfaces = addressList(o.componentInterfaces, 'componentInterfaces', PROSODY_DEFAULTS.componentInterfaces);
+  const componentInterfaces = addressList(
+    o.componentInterfaces,
+    'componentInterfaces',
+    PROSODY_DEFAULTS.componentInterfaces,
+  );
 
   const p = record(o.ports, 'ports', true);
   checkKeys(p, ['c2s', 'http', 'component'], 'ports');
@@ -171,7 +196,8 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
     http: port(p.http, 'ports.http', PROSODY_DEFAULTS.ports.http),
     component: port(p.component, 'ports.component', PROSODY_DEFAULTS.ports.component),
   };
-  if (new Set([ports.c2s, ports.http, ports.component]).size !== 3) fail('ports', ports, 'must be three different ports');
+  if (new Set([ports.c2s, ports.http, ports.component]).size !== 3)
+    fail('ports', ports, 'must be three different ports');
 
   if (typeof o.dataDir !== 'string' || !isAbsolute(o.dataDir)) fail('dataDir', o.dataDir, 'is not an absolute path');
   if (/[\0\n\r]/.test(o.dataDir)) fail('dataDir', o.dataDir, 'must not contain NUL or line breaks');
@@ -181,36 +207,54 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
   checkKeys(f, ['subdomain', 'secret'], 'focus');
   let subdomain: string = PROSODY_DEFAULTS.focusSubdomain;
   if (f.subdomain !== undefined) {
-    if (typeof f.subdomain !== 'string' || !LABEL.test(f.subdomain)) fail('focus.subdomain', f.subdomain, 'is not a DNS label');
-    if (['auth', 'conference', 'internal'].includes(f.subdomain)) fail('focus.subdomain', f.subdomain, 'is taken by another Parley host');
+    if (typeof f.subdomain !== 'string' || !LABEL.test(f.subdomain))
+      fail('focus.subdomain', f.subdomain, 'is not a DNS label');
+    if (['auth', 'conference', 'internal'].includes(f.subdomain))
+      fail('focus.subdomain', f.subdomain, 'is taken by another Parley host');
     subdomain = f.subdomain;
   }
   const focus = { subdomain, secret: secret(f.secret, 'focus.secret') };
 
   const bridgeAccount = account(o.bridgeAccount, 'bridgeAccount', PROSODY_DEFAULTS.bridgeUsername);
   const focusAccount = account(o.focusAccount, 'focusAccount', PROSODY_DEFAULTS.focusUsername);
-  if (bridgeAccount.username === focusAccount.username) fail('focusAccount.username', focusAccount.username, 'must differ from bridgeAccount.username');
+  if (bridgeAccount.username === focusAccount.username)
+    fail('focusAccount.username', focusAccount.username, 'must differ from bridgeAccount.username');
 
   let logLevel: ProsodyLogLevel = PROSODY_DEFAULTS.logLevel;
   if (o.logLevel !== undefined) {
-    if (typeof o.logLevel !== 'string' || !LOG_LEVELS.includes(o.logLevel)) fail('logLevel', o.logLevel, `is not one of ${LOG_LEVELS.join(', ')}`);
+    if (typeof o.logLevel !== 'string' || !LOG_LEVELS.includes(o.logLevel))
+      fail('logLevel', o.logLevel, `is not one of ${LOG_LEVELS.join(', ')}`);
     logLevel = o.logLevel as ProsodyLogLevel;
   }
 
   let mucHistoryLength: number = PROSODY_DEFAULTS.mucHistoryLength;
   if (o.mucHistoryLength !== undefined) {
     const h = o.mucHistoryLength;
-    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 1000) fail('mucHistoryLength', h, 'is not an integer 0-1000');
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 1000)
+      fail('mucHistoryLength', h, 'is not an integer 0-1000');
     mucHistoryLength = h;
   }
 
   let c2sRequireEncryption: boolean = PROSODY_DEFAULTS.c2sRequireEncryption;
   if (o.c2sRequireEncryption !== undefined) {
-    if (typeof o.c2sRequireEncryption !== 'boolean') fail('c2sRequireEncryption', o.c2sRequireEncryption, 'is not a boolean');
+    if (typeof o.c2sRequireEncryption !== 'boolean')
+      fail('c2sRequireEncryption', o.c2sRequireEncryption, 'is not a boolean');
     c2sRequireEncryption = o.c2sRequireEncryption;
   }
 
-  return { domain, interfaces, componentInterfaces, ports, dataDir, focus, bridgeAccount, focusAccount, logLevel, mucHistoryLength, c2sRequireEncryption };
+  return {
+    domain,
+    interfaces,
+    componentInterfaces,
+    ports,
+    dataDir,
+    focus,
+    bridgeAccount,
+    focusAccount,
+    logLevel,
+    mucHistoryLength,
+    c2sRequireEncryption,
+  };
 }
 
 /** Paths inside dataDir that the config names and the launcher creates. */

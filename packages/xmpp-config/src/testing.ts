@@ -54,15 +54,17 @@ export interface TestProsody extends RunningProsody {
  * A Prosody on loopback, free ports, random secrets, in a temp dir that stop() removes.
  * Domain "parley.test"; bridge account jvb@auth.parley.test, focus component focus.parley.test.
  */
-export async function makeTestProsody(opts: {
-  domain?: string;
-  logLevel?: ProsodyLogLevel;
-  log?: (line: string) => void;
-  keepDataDir?: boolean;
-  prosodyBinary?: string;
-  accounts?: AccountSpec[];
-  accountMethod?: AccountMethod;
-} = {}): Promise<TestProsody> {
+export async function makeTestProsody(
+  opts: {
+    domain?: string;
+    logLevel?: ProsodyLogLevel;
+    log?: (line: string) => void;
+    keepDataDir?: boolean;
+    prosodyBinary?: string;
+    accounts?: AccountSpec[];
+    accountMethod?: AccountMethod;
+  } = {},
+): Promise<TestProsody> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-prosody-'));
   try {
     const [c2s, http, component] = await freePorts(3);

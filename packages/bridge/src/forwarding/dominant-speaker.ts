@@ -13,7 +13,11 @@ export interface DominantSpeakerOptions {
   margin?: number;
 }
 
-interface Activity { value: number; at: number; leadSince?: number }
+interface Activity {
+  value: number;
+  at: number;
+  leadSince?: number;
+}
 
 export class DominantSpeaker {
   private readonly activity = new Map<string, Activity>();

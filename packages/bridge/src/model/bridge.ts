@@ -56,11 +56,16 @@ export class Bridge {
       return { endpoints: [] };
     }
     if (!conference && !req.create) throw new ProtocolError(`conference ${req.meetingId} not found`, 'item-not-found');
-    if (!conference && this.draining) throw new ProtocolError('the bridge is draining and takes no new conferences', 'service-unavailable');
+    if (!conference && this.draining)
+      throw new ProtocolError('the bridge is draining and takes no new conferences', 'service-unavailable');
     this.validate(conference, req.endpoints);
 
     if (!conference) {
-      conference = new Conference(req.meetingId, req.name, { counters: this.counters, log: this.opts.log, bridgeLastN: this.opts.lastN });
+      conference = new Conference(req.meetingId, req.name, {
+        counters: this.counters,
+        log: this.opts.log,
+        bridgeLastN: this.opts.lastN,
+      });
       this.conferences.set(req.meetingId, conference);
     }
     const answer: Colibri2Endpoint[] = [];
@@ -70,13 +75,19 @@ export class Bridge {
         continue;
       }
       const ep = e.create
-        ? conference.createEndpoint(e.id, this.opts.transports.createTransport(e.id), { statsId: e.statsId, media: e.media })
+        ? conference.createEndpoint(e.id, this.opts.transports.createTransport(e.id), {
+            statsId: e.statsId,
+            media: e.media,
+          })
         : conference.endpoints.get(e.id)!;
       if (e.transport?.ice) ep.setRemoteTransport(e.transport.ice);
       if (e.sources) ep.setSources(e.sources);
       if (e.create) {
         const local = ep.transport.local;
-        answer.push({ id: e.id, transport: { ice: local, sctp: local.sctpPort !== undefined ? { port: local.sctpPort } : undefined } });
+        answer.push({
+          id: e.id,
+          transport: { ice: local, sctp: local.sctpPort !== undefined ? { port: local.sctpPort } : undefined },
+        });
       }
     }
     return { endpoints: answer };
@@ -84,7 +95,8 @@ export class Bridge {
 
   private validate(conference: Conference | undefined, endpoints: readonly Colibri2Endpoint[]): void {
     const ssrcOwner = new Map<number, string>();
-    for (const ep of conference?.endpoints.values() ?? []) for (const s of ep.sources.values()) for (const x of s.ssrcs()) ssrcOwner.set(x, ep.id);
+    for (const ep of conference?.endpoints.values() ?? [])
+      for (const s of ep.sources.values()) for (const x of s.ssrcs()) ssrcOwner.set(x, ep.id);
     const seen = new Set<string>();
     for (const e of endpoints) {
       if (seen.has(e.id)) throw new ProtocolError(`endpoint ${e.id} appears twice in one request`);
@@ -93,14 +105,20 @@ export class Bridge {
       if (e.create && exists) throw new ProtocolError(`endpoint ${e.id} already exists`, 'conflict');
       if (!e.create && !e.expire && !exists) throw new ProtocolError(`endpoint ${e.id} not found`, 'item-not-found');
       for (const ms of e.sources ?? []) {
-        if (!ms.id.startsWith(`${e.id}-`)) throw new ProtocolError(`source ${ms.id} does not belong to endpoint ${e.id}`);
+        if (!ms.id.startsWith(`${e.id}-`))
+          throw new ProtocolError(`source ${ms.id} does not belong to endpoint ${e.id}`);
         for (const s of ms.sources) {
           const owner = ssrcOwner.get(s.ssrc);
-          if (owner && owner !== e.id) throw new ProtocolError(`ssrc ${s.ssrc} of ${e.id} is already used by ${owner}`, 'conflict');
+          if (owner && owner !== e.id)
+            throw new ProtocolError(`ssrc ${s.ssrc} of ${e.id} is already used by ${owner}`, 'conflict');
         }
       }
       for (const c of e.transport?.ice?.candidates ?? []) {
-        if (c.ip.endsWith('.local')) throw new ProtocolError(`candidate ${c.ip} is an mDNS name; the bridge does not resolve mDNS`, 'not-acceptable');
+        if (c.ip.endsWith('.local'))
+          throw new ProtocolError(
+            `candidate ${c.ip} is an mDNS name; the bridge does not resolve mDNS`,
+            'not-acceptable',
+          );
       }
     }
   }
@@ -125,7 +143,10 @@ export class Bridge {
   }
 
   dump() {
-    return { conferences: [...this.conferences.values()].map((c) => c.dump()), drops: Object.fromEntries(this.counters.drops) };
+    return {
+      conferences: [...this.conferences.values()].map((c) => c.dump()),
+      drops: Object.fromEntries(this.counters.drops),
+    };
   }
 
   close(): void {

@@ -5,8 +5,22 @@
 import type { BridgeChannelMessage, Colibri2Media } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import {
-  audioLevel, buildNack, buildPli, buildSr, fromRtx, parseRtcp, PliLimiter, removeHeaderExtension, RtxSeqAllocator,
-  rtpHasExtension, rtpPayloadType, rtpSeq, rtpSsrc, toRtx, transportSeq, type RtcpPacket,
+  audioLevel,
+  buildNack,
+  buildPli,
+  buildSr,
+  fromRtx,
+  parseRtcp,
+  PliLimiter,
+  removeHeaderExtension,
+  RtxSeqAllocator,
+  rtpHasExtension,
+  rtpPayloadType,
+  rtpSeq,
+  rtpSsrc,
+  toRtx,
+  transportSeq,
+  type RtcpPacket,
 } from '../rtp/index.js';
 import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
 import { selectVideoSources } from '../forwarding/video-selection.js';
@@ -24,7 +38,11 @@ const LEG_SPECIFIC_EXTENSIONS = [5 /* transport-cc */, 10 /* sdes:mid */, 11 /* 
 const AUDIO_LEVEL_EXTENSION = 1;
 const TRANSPORT_CC_EXTENSION = 5;
 
-interface SsrcEntry { stream: IncomingStream; endpoint: Endpoint; isRtx: boolean }
+interface SsrcEntry {
+  stream: IncomingStream;
+  endpoint: Endpoint;
+  isRtx: boolean;
+}
 
 export interface ConferenceOptions {
   counters: BridgeCounters;
@@ -45,7 +63,11 @@ export class Conference implements EndpointHost {
   private readonly now: () => number;
   closed = false;
 
-  constructor(readonly meetingId: string, readonly name: string | undefined, private readonly opts: ConferenceOptions) {
+  constructor(
+    readonly meetingId: string,
+    readonly name: string | undefined,
+    private readonly opts: ConferenceOptions,
+  ) {
     this.counters = opts.counters;
     this.log = opts.log.child({ conference: name ?? meetingId });
     this.now = opts.now ?? (() => performance.now());
@@ -77,10 +99,14 @@ export class Conference implements EndpointHost {
   // ---- EndpointHost ----
 
   onSourcesChanged(ep: Endpoint, before: MediaSource[]): void {
-    for (const s of before) for (const ssrc of s.ssrcs()) if (this.ssrcs.get(ssrc)?.endpoint === ep) this.ssrcs.delete(ssrc);
+    for (const s of before)
+      for (const ssrc of s.ssrcs()) if (this.ssrcs.get(ssrc)?.endpoint === ep) this.ssrcs.delete(ssrc);
     for (const s of ep.sources.values()) {
       for (const stream of s.streams) {
-        for (const [ssrc, isRtx] of [[stream.primarySsrc, false], [stream.rtxSsrc, true]] as const) {
+        for (const [ssrc, isRtx] of [
+          [stream.primarySsrc, false],
+          [stream.rtxSsrc, true],
+        ] as const) {
           if (ssrc === undefined) continue;
           const owner = this.ssrcs.get(ssrc);
           if (owner && owner.endpoint !== ep) {
@@ -100,7 +126,8 @@ export class Conference implements EndpointHost {
     for (const name of ep.forwardedVideo) this.requestKeyframe(this.sourceByName(name));
     for (const other of this.endpoints.values()) {
       if (other === ep) continue;
-      for (const s of other.sources.values()) for (const st of s.streams) if (st.lastSenderReport) ep.sendRtcp(st.lastSenderReport);
+      for (const s of other.sources.values())
+        for (const st of s.streams) if (st.lastSenderReport) ep.sendRtcp(st.lastSenderReport);
     }
     this.updateForwarding();
   }
@@ -192,9 +219,18 @@ export class Conference implements EndpointHost {
   /** Recomputes what every receiver gets; announces changes and asks for keyframes of new video. */
   updateForwarding(): void {
     const videoSources = [...this.endpoints.values()].flatMap((e) =>
-      [...e.sources.values()].filter((s) => s.media === 'video').map((s) => ({ name: s.name, owner: e.id, videoType: s.videoType })));
+      [...e.sources.values()]
+        .filter((s) => s.media === 'video')
+        .map((s) => ({ name: s.name, owner: e.id, videoType: s.videoType })),
+    );
     for (const r of this.endpoints.values()) {
-      const next = selectVideoSources({ receiver: r.id, sources: videoSources, constraints: r.constraints, speakerOrder: this.speakers.order, bridgeLastN: this.opts.bridgeLastN });
+      const next = selectVideoSources({
+        receiver: r.id,
+        sources: videoSources,
+        constraints: r.constraints,
+        speakerOrder: this.speakers.order,
+        bridgeLastN: this.opts.bridgeLastN,
+      });
       const added = next.filter((n) => !r.forwardedVideo.includes(n));
       const changed = added.length > 0 || next.length !== r.forwardedVideo.length;
       r.forwardedVideo = next;
@@ -205,7 +241,9 @@ export class Conference implements EndpointHost {
   }
 
   private receiversOf(source: MediaSource): Endpoint[] {
-    return [...this.endpoints.values()].filter((r) => r.id !== source.owner && (source.media === 'audio' || r.forwardedVideo.includes(source.name)));
+    return [...this.endpoints.values()].filter(
+      (r) => r.id !== source.owner && (source.media === 'audio' || r.forwardedVideo.includes(source.name)),
+    );
   }
 
   private sourceByName(name: string): MediaSource | undefined {
@@ -248,7 +286,11 @@ export class Conference implements EndpointHost {
       const rtxPt = this.codecs.rtxPayloadType(rtpPayloadType(cached.packet));
       let out: Buffer;
       if (stream.rtxSsrc !== undefined && rtxPt !== undefined) {
-        out = toRtx(cached.packet, { rtxSsrc: stream.rtxSsrc, rtxPt, rtxSeq: this.rtxSeq.next(receiver.id, stream.rtxSsrc) });
+        out = toRtx(cached.packet, {
+          rtxSsrc: stream.rtxSsrc,
+          rtxPt,
+          rtxSeq: this.rtxSeq.next(receiver.id, stream.rtxSsrc),
+        });
       } else {
         out = Buffer.from(cached.packet);
       }
@@ -270,7 +312,11 @@ export class Conference implements EndpointHost {
   private announceSpeaker(): void {
     const dominant = this.speakers.dominant;
     if (!dominant) return;
-    const m = { colibriClass: 'DominantSpeakerEndpointChangeEvent' as const, dominantSpeakerEndpoint: dominant, previousSpeakers: this.speakers.order.slice(1) };
+    const m = {
+      colibriClass: 'DominantSpeakerEndpointChangeEvent' as const,
+      dominantSpeakerEndpoint: dominant,
+      previousSpeakers: this.speakers.order.slice(1),
+    };
     for (const ep of this.endpoints.values()) ep.send(m);
   }
 
@@ -304,6 +350,11 @@ export class Conference implements EndpointHost {
   }
 
   dump() {
-    return { meetingId: this.meetingId, name: this.name, dominantSpeaker: this.speakers.dominant, endpoints: [...this.endpoints.values()].map((e) => e.dump()) };
+    return {
+      meetingId: this.meetingId,
+      name: this.name,
+      dominantSpeaker: this.speakers.dominant,
+      endpoints: [...this.endpoints.values()].map((e) => e.dump()),
+    };
   }
 }

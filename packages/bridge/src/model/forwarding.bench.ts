@@ -45,14 +45,26 @@ class FakeTransport implements MediaTransport {
     this.srtp = { profile: PROFILE, keyingMaterial, isClient: false };
   }
   start(): void {}
-  onStateChange(cb: (s: MediaTransportState) => void): void { this.stateCb = cb; }
-  onPacket(cb: (b: Buffer) => void): void { this.packetCb = cb; }
-  send(b: Buffer): void { if (b[1] >= 192 && b[1] <= 223) return; this.sent++; } // count RTP only (RTCP PT 192..223)
+  onStateChange(cb: (s: MediaTransportState) => void): void {
+    this.stateCb = cb;
+  }
+  onPacket(cb: (b: Buffer) => void): void {
+    this.packetCb = cb;
+  }
+  send(b: Buffer): void {
+    if (b[1] >= 192 && b[1] <= 223) return;
+    this.sent++;
+  } // count RTP only (RTCP PT 192..223)
   onDataChannelOpen(): void {}
   onDataChannelMessage(): void {}
   sendDataChannel(): void {}
-  close(): void { this.state = 'closed'; }
-  connect(): void { this.state = 'connected'; this.stateCb?.('connected'); }
+  close(): void {
+    this.state = 'closed';
+  }
+  connect(): void {
+    this.state = 'connected';
+    this.stateCb?.('connected');
+  }
 }
 
 // ---- fixtures: one sender's pre-encrypted packets ------------------------------------------------
@@ -66,18 +78,35 @@ const payload = randomBytes(payloadLen);
 const wire: Buffer[] = [];
 const strippedPlain: Buffer[] = [];
 for (let i = 0; i < N; i++) {
-  const abs = Buffer.alloc(3); abs.writeUIntBE((i * 1000) & 0xffffff, 0, 3);
-  const tcc = Buffer.alloc(2); tcc.writeUInt16BE(i & 0xffff, 0);
-  const plain = buildRtp({ seq: (1000 + i) & 0xffff, ssrc: SENDER_SSRC, ts: 90000 + Math.floor(i / 8) * 3000, pt: 96,
-    marker: i % 8 === 7, payload,
-    ext: [{ id: 3, data: abs }, { id: 5, data: tcc }, { id: 10, data: Buffer.from('1') }] });
+  const abs = Buffer.alloc(3);
+  abs.writeUIntBE((i * 1000) & 0xffffff, 0, 3);
+  const tcc = Buffer.alloc(2);
+  tcc.writeUInt16BE(i & 0xffff, 0);
+  const plain = buildRtp({
+    seq: (1000 + i) & 0xffff,
+    ssrc: SENDER_SSRC,
+    ts: 90000 + Math.floor(i / 8) * 3000,
+    pt: 96,
+    marker: i % 8 === 7,
+    payload,
+    ext: [
+      { id: 3, data: abs },
+      { id: 5, data: tcc },
+      { id: 10, data: Buffer.from('1') },
+    ],
+  });
   wire.push(enc.protectRtp(plain));
   strippedPlain.push(removeHeaderExtension(plain, LEG_SPECIFIC));
 }
 const wireBytes = wire[0].length;
 
 const videoSource = (id: string, ssrc: number): Colibri2MediaSource =>
-  ({ type: 'video', id: `${id}-v0`, sources: [{ ssrc, name: `${id}-v0`, owner: id }], ssrcGroups: [] }) as Colibri2MediaSource;
+  ({
+    type: 'video',
+    id: `${id}-v0`,
+    sources: [{ ssrc, name: `${id}-v0`, owner: id }],
+    ssrcGroups: [],
+  }) as Colibri2MediaSource;
 
 // ---- the three ways of doing the work ------------------------------------------------------------
 
@@ -113,8 +142,11 @@ function roundOurs(r: number): { ns: number; out: number; drops: number } {
 
 /** werift-style: SrtpSession.decrypt once, RtpPacket.deSerialize, drop the extensions, encrypt per receiver. */
 function roundWerift(r: number): { ns: number; out: number; drops: number } {
-  const inbound = weriftSessions(PROFILE, { key: randomBytes(l.key), salt: randomBytes(l.salt) },
-    { key: clientKeys.masterKey, salt: clientKeys.masterSalt }).srtp;
+  const inbound = weriftSessions(
+    PROFILE,
+    { key: randomBytes(l.key), salt: randomBytes(l.salt) },
+    { key: clientKeys.masterKey, salt: clientKeys.masterSalt },
+  ).srtp;
   const outs: SrtpSession[] = [];
   for (let i = 0; i < r; i++) {
     const k = { key: randomBytes(l.key), salt: randomBytes(l.salt) };
@@ -140,7 +172,8 @@ function roundWerift(r: number): { ns: number; out: number; drops: number } {
 function roundSrtpOnly(r: number): { ns: number; out: number; drops: number } {
   const rx = new SrtpContext(clientKeys);
   const txs: SrtpContext[] = [];
-  for (let i = 0; i < r; i++) txs.push(new SrtpContext({ profile: PROFILE, masterKey: randomBytes(l.key), masterSalt: randomBytes(l.salt) }));
+  for (let i = 0; i < r; i++)
+    txs.push(new SrtpContext({ profile: PROFILE, masterKey: randomBytes(l.key), masterSalt: randomBytes(l.salt) }));
   let out = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) {
@@ -157,13 +190,21 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 const rows = RECEIVERS.map((r) => {
   const ns = { ours: [] as number[], werift: [] as number[], srtp: [] as number[] };
-  let outOurs = 0, outWerift = 0, drops = 0;
+  let outOurs = 0,
+    outWerift = 0,
+    drops = 0;
   for (let k = 0; k < ROUNDS; k++) {
     // interleave so drift and GC land on all three alike
-    const a = roundOurs(r), b = roundWerift(r), c = roundSrtpOnly(r);
+    const a = roundOurs(r),
+      b = roundWerift(r),
+      c = roundSrtpOnly(r);
     if (k === 0) continue;
-    ns.ours.push(a.ns); ns.werift.push(b.ns); ns.srtp.push(c.ns);
-    outOurs = a.out; outWerift = b.out; drops += a.drops;
+    ns.ours.push(a.ns);
+    ns.werift.push(b.ns);
+    ns.srtp.push(c.ns);
+    outOurs = a.out;
+    outWerift = b.out;
+    drops += a.drops;
   }
   const usOurs = median(ns.ours) / N / 1000;
   const usWerift = median(ns.werift) / N / 1000;
@@ -192,13 +233,33 @@ const result = {
   rounds: `${ROUNDS} (first is warm-up; median of the rest)`,
   ratio: 'ours / werift (throughput), >1 means Parley is faster',
   rows,
-  tables: [{
-    caption: `${PROFILE}, ${wireBytes}-byte SRTP packets, ${N} input packets per round, median of ${ROUNDS - 1} rounds`,
-    columns: ['conference', 'receivers', 'forwarded pkt/s (Parley)', 'forwarded pkt/s (werift-style)', 'ratio Parley/werift',
-      'µs per input pkt (Parley)', 'µs per input pkt (werift-style)', 'µs SRTP only (Parley)', 'SRTP share of Parley time'],
-    rows: rows.map((x) => [x.conferenceSize, x.receivers, x.forwardedPps.ours, x.forwardedPps.werift, `${x.ratio}×`,
-      x.usPerInputPacket.ours, x.usPerInputPacket.werift, x.usPerInputPacket.srtpOnly, `${Math.round(x.srtpShare * 100)} %`]),
-  }],
+  tables: [
+    {
+      caption: `${PROFILE}, ${wireBytes}-byte SRTP packets, ${N} input packets per round, median of ${ROUNDS - 1} rounds`,
+      columns: [
+        'conference',
+        'receivers',
+        'forwarded pkt/s (Parley)',
+        'forwarded pkt/s (werift-style)',
+        'ratio Parley/werift',
+        'µs per input pkt (Parley)',
+        'µs per input pkt (werift-style)',
+        'µs SRTP only (Parley)',
+        'SRTP share of Parley time',
+      ],
+      rows: rows.map((x) => [
+        x.conferenceSize,
+        x.receivers,
+        x.forwardedPps.ours,
+        x.forwardedPps.werift,
+        `${x.ratio}×`,
+        x.usPerInputPacket.ours,
+        x.usPerInputPacket.werift,
+        x.usPerInputPacket.srtpOnly,
+        `${Math.round(x.srtpShare * 100)} %`,
+      ]),
+    },
+  ],
   notes: [
     'Parley: Conference + Endpoint on in-memory fake transports; every packet goes through Endpoint.onPacket -> SrtpContext.unprotectRtp -> Conference.onRtp (SSRC lookup, transport-cc record, loss detector, packet cache insert, removeHeaderExtension of ids 5/10) -> SrtpContext.protectRtp per receiver -> transport.send (counts). transport-cc feedback is flushed every 64 input packets, inside the timed loop.',
     'werift-style: what a werift-based SFU does for the same packet: SrtpSession.decrypt once, RtpPacket.deSerialize, drop the same extensions, SrtpSession.encrypt(payload, header) per receiver (no loss detector, cache or twcc: it does less than Parley).',
@@ -213,8 +274,12 @@ if (JSON_OUT) {
   console.log(result.title);
   console.log(result.tables[0].caption);
   for (const x of rows) {
-    console.log(`  ${x.conferenceSize} in conference (1 -> ${x.receivers}): Parley ${x.forwardedPps.ours} fwd pkt/s (${x.usPerInputPacket.ours} µs/in), ` +
-      `werift-style ${x.forwardedPps.werift} (${x.usPerInputPacket.werift} µs/in), ratio ${x.ratio}×, SRTP share ${Math.round(x.srtpShare * 100)} %` +
-      (x.outPerRound.ours !== x.outPerRound.expected ? `  [delivered ${x.outPerRound.ours}/${x.outPerRound.expected}, drops ${x.droppedInOurs}]` : ''));
+    console.log(
+      `  ${x.conferenceSize} in conference (1 -> ${x.receivers}): Parley ${x.forwardedPps.ours} fwd pkt/s (${x.usPerInputPacket.ours} µs/in), ` +
+        `werift-style ${x.forwardedPps.werift} (${x.usPerInputPacket.werift} µs/in), ratio ${x.ratio}×, SRTP share ${Math.round(x.srtpShare * 100)} %` +
+        (x.outPerRound.ours !== x.outPerRound.expected
+          ? `  [delivered ${x.outPerRound.ours}/${x.outPerRound.expected}, drops ${x.droppedInOurs}]`
+          : ''),
+    );
   }
 }

@@ -13,7 +13,11 @@ export class IncomingStream {
   /** A keyframe request arrived while requests to this stream were being rate limited: send one when allowed. */
   keyframeWanted = false;
 
-  constructor(readonly source: MediaSource, readonly primarySsrc: number, readonly rtxSsrc: number | undefined) {
+  constructor(
+    readonly source: MediaSource,
+    readonly primarySsrc: number,
+    readonly rtxSsrc: number | undefined,
+  ) {
     if (source.media === 'video') {
       this.cache = new PacketCache({ capacity: 1024, maxAgeMs: 1500 });
       this.loss = new LossDetector({ maxNacks: 10, retryIntervalMs: 50, maxAgeMs: 1000 });
@@ -24,12 +28,17 @@ export class IncomingStream {
 export class MediaSource {
   readonly streams: IncomingStream[] = [];
 
-  constructor(readonly name: string, readonly media: MediaType, readonly owner: string, readonly videoType: VideoType | undefined) {}
+  constructor(
+    readonly name: string,
+    readonly media: MediaType,
+    readonly owner: string,
+    readonly videoType: VideoType | undefined,
+  ) {}
 
   /** Builds a source from colibri2: primaries are the SSRCs that are not the second of a FID pair. */
   static fromColibri2(ms: Colibri2MediaSource, owner: string): MediaSource {
     const videoType = ms.sources.find((s) => s.videoType)?.videoType;
-    const source = new MediaSource(ms.id, ms.type, owner, ms.type === 'video' ? videoType ?? 'camera' : undefined);
+    const source = new MediaSource(ms.id, ms.type, owner, ms.type === 'video' ? (videoType ?? 'camera') : undefined);
     const rtxOf = new Map<number, number>();
     for (const g of ms.ssrcGroups) if (g.semantics === 'FID' && g.ssrcs.length === 2) rtxOf.set(g.ssrcs[0], g.ssrcs[1]);
     const rtx = new Set(rtxOf.values());
@@ -45,6 +54,11 @@ export class MediaSource {
   }
 
   dump() {
-    return { name: this.name, media: this.media, videoType: this.videoType, streams: this.streams.map((s) => ({ ssrc: s.primarySsrc, rtx: s.rtxSsrc, missing: s.loss?.missingCount ?? 0 })) };
+    return {
+      name: this.name,
+      media: this.media,
+      videoType: this.videoType,
+      streams: this.streams.map((s) => ({ ssrc: s.primarySsrc, rtx: s.rtxSsrc, missing: s.loss?.missingCount ?? 0 })),
+    };
   }
 }

@@ -5,7 +5,11 @@ import type { SrtpProfile } from '../srtp/index.js';
 
 export type MediaTransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
 
-export interface SrtpKeying { profile: SrtpProfile; keyingMaterial: Buffer; isClient: boolean }
+export interface SrtpKeying {
+  profile: SrtpProfile;
+  keyingMaterial: Buffer;
+  isClient: boolean;
+}
 
 export interface MediaTransport {
   readonly local: IceTransport;

@@ -3,8 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  audioLevel, findHeaderExtension, isRtpPacket, parseHeaderExtensions, removeHeaderExtension, rewriteRtp,
-  rtpPayload, rtpPayloadLength, rtpSeq, rtpSsrc, rtpTimestamp, RtpError,
+  audioLevel,
+  findHeaderExtension,
+  isRtpPacket,
+  parseHeaderExtensions,
+  removeHeaderExtension,
+  rewriteRtp,
+  rtpPayload,
+  rtpPayloadLength,
+  rtpSeq,
+  rtpSsrc,
+  rtpTimestamp,
+  RtpError,
 } from './rtp-packet.js';
 import { buildNack, buildPli, buildRemb, buildSr, isRtcp, parseRtcp, RtcpError } from './rtcp.js';
 import { fromRtx, rtxOsn, toRtx } from './rtx.js';
@@ -27,7 +37,9 @@ function prng(seed: number): () => number {
 const rtpSeed = Buffer.from('b26fffffffffffff000000010000000200000003bede00021085a16162000000aabb0002', 'hex');
 const rtcpSeed = Buffer.concat([
   buildSr({ ssrc: 1, ntpSec: 2, ntpFrac: 3, rtpTimestamp: 4, packetCount: 5, octetCount: 6 }),
-  buildNack(1, 2, [1, 2, 3, 40]), buildPli(1, 2), buildRemb(1, 1e6, [2]),
+  buildNack(1, 2, [1, 2, 3, 40]),
+  buildPli(1, 2),
+  buildRemb(1, 1e6, [2]),
 ]);
 
 function sample(rand: () => number, i: number): Buffer {
@@ -64,7 +76,9 @@ test('fuzz: 10,000 random buffers never crash any parser', () => {
     isRtpPacket(b);
     rtpPayload(b);
     rtpPayloadLength(b);
-    rtpSeq(b); rtpSsrc(b); rtpTimestamp(b);
+    rtpSeq(b);
+    rtpSsrc(b);
+    rtpTimestamp(b);
     parseHeaderExtensions(b);
     findHeaderExtension(b, 10);
     audioLevel(b);

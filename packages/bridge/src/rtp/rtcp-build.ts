@@ -1,8 +1,21 @@
 // RTCP builders. Each returns one RTCP packet; concatenate (Buffer.concat) for a compound.
 import { seqDiff } from './seq.js';
 import {
-  FMT_AFB, FMT_FIR, FMT_NACK, FMT_PLI, RTCP_BYE, RTCP_PSFB, RTCP_RR, RTCP_RTPFB, RTCP_SDES, RTCP_SR,
-  RtcpError, type FirEntry, type ReportBlock, type SdesChunk, type SenderInfo,
+  FMT_AFB,
+  FMT_FIR,
+  FMT_NACK,
+  FMT_PLI,
+  RTCP_BYE,
+  RTCP_PSFB,
+  RTCP_RR,
+  RTCP_RTPFB,
+  RTCP_SDES,
+  RTCP_SR,
+  RtcpError,
+  type FirEntry,
+  type ReportBlock,
+  type SdesChunk,
+  type SenderInfo,
 } from './rtcp-types.js';
 
 function header(b: Buffer, count: number, pt: number): void {

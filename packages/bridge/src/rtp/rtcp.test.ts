@@ -1,8 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildBye, buildFir, buildNack, buildPli, buildRemb, buildRr, buildSdes, buildSr, isRtcp, packNack, parseRtcp,
-  RtcpError, type ReportBlock,
+  buildBye,
+  buildFir,
+  buildNack,
+  buildPli,
+  buildRemb,
+  buildRr,
+  buildSdes,
+  buildSr,
+  isRtcp,
+  packNack,
+  parseRtcp,
+  RtcpError,
+  type ReportBlock,
 } from './rtcp.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -22,24 +33,52 @@ const REMB = '8f ce 0005 11111111 00000000 52454d42 01 0d 2345 22222222'; // exp
 test('SR with a report block', () => {
   const [sr] = parseRtcp(hex(SR));
   assert.deepEqual(sr, {
-    type: 'sr', ssrc: 0x11111111, ntpSec: 0xe54c3a00, ntpFrac: 0x80000000, rtpTimestamp: 0x1000,
-    packetCount: 16, octetCount: 1024,
-    reports: [{ ssrc: 0x22222222, fractionLost: 64, packetsLost: -2, highestSeq: 0x10005, jitter: 32, lsr: 0x3a008000, dlsr: 0x10000 }],
+    type: 'sr',
+    ssrc: 0x11111111,
+    ntpSec: 0xe54c3a00,
+    ntpFrac: 0x80000000,
+    rtpTimestamp: 0x1000,
+    packetCount: 16,
+    octetCount: 1024,
+    reports: [
+      {
+        ssrc: 0x22222222,
+        fractionLost: 64,
+        packetsLost: -2,
+        highestSeq: 0x10005,
+        jitter: 32,
+        lsr: 0x3a008000,
+        dlsr: 0x10000,
+      },
+    ],
   });
 });
 
 test('compound: SR + SDES + BYE + APP(skipped) + feedback', () => {
   const pkts = parseRtcp(hex(SR + SDES + BYE + APP + NACK + TWCC + PLI + FIR + REMB));
-  assert.deepEqual(pkts.map((p) => p.type), ['sr', 'sdes', 'bye', 'nack', 'twcc', 'pli', 'fir', 'remb']);
+  assert.deepEqual(
+    pkts.map((p) => p.type),
+    ['sr', 'sdes', 'bye', 'nack', 'twcc', 'pli', 'fir', 'remb'],
+  );
   assert.deepEqual(pkts[1], { type: 'sdes', chunks: [{ ssrc: 0x11111111, cname: 'hello' }] });
   assert.deepEqual(pkts[2], { type: 'bye', ssrcs: [0x11111111], reason: 'bye!' });
   assert.deepEqual(pkts[3], { type: 'nack', senderSsrc: 0x11111111, mediaSsrc: 0x22222222, seqs: [100, 101, 103] });
   assert.deepEqual(pkts[4], {
-    type: 'twcc', senderSsrc: 0x11111111, mediaSsrc: 0x22222222, baseSeq: 5, packetStatusCount: 3,
-    referenceTime: -1, fbPktCount: 7,
+    type: 'twcc',
+    senderSsrc: 0x11111111,
+    mediaSsrc: 0x22222222,
+    baseSeq: 5,
+    packetStatusCount: 3,
+    referenceTime: -1,
+    fbPktCount: 7,
   });
   assert.deepEqual(pkts[5], { type: 'pli', senderSsrc: 0x11111111, mediaSsrc: 0x22222222 });
-  assert.deepEqual(pkts[6], { type: 'fir', senderSsrc: 0x11111111, mediaSsrc: 0, entries: [{ ssrc: 0x22222222, seq: 7 }] });
+  assert.deepEqual(pkts[6], {
+    type: 'fir',
+    senderSsrc: 0x11111111,
+    mediaSsrc: 0,
+    entries: [{ ssrc: 0x22222222, seq: 7 }],
+  });
   assert.deepEqual(pkts[7], { type: 'remb', senderSsrc: 0x11111111, bitrate: 0x12345 * 8, ssrcs: [0x22222222] });
 });
 
@@ -65,7 +104,10 @@ test('isRtcp demux (RFC 5761)', () => {
 });
 
 function expectError(b: Buffer, re: RegExp): void {
-  assert.throws(() => parseRtcp(b), (e: unknown) => e instanceof RtcpError && re.test(e.message));
+  assert.throws(
+    () => parseRtcp(b),
+    (e: unknown) => e instanceof RtcpError && re.test(e.message),
+  );
 }
 
 test('malformed packets throw RtcpError naming the packet', () => {
@@ -96,19 +138,40 @@ test('RtcpError carries offset and packet type', () => {
   }
 });
 
-const block: ReportBlock = { ssrc: 7, fractionLost: 3, packetsLost: -5, highestSeq: 0x2ffff, jitter: 9, lsr: 10, dlsr: 11 };
+const block: ReportBlock = {
+  ssrc: 7,
+  fractionLost: 3,
+  packetsLost: -5,
+  highestSeq: 0x2ffff,
+  jitter: 9,
+  lsr: 10,
+  dlsr: 11,
+};
 
 test('SR/RR/SDES/BYE builders round trip', () => {
   const info = { ssrc: 1, ntpSec: 0xfffffff0, ntpFrac: 2 ** 31, rtpTimestamp: 123, packetCount: 4, octetCount: 5 };
   const compound = Buffer.concat([
-    buildSr(info, [block]), buildRr(2, [block, { ...block, ssrc: 8, packetsLost: 0x7fffff }]), buildRr(3),
-    buildSdes([{ ssrc: 1, cname: 'abc' }, { ssrc: 2, cname: 'wxyz' }]), buildBye([1, 2], 'gone'), buildBye([3]),
+    buildSr(info, [block]),
+    buildRr(2, [block, { ...block, ssrc: 8, packetsLost: 0x7fffff }]),
+    buildRr(3),
+    buildSdes([
+      { ssrc: 1, cname: 'abc' },
+      { ssrc: 2, cname: 'wxyz' },
+    ]),
+    buildBye([1, 2], 'gone'),
+    buildBye([3]),
   ]);
   assert.deepEqual(parseRtcp(compound), [
     { type: 'sr', ...info, reports: [block] },
     { type: 'rr', ssrc: 2, reports: [block, { ...block, ssrc: 8, packetsLost: 0x7fffff }] },
     { type: 'rr', ssrc: 3, reports: [] },
-    { type: 'sdes', chunks: [{ ssrc: 1, cname: 'abc' }, { ssrc: 2, cname: 'wxyz' }] },
+    {
+      type: 'sdes',
+      chunks: [
+        { ssrc: 1, cname: 'abc' },
+        { ssrc: 2, cname: 'wxyz' },
+      ],
+    },
     { type: 'bye', ssrcs: [1, 2], reason: 'gone' },
     { type: 'bye', ssrcs: [3] },
   ]);
@@ -141,8 +204,21 @@ test('PLI, FIR, REMB builders', () => {
   assert.deepEqual(buildFir(0x11111111, [{ ssrc: 0x22222222, seq: 7 }]), hex(FIR));
   assert.deepEqual(parseRtcp(buildRemb(0x11111111, 0x12345 * 8, [0x22222222])), parseRtcp(hex(REMB)));
   assert.deepEqual(buildRemb(1, 0x12345, []), hex('8f ce 0004 00000001 00000000 52454d42 00 01 2345'));
-  const [f] = parseRtcp(buildFir(1, [{ ssrc: 2, seq: 255 }, { ssrc: 3, seq: 256 }]));
-  assert.deepEqual(f, { type: 'fir', senderSsrc: 1, mediaSsrc: 0, entries: [{ ssrc: 2, seq: 255 }, { ssrc: 3, seq: 0 }] });
+  const [f] = parseRtcp(
+    buildFir(1, [
+      { ssrc: 2, seq: 255 },
+      { ssrc: 3, seq: 256 },
+    ]),
+  );
+  assert.deepEqual(f, {
+    type: 'fir',
+    senderSsrc: 1,
+    mediaSsrc: 0,
+    entries: [
+      { ssrc: 2, seq: 255 },
+      { ssrc: 3, seq: 0 },
+    ],
+  });
   for (const bps of [0, 1, 300_000, 2_500_000, 1e9, 2 ** 40]) {
     const [r] = parseRtcp(buildRemb(1, bps, [2, 3]));
     assert.equal(r.type, 'remb');

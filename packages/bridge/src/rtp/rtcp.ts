@@ -1,9 +1,22 @@
 // Compound RTCP parsing (RFC 3550 §6, RFC 4585 §6, RFC 5104 §4.3.1, REMB, transport-cc) and the
 // RTP/RTCP demux (RFC 5761 §4). Builders live in rtcp-build.ts and are re-exported here.
 import {
-  FMT_AFB, FMT_FIR, FMT_NACK, FMT_PLI, FMT_TWCC, RTCP_APP, RTCP_BYE, RTCP_PSFB, RTCP_RR, RTCP_RTPFB,
-  RTCP_SDES, RTCP_SR, RtcpError,
-  type ReportBlock, type RtcpPacket, type SdesChunk,
+  FMT_AFB,
+  FMT_FIR,
+  FMT_NACK,
+  FMT_PLI,
+  FMT_TWCC,
+  RTCP_APP,
+  RTCP_BYE,
+  RTCP_PSFB,
+  RTCP_RR,
+  RTCP_RTPFB,
+  RTCP_SDES,
+  RTCP_SR,
+  RtcpError,
+  type ReportBlock,
+  type RtcpPacket,
+  type SdesChunk,
 } from './rtcp-types.js';
 
 export * from './rtcp-types.js';
@@ -15,9 +28,17 @@ export function isRtcp(b: Buffer): boolean {
 }
 
 const NAMES: Record<number, string> = {
-  200: 'SR', 201: 'RR', 202: 'SDES', 203: 'BYE', 204: 'APP', 205: 'RTPFB', 206: 'PSFB', 207: 'XR',
+  200: 'SR',
+  201: 'RR',
+  202: 'SDES',
+  203: 'BYE',
+  204: 'APP',
+  205: 'RTPFB',
+  206: 'PSFB',
+  207: 'XR',
 };
-const nameOf = (pt: number, fmt: number): string => `${NAMES[pt] ?? `PT ${pt}`}${pt === 205 || pt === 206 ? ` fmt ${fmt}` : ''}`;
+const nameOf = (pt: number, fmt: number): string =>
+  `${NAMES[pt] ?? `PT ${pt}`}${pt === 205 || pt === 206 ? ` fmt ${fmt}` : ''}`;
 
 function u32(b: Buffer, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
@@ -62,7 +83,12 @@ export function parseRtcp(b: Buffer): RtcpPacket[] {
 }
 
 function parseOne(
-  b: Buffer, off: number, end: number, pt: number, fmt: number, fail: (why: string) => never,
+  b: Buffer,
+  off: number,
+  end: number,
+  pt: number,
+  fmt: number,
+  fail: (why: string) => never,
 ): RtcpPacket | undefined {
   const need = (n: number): void => {
     if (off + n > end) fail(`needs ${n} bytes, has ${end - off}`);
@@ -71,8 +97,13 @@ function parseOne(
     case RTCP_SR: {
       need(28 + 24 * fmt);
       return {
-        type: 'sr', ssrc: u32(b, off + 4), ntpSec: u32(b, off + 8), ntpFrac: u32(b, off + 12),
-        rtpTimestamp: u32(b, off + 16), packetCount: u32(b, off + 20), octetCount: u32(b, off + 24),
+        type: 'sr',
+        ssrc: u32(b, off + 4),
+        ntpSec: u32(b, off + 8),
+        ntpFrac: u32(b, off + 12),
+        rtpTimestamp: u32(b, off + 16),
+        packetCount: u32(b, off + 20),
+        octetCount: u32(b, off + 24),
         reports: reportBlocks(b, off + 28, fmt),
       };
     }
@@ -141,7 +172,12 @@ function sdesChunks(b: Buffer, o: number, end: number, count: number, fail: (why
 }
 
 function feedback(
-  b: Buffer, off: number, end: number, pt: number, fmt: number, fail: (why: string) => never,
+  b: Buffer,
+  off: number,
+  end: number,
+  pt: number,
+  fmt: number,
+  fail: (why: string) => never,
 ): RtcpPacket {
   const senderSsrc = u32(b, off + 4);
   const mediaSsrc = u32(b, off + 8);
@@ -160,8 +196,11 @@ function feedback(
   if (pt === RTCP_RTPFB && fmt === FMT_TWCC) {
     if (end - fci < 8) fail(`FCI length ${end - fci} is shorter than 8`);
     return {
-      type: 'twcc', senderSsrc, mediaSsrc,
-      baseSeq: u16(b, fci), packetStatusCount: u16(b, fci + 2),
+      type: 'twcc',
+      senderSsrc,
+      mediaSsrc,
+      baseSeq: u16(b, fci),
+      packetStatusCount: u16(b, fci + 2),
       referenceTime: (((b[fci + 4] << 16) | (b[fci + 5] << 8) | b[fci + 6]) << 8) >> 8,
       fbPktCount: b[fci + 7],
     };

@@ -1,10 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  audioLevel, findHeaderExtension, isRtpPacket, parseHeaderExtensions, removeHeaderExtension, rewriteRtp,
-  rtpCsrc, rtpCsrcCount, rtpExtensionLength, rtpExtensionOffset, rtpExtensionProfile, rtpHasExtension,
-  rtpHasPadding, rtpMarker, rtpPaddingLength, rtpPayload, rtpPayloadLength, rtpPayloadOffset, rtpPayloadType,
-  rtpSeq, rtpSsrc, rtpTimestamp, rtpVersion, RtpError,
+  audioLevel,
+  findHeaderExtension,
+  isRtpPacket,
+  parseHeaderExtensions,
+  removeHeaderExtension,
+  rewriteRtp,
+  rtpCsrc,
+  rtpCsrcCount,
+  rtpExtensionLength,
+  rtpExtensionOffset,
+  rtpExtensionProfile,
+  rtpHasExtension,
+  rtpHasPadding,
+  rtpMarker,
+  rtpPaddingLength,
+  rtpPayload,
+  rtpPayloadLength,
+  rtpPayloadOffset,
+  rtpPayloadType,
+  rtpSeq,
+  rtpSsrc,
+  rtpTimestamp,
+  rtpVersion,
+  RtpError,
 } from './rtp-packet.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -59,7 +79,13 @@ test('CSRCs, one-byte extensions, padding', () => {
   assert.equal(rtpPayloadLength(b), 2);
   assert.deepEqual(rtpPayload(b), hex('aabb'));
   const exts = parseHeaderExtensions(b)!;
-  assert.deepEqual(exts.map((e) => [e.id, e.data.toString('hex')]), [[1, '85'], [10, '6162']]);
+  assert.deepEqual(
+    exts.map((e) => [e.id, e.data.toString('hex')]),
+    [
+      [1, '85'],
+      [10, '6162'],
+    ],
+  );
   assert.equal(findHeaderExtension(b, 10)?.toString(), 'ab');
   assert.equal(findHeaderExtension(b, 3), undefined);
   assert.deepEqual(audioLevel(b), { voice: true, level: 5 });
@@ -69,14 +95,23 @@ test('CSRCs, one-byte extensions, padding', () => {
 
 test('one-byte id 15 stops parsing', () => {
   const b = hex('90 00 0000 00000000 00000000 bede 0001 10 01 f0 20');
-  assert.deepEqual(parseHeaderExtensions(b)!.map((e) => e.id), [1]);
+  assert.deepEqual(
+    parseHeaderExtensions(b)!.map((e) => e.id),
+    [1],
+  );
 });
 
 test('two-byte extensions', () => {
   const b = twoByte();
   assert.equal(rtpExtensionProfile(b), 0x1000);
   const exts = parseHeaderExtensions(b)!;
-  assert.deepEqual(exts.map((e) => [e.id, e.data.toString()]), [[10, 'xyz'], [12, '']]);
+  assert.deepEqual(
+    exts.map((e) => [e.id, e.data.toString()]),
+    [
+      [10, 'xyz'],
+      [12, ''],
+    ],
+  );
   assert.deepEqual(rtpPayload(b), hex('cafe'));
 });
 
@@ -115,7 +150,10 @@ test('removeHeaderExtension returns the input when nothing matches', () => {
 test('removeHeaderExtension two-byte profile', () => {
   const out = removeHeaderExtension(twoByte(), 10);
   assert.deepEqual(out, hex('90 64 0001 00000000 00000005 1000 0001 0c 00 00 00 cafe'));
-  assert.deepEqual(parseHeaderExtensions(out)!.map((e) => e.id), [12]);
+  assert.deepEqual(
+    parseHeaderExtensions(out)!.map((e) => e.id),
+    [12],
+  );
 });
 
 test('rewriteRtp in place', () => {
@@ -149,7 +187,10 @@ test('garbage: truncated headers and lengths past the end', () => {
     assert.equal(isRtpPacket(b), false, b.toString('hex'));
     assert.equal(rtpPayload(b), undefined);
     assert.equal(rtpPayloadLength(b), -1);
-    rtpSeq(b); rtpSsrc(b); rtpTimestamp(b); rtpCsrc(b, 3); // never throw
+    rtpSeq(b);
+    rtpSsrc(b);
+    rtpTimestamp(b);
+    rtpCsrc(b, 3); // never throw
   }
   // element length running past the end of the block
   const bad = hex('90 00 0000 00000000 00000000 bede 0001 1f 00 00 00');

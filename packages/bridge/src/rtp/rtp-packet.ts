@@ -111,7 +111,10 @@ function walk(b: Buffer, visit: (id: number, off: number, len: number) => boolea
   if (profile === EXT_PROFILE_ONE_BYTE) {
     while (p < end) {
       const id = b[p] >> 4;
-      if (id === 0) { p++; continue; } // padding
+      if (id === 0) {
+        p++;
+        continue;
+      } // padding
       if (id === 15) return true; // RFC 8285 §4.2: stop processing
       const len = (b[p] & 0x0f) + 1;
       if (p + 1 + len > end) return false;
@@ -123,7 +126,10 @@ function walk(b: Buffer, visit: (id: number, off: number, len: number) => boolea
   if ((profile & 0xfff0) === EXT_PROFILE_TWO_BYTE) {
     while (p < end) {
       const id = b[p];
-      if (id === 0) { p++; continue; }
+      if (id === 0) {
+        p++;
+        continue;
+      }
       if (p + 2 > end) return false;
       const len = b[p + 1];
       if (p + 2 + len > end) return false;
@@ -140,7 +146,9 @@ function walk(b: Buffer, visit: (id: number, off: number, len: number) => boolea
  */
 export function parseHeaderExtensions(b: Buffer): HeaderExtension[] | undefined {
   const out: HeaderExtension[] = [];
-  const ok = walk(b, (id, off, len) => { out.push({ id, data: b.subarray(off, off + len) }); });
+  const ok = walk(b, (id, off, len) => {
+    out.push({ id, data: b.subarray(off, off + len) });
+  });
   return ok ? out : undefined;
 }
 
@@ -168,7 +176,10 @@ export function rewriteRtp(b: Buffer, f: RtpRewrite): void {
   if (b.length < RTP_HEADER_MIN) throw new RtpError(`rtp: ${b.length} bytes is shorter than a header`);
   if (f.pt !== undefined) b[1] = (b[1] & 0x80) | (f.pt & 0x7f);
   if (f.marker !== undefined) b[1] = f.marker ? b[1] | 0x80 : b[1] & 0x7f;
-  if (f.seq !== undefined) { b[2] = (f.seq >> 8) & 0xff; b[3] = f.seq & 0xff; }
+  if (f.seq !== undefined) {
+    b[2] = (f.seq >> 8) & 0xff;
+    b[3] = f.seq & 0xff;
+  }
   if (f.timestamp !== undefined) b.writeUInt32BE(f.timestamp >>> 0, 4);
   if (f.ssrc !== undefined) b.writeUInt32BE(f.ssrc >>> 0, 8);
 }

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 // werift is used here only, as an independent decoder of our packets.
-import { RtcpPacketConverter, RtcpTransportLayerFeedback, RunLengthChunk, StatusVectorChunk, TransportWideCC } from 'werift';
+import {
+  RtcpPacketConverter,
+  RtcpTransportLayerFeedback,
+  RunLengthChunk,
+  StatusVectorChunk,
+  TransportWideCC,
+} from 'werift';
 import { TwccRecorder, transportSeq } from './twcc-feedback.js';
 import { parseRtcp } from './rtcp.js';
 
@@ -72,14 +78,23 @@ function decode(buf: Buffer): Decoded[] {
 }
 
 test('all received: one run-length chunk, 1-byte deltas, P bit padding', () => {
-  const r = rec([[10, 1000], [11, 1001], [12, 1003.5]]);
+  const r = rec([
+    [10, 1000],
+    [11, 1001],
+    [12, 1003.5],
+  ]);
   // ref = floor(4000 ticks / 256) = 15; deltas 160, 4, 10 ticks
-  assert.deepEqual(build(r), [hex('af cd 0006 11111111 22222222 000a 0003 00000f 00 2003 a0 04 0a 0000 03').toString('hex')]);
+  assert.deepEqual(build(r), [
+    hex('af cd 0006 11111111 22222222 000a 0003 00000f 00 2003 a0 04 0a 0000 03').toString('hex'),
+  ]);
   assert.deepEqual(build(r), [], 'forgotten after the build');
 });
 
 test('one lost: two-bit status vector', () => {
-  const r = rec([[10, 1000], [12, 1001]]);
+  const r = rec([
+    [10, 1000],
+    [12, 1001],
+  ]);
   assert.deepEqual(build(r), [hex('8f cd 0005 11111111 22222222 000a 0003 00000f 00 d100 a0 04').toString('hex')]);
 });
 
@@ -88,7 +103,9 @@ test('alternating received/lost over 14 packets: one-bit status vector', () => {
   for (let k = 0; k < 7; k++) pairs.push([2 * k, 1000 + k]);
   const r = rec(pairs);
   // 13 statuses 1010101010101 -> one-bit vector (8..14 symbols, no large delta), last symbol padding
-  assert.deepEqual(build(r), [hex('af cd 0007 11111111 22222222 0000 000d 00000f 00 aaaa a0 040404040404 0000 03').toString('hex')]);
+  assert.deepEqual(build(r), [
+    hex('af cd 0007 11111111 22222222 0000 000d 00000f 00 aaaa a0 040404040404 0000 03').toString('hex'),
+  ]);
 });
 
 test('run-length chunk for a long run, then a two-bit vector', () => {
@@ -98,30 +115,51 @@ test('run-length chunk for a long run, then a two-bit vector', () => {
   const r = rec(pairs);
   const deltas = 'a0' + '04'.repeat(19) + '04'; // 121 is 1 ms after 119
   // 20+ 4 chunk bytes + 21 delta bytes = 45 -> 48, 3 bytes padding
-  assert.deepEqual(build(r), [hex(`af cd 000b 11111111 22222222 0064 0016 00000f 00 2014 c400 ${deltas} 0000 03`).toString('hex')]);
+  assert.deepEqual(build(r), [
+    hex(`af cd 000b 11111111 22222222 0064 0016 00000f 00 2014 c400 ${deltas} 0000 03`).toString('hex'),
+  ]);
 });
 
 test('large delta needs 2 bytes', () => {
-  const r = rec([[1, 1000], [2, 1100]]); // +100 ms = 400 ticks
-  assert.deepEqual(build(r), [hex('af cd 0006 11111111 22222222 0001 0002 00000f 00 d800 a0 0190 0000 03').toString('hex')]);
+  const r = rec([
+    [1, 1000],
+    [2, 1100],
+  ]); // +100 ms = 400 ticks
+  assert.deepEqual(build(r), [
+    hex('af cd 0006 11111111 22222222 0001 0002 00000f 00 d800 a0 0190 0000 03').toString('hex'),
+  ]);
 });
 
 test('negative delta (arrival order differs from seq order)', () => {
-  const r = rec([[2, 1000], [1, 1001]]);
+  const r = rec([
+    [2, 1000],
+    [1, 1001],
+  ]);
   // seq 1 at 4004 ticks: ref 15, delta 164; seq 2 at 4000: delta -4
-  assert.deepEqual(build(r), [hex('af cd 0006 11111111 22222222 0001 0002 00000f 00 d800 a4 fffc 0000 03').toString('hex')]);
+  assert.deepEqual(build(r), [
+    hex('af cd 0006 11111111 22222222 0001 0002 00000f 00 d800 a4 fffc 0000 03').toString('hex'),
+  ]);
 });
 
 test('delta beyond 16 bits starts a new packet with a new reference time', () => {
-  const r = rec([[1, 1000], [2, 10000]]); // 36000 ticks apart
+  const r = rec([
+    [1, 1000],
+    [2, 10000],
+  ]); // 36000 ticks apart
   assert.deepEqual(build(r), [
     hex('af cd 0005 11111111 22222222 0001 0001 00000f 00 2001 a0 01').toString('hex'),
     // 40000 ticks: ref 156 (0x9c), delta 64; feedback count 1
     hex('af cd 0005 11111111 22222222 0002 0001 00009c 01 2001 40 01').toString('hex'),
   ]);
-  const neg = rec([[1, 10000], [2, 1000]]);
+  const neg = rec([
+    [1, 10000],
+    [2, 1000],
+  ]);
   const out = neg.buildFeedback(S, M).map(decode);
-  assert.deepEqual(out.flat(), [{ seq: 1, received: true, ms: 10000 }, { seq: 2, received: true, ms: 1000 }]);
+  assert.deepEqual(out.flat(), [
+    { seq: 1, received: true, ms: 10000 },
+    { seq: 2, received: true, ms: 1000 },
+  ]);
 });
 
 test('feedback packet count increments and wraps at 256; default SSRCs from options', () => {
@@ -142,7 +180,12 @@ test('reference time is 24 bits, wraps', () => {
 });
 
 test('sequence wrap 65535 -> 0, also reordered across it', () => {
-  const r = rec([[65534, 1000], [0, 1001], [65535, 1002], [1, 1003]]);
+  const r = rec([
+    [65534, 1000],
+    [0, 1001],
+    [65535, 1002],
+    [1, 1003],
+  ]);
   const out = r.buildFeedback(S, M);
   assert.equal(out.length, 1);
   assert.deepEqual(decode(out[0]), [
@@ -154,22 +197,37 @@ test('sequence wrap 65535 -> 0, also reordered across it', () => {
   // continues after the wrap from where the last report ended
   r.record(4, 1010);
   assert.deepEqual(r.buildFeedback(S, M).map(decode).flat(), [
-    { seq: 2, received: false }, { seq: 3, received: false }, { seq: 4, received: true, ms: 1010 },
+    { seq: 2, received: false },
+    { seq: 3, received: false },
+    { seq: 4, received: true, ms: 1010 },
   ]);
 });
 
 test('reordering within an interval: reported in sequence order', () => {
-  const r = rec([[5, 1000], [3, 1001], [4, 1002.25]]);
+  const r = rec([
+    [5, 1000],
+    [3, 1001],
+    [4, 1002.25],
+  ]);
   assert.deepEqual(r.buildFeedback(S, M).map(decode).flat(), [
-    { seq: 3, received: true, ms: 1001 }, { seq: 4, received: true, ms: 1002.25 }, { seq: 5, received: true, ms: 1000 },
+    { seq: 3, received: true, ms: 1001 },
+    { seq: 4, received: true, ms: 1002.25 },
+    { seq: 5, received: true, ms: 1000 },
   ]);
 });
 
 test('late packet after its number was reported lost; duplicates dropped', () => {
-  const r = rec([[1, 1000], [2, 1001], [2, 1005], [4, 1002]]);
+  const r = rec([
+    [1, 1000],
+    [2, 1001],
+    [2, 1005],
+    [4, 1002],
+  ]);
   assert.deepEqual(r.buildFeedback(S, M).map(decode).flat(), [
-    { seq: 1, received: true, ms: 1000 }, { seq: 2, received: true, ms: 1001 },
-    { seq: 3, received: false }, { seq: 4, received: true, ms: 1002 },
+    { seq: 1, received: true, ms: 1000 },
+    { seq: 2, received: true, ms: 1001 },
+    { seq: 3, received: false },
+    { seq: 4, received: true, ms: 1002 },
   ]);
   r.record(3, 1003);
   r.record(2, 1006); // duplicate of an already reported packet
@@ -183,7 +241,10 @@ test('late packet after its number was reported lost; duplicates dropped', () =>
 });
 
 test('big gap: lost run reported with run-length chunks; split by maxPacketsPerFeedback', () => {
-  const r = rec([[0, 1000], [20000, 1001]]);
+  const r = rec([
+    [0, 1000],
+    [20000, 1001],
+  ]);
   const [one, ...rest] = r.buildFeedback(S, M);
   assert.equal(rest.length, 0);
   assert.equal(one.readUInt16BE(14), 20001);
@@ -192,13 +253,25 @@ test('big gap: lost run reported with run-length chunks; split by maxPacketsPerF
   const d = decode(one);
   assert.equal(d.filter((x) => x.received).length, 2);
 
-  const small = rec([[0, 1000], [20000, 1001]], { maxPacketsPerFeedback: 1000 });
+  const small = rec(
+    [
+      [0, 1000],
+      [20000, 1001],
+    ],
+    { maxPacketsPerFeedback: 1000 },
+  );
   const out = small.buildFeedback(S, M);
   assert.equal(out.length, 21);
   const all = out.map(decode).flat();
   assert.equal(all.length, 20001);
   all.forEach((x, i) => assert.equal(x.seq, i));
-  assert.deepEqual(all.filter((x) => x.received), [{ seq: 0, received: true, ms: 1000 }, { seq: 20000, received: true, ms: 1001 }]);
+  assert.deepEqual(
+    all.filter((x) => x.received),
+    [
+      { seq: 0, received: true, ms: 1000 },
+      { seq: 20000, received: true, ms: 1001 },
+    ],
+  );
 });
 
 test('size limit: packets never exceed 1200 bytes', () => {
@@ -215,7 +288,7 @@ test('size limit: packets never exceed 1200 bytes', () => {
 
 test('1000-packet random scenario decoded by werift', () => {
   let seed = 12345;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const r = new TwccRecorder({ now: () => 0 });
   const truth = new Map<number, number>(); // seq16 -> first arrival ms
   const reported = new Map<number, Decoded>();
@@ -271,7 +344,10 @@ test('1000-packet random scenario decoded by werift', () => {
     }
   }
   assert.equal([...reported.values()].filter((d) => d.received).length, truth.size);
-  assert.ok(longStalls > 0 && lateFeedback > 0, `scenario covers long stalls (${longStalls}) and late packets (${lateFeedback})`);
+  assert.ok(
+    longStalls > 0 && lateFeedback > 0,
+    `scenario covers long stalls (${longStalls}) and late packets (${lateFeedback})`,
+  );
 });
 
 test('transportSeq reads the extension (one- and two-byte profiles)', () => {
@@ -298,7 +374,7 @@ test('garbage: record never throws; nothing recorded -> []', () => {
   r.record(7, -1e9);
   r.record(8, 1e12);
   let seed = 1;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < 500; i++) r.record(Math.floor(rnd() * 65536), rnd() * 1e6);
   const out = r.buildFeedback(S, M);
   assert.ok(out.length > 0);

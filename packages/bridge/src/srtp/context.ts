@@ -222,7 +222,8 @@ export class SrtpContext {
       this.sendRtp.set(ssrc, { highest: index });
     } else {
       index = estimateIndex(st.highest, seq);
-      if (index < 0) index = seq; // older than the stream's start across a wrap: ROC 0, state untouched
+      if (index < 0)
+        index = seq; // older than the stream's start across a wrap: ROC 0, state untouched
       else if (index > st.highest) st.highest = index;
     }
     const roc = Math.floor(index / 65536);
@@ -299,7 +300,14 @@ export class SrtpContext {
   }
 
   /** Authenticate and decrypt with the given ROC; undefined if the tag does not verify. */
-  private tryDecryptRtp(packet: Buffer, hdr: number, end: number, ssrc: number, roc: number, seq: number): Buffer | undefined {
+  private tryDecryptRtp(
+    packet: Buffer,
+    hdr: number,
+    end: number,
+    ssrc: number,
+    roc: number,
+    seq: number,
+  ): Buffer | undefined {
     if (this.gcm) {
       const d = createDecipheriv(this.gcmAlg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq)) as DecipherGCM;
       d.setAAD(packet.subarray(0, hdr));
@@ -363,7 +371,9 @@ export class SrtpContext {
     writeCmIv(cm.iv, this.rtcpSalt, ssrc, index >>> 16, index & 0xffff);
     cm.xor(plain, 8, out, 8, len - 8);
     writeU32(out, len, eIndex);
-    const tag = createHmac('sha1', this.rtcpAuth!).update(out.subarray(0, len + 4)).digest();
+    const tag = createHmac('sha1', this.rtcpAuth!)
+      .update(out.subarray(0, len + 4))
+      .digest();
     tag.copy(out, len + 4, 0, SRTCP_CM_TAG);
     return out;
   }
@@ -422,7 +432,9 @@ export class SrtpContext {
         out = Buffer.from(packet.subarray(0, tagOff));
       }
     } else {
-      const tag = createHmac('sha1', this.rtcpAuth!).update(packet.subarray(0, len - tagLen)).digest();
+      const tag = createHmac('sha1', this.rtcpAuth!)
+        .update(packet.subarray(0, len - tagLen))
+        .digest();
       if (!tagsEqual(packet, len - tagLen, tag, tagLen)) {
         throw new SrtpError('auth-failed', `SRTCP ssrc ${ssrc} index ${index}`);
       }

@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { SrtpContext, SrtpError, keyLengths, type SrtpErrorReason, type SrtpProfile } from './index.js';
 import { buildCompoundRtcp, buildRtp, prng } from './fixtures/util.js';
 
-const ALL: SrtpProfile[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'];
+const ALL: SrtpProfile[] = [
+  'AES_CM_128_HMAC_SHA1_80',
+  'AES_CM_128_HMAC_SHA1_32',
+  'AEAD_AES_128_GCM',
+  'AEAD_AES_256_GCM',
+];
 
 function ctxPair(profile: SrtpProfile, replayWindow?: number) {
   const l = keyLengths(profile);
@@ -49,7 +54,13 @@ for (const profile of ALL) {
 
   test(`${profile}: truncations, wrong tag, flipped bits, replay, too old`, () => {
     const { tx, rx } = ctxPair(profile, 64);
-    const plain = buildRtp({ seq: 100, ssrc: 7, csrcs: [1, 2], ext: [{ id: 2, data: Buffer.from([1, 2]) }], payload: randomBytes(300) });
+    const plain = buildRtp({
+      seq: 100,
+      ssrc: 7,
+      csrcs: [1, 2],
+      ext: [{ id: 2, data: Buffer.from([1, 2]) }],
+      payload: randomBytes(300),
+    });
     const good = tx.protectRtp(plain);
     for (let cut = 0; cut < good.length; cut++) {
       const r = reasonOf(() => rx.unprotectRtp(good.subarray(0, cut)));
@@ -57,27 +68,48 @@ for (const profile of ALL) {
     }
     const badTag = Buffer.from(good);
     badTag[badTag.length - 1] ^= 1;
-    assert.equal(reasonOf(() => rx.unprotectRtp(badTag)), 'auth-failed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(badTag)),
+      'auth-failed',
+    );
     const badBody = Buffer.from(good);
     badBody[40] ^= 0x80;
-    assert.equal(reasonOf(() => rx.unprotectRtp(badBody)), 'auth-failed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(badBody)),
+      'auth-failed',
+    );
     const v1 = Buffer.from(good);
     v1[0] = (v1[0] & 0x3f) | 0x40;
-    assert.equal(reasonOf(() => rx.unprotectRtp(v1)), 'bad-version');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(v1)),
+      'bad-version',
+    );
     // extension length pointing past the packet
     const longExt = Buffer.from(good);
     longExt.writeUInt16BE(0xffff, 12 + 8 + 2);
-    assert.equal(reasonOf(() => rx.unprotectRtp(longExt)), 'too-short');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(longExt)),
+      'too-short',
+    );
 
     assert.deepEqual(rx.unprotectRtp(good), plain);
-    assert.equal(reasonOf(() => rx.unprotectRtp(good)), 'replayed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(good)),
+      'replayed',
+    );
     // move ahead by more than the window, then the old one is too old
     const later: Buffer[] = [];
     for (let s = 101; s < 200; s++) later.push(tx.protectRtp(buildRtp({ seq: s, ssrc: 7, payload: Buffer.from([s]) })));
     rx.unprotectRtp(later[later.length - 1]); // seq 199
-    assert.equal(reasonOf(() => rx.unprotectRtp(later[0])), 'too-old'); // seq 101: 98 behind, window 64
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(later[0])),
+      'too-old',
+    ); // seq 101: 98 behind, window 64
     assert.deepEqual(rx.unprotectRtp(later[later.length - 10]).subarray(12), Buffer.from([190])); // within window
-    assert.equal(reasonOf(() => rx.unprotectRtp(later[later.length - 10])), 'replayed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(later[later.length - 10])),
+      'replayed',
+    );
 
     // SRTCP
     const rtcp = tx.protectRtcp(buildCompoundRtcp(7, 1));
@@ -87,13 +119,28 @@ for (const profile of ALL) {
     }
     const rtcpBad = Buffer.from(rtcp);
     rtcpBad[20] ^= 4;
-    assert.equal(reasonOf(() => rx.unprotectRtcp(rtcpBad)), 'auth-failed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtcp(rtcpBad)),
+      'auth-failed',
+    );
     assert.deepEqual(rx.unprotectRtcp(rtcp), buildCompoundRtcp(7, 1));
-    assert.equal(reasonOf(() => rx.unprotectRtcp(rtcp)), 'replayed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtcp(rtcp)),
+      'replayed',
+    );
     // protect side validation
-    assert.equal(reasonOf(() => tx.protectRtp(Buffer.alloc(5))), 'too-short');
-    assert.equal(reasonOf(() => tx.protectRtp(Buffer.alloc(20))), 'bad-version');
-    assert.equal(reasonOf(() => tx.protectRtcp(Buffer.alloc(4))), 'too-short');
+    assert.equal(
+      reasonOf(() => tx.protectRtp(Buffer.alloc(5))),
+      'too-short',
+    );
+    assert.equal(
+      reasonOf(() => tx.protectRtp(Buffer.alloc(20))),
+      'bad-version',
+    );
+    assert.equal(
+      reasonOf(() => tx.protectRtcp(Buffer.alloc(4))),
+      'too-short',
+    );
   });
 
   test(`${profile}: a forged packet does not move the ROC / highest index / window`, () => {
@@ -106,7 +153,10 @@ for (const profile of ALL) {
     for (const s of [3, 30000, 65531]) {
       const forged = Buffer.from(pkt(s));
       forged[forged.length - 2] ^= 0xff;
-      assert.equal(reasonOf(() => rx.unprotectRtp(forged)), 'auth-failed');
+      assert.equal(
+        reasonOf(() => rx.unprotectRtp(forged)),
+        'auth-failed',
+      );
     }
     // state unchanged: 65530 (ROC 0) and then the genuine 65531 still decrypt
     assert.deepEqual(rx.unprotectRtp(p65530).subarray(12), Buffer.from([65530 & 0xff, 65530 >> 8]));
@@ -118,7 +168,10 @@ for (const profile of ALL) {
     const { tx, rx } = ctxPair(profile);
     const a = tx.protectRtp(buildRtp({ seq: 1, ssrc: 77, payload: Buffer.from('x') }));
     rx.unprotectRtp(a);
-    assert.equal(reasonOf(() => rx.unprotectRtp(a)), 'replayed');
+    assert.equal(
+      reasonOf(() => rx.unprotectRtp(a)),
+      'replayed',
+    );
     rx.forget(77);
     assert.deepEqual(rx.unprotectRtp(a).subarray(12), Buffer.from('x'));
   });

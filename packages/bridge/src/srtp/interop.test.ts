@@ -19,12 +19,21 @@ function samplePackets(): Buffer[] {
   const variants: Omit<RtpOpts, 'seq' | 'payload'>[] = [
     { ssrc: 0x11223344 },
     { ssrc: 0x11223344, csrcs: [0xdeadbeef, 0x01020304] },
-    { ssrc: 0xcafebabe, ext: [{ id: 1, data: Buffer.from([0x80]) }, { id: 3, data: Buffer.from([1, 2, 3]) }] },
+    {
+      ssrc: 0xcafebabe,
+      ext: [
+        { id: 1, data: Buffer.from([0x80]) },
+        { id: 3, data: Buffer.from([1, 2, 3]) },
+      ],
+    },
     {
       ssrc: 0xfeedface,
       marker: true,
       csrcs: [0x0a0b0c0d],
-      ext: [{ id: 5, data: Buffer.from('abcdefgh') }, { id: 14, data: Buffer.alloc(16, 9) }],
+      ext: [
+        { id: 5, data: Buffer.from('abcdefgh') },
+        { id: 14, data: Buffer.alloc(16, 9) },
+      ],
     },
   ];
   let seq = 65500;
@@ -94,7 +103,12 @@ for (const profile of PROFILES) {
     );
     const plain = buildRtp({ seq: 1, ssrc: 42, payload: randomBytes(200) });
     assert.deepEqual(serverRx.unprotectRtp(clientTx.protectRtp(plain)), plain);
-    assert.deepEqual(werift.unprotectRtp(clientTx.protectRtp(buildRtp({ seq: 2, ssrc: 42, payload: plain.subarray(12) }))).subarray(12), plain.subarray(12));
+    assert.deepEqual(
+      werift
+        .unprotectRtp(clientTx.protectRtp(buildRtp({ seq: 2, ssrc: 42, payload: plain.subarray(12) })))
+        .subarray(12),
+      plain.subarray(12),
+    );
     const clientRx = new SrtpContext(client.remote);
     assert.deepEqual(clientRx.unprotectRtp(werift.protectRtp(plain)), plain);
   });

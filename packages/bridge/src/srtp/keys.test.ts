@@ -33,12 +33,19 @@ for (const profile of ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM', 'AEAD_AES_
     assert.throws(() => srtpKeysFromDtls(material.subarray(1), profile, true), RangeError);
     // the split keys are accepted by SrtpContext; wrong lengths are not
     new SrtpContext(c.local);
-    assert.throws(() => new SrtpContext({ profile, masterKey: Buffer.alloc(key + 1), masterSalt: Buffer.alloc(salt) }), RangeError);
+    assert.throws(
+      () => new SrtpContext({ profile, masterKey: Buffer.alloc(key + 1), masterSalt: Buffer.alloc(salt) }),
+      RangeError,
+    );
   });
 }
 
 test('SrtpContext replayWindow option is validated', () => {
-  const keys = { profile: 'AES_CM_128_HMAC_SHA1_80' as const, masterKey: Buffer.alloc(16), masterSalt: Buffer.alloc(14) };
+  const keys = {
+    profile: 'AES_CM_128_HMAC_SHA1_80' as const,
+    masterKey: Buffer.alloc(16),
+    masterSalt: Buffer.alloc(14),
+  };
   assert.throws(() => new SrtpContext(keys, { replayWindow: 0 }), RangeError);
   new SrtpContext(keys, { replayWindow: 100 });
 });

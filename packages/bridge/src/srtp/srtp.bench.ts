@@ -43,18 +43,36 @@ function benchProfile(profile: SrtpProfile) {
   // werift's send API takes header + payload; parse once outside the timed loop (favours werift).
   const parsed = plains.map((p) => RtpPacket.deSerialize(p));
 
-  const [oursProtect, weriftProtect] = interleaved([
-    () => { const tx = new SrtpContext(keys); return (i) => tx.protectRtp(plains[i]); },
-    () => { const tx = weriftSessions(profile, k, k).srtp; return (i) => tx.encrypt(parsed[i].payload, parsed[i].header); },
-  ], N);
+  const [oursProtect, weriftProtect] = interleaved(
+    [
+      () => {
+        const tx = new SrtpContext(keys);
+        return (i) => tx.protectRtp(plains[i]);
+      },
+      () => {
+        const tx = weriftSessions(profile, k, k).srtp;
+        return (i) => tx.encrypt(parsed[i].payload, parsed[i].header);
+      },
+    ],
+    N,
+  );
 
   // Ciphertexts to unprotect: a fresh context per repeat, so no replay rejections.
   const enc = new SrtpContext(keys);
   const wire = plains.map((p) => enc.protectRtp(p));
-  const [oursUnprotect, weriftUnprotect] = interleaved([
-    () => { const rx = new SrtpContext(keys); return (i) => rx.unprotectRtp(wire[i]); },
-    () => { const rx = weriftSessions(profile, k, k); return (i) => rx.unprotectRtp(wire[i]); },
-  ], N);
+  const [oursUnprotect, weriftUnprotect] = interleaved(
+    [
+      () => {
+        const rx = new SrtpContext(keys);
+        return (i) => rx.unprotectRtp(wire[i]);
+      },
+      () => {
+        const rx = weriftSessions(profile, k, k);
+        return (i) => rx.unprotectRtp(wire[i]);
+      },
+    ],
+    N,
+  );
 
   const r = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   return {
@@ -81,14 +99,40 @@ const out = {
   unit: 'packets/s',
   ratio: 'ours / werift',
   results,
-  tables: [{
-    caption: `${PKT_BYTES}-byte RTP packets, ${N} per measurement after ${WARMUP} warm-up, median of ${REPEATS} interleaved repeats, one core`,
-    columns: ['profile', 'operation', 'Parley pkt/s', 'werift pkt/s', 'ratio Parley/werift', 'µs/pkt Parley', 'µs/pkt werift'],
-    rows: results.flatMap((r) => [
-      [r.profile, 'protect', r.protect.ours, r.protect.werift, `${r.protect.ratio}×`, r.usPerPacket.oursProtect, r.usPerPacket.weriftProtect],
-      [r.profile, 'unprotect', r.unprotect.ours, r.unprotect.werift, `${r.unprotect.ratio}×`, r.usPerPacket.oursUnprotect, r.usPerPacket.weriftUnprotect],
-    ]),
-  }],
+  tables: [
+    {
+      caption: `${PKT_BYTES}-byte RTP packets, ${N} per measurement after ${WARMUP} warm-up, median of ${REPEATS} interleaved repeats, one core`,
+      columns: [
+        'profile',
+        'operation',
+        'Parley pkt/s',
+        'werift pkt/s',
+        'ratio Parley/werift',
+        'µs/pkt Parley',
+        'µs/pkt werift',
+      ],
+      rows: results.flatMap((r) => [
+        [
+          r.profile,
+          'protect',
+          r.protect.ours,
+          r.protect.werift,
+          `${r.protect.ratio}×`,
+          r.usPerPacket.oursProtect,
+          r.usPerPacket.weriftProtect,
+        ],
+        [
+          r.profile,
+          'unprotect',
+          r.unprotect.ours,
+          r.unprotect.werift,
+          `${r.unprotect.ratio}×`,
+          r.usPerPacket.oursUnprotect,
+          r.usPerPacket.weriftUnprotect,
+        ],
+      ]),
+    },
+  ],
   notes: [
     "werift's protect is given pre-parsed header + payload (parsing is outside its timed loop), which favours werift.",
     'Unprotect includes the replay check (ours) on fresh sequence numbers, so nothing is rejected.',
@@ -99,7 +143,9 @@ if (JSON_OUT) {
 } else {
   console.log(`${out.title} (${out.tables[0].caption})`);
   for (const r of results) {
-    console.log(`  ${r.profile}: protect ${r.protect.ours} vs ${r.protect.werift} pkt/s (${r.protect.ratio}×), ` +
-      `unprotect ${r.unprotect.ours} vs ${r.unprotect.werift} pkt/s (${r.unprotect.ratio}×)`);
+    console.log(
+      `  ${r.profile}: protect ${r.protect.ours} vs ${r.protect.werift} pkt/s (${r.protect.ratio}×), ` +
+        `unprotect ${r.unprotect.ours} vs ${r.unprotect.werift} pkt/s (${r.unprotect.ratio}×)`,
+    );
   }
 }

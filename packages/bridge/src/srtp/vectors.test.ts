@@ -18,7 +18,10 @@ test('RFC 3711 B.2: AES-CM keystream, first and last blocks of the 65282-block s
     'E03EAD0935C95E80E166B16DD92B4EB4' + 'D23513162B02D0F72A43A2FE4A5F97AB' + '41E95B3BB0A2E8DD477901E4FCA894C0',
   );
   assert.equal(
-    out.subarray(len - 48).toString('hex').toUpperCase(),
+    out
+      .subarray(len - 48)
+      .toString('hex')
+      .toUpperCase(),
     'EC8CDF7398607CB0F2D21675EA9EA1E4' + '362B7C3C6773516318A077D7FC5073AE' + '6A2CC3787889374FBEB4C81B17BA6C44',
   );
   // Counter blocks 0xFEFF, 0xFF00, 0xFF01 are exactly where the RFC puts those three.
@@ -30,13 +33,19 @@ test('RFC 3711 B.2: keystream at an unaligned length and in-place XOR', () => {
   hex('F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000').copy(ks.iv);
   const buf = Buffer.alloc(37);
   ks.xor(buf, 0, buf, 0, 37);
-  assert.equal(buf.toString('hex').toUpperCase(), ('E03EAD0935C95E80E166B16DD92B4EB4' + 'D23513162B02D0F72A43A2FE4A5F97AB' + '41E95B3BB0').slice(0, 74));
+  assert.equal(
+    buf.toString('hex').toUpperCase(),
+    ('E03EAD0935C95E80E166B16DD92B4EB4' + 'D23513162B02D0F72A43A2FE4A5F97AB' + '41E95B3BB0').slice(0, 74),
+  );
 });
 
 test('RFC 3711 B.3: key derivation (cipher key, salt, auth key)', () => {
   const mk = hex('E1F97A0D3E018BE0D64FA32C06DE4139');
   const ms = hex('0EC675AD498AFEEBB6960B3AABE6');
-  assert.equal(deriveKey(mk, ms, LABEL_RTP_ENCRYPTION, 16).toString('hex').toUpperCase(), 'C61E7A93744F39EE10734AFE3FF7A087');
+  assert.equal(
+    deriveKey(mk, ms, LABEL_RTP_ENCRYPTION, 16).toString('hex').toUpperCase(),
+    'C61E7A93744F39EE10734AFE3FF7A087',
+  );
   assert.equal(deriveKey(mk, ms, LABEL_RTP_SALT, 14).toString('hex').toUpperCase(), '30CBBC08863D8C85D49DB34A9AE1');
   assert.equal(
     deriveKey(mk, ms, LABEL_RTP_AUTH, 20).toString('hex').toUpperCase(),

@@ -131,14 +131,19 @@ test('wrap corner cases on receive: reordering around the wrap, first packet jus
   const rx3 = new SrtpContext(keys);
   for (const s of [3, 4, 65535, 5]) assert.equal(rx3.unprotectRtp(get(s)).subarray(12).toString(), `p${s}`);
   // replay across the wrap is still detected
-  assert.throws(() => rx3.unprotectRtp(get(65535)), (e) => e instanceof SrtpError && e.reason === 'replayed');
+  assert.throws(
+    () => rx3.unprotectRtp(get(65535)),
+    (e) => e instanceof SrtpError && e.reason === 'replayed',
+  );
 });
 
 test('send side: late packets (seq older than highest sent) across the wrap keep the right ROC', () => {
   const keys = { profile: 'AEAD_AES_128_GCM' as const, masterKey: randomBytes(16), masterSalt: randomBytes(12) };
   const ref = new SrtpContext(keys);
   const seqs = [65533, 65534, 65535, 0, 1, 2];
-  const expected = new Map(seqs.map((s) => [s, ref.protectRtp(buildRtp({ seq: s, ssrc: 9, payload: Buffer.from([s & 0xff]) }))]));
+  const expected = new Map(
+    seqs.map((s) => [s, ref.protectRtp(buildRtp({ seq: s, ssrc: 9, payload: Buffer.from([s & 0xff]) }))]),
+  );
   const fwd = new SrtpContext(keys);
   for (const s of [65533, 0, 65535, 2, 65534, 1]) {
     assert.deepEqual(fwd.protectRtp(buildRtp({ seq: s, ssrc: 9, payload: Buffer.from([s & 0xff]) })), expected.get(s));

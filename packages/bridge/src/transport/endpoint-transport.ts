@@ -2,15 +2,26 @@
 // DTLS server + SCTP bridge channel (werift-session.ts), raw SRTP/SRTCP packets in and out.
 import type { IceCandidate, IceTransport } from '@parley/protocol';
 import {
-  certificateFingerprint, WeriftSession, type DtlsCertificate, type SrtpKeying, type SrtpProfileName,
+  certificateFingerprint,
+  WeriftSession,
+  type DtlsCertificate,
+  type SrtpKeying,
+  type SrtpProfileName,
 } from './werift-session.js';
 
 export type TransportState = 'new' | 'checking' | 'connected' | 'failed' | 'closed';
 
 /** Where a peer's packets come from and go to: a UDP address or an ICE-TCP connection. */
-export interface PeerPath { key: string; kind: 'udp' | 'tcp'; ip: string; port: number }
+export interface PeerPath {
+  key: string;
+  kind: 'udp' | 'tcp';
+  ip: string;
+  port: number;
+}
 
-export interface LocalIceTransport extends IceTransport { sctpPort: number }
+export interface LocalIceTransport extends IceTransport {
+  sctpPort: number;
+}
 
 export interface TransportOptions {
   consentTimeoutMs: number;
@@ -27,7 +38,12 @@ export interface PortLink {
   certificate: DtlsCertificate;
 }
 
-export interface TransportStats { packetsIn: number; packetsOut: number; bytesIn: number; bytesOut: number }
+export interface TransportStats {
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
 
 type Listener<T extends unknown[]> = (...args: T) => void;
 
@@ -50,23 +66,42 @@ export class EndpointTransport {
   private openCbs = new Set<Listener<[string]>>();
 
   constructor(
-    readonly endpointId: string, ufrag: string, pwd: string, candidates: IceCandidate[],
-    private readonly port: PortLink, private readonly opts: TransportOptions,
+    readonly endpointId: string,
+    ufrag: string,
+    pwd: string,
+    candidates: IceCandidate[],
+    private readonly port: PortLink,
+    private readonly opts: TransportOptions,
   ) {
     this.local = {
-      ufrag, pwd, candidates, rtcpMux: true, sctpPort: 5000, iceLite: true,
+      ufrag,
+      pwd,
+      candidates,
+      rtcpMux: true,
+      sctpPort: 5000,
+      iceLite: true,
       fingerprints: [{ hash: 'sha-256', value: port.certificate.fingerprint, setup: 'actpass' }],
     };
   }
 
-  onStateChange(cb: Listener<[TransportState]>): () => void { return add(this.stateCbs, cb); }
+  onStateChange(cb: Listener<[TransportState]>): () => void {
+    return add(this.stateCbs, cb);
+  }
   /** Encrypted RTP/RTCP (first byte 128..191) exactly as received. */
-  onPacket(cb: Listener<[Buffer]>): () => void { return add(this.packetCbs, cb); }
-  onDataChannelMessage(cb: Listener<[string]>): () => void { return add(this.messageCbs, cb); }
+  onPacket(cb: Listener<[Buffer]>): () => void {
+    return add(this.packetCbs, cb);
+  }
+  onDataChannelMessage(cb: Listener<[string]>): () => void {
+    return add(this.messageCbs, cb);
+  }
   /** Called with the channel's label once a bridge channel is open (either side opened it). */
-  onDataChannelOpen(cb: Listener<[string]>): () => void { return add(this.openCbs, cb); }
+  onDataChannelOpen(cb: Listener<[string]>): () => void {
+    return add(this.openCbs, cb);
+  }
 
-  get dataChannelOpen(): boolean { return this.session?.channelOpen ?? false; }
+  get dataChannelOpen(): boolean {
+    return this.session?.channelOpen ?? false;
+  }
 
   /** Store the peer's ICE credentials and DTLS fingerprints; DTLS starts once ICE has a path. */
   start(remote: IceTransport): void {
@@ -108,7 +143,9 @@ export class EndpointTransport {
   // ---- called by MediaPort -------------------------------------------------------------
 
   /** Remote ufrag the peer must put after the colon in USERNAME (undefined before start()). */
-  get expectedRemoteUfrag(): string | undefined { return this.remote?.ufrag; }
+  get expectedRemoteUfrag(): string | undefined {
+    return this.remote?.ufrag;
+  }
 
   /** A Binding request whose MESSAGE-INTEGRITY verified arrived on `path`. */
   handleValidCheck(path: PeerPath, useCandidate: boolean): void {
@@ -148,10 +185,13 @@ export class EndpointTransport {
     this.session = new WeriftSession({
       certificate: this.port.certificate,
       srtpProfiles: this.opts.srtpProfiles,
-      sendToPeer: (buf) => { if (this.selected) this.port.sendTo(this.selected, buf); },
+      sendToPeer: (buf) => {
+        if (this.selected) this.port.sendTo(this.selected, buf);
+      },
       verifyPeer: (der) => {
-        const ok = remote.fingerprints.some((f) =>
-          certificateFingerprint(der, f.hash) === f.value.trim().toUpperCase());
+        const ok = remote.fingerprints.some(
+          (f) => certificateFingerprint(der, f.hash) === f.value.trim().toUpperCase(),
+        );
         return ok ? undefined : 'remote certificate fingerprint mismatch';
       },
       sctpPort: this.local.sctpPort,
@@ -163,8 +203,12 @@ export class EndpointTransport {
         this.setState('connected');
       },
       onFailed: (reason) => this.fail(reason),
-      onChannelOpen: (label) => { for (const cb of this.openCbs) safe(() => cb(label)); },
-      onChannelMessage: (text) => { for (const cb of this.messageCbs) safe(() => cb(text)); },
+      onChannelOpen: (label) => {
+        for (const cb of this.openCbs) safe(() => cb(label));
+      },
+      onChannelMessage: (text) => {
+        for (const cb of this.messageCbs) safe(() => cb(text));
+      },
       onJunk: (reason) => this.port.count(reason),
     });
     const queued = this.pendingDtls;
@@ -207,5 +251,9 @@ function add<T>(set: Set<T>, cb: T): () => void {
 
 /** A listener's bug must not break the socket handler that called it. */
 function safe(fn: () => void): void {
-  try { fn(); } catch (e) { console.error('[transport] listener threw:', e); }
+  try {
+    fn();
+  } catch (e) {
+    console.error('[transport] listener threw:', e);
+  }
 }

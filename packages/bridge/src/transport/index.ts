@@ -1,7 +1,11 @@
 // packages/bridge/src/transport: ICE-lite + DTLS + SCTP for the bridge, over one shared UDP/TCP port.
 export { MediaPort, type MediaPortOptions } from './media-port.js';
 export {
-  EndpointTransport, type LocalIceTransport, type PeerPath, type TransportState, type TransportStats,
+  EndpointTransport,
+  type LocalIceTransport,
+  type PeerPath,
+  type TransportState,
+  type TransportStats,
 } from './endpoint-transport.js';
 export type { SrtpKeying, SrtpProfileName } from './werift-session.js';
 export { TcpFramer } from './tcp-framing.js';

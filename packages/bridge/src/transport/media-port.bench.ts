@@ -25,7 +25,12 @@ const MAX_MS = 3000;
 // ---------------------------------------------------------------------------------------------------
 // Child: the blaster.
 // ---------------------------------------------------------------------------------------------------
-interface BlastPlan { port: number; stun: string[] | null; total: number; maxMs: number }
+interface BlastPlan {
+  port: number;
+  stun: string[] | null;
+  total: number;
+  maxMs: number;
+}
 type FromChild = { type: 'ready' } | { type: 'done'; sent: number; ms: number; sendErrors: number };
 
 async function blaster(): Promise<void> {
@@ -40,12 +45,20 @@ async function blaster(): Promise<void> {
   }
   if (plan.stun) {
     // Each socket sends its Binding request until answered (UDP on loopback rarely loses, but be sure).
-    await Promise.all(socks.map((s, i) => new Promise<void>((resolve) => {
-      const req = Buffer.from(plan.stun![i], 'base64');
-      const t = setInterval(() => s.send(req, plan.port, '127.0.0.1'), 100);
-      s.once('message', () => { clearInterval(t); resolve(); });
-      s.send(req, plan.port, '127.0.0.1');
-    })));
+    await Promise.all(
+      socks.map(
+        (s, i) =>
+          new Promise<void>((resolve) => {
+            const req = Buffer.from(plan.stun![i], 'base64');
+            const t = setInterval(() => s.send(req, plan.port, '127.0.0.1'), 100);
+            s.once('message', () => {
+              clearInterval(t);
+              resolve();
+            });
+            s.send(req, plan.port, '127.0.0.1');
+          }),
+      ),
+    );
   }
   process.send!({ type: 'ready' } satisfies FromChild);
   await new Promise<void>((r) => process.once('message', () => r())); // 'go'
@@ -54,7 +67,9 @@ async function blaster(): Promise<void> {
   pkt[1] = 100;
   let sent = 0;
   let sendErrors = 0;
-  const onSent = (err: Error | null) => { if (err) sendErrors++; };
+  const onSent = (err: Error | null) => {
+    if (err) sendErrors++;
+  };
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
     let k = 0;
@@ -79,20 +94,38 @@ async function blaster(): Promise<void> {
 // Parent: the receivers.
 // ---------------------------------------------------------------------------------------------------
 function startBlaster(): { child: ChildProcess; next: () => Promise<FromChild> } {
-  const child = fork(fileURLToPath(import.meta.url), ['--blaster'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--blaster'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const queue: FromChild[] = [];
   const waiters: Array<(m: FromChild) => void> = [];
-  child.on('message', (m) => { const w = waiters.shift(); if (w) w(m as FromChild); else queue.push(m as FromChild); });
-  const next = () => new Promise<FromChild>((resolve, reject) => {
-    const q = queue.shift();
-    if (q) return resolve(q);
-    const timer = setTimeout(() => reject(new Error('blaster did not answer in 15 s')), 15_000);
-    waiters.push((m) => { clearTimeout(timer); resolve(m); });
+  child.on('message', (m) => {
+    const w = waiters.shift();
+    if (w) w(m as FromChild);
+    else queue.push(m as FromChild);
   });
+  const next = () =>
+    new Promise<FromChild>((resolve, reject) => {
+      const q = queue.shift();
+      if (q) return resolve(q);
+      const timer = setTimeout(() => reject(new Error('blaster did not answer in 15 s')), 15_000);
+      waiters.push((m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
   return { child, next };
 }
 
-interface Measured { sent: number; delivered: number; sendMs: number; recvMs: number; pps: number; loss: number }
+interface Measured {
+  sent: number;
+  delivered: number;
+  sendMs: number;
+  recvMs: number;
+  pps: number;
+  loss: number;
+}
 
 /** Counts deliveries; `count` is read after the blast, the first/last delivery times give the receive window. */
 class Counter {
@@ -115,8 +148,14 @@ async function finish(child: ReturnType<typeof startBlaster>, counter: Counter):
     await new Promise((r) => setTimeout(r, 100));
   }
   const recvMs = counter.last - counter.first;
-  return { sent: done.sent, delivered: counter.n, sendMs: Math.round(done.ms), recvMs: Math.round(recvMs),
-    pps: Math.round((counter.n * 1000) / Math.max(recvMs, done.ms)), loss: Math.round((1 - counter.n / done.sent) * 1000) / 10 };
+  return {
+    sent: done.sent,
+    delivered: counter.n,
+    sendMs: Math.round(done.ms),
+    recvMs: Math.round(recvMs),
+    pps: Math.round((counter.n * 1000) / Math.max(recvMs, done.ms)),
+    loss: Math.round((1 - counter.n / done.sent) * 1000) / 10,
+  };
 }
 
 async function measurePlain(clients: number, total: number): Promise<Measured> {
@@ -134,25 +173,43 @@ async function measurePlain(clients: number, total: number): Promise<Measured> {
   return m;
 }
 
-async function measureMediaPort(clients: number, total: number): Promise<Measured & { perTransportMin: number; perTransportMax: number; portCounters: Record<string, number> }> {
-  const port = await MediaPort.open({ udpPort: 0, bindAddress: '127.0.0.1', advertise: ['127.0.0.1'], consentTimeoutMs: 60_000 });
+async function measureMediaPort(
+  clients: number,
+  total: number,
+): Promise<Measured & { perTransportMin: number; perTransportMax: number; portCounters: Record<string, number> }> {
+  const port = await MediaPort.open({
+    udpPort: 0,
+    bindAddress: '127.0.0.1',
+    advertise: ['127.0.0.1'],
+    consentTimeoutMs: 60_000,
+  });
   const counter = new Counter();
   const transports: EndpointTransport[] = [];
   const perTransport: number[] = [];
   for (let i = 0; i < clients; i++) {
     const t = port.createTransport(`e${i}`);
     perTransport.push(0);
-    t.onPacket(() => { perTransport[i]++; counter.hit(); });
+    t.onPacket(() => {
+      perTransport[i]++;
+      counter.hit();
+    });
     transports.push(t);
   }
-  const stun = transports.map((t) => encodeStun({ method: BINDING, cls: 'request', transactionId: randomBytes(12),
-    attributes: [
-      { type: ATTR.USERNAME, value: Buffer.from(`${t.local.ufrag}:bench`) },
-      { type: ATTR.PRIORITY, value: Buffer.from([0x6e, 0, 1, 0xff]) },
-      { type: ATTR.ICE_CONTROLLING, value: randomBytes(8) },
-      { type: ATTR.USE_CANDIDATE, value: Buffer.alloc(0) },
-    ],
-    integrityKey: t.local.pwd, fingerprint: true }).toString('base64'));
+  const stun = transports.map((t) =>
+    encodeStun({
+      method: BINDING,
+      cls: 'request',
+      transactionId: randomBytes(12),
+      attributes: [
+        { type: ATTR.USERNAME, value: Buffer.from(`${t.local.ufrag}:bench`) },
+        { type: ATTR.PRIORITY, value: Buffer.from([0x6e, 0, 1, 0xff]) },
+        { type: ATTR.ICE_CONTROLLING, value: randomBytes(8) },
+        { type: ATTR.USE_CANDIDATE, value: Buffer.alloc(0) },
+      ],
+      integrityKey: t.local.pwd,
+      fingerprint: true,
+    }).toString('base64'),
+  );
   const b = startBlaster();
   b.child.send({ port: port.udpPort, stun, total, maxMs: MAX_MS } satisfies BlastPlan);
   await b.next(); // ready: every socket's address was learned
@@ -178,7 +235,8 @@ async function main(): Promise<void> {
   for (const clients of [1, 20]) {
     const plain: Measured[] = [];
     const ours: Awaited<ReturnType<typeof measureMediaPort>>[] = [];
-    for (let k = 0; k < ROUNDS; k++) { // alternate, report the best of each (the least disturbed run)
+    for (let k = 0; k < ROUNDS; k++) {
+      // alternate, report the best of each (the least disturbed run)
       plain.push(await measurePlain(clients, TOTAL));
       ours.push(await measureMediaPort(clients, TOTAL));
     }
@@ -197,12 +255,31 @@ async function main(): Promise<void> {
     rounds: `${ROUNDS} alternating rounds per row; best of each reported`,
     ratio: 'MediaPort / plain socket (delivered packets/s)',
     rows,
-    tables: [{
-      caption: `${PKT_BYTES}-byte datagrams from a forked blaster process on 127.0.0.1, round-robin over one socket per transport`,
-      columns: ['transports (client sockets)', 'sent', 'plain socket delivered/s', 'plain loss', 'MediaPort delivered/s', 'MediaPort loss', 'ratio MediaPort/plain', 'per-transport min–max'],
-      rows: rows.map((r) => [r.transports, r.mediaPort.sent, r.plain.pps, `${r.plain.loss} %`, r.mediaPort.pps, `${r.mediaPort.loss} %`,
-        `${r.ratio}×`, `${r.mediaPort.perTransportMin}–${r.mediaPort.perTransportMax}`]),
-    }],
+    tables: [
+      {
+        caption: `${PKT_BYTES}-byte datagrams from a forked blaster process on 127.0.0.1, round-robin over one socket per transport`,
+        columns: [
+          'transports (client sockets)',
+          'sent',
+          'plain socket delivered/s',
+          'plain loss',
+          'MediaPort delivered/s',
+          'MediaPort loss',
+          'ratio MediaPort/plain',
+          'per-transport min–max',
+        ],
+        rows: rows.map((r) => [
+          r.transports,
+          r.mediaPort.sent,
+          r.plain.pps,
+          `${r.plain.loss} %`,
+          r.mediaPort.pps,
+          `${r.mediaPort.loss} %`,
+          `${r.ratio}×`,
+          `${r.mediaPort.perTransportMin}–${r.mediaPort.perTransportMax}`,
+        ]),
+      },
+    ],
     notes: [
       'Sender and receiver are separate processes (child_process.fork), one core each on a 2-core machine; the blaster sends as fast as node:dgram lets it, in chunks of 32 per setImmediate turn, so loss means the receiving socket buffer overflowed: the receiver, not the network, is the limit.',
       'delivered/s = deliveries / receive window (first to last delivery, at least the send time). The MediaPort path is: dgram message -> allowRemote -> path key string -> byPath map -> EndpointTransport.handlePacket -> onPacket callback. DTLS is skipped: each transport is marked connected after ICE, so no SRTP here (see the forwarding bench for that).',
@@ -212,7 +289,9 @@ async function main(): Promise<void> {
   else {
     console.log(result.title);
     for (const r of rows) {
-      console.log(`  ${r.transports} transport(s): plain ${r.plain.pps} pkt/s (loss ${r.plain.loss} %), MediaPort ${r.mediaPort.pps} pkt/s (loss ${r.mediaPort.loss} %), ratio ${r.ratio}×`);
+      console.log(
+        `  ${r.transports} transport(s): plain ${r.plain.pps} pkt/s (loss ${r.plain.loss} %), MediaPort ${r.mediaPort.pps} pkt/s (loss ${r.mediaPort.loss} %), ratio ${r.ratio}×`,
+      );
     }
   }
 }

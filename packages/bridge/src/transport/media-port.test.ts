@@ -7,7 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { IceTransport } from '@parley/protocol';
 import { MediaPort } from './media-port.js';
 import type { EndpointTransport } from './endpoint-transport.js';
-import { ATTR, BINDING, decodeStun, decodeXorAddress, decodeErrorCode, encodeStun, getAttribute, verifyFingerprint, verifyIntegrity } from './stun.js';
+import {
+  ATTR,
+  BINDING,
+  decodeStun,
+  decodeXorAddress,
+  decodeErrorCode,
+  encodeStun,
+  getAttribute,
+  verifyFingerprint,
+  verifyIntegrity,
+} from './stun.js';
 import { TcpFramer } from './tcp-framing.js';
 import { waitFor } from './test-helpers.js';
 
@@ -15,26 +25,47 @@ let port: MediaPort;
 const sockets: dgram.Socket[] = [];
 
 before(async () => {
-  port = await MediaPort.open({ udpPort: 0, tcpPort: 0, bindAddress: '127.0.0.1', advertise: ['127.0.0.1'],
-    allowRemote: (ip) => ip === '127.0.0.1', consentTimeoutMs: 300, tcpAuthTimeoutMs: 500 });
+  port = await MediaPort.open({
+    udpPort: 0,
+    tcpPort: 0,
+    bindAddress: '127.0.0.1',
+    advertise: ['127.0.0.1'],
+    allowRemote: (ip) => ip === '127.0.0.1',
+    consentTimeoutMs: 300,
+    tcpAuthTimeoutMs: 500,
+  });
 });
 after(async () => {
   for (const s of sockets) s.close();
   await port.close();
 });
 
-const REMOTE: IceTransport = { ufrag: 'brws', pwd: 'browserpasswordbrowserpw', rtcpMux: true, candidates: [],
-  fingerprints: [{ hash: 'sha-256', value: 'AA:BB', setup: 'active' }] };
+const REMOTE: IceTransport = {
+  ufrag: 'brws',
+  pwd: 'browserpasswordbrowserpw',
+  rtcpMux: true,
+  candidates: [],
+  fingerprints: [{ hash: 'sha-256', value: 'AA:BB', setup: 'active' }],
+};
 
-function request(t: EndpointTransport, opts: { pwd?: string; useCandidate?: boolean; controlled?: boolean; remoteUfrag?: string } = {}): Buffer {
+function request(
+  t: EndpointTransport,
+  opts: { pwd?: string; useCandidate?: boolean; controlled?: boolean; remoteUfrag?: string } = {},
+): Buffer {
   const attributes: Array<{ type: number; value: Buffer }> = [
     { type: ATTR.USERNAME, value: Buffer.from(`${t.local.ufrag}:${opts.remoteUfrag ?? REMOTE.ufrag}`) },
     { type: ATTR.PRIORITY, value: Buffer.from([0x6e, 0, 1, 0xff]) },
     { type: opts.controlled ? ATTR.ICE_CONTROLLED : ATTR.ICE_CONTROLLING, value: randomBytes(8) },
   ];
   if (opts.useCandidate) attributes.push({ type: ATTR.USE_CANDIDATE, value: Buffer.alloc(0) });
-  return encodeStun({ method: BINDING, cls: 'request', transactionId: randomBytes(12), attributes,
-    integrityKey: opts.pwd ?? t.local.pwd, fingerprint: true });
+  return encodeStun({
+    method: BINDING,
+    cls: 'request',
+    transactionId: randomBytes(12),
+    attributes,
+    integrityKey: opts.pwd ?? t.local.pwd,
+    fingerprint: true,
+  });
 }
 
 async function udpClient(): Promise<{ sock: dgram.Socket; replies: Buffer[]; send: (b: Buffer) => void }> {
@@ -51,8 +82,13 @@ test('local description: host candidates on the shared ports, unique credentials
   const b = port.createTransport('e2');
   assert.notEqual(a.local.ufrag, b.local.ufrag);
   assert.ok(a.local.pwd.length >= 22);
-  assert.deepEqual(a.local.candidates.map((c) => [c.protocol, c.ip, c.port, c.tcptype]),
-    [['udp', '127.0.0.1', port.udpPort, undefined], ['tcp', '127.0.0.1', port.tcpPort, 'passive']]);
+  assert.deepEqual(
+    a.local.candidates.map((c) => [c.protocol, c.ip, c.port, c.tcptype]),
+    [
+      ['udp', '127.0.0.1', port.udpPort, undefined],
+      ['tcp', '127.0.0.1', port.tcpPort, 'passive'],
+    ],
+  );
   assert.equal(a.local.fingerprints[0].setup, 'actpass');
   assert.match(a.local.fingerprints[0].value, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   a.close();
@@ -68,8 +104,10 @@ test('valid Binding request is answered with XOR-MAPPED-ADDRESS, MI and FINGERPR
   assert.equal(res.cls, 'success');
   assert.ok(verifyIntegrity(res, t.local.pwd));
   assert.ok(verifyFingerprint(res));
-  assert.deepEqual(decodeXorAddress(getAttribute(res, ATTR.XOR_MAPPED_ADDRESS)!, res.transactionId),
-    { ip: '127.0.0.1', port: c.sock.address().port });
+  assert.deepEqual(decodeXorAddress(getAttribute(res, ATTR.XOR_MAPPED_ADDRESS)!, res.transactionId), {
+    ip: '127.0.0.1',
+    port: c.sock.address().port,
+  });
   assert.equal(t.selected?.port, c.sock.address().port);
   t.close();
 });
@@ -133,15 +171,24 @@ test('role conflict: a peer claiming ICE-CONTROLLED gets 487 and learns nothing'
 test('start(): .local mDNS candidates are refused, a fingerprint-less remote is rejected', () => {
   const t = port.createTransport('e9');
   assert.throws(() => t.start({ ...REMOTE, fingerprints: [] }), /fingerprint/);
-  t.start({ ...REMOTE, candidates: [
-    { foundation: '1', component: 1, protocol: 'udp', priority: 1, ip: 'f00d-1234.local', port: 5, type: 'host' },
-    { foundation: '2', component: 1, protocol: 'udp', priority: 1, ip: '127.0.0.1', port: 6, type: 'host' },
-  ] });
-  assert.deepEqual(t.remote!.candidates.map((c) => c.ip), ['127.0.0.1']);
+  t.start({
+    ...REMOTE,
+    candidates: [
+      { foundation: '1', component: 1, protocol: 'udp', priority: 1, ip: 'f00d-1234.local', port: 5, type: 'host' },
+      { foundation: '2', component: 1, protocol: 'udp', priority: 1, ip: '127.0.0.1', port: 6, type: 'host' },
+    ],
+  });
+  assert.deepEqual(
+    t.remote!.candidates.map((c) => c.ip),
+    ['127.0.0.1'],
+  );
   assert.equal(port.counters['mdns-candidate-refused'], 1);
   assert.throws(() => t.start(REMOTE), /already started/);
   t.close();
-  assert.throws(() => port.createTransport('x').start({ ...REMOTE, fingerprints: [{ hash: 'md5', value: 'AA', setup: 'active' }] }), /fingerprint/);
+  assert.throws(
+    () => port.createTransport('x').start({ ...REMOTE, fingerprints: [{ hash: 'md5', value: 'AA', setup: 'active' }] }),
+    /fingerprint/,
+  );
 });
 
 test('consent freshness: no valid check for consentTimeoutMs after start() -> failed', async () => {

@@ -7,8 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { IceCandidate } from '@parley/protocol';
 import { EndpointTransport, type PeerPath, type PortLink, type TransportOptions } from './endpoint-transport.js';
 import {
-  ATTR, BINDING, decodeStun, encodeErrorCode, encodeStun, encodeXorAddress, getAttribute, hasFingerprint,
-  looksLikeStun, verifyFingerprint, verifyIntegrity,
+  ATTR,
+  BINDING,
+  decodeStun,
+  encodeErrorCode,
+  encodeStun,
+  encodeXorAddress,
+  getAttribute,
+  hasFingerprint,
+  looksLikeStun,
+  verifyFingerprint,
+  verifyIntegrity,
 } from './stun.js';
 import { createCertificate, type DtlsCertificate, type SrtpProfileName } from './werift-session.js';
 import { TcpFramer } from './tcp-framing.js';
@@ -67,8 +76,10 @@ export class MediaPort {
   private readonly transportOptions: TransportOptions;
 
   private constructor(
-    private readonly opts: MediaPortOptions, private readonly udp: UdpSocket,
-    private readonly tcp: Server | undefined, readonly certificate: DtlsCertificate,
+    private readonly opts: MediaPortOptions,
+    private readonly udp: UdpSocket,
+    private readonly tcp: Server | undefined,
+    readonly certificate: DtlsCertificate,
   ) {
     this.link = {
       certificate,
@@ -83,10 +94,20 @@ export class MediaPort {
       channelLabel: opts.channelLabel ?? 'default',
     };
     udp.on('message', (buf, rinfo) => {
-      try { this.onDatagram(buf, rinfo.address, rinfo.port); } catch { this.count('handler-error'); }
+      try {
+        this.onDatagram(buf, rinfo.address, rinfo.port);
+      } catch {
+        this.count('handler-error');
+      }
     });
     udp.on('error', () => this.count('udp-error'));
-    tcp?.on('connection', (s) => { try { this.onTcpConnection(s); } catch { s.destroy(); } });
+    tcp?.on('connection', (s) => {
+      try {
+        this.onTcpConnection(s);
+      } catch {
+        s.destroy();
+      }
+    });
     tcp?.on('error', () => this.count('tcp-error'));
   }
 
@@ -96,7 +117,10 @@ export class MediaPort {
     const udp = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4' });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind(opts.udpPort, bind, () => { udp.off('error', reject); resolve(); });
+      udp.bind(opts.udpPort, bind, () => {
+        udp.off('error', reject);
+        resolve();
+      });
     });
     let tcp: Server | undefined;
     if (opts.tcpPort !== undefined && opts.tcpPort !== null) {
@@ -104,7 +128,10 @@ export class MediaPort {
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(opts.tcpPort!, bind, () => { server.off('error', reject); resolve(); });
+          server.listen(opts.tcpPort!, bind, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
       } catch (e) {
         udp.close();
@@ -115,19 +142,30 @@ export class MediaPort {
     return new MediaPort(opts, udp, tcp, certificate);
   }
 
-  get udpPort(): number { return this.udp.address().port; }
+  get udpPort(): number {
+    return this.udp.address().port;
+  }
   get tcpPort(): number | undefined {
     const a = this.tcp?.address();
     return a && typeof a === 'object' ? a.port : undefined;
   }
-  get transportCount(): number { return this.byUfrag.size; }
+  get transportCount(): number {
+    return this.byUfrag.size;
+  }
 
   /** Register a new endpoint transport with a fresh, unique ufrag and password. */
   createTransport(endpointId: string): EndpointTransport {
     if (this.closed) throw new Error('media port is closed');
     let ufrag = iceString(8);
     while (this.byUfrag.has(ufrag)) ufrag = iceString(8);
-    const t = new EndpointTransport(endpointId, ufrag, iceString(24), this.candidates(), this.link, this.transportOptions);
+    const t = new EndpointTransport(
+      endpointId,
+      ufrag,
+      iceString(24),
+      this.candidates(),
+      this.link,
+      this.transportOptions,
+    );
     this.byUfrag.set(ufrag, t);
     this.pathsOf.set(t, []);
     return t;
@@ -137,12 +175,29 @@ export class MediaPort {
     const out: IceCandidate[] = [];
     this.opts.advertise.forEach((ip, i) => {
       const localPref = 65535 - i;
-      out.push({ foundation: `${i + 1}`, component: 1, protocol: 'udp', priority: (126 << 24) + (localPref << 8) + 255,
-        ip, port: this.udpPort, type: 'host', generation: 0 });
+      out.push({
+        foundation: `${i + 1}`,
+        component: 1,
+        protocol: 'udp',
+        priority: (126 << 24) + (localPref << 8) + 255,
+        ip,
+        port: this.udpPort,
+        type: 'host',
+        generation: 0,
+      });
       const tcpPort = this.tcpPort;
       if (tcpPort !== undefined) {
-        out.push({ foundation: `${i + 101}`, component: 1, protocol: 'tcp', priority: (90 << 24) + (localPref << 8) + 255,
-          ip, port: tcpPort, type: 'host', generation: 0, tcptype: 'passive' });
+        out.push({
+          foundation: `${i + 101}`,
+          component: 1,
+          protocol: 'tcp',
+          priority: (90 << 24) + (localPref << 8) + 255,
+          ip,
+          port: tcpPort,
+          type: 'host',
+          generation: 0,
+          tcptype: 'passive',
+        });
       }
     });
     return out;
@@ -171,7 +226,8 @@ export class MediaPort {
 
   private onDatagram(buf: Buffer, ip: string, port: number): void {
     if (this.blockUdp) return this.count('udp-blocked');
-    if (this.blockUdpFrom && this.blockUdpFrom(ip.startsWith('::ffff:') ? ip.slice(7) : ip, port)) return this.count('udp-blocked');
+    if (this.blockUdpFrom && this.blockUdpFrom(ip.startsWith('::ffff:') ? ip.slice(7) : ip, port))
+      return this.count('udp-blocked');
     if (!this.allowed(ip)) return this.count('remote-not-allowed');
     const path: PeerPath = { key: `udp:${ip}:${port}`, kind: 'udp', ip, port };
     this.route(buf, path);
@@ -179,44 +235,92 @@ export class MediaPort {
 
   /** Returns true when `buf` was a valid Binding request that was answered. */
   private route(buf: Buffer, path: PeerPath): boolean {
-    if (buf.length === 0) { this.count('malformed'); return false; }
+    if (buf.length === 0) {
+      this.count('malformed');
+      return false;
+    }
     if (buf[0] < 4) return this.onStun(buf, path);
     const t = this.byPath.get(path.key);
-    if (!t) { this.count('unknown-address'); return false; }
+    if (!t) {
+      this.count('unknown-address');
+      return false;
+    }
     t.handlePacket(buf);
     return false;
   }
 
   private onStun(buf: Buffer, path: PeerPath): boolean {
     const msg = looksLikeStun(buf) ? decodeStun(buf) : null;
-    if (!msg) { this.count('malformed'); return false; }
+    if (!msg) {
+      this.count('malformed');
+      return false;
+    }
     if (msg.cls !== 'request') {
       // Binding indications (keepalives) and stray responses: nothing to do for a lite agent.
       this.count(this.byPath.has(path.key) ? 'stun-ignored' : 'unknown-address');
       return false;
     }
-    if (msg.method !== BINDING) { this.count('stun-unsupported-method'); return false; }
+    if (msg.method !== BINDING) {
+      this.count('stun-unsupported-method');
+      return false;
+    }
     const username = getAttribute(msg, ATTR.USERNAME)?.toString('utf8');
-    if (!username) { this.count('stun-no-username'); return false; }
+    if (!username) {
+      this.count('stun-no-username');
+      return false;
+    }
     const colon = username.indexOf(':');
     const t = this.byUfrag.get(colon < 0 ? username : username.slice(0, colon));
-    if (!t) { this.count('stun-unknown-ufrag'); return false; }
-    if (!verifyIntegrity(msg, t.local.pwd)) { this.count('stun-bad-integrity'); return false; }
-    if (hasFingerprint(msg) && !verifyFingerprint(msg)) { this.count('stun-bad-fingerprint'); return false; }
+    if (!t) {
+      this.count('stun-unknown-ufrag');
+      return false;
+    }
+    if (!verifyIntegrity(msg, t.local.pwd)) {
+      this.count('stun-bad-integrity');
+      return false;
+    }
+    if (hasFingerprint(msg) && !verifyFingerprint(msg)) {
+      this.count('stun-bad-fingerprint');
+      return false;
+    }
     const expected = t.expectedRemoteUfrag;
-    if (expected !== undefined && username.slice(colon + 1) !== expected) { this.count('stun-wrong-remote-ufrag'); return false; }
+    if (expected !== undefined && username.slice(colon + 1) !== expected) {
+      this.count('stun-wrong-remote-ufrag');
+      return false;
+    }
     const plainIp = path.ip.startsWith('::ffff:') ? path.ip.slice(7) : path.ip;
     if (getAttribute(msg, ATTR.ICE_CONTROLLED)) {
       // We are lite, hence always controlled; the peer must take the controlling role (RFC 8445 7.3.1.1).
       this.count('stun-role-conflict');
-      this.sendTo(path, encodeStun({ method: BINDING, cls: 'error', transactionId: msg.transactionId,
-        attributes: [{ type: ATTR.ERROR_CODE, value: encodeErrorCode(487, 'Role Conflict') }],
-        integrityKey: t.local.pwd, fingerprint: true }));
+      this.sendTo(
+        path,
+        encodeStun({
+          method: BINDING,
+          cls: 'error',
+          transactionId: msg.transactionId,
+          attributes: [{ type: ATTR.ERROR_CODE, value: encodeErrorCode(487, 'Role Conflict') }],
+          integrityKey: t.local.pwd,
+          fingerprint: true,
+        }),
+      );
       return false;
     }
-    this.sendTo(path, encodeStun({ method: BINDING, cls: 'success', transactionId: msg.transactionId,
-      attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value: encodeXorAddress({ ip: plainIp, port: path.port }, msg.transactionId) }],
-      integrityKey: t.local.pwd, fingerprint: true }));
+    this.sendTo(
+      path,
+      encodeStun({
+        method: BINDING,
+        cls: 'success',
+        transactionId: msg.transactionId,
+        attributes: [
+          {
+            type: ATTR.XOR_MAPPED_ADDRESS,
+            value: encodeXorAddress({ ip: plainIp, port: path.port }, msg.transactionId),
+          },
+        ],
+        integrityKey: t.local.pwd,
+        fingerprint: true,
+      }),
+    );
     this.learn(path, t);
     t.handleValidCheck(path, getAttribute(msg, ATTR.USE_CANDIDATE) !== undefined);
     return true;
@@ -225,7 +329,11 @@ export class MediaPort {
   private learn(path: PeerPath, t: EndpointTransport): void {
     const owner = this.byPath.get(path.key);
     if (owner === t) return;
-    if (owner) this.pathsOf.set(owner, (this.pathsOf.get(owner) ?? []).filter((k) => k !== path.key));
+    if (owner)
+      this.pathsOf.set(
+        owner,
+        (this.pathsOf.get(owner) ?? []).filter((k) => k !== path.key),
+      );
     const keys = this.pathsOf.get(t) ?? [];
     while (keys.length >= MAX_PATHS_PER_TRANSPORT) {
       const i = keys.findIndex((k) => k !== t.selected?.key);
@@ -240,7 +348,10 @@ export class MediaPort {
     if (this.byUfrag.get(t.local.ufrag) === t) this.byUfrag.delete(t.local.ufrag);
     for (const k of this.pathsOf.get(t) ?? []) {
       if (this.byPath.get(k) === t) this.byPath.delete(k);
-      if (k.startsWith('tcp:')) { this.tcpConns.get(k)?.destroy(); this.tcpConns.delete(k); }
+      if (k.startsWith('tcp:')) {
+        this.tcpConns.get(k)?.destroy();
+        this.tcpConns.delete(k);
+      }
     }
     this.pathsOf.delete(t);
   }
@@ -248,35 +359,62 @@ export class MediaPort {
   private sendTo(path: PeerPath, buf: Buffer): void {
     if (this.closed) return;
     if (path.kind === 'udp') {
-      this.udp.send(buf, path.port, path.ip, (err) => { if (err) this.count('udp-send-error'); });
+      this.udp.send(buf, path.port, path.ip, (err) => {
+        if (err) this.count('udp-send-error');
+      });
       return;
     }
     const s = this.tcpConns.get(path.key);
-    if (!s || s.destroyed || buf.length > 0xffff) { this.count('tcp-send-dropped'); return; }
+    if (!s || s.destroyed || buf.length > 0xffff) {
+      this.count('tcp-send-dropped');
+      return;
+    }
     s.write(TcpFramer.frame(buf));
   }
 
   private onTcpConnection(s: TcpSocket): void {
     const ip = s.remoteAddress ?? '';
-    if (this.blockTcp) { this.count('tcp-blocked'); s.destroy(); return; }
-    if (this.closed || !this.allowed(ip)) { this.count('remote-not-allowed'); s.destroy(); return; }
+    if (this.blockTcp) {
+      this.count('tcp-blocked');
+      s.destroy();
+      return;
+    }
+    if (this.closed || !this.allowed(ip)) {
+      this.count('remote-not-allowed');
+      s.destroy();
+      return;
+    }
     s.setNoDelay(true);
     const path: PeerPath = { key: `tcp:${++this.tcpSeq}`, kind: 'tcp', ip, port: s.remotePort ?? 0 };
     this.tcpConns.set(path.key, s);
     let authenticated = false;
-    const authTimer = setTimeout(() => { this.count('tcp-auth-timeout'); s.destroy(); }, this.opts.tcpAuthTimeoutMs ?? 10_000);
+    const authTimer = setTimeout(() => {
+      this.count('tcp-auth-timeout');
+      s.destroy();
+    }, this.opts.tcpAuthTimeoutMs ?? 10_000);
     authTimer.unref();
     const framer = new TcpFramer((frame) => {
       if (!authenticated) {
         // RFC 6544: the first frame on a passive connection must be a valid Binding request.
-        if (!(frame[0] < 4 && this.onStun(frame, path))) { this.count('tcp-bad-first-frame'); s.destroy(); return; }
+        if (!(frame[0] < 4 && this.onStun(frame, path))) {
+          this.count('tcp-bad-first-frame');
+          s.destroy();
+          return;
+        }
         authenticated = true;
         clearTimeout(authTimer);
         return;
       }
       this.route(frame, path);
     });
-    s.on('data', (chunk) => { try { framer.push(chunk); } catch { this.count('handler-error'); s.destroy(); } });
+    s.on('data', (chunk) => {
+      try {
+        framer.push(chunk);
+      } catch {
+        this.count('handler-error');
+        s.destroy();
+      }
+    });
     s.on('error', () => this.count('tcp-conn-error'));
     s.on('close', () => {
       clearTimeout(authTimer);
@@ -284,7 +422,10 @@ export class MediaPort {
       const t = this.byPath.get(path.key);
       if (t) {
         this.byPath.delete(path.key);
-        this.pathsOf.set(t, (this.pathsOf.get(t) ?? []).filter((k) => k !== path.key));
+        this.pathsOf.set(
+          t,
+          (this.pathsOf.get(t) ?? []).filter((k) => k !== path.key),
+        );
       }
     });
   }

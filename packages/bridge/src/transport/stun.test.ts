@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ATTR, BINDING, decodeErrorCode, decodeStun, decodeXorAddress, encodeErrorCode, encodeStun, encodeXorAddress,
-  getAttribute, verifyFingerprint, verifyIntegrity,
+  ATTR,
+  BINDING,
+  decodeErrorCode,
+  decodeStun,
+  decodeXorAddress,
+  encodeErrorCode,
+  encodeStun,
+  encodeXorAddress,
+  getAttribute,
+  verifyFingerprint,
+  verifyIntegrity,
 } from './stun.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -49,12 +58,17 @@ test('RFC 5769 request: decode, MESSAGE-INTEGRITY and FINGERPRINT verify', () =>
 test('RFC 5769 IPv4 and IPv6 responses: XOR-MAPPED-ADDRESS, MI, FINGERPRINT', () => {
   const msg = decodeStun(RESPONSE)!;
   assert.equal(msg.cls, 'success');
-  assert.deepEqual(decodeXorAddress(getAttribute(msg, ATTR.XOR_MAPPED_ADDRESS)!, msg.transactionId), { ip: '192.0.2.1', port: 32853 });
+  assert.deepEqual(decodeXorAddress(getAttribute(msg, ATTR.XOR_MAPPED_ADDRESS)!, msg.transactionId), {
+    ip: '192.0.2.1',
+    port: 32853,
+  });
   assert.ok(verifyIntegrity(msg, PASSWORD));
   assert.ok(verifyFingerprint(msg));
   const msg6 = decodeStun(RESPONSE6)!;
-  assert.deepEqual(decodeXorAddress(getAttribute(msg6, ATTR.XOR_MAPPED_ADDRESS)!, msg6.transactionId),
-    { ip: '2001:db8:1234:5678:11:2233:4455:6677', port: 32853 });
+  assert.deepEqual(decodeXorAddress(getAttribute(msg6, ATTR.XOR_MAPPED_ADDRESS)!, msg6.transactionId), {
+    ip: '2001:db8:1234:5678:11:2233:4455:6677',
+    port: 32853,
+  });
   assert.ok(verifyIntegrity(msg6, PASSWORD));
   assert.ok(verifyFingerprint(msg6));
 });
@@ -62,12 +76,15 @@ test('RFC 5769 IPv4 and IPv6 responses: XOR-MAPPED-ADDRESS, MI, FINGERPRINT', ()
 test('encoder: RFC 5769 IPv4 response header + attributes match, MI and FINGERPRINT verify', () => {
   const tid = RESPONSE.subarray(8, 20);
   const out = encodeStun({
-    method: BINDING, cls: 'success', transactionId: tid,
+    method: BINDING,
+    cls: 'success',
+    transactionId: tid,
     attributes: [
       { type: ATTR.SOFTWARE, value: Buffer.from('test vector') },
       { type: ATTR.XOR_MAPPED_ADDRESS, value: encodeXorAddress({ ip: '192.0.2.1', port: 32853 }, tid) },
     ],
-    integrityKey: PASSWORD, fingerprint: true,
+    integrityKey: PASSWORD,
+    fingerprint: true,
   });
   // RFC 5769 pads SOFTWARE with 0x20; we pad with zeros, so compare all but that byte.
   const expected = Buffer.from(RESPONSE);
@@ -106,6 +123,9 @@ test('malformed input: truncated, bad lengths, tampered bytes', () => {
     const junk = Buffer.from(REQUEST.subarray(0, Math.floor(Math.random() * REQUEST.length)));
     for (let j = 20; j < junk.length; j++) if (Math.random() < 0.1) junk[j] = Math.floor(Math.random() * 256);
     const m = decodeStun(junk);
-    if (m) { verifyIntegrity(m, PASSWORD); verifyFingerprint(m); }
+    if (m) {
+      verifyIntegrity(m, PASSWORD);
+      verifyFingerprint(m);
+    }
   }
 });

@@ -99,7 +99,7 @@ export function verifyFingerprint(msg: StunMessage): boolean {
   const last = msg.attributes[msg.attributes.length - 1];
   if (!last || last.type !== ATTR.FINGERPRINT || last.value.length !== 4) return false;
   const input = withLength(msg.raw, last.offset, last.offset + 8 - HEADER_LENGTH);
-  return ((crc32(input) ^ FINGERPRINT_XOR) >>> 0) === last.value.readUInt32BE(0);
+  return (crc32(input) ^ FINGERPRINT_XOR) >>> 0 === last.value.readUInt32BE(0);
 }
 
 export function hasFingerprint(msg: StunMessage): boolean {
@@ -128,7 +128,9 @@ export function encodeStun(o: EncodeOptions): Buffer {
   o.transactionId.copy(header, 8);
   if (o.integrityKey !== undefined) {
     header.writeUInt16BE(body.length + 24, 2);
-    const mac = createHmac('sha1', o.integrityKey).update(Buffer.concat([header, body])).digest();
+    const mac = createHmac('sha1', o.integrityKey)
+      .update(Buffer.concat([header, body]))
+      .digest();
     body = Buffer.concat([body, encodeAttribute(ATTR.MESSAGE_INTEGRITY, mac)]);
   }
   if (o.fingerprint) {
@@ -149,7 +151,10 @@ function encodeAttribute(type: number, value: Buffer): Buffer {
   return out;
 }
 
-export interface TransportAddress { ip: string; port: number }
+export interface TransportAddress {
+  ip: string;
+  port: number;
+}
 
 export function encodeXorAddress(addr: TransportAddress, transactionId: Buffer): Buffer {
   const xorKey = Buffer.alloc(16);

@@ -9,18 +9,40 @@ export function buildOffer(local: LocalIceTransport, opts: { udp?: boolean; tcp?
   const fp = local.fingerprints[0];
   const cands = local.candidates
     .filter((c) => (c.protocol === 'udp' ? opts.udp !== false : opts.tcp === true))
-    .map((c) => `a=candidate:${c.foundation} ${c.component} ${c.protocol} ${c.priority} ${c.ip} ${c.port} typ ${c.type}` +
-      (c.tcptype ? ` tcptype ${c.tcptype}` : ''));
+    .map(
+      (c) =>
+        `a=candidate:${c.foundation} ${c.component} ${c.protocol} ${c.priority} ${c.ip} ${c.port} typ ${c.type}` +
+        (c.tcptype ? ` tcptype ${c.tcptype}` : ''),
+    );
   const transport = [
-    `a=ice-ufrag:${local.ufrag}`, `a=ice-pwd:${local.pwd}`, `a=fingerprint:${fp.hash} ${fp.value}`, 'a=setup:actpass',
+    `a=ice-ufrag:${local.ufrag}`,
+    `a=ice-pwd:${local.pwd}`,
+    `a=fingerprint:${fp.hash} ${fp.value}`,
+    'a=setup:actpass',
   ];
   return [
-    'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1', 'a=ice-lite',
+    'v=0',
+    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0 1',
+    'a=ice-lite',
     'a=msid-semantic: WMS',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', ...transport, 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux',
-    'a=rtpmap:111 opus/48000/2', ...cands, 'a=end-of-candidates',
-    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', ...transport, 'a=mid:1',
-    `a=sctp-port:${local.sctpPort}`, 'a=max-message-size:262144',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'c=IN IP4 0.0.0.0',
+    ...transport,
+    'a=mid:0',
+    'a=sendrecv',
+    'a=rtcp-mux',
+    'a=rtpmap:111 opus/48000/2',
+    ...cands,
+    'a=end-of-candidates',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 0.0.0.0',
+    ...transport,
+    'a=mid:1',
+    `a=sctp-port:${local.sctpPort}`,
+    'a=max-message-size:262144',
     '',
   ].join('\r\n');
 }
@@ -28,31 +50,65 @@ export function buildOffer(local: LocalIceTransport, opts: { udp?: boolean; tcp?
 /** The first m-line's transport of an SDP answer, as the focus would hand it to the bridge. */
 export function parseAnswerTransport(sdp: string): IceTransport {
   const lines = sdp.split(/\r?\n/);
-  const get = (prefix: string) => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
+  const get = (prefix: string) =>
+    lines
+      .find((l) => l.startsWith(prefix))
+      ?.slice(prefix.length)
+      .trim();
   const [hash, value] = (get('a=fingerprint:') ?? '').split(' ');
-  const candidates: IceCandidate[] = lines.filter((l) => l.startsWith('a=candidate:')).map((l) => {
-    const p = l.slice('a=candidate:'.length).split(' ');
-    return { foundation: p[0], component: Number(p[1]), protocol: p[2].toLowerCase() as 'udp' | 'tcp', priority: Number(p[3]),
-      ip: p[4], port: Number(p[5]), type: p[7] as IceCandidate['type'] };
-  });
+  const candidates: IceCandidate[] = lines
+    .filter((l) => l.startsWith('a=candidate:'))
+    .map((l) => {
+      const p = l.slice('a=candidate:'.length).split(' ');
+      return {
+        foundation: p[0],
+        component: Number(p[1]),
+        protocol: p[2].toLowerCase() as 'udp' | 'tcp',
+        priority: Number(p[3]),
+        ip: p[4],
+        port: Number(p[5]),
+        type: p[7] as IceCandidate['type'],
+      };
+    });
   const setup = get('a=setup:') as 'active' | 'passive' | 'actpass';
   return {
-    ufrag: get('a=ice-ufrag:')!, pwd: get('a=ice-pwd:')!, rtcpMux: true, candidates,
-    fingerprints: [{ hash, value, setup }], sctpPort: Number(get('a=sctp-port:') ?? 5000),
+    ufrag: get('a=ice-ufrag:')!,
+    pwd: get('a=ice-pwd:')!,
+    rtcpMux: true,
+    candidates,
+    fingerprints: [{ hash, value, setup }],
+    sctpPort: Number(get('a=sctp-port:') ?? 5000),
   };
 }
 
 /** A STUN server on 127.0.0.1 so werift's gathering never falls back to stun.l.google.com. */
-export async function startLoopbackStun(): Promise<{ port: number; queries: () => number; close: () => Promise<void> }> {
+export async function startLoopbackStun(): Promise<{
+  port: number;
+  queries: () => number;
+  close: () => Promise<void>;
+}> {
   const sock = dgram.createSocket('udp4');
   let queries = 0;
   sock.on('message', (buf, rinfo) => {
     const msg = decodeStun(buf);
     if (!msg || msg.cls !== 'request' || msg.method !== BINDING) return;
     queries++;
-    sock.send(encodeStun({ method: BINDING, cls: 'success', transactionId: msg.transactionId, fingerprint: true,
-      attributes: [{ type: ATTR.XOR_MAPPED_ADDRESS, value: encodeXorAddress({ ip: rinfo.address, port: rinfo.port }, msg.transactionId) }] }),
-    rinfo.port, rinfo.address);
+    sock.send(
+      encodeStun({
+        method: BINDING,
+        cls: 'success',
+        transactionId: msg.transactionId,
+        fingerprint: true,
+        attributes: [
+          {
+            type: ATTR.XOR_MAPPED_ADDRESS,
+            value: encodeXorAddress({ ip: rinfo.address, port: rinfo.port }, msg.transactionId),
+          },
+        ],
+      }),
+      rinfo.port,
+      rinfo.address,
+    );
   });
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   return { port: sock.address().port, queries: () => queries, close: () => new Promise((r) => sock.close(() => r())) };
@@ -68,7 +124,12 @@ export function spyOnDatagrams(): { destinations: Set<string>; restore: () => vo
     destinations.add(typeof address === 'string' ? address : '(connected/default)');
     return original.apply(this, args);
   };
-  return { destinations, restore: () => { proto.send = original; } };
+  return {
+    destinations,
+    restore: () => {
+      proto.send = original;
+    },
+  };
 }
 
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {

@@ -14,8 +14,14 @@ const peers: RTCPeerConnection[] = [];
 
 before(async () => {
   stun = await startLoopbackStun();
-  port = await MediaPort.open({ udpPort: 0, tcpPort: 0, bindAddress: '127.0.0.1', advertise: ['127.0.0.1'],
-    allowRemote: (ip) => ip === '127.0.0.1', openChannelAfterMs: 300 });
+  port = await MediaPort.open({
+    udpPort: 0,
+    tcpPort: 0,
+    bindAddress: '127.0.0.1',
+    advertise: ['127.0.0.1'],
+    allowRemote: (ip) => ip === '127.0.0.1',
+    openChannelAfterMs: 300,
+  });
 });
 
 after(async () => {
@@ -25,27 +31,45 @@ after(async () => {
   spy.restore();
 });
 
-interface Client { pc: RTCPeerConnection; t: EndpointTransport; dc?: RTCDataChannel; connectMs: number }
+interface Client {
+  pc: RTCPeerConnection;
+  t: EndpointTransport;
+  dc?: RTCDataChannel;
+  connectMs: number;
+}
 
-interface ConnectOptions { on?: MediaPort; tcpOnly?: boolean; tamperFingerprint?: boolean; expect?: 'connected' | 'failed' }
+interface ConnectOptions {
+  on?: MediaPort;
+  tcpOnly?: boolean;
+  tamperFingerprint?: boolean;
+  expect?: 'connected' | 'failed';
+}
 
 async function connect(endpointId: string, openChannel: boolean, o: ConnectOptions = {}): Promise<Client> {
   const t = (o.on ?? port).createTransport(endpointId);
   const pc = new RTCPeerConnection({
     ...(o.tcpOnly ? { iceUseTcp: true, iceTcpPassive: false } : {}),
-    bundlePolicy: 'max-bundle', iceUseIpv4: false, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' }, iceServers: [{ urls: `stun:127.0.0.1:${stun.port}` }],
+    bundlePolicy: 'max-bundle',
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceServers: [{ urls: `stun:127.0.0.1:${stun.port}` }],
     iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
     iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1',
   });
   peers.push(pc);
   const started = Date.now();
-  await pc.setRemoteDescription({ type: 'offer', sdp: buildOffer(t.local, o.tcpOnly ? { udp: false, tcp: true } : {}) });
+  await pc.setRemoteDescription({
+    type: 'offer',
+    sdp: buildOffer(t.local, o.tcpOnly ? { udp: false, tcp: true } : {}),
+  });
   const dc = openChannel ? pc.createDataChannel('JVB data channel') : undefined;
   await pc.setLocalDescription(await pc.createAnswer());
   const remote = parseAnswerTransport(pc.localDescription!.sdp);
   assert.equal(remote.fingerprints[0].setup, 'active', 'the browser side must be the DTLS client');
-  if (o.tamperFingerprint) remote.fingerprints[0].value = remote.fingerprints[0].value.replace(/^../, (x) => (x === '00' ? '01' : '00'));
+  if (o.tamperFingerprint)
+    remote.fingerprints[0].value = remote.fingerprints[0].value.replace(/^../, (x) => (x === '00' ? '01' : '00'));
   t.start(remote);
   await waitFor(() => t.state === 'connected' || t.state === 'failed', 5000, `${endpointId} connected`);
   if (o.expect === 'failed') return { pc, t, dc, connectMs: Date.now() - started };
@@ -75,14 +99,22 @@ test('ICE-lite + DTLS: werift client connects, SRTP keys match the client and de
 
   // The bridge's own SRTP session, built only from what the transport exposes.
   const profile = srtp.profile === 'AES_CM_128_HMAC_SHA1_80' ? 1 : 7;
-  const bridgeSrtp = new SrtpSession({ profile, keys: {
-    localMasterKey: km.subarray(keyLength, 2 * keyLength), localMasterSalt: km.subarray(2 * keyLength + saltLength),
-    remoteMasterKey: km.subarray(0, keyLength), remoteMasterSalt: km.subarray(2 * keyLength, 2 * keyLength + saltLength),
-  } });
+  const bridgeSrtp = new SrtpSession({
+    profile,
+    keys: {
+      localMasterKey: km.subarray(keyLength, 2 * keyLength),
+      localMasterSalt: km.subarray(2 * keyLength + saltLength),
+      remoteMasterKey: km.subarray(0, keyLength),
+      remoteMasterSalt: km.subarray(2 * keyLength, 2 * keyLength + saltLength),
+    },
+  });
   const received: Buffer[] = [];
   first.t.onPacket((p) => received.push(p));
   const payload = Buffer.from('opus-frame-from-client');
-  await clientDtls.sendRtp(payload, new RtpHeader({ payloadType: 111, ssrc: 0x1234, sequenceNumber: 7, timestamp: 960 }));
+  await clientDtls.sendRtp(
+    payload,
+    new RtpHeader({ payloadType: 111, ssrc: 0x1234, sequenceNumber: 7, timestamp: 960 }),
+  );
   await waitFor(() => received.length > 0, 2000, 'rtp at the bridge');
   assert.notDeepEqual(received[0].subarray(12), payload, 'arrives still encrypted');
   const plain = RtpPacket.deSerialize(bridgeSrtp.decrypt(received[0]));
@@ -92,7 +124,10 @@ test('ICE-lite + DTLS: werift client connects, SRTP keys match the client and de
   // And back: the bridge encrypts, the client decrypts.
   const got: Buffer[] = [];
   clientDtls.onRtp.subscribe((rtp) => got.push(rtp.payload));
-  const back = new RtpPacket(new RtpHeader({ payloadType: 111, ssrc: 0x4321, sequenceNumber: 1, timestamp: 0 }), Buffer.from('from-bridge'));
+  const back = new RtpPacket(
+    new RtpHeader({ payloadType: 111, ssrc: 0x4321, sequenceNumber: 1, timestamp: 0 }),
+    Buffer.from('from-bridge'),
+  );
   assert.ok(first.t.send(bridgeSrtp.encrypt(back.payload, back.header)));
   await waitFor(() => got.length > 0, 2000, 'rtp at the client');
   assert.equal(got[0].toString(), 'from-bridge');
@@ -100,7 +135,9 @@ test('ICE-lite + DTLS: werift client connects, SRTP keys match the client and de
 
 test('bridge channel: client-opened data channel, ping -> pong', async () => {
   const { t, dc } = first;
-  t.onDataChannelMessage((text) => { if (text === 'ping') t.sendDataChannel('pong'); });
+  t.onDataChannelMessage((text) => {
+    if (text === 'ping') t.sendDataChannel('pong');
+  });
   await waitFor(() => t.dataChannelOpen && dc!.readyState === 'open', 3000, 'data channel open');
   const answers: string[] = [];
   dc!.onMessage.subscribe((m) => answers.push(m.toString()));
@@ -181,7 +218,10 @@ test('ICE-TCP only: werift client (active TCP) connects, data channel and RTP ov
   assert.equal(answers[0], 'echo:over tcp');
   const got: Buffer[] = [];
   d.t.onPacket((p) => got.push(p));
-  await d.pc.dtlsTransports[0].sendRtp(Buffer.from('x'), new RtpHeader({ payloadType: 111, ssrc: 9, sequenceNumber: 1, timestamp: 1 }));
+  await d.pc.dtlsTransports[0].sendRtp(
+    Buffer.from('x'),
+    new RtpHeader({ payloadType: 111, ssrc: 9, sequenceNumber: 1, timestamp: 1 }),
+  );
   await waitFor(() => got.length === 1, 2000, 'rtp over tcp');
   assert.equal(port.counters['unknown-address'] ?? 0, before);
   d.t.close();
@@ -196,7 +236,12 @@ test('DTLS peer certificate must match the fingerprint from signaling', async ()
 });
 
 test('AEAD_AES_128_GCM when the port offers only GCM: 2x16-byte keys + 2x12-byte salts', async () => {
-  const gcmPort = await MediaPort.open({ udpPort: 0, bindAddress: '127.0.0.1', advertise: ['127.0.0.1'], srtpProfiles: ['AEAD_AES_128_GCM'] });
+  const gcmPort = await MediaPort.open({
+    udpPort: 0,
+    bindAddress: '127.0.0.1',
+    advertise: ['127.0.0.1'],
+    srtpProfiles: ['AEAD_AES_128_GCM'],
+  });
   try {
     const g = await connect('ffff0006', false, { on: gcmPort });
     assert.equal(g.t.srtp?.profile, 'AEAD_AES_128_GCM');
@@ -211,5 +256,8 @@ test('AEAD_AES_128_GCM when the port offers only GCM: 2x16-byte keys + 2x12-byte
 
 test('no datagram ever left for a non-loopback address', () => {
   assert.ok(stun.queries() > 0, 'werift gathered against the loopback STUN server');
-  assert.deepEqual([...spy.destinations].filter((d) => d !== '127.0.0.1'), []);
+  assert.deepEqual(
+    [...spy.destinations].filter((d) => d !== '127.0.0.1'),
+    [],
+  );
 });

@@ -3,8 +3,15 @@
 // nominated ICE path), keying material and data-channel text out. ICE and SRTP are not werift's job here.
 import { createHash } from 'node:crypto';
 import {
-  CipherContext, DtlsServer, HashAlgorithm, NamedCurveAlgorithm, RTCCertificate, RTCDataChannel,
-  RTCDataChannelParameters, RTCSctpTransport, SignatureAlgorithm,
+  CipherContext,
+  DtlsServer,
+  HashAlgorithm,
+  NamedCurveAlgorithm,
+  RTCCertificate,
+  RTCDataChannel,
+  RTCDataChannelParameters,
+  RTCSctpTransport,
+  SignatureAlgorithm,
 } from 'werift';
 
 export type SrtpProfileName = 'AES_CM_128_HMAC_SHA1_80' | 'AEAD_AES_128_GCM';
@@ -35,9 +42,16 @@ export interface DtlsCertificate {
 
 export async function createCertificate(): Promise<DtlsCertificate> {
   const { certPem, keyPem, signatureHash } = await CipherContext.createSelfSignedCertificateWithKey(
-    { signature: SignatureAlgorithm.ecdsa_3, hash: HashAlgorithm.sha256_4 }, NamedCurveAlgorithm.secp256r1_23);
+    { signature: SignatureAlgorithm.ecdsa_3, hash: HashAlgorithm.sha256_4 },
+    NamedCurveAlgorithm.secp256r1_23,
+  );
   const cert = new RTCCertificate(keyPem, certPem, signatureHash);
-  return { certPem, privateKeyPem: cert.privateKey, signatureHash, fingerprint: cert.getFingerprints()[0].value.toUpperCase() };
+  return {
+    certPem,
+    privateKeyPem: cert.privateKey,
+    signatureHash,
+    fingerprint: cert.getFingerprints()[0].value.toUpperCase(),
+  };
 }
 
 export function certificateFingerprint(der: Buffer, hash: string): string | undefined {
@@ -79,7 +93,9 @@ class DtlsShim {
     },
   };
   constructor(readonly sendData: (data: Buffer) => Promise<void>) {}
-  emitState(s: string): void { for (const cb of this.stateListeners) cb(s); }
+  emitState(s: string): void {
+    for (const cb of this.stateListeners) cb(s);
+  }
 }
 
 export class WeriftSession {
@@ -93,10 +109,16 @@ export class WeriftSession {
 
   constructor(private readonly o: WeriftSessionOptions) {
     const adapter = {
-      type: 'udp', address: {}, closed: false,
+      type: 'udp',
+      address: {},
+      closed: false,
       onData: (_buf: Buffer) => {},
-      send: async (buf: Buffer) => { if (!this.closed) o.sendToPeer(buf); },
-      close: async () => { adapter.closed = true; },
+      send: async (buf: Buffer) => {
+        if (!this.closed) o.sendToPeer(buf);
+      },
+      close: async () => {
+        adapter.closed = true;
+      },
     };
     this.adapter = adapter;
     this.dtls = new DtlsServer({
@@ -123,7 +145,11 @@ export class WeriftSession {
   /** Feed one DTLS record (first byte 20..63) received from the peer. */
   receive(buf: Buffer): void {
     if (this.closed) return;
-    try { this.adapter.onData(buf); } catch { /* werift logs its own errors */ }
+    try {
+      this.adapter.onData(buf);
+    } catch {
+      /* werift logs its own errors */
+    }
   }
 
   private handshakeDone(): void {
@@ -141,7 +167,9 @@ export class WeriftSession {
   }
 
   private startSctp(): void {
-    const shim = new DtlsShim(async (data) => { if (!this.closed) await this.dtls.send(data); });
+    const shim = new DtlsShim(async (data) => {
+      if (!this.closed) await this.dtls.send(data);
+    });
     const sctp = new RTCSctpTransport(this.o.sctpPort);
     // Monkey-patch: werift's datachannelReceive throws (unknown PPID, DCEP ACK for an unknown stream)
     // inside a promise nobody awaits -> unhandled rejection -> process exit. It is an instance
@@ -180,7 +208,10 @@ export class WeriftSession {
     // A peer-opened channel is handed over before werift marks it open (DCEP ACK still to go out):
     // announce it only once it can carry messages, or the first one (ServerHello) is lost.
     if (ch.readyState === 'open') this.o.onChannelOpen(ch.label);
-    else ch.stateChanged.subscribe((s) => { if (s === 'open' && !this.closed) this.o.onChannelOpen(ch.label); });
+    else
+      ch.stateChanged.subscribe((s) => {
+        if (s === 'open' && !this.closed) this.o.onChannelOpen(ch.label);
+      });
   }
 
   private deliver(m: string | Buffer): void {
@@ -193,7 +224,12 @@ export class WeriftSession {
 
   sendText(text: string): boolean {
     if (this.closed || !this.channel || this.channel.readyState !== 'open') return false;
-    try { this.channel.send(text); return true; } catch { return false; }
+    try {
+      this.channel.send(text);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private fail(reason: string): void {
@@ -205,8 +241,16 @@ export class WeriftSession {
     if (this.closed) return;
     this.closed = true;
     if (this.openTimer) clearTimeout(this.openTimer);
-    try { this.shim?.emitState('closed'); } catch { /* ignore */ }
+    try {
+      this.shim?.emitState('closed');
+    } catch {
+      /* ignore */
+    }
     this.sctp?.stop().catch(() => {});
-    try { this.dtls.close(); } catch { /* ignore */ }
+    try {
+      this.dtls.close();
+    } catch {
+      /* ignore */
+    }
   }
 }

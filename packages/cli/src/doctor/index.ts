@@ -33,7 +33,12 @@ async function guarded(id: string, run: () => Promise<CheckResult>): Promise<Che
   try {
     return await run();
   } catch (e) {
-    return { id, status: 'fail', summary: `the check itself failed: ${(e as Error).message}`, fix: 'report this with the output of `parley doctor --json`' };
+    return {
+      id,
+      status: 'fail',
+      summary: `the check itself failed: ${(e as Error).message}`,
+      fix: 'report this with the output of `parley doctor --json`',
+    };
   }
 }
 

@@ -30,9 +30,20 @@ export interface DoctorIO {
   /** Resolves undefined when host:port accepts a TCP connection, else the error text. */
   tcpConnect(host: string, port: number, timeoutMs: number): Promise<string | undefined>;
   /** GET/POST over http or https (https: any certificate; the certificate check judges it). Rejects on connection errors. */
-  request(url: string, o?: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<HttpReply>;
+  request(
+    url: string,
+    o?: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
+  ): Promise<HttpReply>;
   /** WebSocket upgrade over TLS, then sends `send` and reads text frames until `until` holds. */
-  wsProbe(o: { host: string; port: number; path: string; protocol: string; send: string; until: (text: string) => boolean; timeoutMs: number }): Promise<WsProbeResult>;
+  wsProbe(o: {
+    host: string;
+    port: number;
+    path: string;
+    protocol: string;
+    send: string;
+    until: (text: string) => boolean;
+    timeoutMs: number;
+  }): Promise<WsProbeResult>;
   /** SHA-256 fingerprint (AA:BB:...) of the certificate the TLS port presents. */
   peerFingerprint(host: string, port: number, timeoutMs: number): Promise<string>;
   udpSend(host: string, port: number, data: Buffer): Promise<void>;
@@ -48,7 +59,11 @@ export interface DoctorIO {
   sleep(ms: number): Promise<void>;
 }
 
-function withTimer<T>(ms: number, what: string, run: (done: (err: Error | undefined, v?: T) => void) => () => void): Promise<T> {
+function withTimer<T>(
+  ms: number,
+  what: string,
+  run: (done: (err: Error | undefined, v?: T) => void) => () => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let cleanup: () => void = () => {};
     const timer = setTimeout(() => {
@@ -87,11 +102,22 @@ export const realIO: DoctorIO = {
     const u = new URL(url);
     const timeoutMs = o.timeoutMs ?? 3000;
     return withTimer<HttpReply>(timeoutMs, `${o.method ?? 'GET'} ${url}`, (done) => {
-      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { method: o.method ?? 'GET', headers: o.headers, agent: false, rejectUnauthorized: false });
+      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+        method: o.method ?? 'GET',
+        headers: o.headers,
+        agent: false,
+        rejectUnauthorized: false,
+      });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          done(undefined, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', (e) => done(e));
       });
       req.on('error', (e) => done(e));
@@ -114,7 +140,11 @@ export const realIO: DoctorIO = {
         clearTimeout(timer);
         if (!(r instanceof Error) && r.status === 101 && !socket.destroyed) {
           // Tidy close: XMPP <close/>, then the socket.
-          try { socket.write(maskedTextFrame('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>')); } catch { /* closing anyway */ }
+          try {
+            socket.write(maskedTextFrame('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>'));
+          } catch {
+            /* closing anyway */
+          }
         }
         socket.destroy();
         if (r instanceof Error) reject(r);
@@ -129,7 +159,12 @@ export const realIO: DoctorIO = {
         frames = rest;
         for (const f of got) {
           if (f.opcode === 1 || f.opcode === 0) text += f.payload.toString('utf8');
-          if (f.opcode === 8) return finish({ ...upgraded!, text, error: `the server closed the WebSocket (${f.payload.subarray(2).toString('utf8') || 'no reason'})` });
+          if (f.opcode === 8)
+            return finish({
+              ...upgraded!,
+              text,
+              error: `the server closed the WebSocket (${f.payload.subarray(2).toString('utf8') || 'no reason'})`,
+            });
         }
         if (o.until(text)) finish({ ...upgraded!, text });
       };
@@ -143,7 +178,8 @@ export const realIO: DoctorIO = {
         if (end < 0) return;
         const [statusLine, ...lines] = head.subarray(0, end).toString('latin1').split('\r\n');
         const headers: Record<string, string> = {};
-        for (const l of lines) headers[l.slice(0, l.indexOf(':')).trim().toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+        for (const l of lines)
+          headers[l.slice(0, l.indexOf(':')).trim().toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
         const status = Number(statusLine.split(' ')[1]) || 0;
         if (status !== 101) {
           // Read the body that came with the refusal (bounded by the timer), for the report.
@@ -164,15 +200,17 @@ export const realIO: DoctorIO = {
       });
       socket.on('error', (e) => finish(e));
       socket.on('secureConnect', () => {
-        socket.write([
-          `GET ${o.path} HTTP/1.1`,
-          `Host: ${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
-          'Upgrade: websocket',
-          'Connection: Upgrade',
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-          'Sec-WebSocket-Version: 13',
-          `Sec-WebSocket-Protocol: ${o.protocol}`,
-        ].join('\r\n') + '\r\n\r\n');
+        socket.write(
+          [
+            `GET ${o.path} HTTP/1.1`,
+            `Host: ${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+            'Sec-WebSocket-Version: 13',
+            `Sec-WebSocket-Protocol: ${o.protocol}`,
+          ].join('\r\n') + '\r\n\r\n',
+        );
       });
     });
   },
@@ -239,7 +277,9 @@ export const realIO: DoctorIO = {
     }
   },
   interfaces() {
-    return Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => ({ address: a.address, family: String(a.family), internal: a.internal })));
+    return Object.values(networkInterfaces()).flatMap((l) =>
+      (l ?? []).map((a) => ({ address: a.address, family: String(a.family), internal: a.internal })),
+    );
   },
   hostname: () => hostname().toLowerCase(),
   now: () => new Date(),

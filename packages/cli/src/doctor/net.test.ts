@@ -14,7 +14,12 @@ import {
   webAddresses,
 } from './net.js';
 
-const hc = { local: ['127.0.0.1', '::1', '192.168.1.20', 'fd00::2'], configured: ['10.0.0.5'], domain: 'meet.parley.local', hostname: 'box' };
+const hc = {
+  local: ['127.0.0.1', '::1', '192.168.1.20', 'fd00::2'],
+  configured: ['10.0.0.5'],
+  domain: 'meet.parley.local',
+  hostname: 'box',
+};
 
 test('addresses are canonical and classified against this machine and the flags', () => {
   assert.equal(canonicalIp('[0:0:0:0:0:0:0:1]'), '::1');
@@ -35,16 +40,26 @@ test('addresses are canonical and classified against this machine and the flags'
 });
 
 test('the web app is reachable at every local address when it binds all interfaces', () => {
-  const ifs = [{ address: '127.0.0.1', internal: true }, { address: '192.168.1.20', internal: false }, { address: 'fe80::1', internal: false }, { address: 'fd00::2', internal: false }];
+  const ifs = [
+    { address: '127.0.0.1', internal: true },
+    { address: '192.168.1.20', internal: false },
+    { address: 'fe80::1', internal: false },
+    { address: 'fd00::2', internal: false },
+  ];
   assert.deepEqual(webAddresses('0.0.0.0', ifs), ['192.168.1.20', 'fd00::2', '127.0.0.1']);
   assert.deepEqual(webAddresses('127.0.0.1', ifs), ['127.0.0.1']);
 });
 
 test('SAN coverage names every address and name the certificate lacks', () => {
-  const sans = parseSubjectAltName('DNS:box, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:192.168.1.20');
+  const sans = parseSubjectAltName(
+    'DNS:box, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:192.168.1.20',
+  );
   assert.deepEqual(sans, { dns: ['box', 'localhost'], ips: ['127.0.0.1', '::1', '192.168.1.20'] });
   assert.deepEqual(uncoveredNames(sans, { dns: ['box'], ips: ['192.168.1.20', '::1', '127.0.0.1'] }), []);
-  assert.deepEqual(uncoveredNames(sans, { dns: ['Other'], ips: ['192.168.1.21', '192.168.1.20'] }), ['other', '192.168.1.21']);
+  assert.deepEqual(uncoveredNames(sans, { dns: ['Other'], ips: ['192.168.1.21', '192.168.1.20'] }), [
+    'other',
+    '192.168.1.21',
+  ]);
   assert.deepEqual(parseSubjectAltName(undefined), { dns: [], ips: [] });
 });
 
@@ -90,7 +105,8 @@ test('a STUN Binding request with USERNAME has the layout the bridge decodes', (
 });
 
 test('the dropped-packet counter is read by reason from a Prometheus page', () => {
-  const page = '# HELP x\nparley_bridge_dropped_packets_total{reason="stun-unknown-ufrag"} 4\nparley_bridge_dropped_packets_total{reason="malformed"} 9\n';
+  const page =
+    '# HELP x\nparley_bridge_dropped_packets_total{reason="stun-unknown-ufrag"} 4\nparley_bridge_dropped_packets_total{reason="malformed"} 9\n';
   assert.equal(droppedCount(page, 'stun-unknown-ufrag'), 4);
   assert.equal(droppedCount(page, 'unknown-address'), 0);
 });

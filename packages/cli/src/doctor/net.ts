@@ -5,10 +5,17 @@ import { isIP } from 'node:net';
 
 /** Canonical text of an IP address (IPv6 compressed, lower case, no brackets or zone), or undefined. */
 export function canonicalIp(ip: string): string | undefined {
-  let s = ip.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  let s = ip
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   if (s.toLowerCase().startsWith('::ffff:') && isIP(s.slice(7)) === 4) s = s.slice(7);
   const v = isIP(s);
-  if (v === 4) return s.split('.').map((n) => String(Number(n))).join('.');
+  if (v === 4)
+    return s
+      .split('.')
+      .map((n) => String(Number(n)))
+      .join('.');
   if (v === 6) return new URL(`http://[${s}]/`).hostname.replace(/^\[|\]$/g, '');
   return undefined;
 }
@@ -34,7 +41,14 @@ export function isPrivate(ip: string): boolean {
   const c = canonicalIp(ip);
   if (!c) return false;
   const a = v4(c);
-  if (a) return a[0] === 10 || (a[0] === 172 && a[1] >= 16 && a[1] <= 31) || (a[0] === 192 && a[1] === 168) || (a[0] === 100 && a[1] >= 64 && a[1] <= 127) || (a[0] === 169 && a[1] === 254);
+  if (a)
+    return (
+      a[0] === 10 ||
+      (a[0] === 172 && a[1] >= 16 && a[1] <= 31) ||
+      (a[0] === 192 && a[1] === 168) ||
+      (a[0] === 100 && a[1] >= 64 && a[1] <= 127) ||
+      (a[0] === 169 && a[1] === 254)
+    );
   return /^f[cd][0-9a-f]{0,2}:/.test(c) || /^fe[89ab][0-9a-f]?:/.test(c);
 }
 
@@ -66,7 +80,9 @@ export function isLocalAddress(ip: string, local: string[]): boolean {
 /** The addresses the web app is reachable at: every local address when it binds all interfaces. */
 export function webAddresses(webBind: string, local: { address: string; internal: boolean }[]): string[] {
   if (!isUnspecified(webBind)) return [canonicalIp(webBind) ?? webBind];
-  const out = local.filter((a) => !a.internal && !/^fe80:/i.test(a.address)).map((a) => canonicalIp(a.address) ?? a.address);
+  const out = local
+    .filter((a) => !a.internal && !/^fe80:/i.test(a.address))
+    .map((a) => canonicalIp(a.address) ?? a.address);
   return [...new Set([...out, '127.0.0.1'])];
 }
 
@@ -84,7 +100,10 @@ export function parseSubjectAltName(san: string | undefined): { dns: string[]; i
 }
 
 /** The names and addresses in `need` that the certificate's SANs do not cover (no wildcards). */
-export function uncoveredNames(sans: { dns: string[]; ips: string[] }, need: { dns: string[]; ips: string[] }): string[] {
+export function uncoveredNames(
+  sans: { dns: string[]; ips: string[] },
+  need: { dns: string[]; ips: string[] },
+): string[] {
   const missing: string[] = [];
   for (const d of need.dns) if (!sans.dns.includes(d.toLowerCase())) missing.push(d.toLowerCase());
   for (const ip of need.ips) {
@@ -107,22 +126,29 @@ export interface Finding {
   why: string;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z][a-z0-9-]*[a-z0-9]$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z][a-z0-9-]*[a-z0-9]$/i;
 // Names that look like hosts in config text but are file names.
 const FILE_EXT = /\.(lua|pid|log|pem|key|crt|js|mjs|json|dat|txt|html|css|svg|png|sock|cfg)$/i;
 
 /** Why `host` (a name or an IP) is not this deployment's, or undefined when it is. */
 export function foreignHost(host: string, ctx: HostContext): string | undefined {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (!h) return undefined;
   if (isIP(h.replace(/%.*$/, ''))) {
     const k = classifyAddress(h, ctx);
     if (k === 'public') return 'a public address: nothing outside the private network is reachable or wanted';
-    if (k === 'private-unknown') return 'not an address of this machine, and not one given with --advertise/--bind/--web-bind';
+    if (k === 'private-unknown')
+      return 'not an address of this machine, and not one given with --advertise/--bind/--web-bind';
     return undefined;
   }
   const domain = ctx.domain.toLowerCase();
-  if (h === 'localhost' || h === domain || h.endsWith(`.${domain}`) || h === ctx.hostname.toLowerCase()) return undefined;
+  if (h === 'localhost' || h === domain || h.endsWith(`.${domain}`) || h === ctx.hostname.toLowerCase())
+    return undefined;
   return `an outside host name (not ${domain}, its subdomains, localhost or this machine's name ${ctx.hostname})`;
 }
 

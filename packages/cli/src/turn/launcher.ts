@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { findExecutable, startDaemon, type RunningDaemon } from '@parley/xmpp-config';
 import { renderTurnConfig, turnPaths, validateTurnSettings, type TurnSettings } from './turnserver.js';
 
-export const TURN_INSTALL_HINT = 'turnserver is not installed: run "apt-get install -y coturn" (or bash setup.sh); do not enable its systemd service, parley start runs it';
+export const TURN_INSTALL_HINT =
+  'turnserver is not installed: run "apt-get install -y coturn" (or bash setup.sh); do not enable its systemd service, parley start runs it';
 
 export interface StartTurnOptions {
   settings: TurnSettings;

@@ -22,7 +22,10 @@ const settings = (o: Partial<TurnSettings> = {}): TurnSettings => ({
 
 describe('turnserver.conf', () => {
   it('renders the TURN REST API secret, the ports, the certificate and the peer policy', () => {
-    const lines = renderTurnConfig(settings()).trimEnd().split('\n').filter((l) => !l.startsWith('#'));
+    const lines = renderTurnConfig(settings())
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
     assert.deepEqual(lines, [
       'listening-port=3478',
       'tls-listening-port=5349',
@@ -53,13 +56,21 @@ describe('turnserver.conf', () => {
   it('keeps STUN on, and loopback peers off unless asked (tests)', () => {
     const conf = renderTurnConfig(settings());
     assert.doesNotMatch(conf, /no-stun|stun-only|allow-loopback-peers|no-auth|lt-cred-mech/);
-    assert.match(renderTurnConfig(settings({ allowLoopbackPeers: true, tlsPort: null, tls: undefined, relayPorts: { min: 40000, max: 40099 } })), /^no-tls$[\s\S]*^min-port=40000$\n^max-port=40099$[\s\S]*^allow-loopback-peers$/m);
+    assert.match(
+      renderTurnConfig(
+        settings({ allowLoopbackPeers: true, tlsPort: null, tls: undefined, relayPorts: { min: 40000, max: 40099 } }),
+      ),
+      /^no-tls$[\s\S]*^min-port=40000$\n^max-port=40099$[\s\S]*^allow-loopback-peers$/m,
+    );
   });
 
   it('rejects bad settings by name, and anything that would add a line', () => {
     assert.throws(() => validateTurnSettings(settings({ secret: 'short' })), /shorter than 16/);
     assert.throws(() => validateTurnSettings(settings({ secret: 'abcdefghijklmnopq\nno-auth' })), /secret/);
-    assert.throws(() => validateTurnSettings(settings({ listeningIps: ['example.com'] })), /listeningIps: "example.com"/);
+    assert.throws(
+      () => validateTurnSettings(settings({ listeningIps: ['example.com'] })),
+      /listeningIps: "example.com"/,
+    );
     assert.throws(() => validateTurnSettings(settings({ allowedPeerIps: [] })), /allowedPeerIps is empty/);
     assert.throws(() => validateTurnSettings(settings({ port: 70000 })), /port 70000/);
     assert.throws(() => validateTurnSettings(settings({ tlsPort: 3478 })), /both 3478/);
@@ -70,8 +81,10 @@ describe('turnserver.conf', () => {
 
   it('gives browsers TURN over TCP and over TLS for each address', () => {
     assert.deepEqual(turnUrls(['10.0.0.5', 'fd00::5'], 3478, 443), [
-      'turn:10.0.0.5:3478?transport=tcp', 'turns:10.0.0.5:443?transport=tcp',
-      'turn:[fd00::5]:3478?transport=tcp', 'turns:[fd00::5]:443?transport=tcp',
+      'turn:10.0.0.5:3478?transport=tcp',
+      'turns:10.0.0.5:443?transport=tcp',
+      'turn:[fd00::5]:3478?transport=tcp',
+      'turns:[fd00::5]:443?transport=tcp',
     ]);
     assert.deepEqual(turnUrls(['10.0.0.5'], 3478, null), ['turn:10.0.0.5:3478?transport=tcp']);
   });
@@ -81,9 +94,18 @@ describe('TURN credentials (REST API scheme)', () => {
   it('match a hand-computed HMAC-SHA1', () => {
     // printf '%s' '1700000000:parley' | openssl dgst -sha1 -hmac 'parley-test-secret' -binary | base64
     assert.equal(turnPassword('parley-test-secret', '1700000000:parley'), 'QJC40rXlCwNZlq0HPGg6zUK59Gk=');
-    const c = turnCredentials({ secret: 'parley-test-secret', urls: ['turn:10.0.0.5:3478?transport=tcp'], ttlSeconds: 600 }, 1_699_999_400_999);
+    const c = turnCredentials(
+      { secret: 'parley-test-secret', urls: ['turn:10.0.0.5:3478?transport=tcp'], ttlSeconds: 600 },
+      1_699_999_400_999,
+    );
     assert.deepEqual(c, {
-      iceServers: [{ urls: ['turn:10.0.0.5:3478?transport=tcp'], username: '1700000000:parley', credential: 'QJC40rXlCwNZlq0HPGg6zUK59Gk=' }],
+      iceServers: [
+        {
+          urls: ['turn:10.0.0.5:3478?transport=tcp'],
+          username: '1700000000:parley',
+          credential: 'QJC40rXlCwNZlq0HPGg6zUK59Gk=',
+        },
+      ],
       ttl: 600,
     });
     assert.equal(turnCredentials({ secret: 'parley-test-secret', urls: ['turn:x:1'] }).ttl, 86_400);
@@ -98,7 +120,11 @@ describe('secrets.json', () => {
       const first = loadOrCreateSecrets(dir);
       assert.ok(first.created && first.secrets.turnSecret.length >= 16);
       assert.equal(loadOrCreateSecrets(dir).secrets.turnSecret, first.secrets.turnSecret);
-      const old = { focusComponentSecret: 'a'.repeat(20), focusAccountPassword: 'b'.repeat(20), bridgeAccountPassword: 'c'.repeat(20) };
+      const old = {
+        focusComponentSecret: 'a'.repeat(20),
+        focusAccountPassword: 'b'.repeat(20),
+        bridgeAccountPassword: 'c'.repeat(20),
+      };
       writeFileSync(first.path, JSON.stringify(old), { mode: 0o600 });
       const upgraded = loadOrCreateSecrets(dir);
       assert.equal(upgraded.created, false);

@@ -57,12 +57,20 @@ const isPort = (p: number) => Number.isInteger(p) && p >= 1 && p <= 65535;
 
 /** Throws, naming the setting, on anything coturn would misread (or that could inject a line). */
 export function validateTurnSettings(s: TurnSettings): TurnSettings {
-  const bad = (what: string) => { throw new Error(`turn: ${what}`); };
-  const oneLine = (v: string, key: string) => { if (/[\r\n\0]/.test(v)) bad(`${key} must be one line`); };
+  const bad = (what: string) => {
+    throw new Error(`turn: ${what}`);
+  };
+  const oneLine = (v: string, key: string) => {
+    if (/[\r\n\0]/.test(v)) bad(`${key} must be one line`);
+  };
   if (!/^[a-z0-9.-]+$/.test(s.realm)) bad(`realm "${s.realm}" must be a host name`);
   if (s.secret.length < 16) bad('the shared secret is shorter than 16 characters');
   if (!/^[A-Za-z0-9_\-+/=.]+$/.test(s.secret)) bad('the shared secret must be base64url characters');
-  for (const [key, list] of [['listeningIps', s.listeningIps], ['relayIps', s.relayIps], ['allowedPeerIps', s.allowedPeerIps]] as const) {
+  for (const [key, list] of [
+    ['listeningIps', s.listeningIps],
+    ['relayIps', s.relayIps],
+    ['allowedPeerIps', s.allowedPeerIps],
+  ] as const) {
     if (!list.length) bad(`${key} is empty`);
     for (const ip of list) if (isIP(ip) === 0) bad(`${key}: "${ip}" is not an IP address`);
   }
@@ -72,7 +80,10 @@ export function validateTurnSettings(s: TurnSettings): TurnSettings {
     if (s.tlsPort === s.port) bad(`the TLS port and the TCP port are both ${s.port}`);
     if (!s.tls) bad('a TLS port needs tls.cert and tls.pkey');
   }
-  if (s.tls) { oneLine(s.tls.cert, 'tls.cert'); oneLine(s.tls.pkey, 'tls.pkey'); }
+  if (s.tls) {
+    oneLine(s.tls.cert, 'tls.cert');
+    oneLine(s.tls.pkey, 'tls.pkey');
+  }
   if (s.relayPorts) {
     const { min, max } = s.relayPorts;
     if (!isPort(min) || !isPort(max) || min > max) bad(`relay port range ${min}-${max} is not a range of ports`);
@@ -123,5 +134,8 @@ export function renderTurnConfig(input: TurnSettings): string {
 /** The URLs browsers get: TURN over TCP, and TURN over TLS when on, for each host. */
 export function turnUrls(hosts: string[], port: number, tlsPort: number | null): string[] {
   const h = (a: string) => (a.includes(':') ? `[${a}]` : a);
-  return hosts.flatMap((a) => [`turn:${h(a)}:${port}?transport=tcp`, ...(tlsPort !== null ? [`turns:${h(a)}:${tlsPort}?transport=tcp`] : [])]);
+  return hosts.flatMap((a) => [
+    `turn:${h(a)}:${port}?transport=tcp`,
+    ...(tlsPort !== null ? [`turns:${h(a)}:${tlsPort}?transport=tcp`] : []),
+  ]);
 }

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
-  COLIBRI_CLASSES, MAX_BRIDGE_CHANNEL_MESSAGE, encodeBridgeChannelMessage, parseBridgeChannelMessage, utf8Length,
+  COLIBRI_CLASSES,
+  MAX_BRIDGE_CHANNEL_MESSAGE,
+  encodeBridgeChannelMessage,
+  parseBridgeChannelMessage,
+  utf8Length,
   type BridgeChannelMessage,
 } from './index.js';
 
@@ -33,9 +37,15 @@ test('typed round trips keep unknown fields', () => {
 });
 
 test('EndpointConnectivityStatusChangeEvent: "true" strings like jitsi-videobridge, booleans accepted', () => {
-  const text = encodeBridgeChannelMessage({ colibriClass: 'EndpointConnectivityStatusChangeEvent', endpoint: 'e', active: true });
+  const text = encodeBridgeChannelMessage({
+    colibriClass: 'EndpointConnectivityStatusChangeEvent',
+    endpoint: 'e',
+    active: true,
+  });
   assert.equal(JSON.parse(text).active, 'true');
-  const m = parseBridgeChannelMessage('{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"e","active":false}');
+  const m = parseBridgeChannelMessage(
+    '{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"e","active":false}',
+  );
   assert.equal(m.colibriClass === 'EndpointConnectivityStatusChangeEvent' && m.active, false);
 });
 
@@ -45,19 +55,68 @@ test('malformed messages name the problem', () => {
   throwsNaming(() => parseBridgeChannelMessage('null'), /not a JSON object/);
   throwsNaming(() => parseBridgeChannelMessage('{"to":"x"}'), /no colibriClass/);
   throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":7}'), /'colibriClass' has wrong type/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"PinnedEndpointChangedEvent"}'), /unknown colibriClass 'PinnedEndpointChangedEvent'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","msgPayload":{}}'), /EndpointMessage: missing field 'to'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","to":""}'), /missing field 'msgPayload'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","to":5,"msgPayload":1}'), /field 'to' has wrong type/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","lastN":"20"}'), /field 'lastN' has wrong type/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","onStageSources":[1]}'), /field 'onStageSources' has wrong type/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","constraints":{"x-v0":{"maxHeight":"720"}}}'), /field 'constraints\.x-v0\.maxHeight'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":3}'), /field 'defaultConstraints'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"ForwardedSources"}'), /missing field 'forwardedSources'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"DominantSpeakerEndpointChangeEvent"}'), /missing field 'dominantSpeakerEndpoint'/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"SenderSourceConstraints","sourceName":"x","maxHeight":null}'), /field 'maxHeight' has wrong type/);
-  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"e","active":"yes"}'), /field 'active'/);
-  throwsNaming(() => encodeBridgeChannelMessage({ colibriClass: 'SenderSourceConstraints', sourceName: 'x' } as unknown as BridgeChannelMessage), /missing field 'maxHeight'/);
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"PinnedEndpointChangedEvent"}'),
+    /unknown colibriClass 'PinnedEndpointChangedEvent'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","msgPayload":{}}'),
+    /EndpointMessage: missing field 'to'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","to":""}'),
+    /missing field 'msgPayload'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage","to":5,"msgPayload":1}'),
+    /field 'to' has wrong type/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","lastN":"20"}'),
+    /field 'lastN' has wrong type/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","onStageSources":[1]}'),
+    /field 'onStageSources' has wrong type/,
+  );
+  throwsNaming(
+    () =>
+      parseBridgeChannelMessage(
+        '{"colibriClass":"ReceiverVideoConstraints","constraints":{"x-v0":{"maxHeight":"720"}}}',
+      ),
+    /field 'constraints\.x-v0\.maxHeight'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":3}'),
+    /field 'defaultConstraints'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ForwardedSources"}'),
+    /missing field 'forwardedSources'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"DominantSpeakerEndpointChangeEvent"}'),
+    /missing field 'dominantSpeakerEndpoint'/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"SenderSourceConstraints","sourceName":"x","maxHeight":null}'),
+    /field 'maxHeight' has wrong type/,
+  );
+  throwsNaming(
+    () =>
+      parseBridgeChannelMessage(
+        '{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"e","active":"yes"}',
+      ),
+    /field 'active'/,
+  );
+  throwsNaming(
+    () =>
+      encodeBridgeChannelMessage({
+        colibriClass: 'SenderSourceConstraints',
+        sourceName: 'x',
+      } as unknown as BridgeChannelMessage),
+    /missing field 'maxHeight'/,
+  );
 });
 
 test('size limit: 64 KiB of UTF-8', () => {
@@ -66,12 +125,17 @@ test('size limit: 64 KiB of UTF-8', () => {
   const atLimit = wrap('x'.repeat(MAX_BRIDGE_CHANNEL_MESSAGE - overhead));
   assert.equal(utf8Length(atLimit), MAX_BRIDGE_CHANNEL_MESSAGE);
   assert.doesNotThrow(() => parseBridgeChannelMessage(atLimit));
-  assert.throws(() => parseBridgeChannelMessage(wrap('x'.repeat(MAX_BRIDGE_CHANNEL_MESSAGE))),
-    (e: unknown) => e instanceof ProtocolError && /too large/.test(e.message) && e.condition === 'resource-constraint');
+  assert.throws(
+    () => parseBridgeChannelMessage(wrap('x'.repeat(MAX_BRIDGE_CHANNEL_MESSAGE))),
+    (e: unknown) => e instanceof ProtocolError && /too large/.test(e.message) && e.condition === 'resource-constraint',
+  );
   // multi-byte characters count in bytes, not code units
   const euro = wrap('€'.repeat(30000));
   assert.ok(euro.length < MAX_BRIDGE_CHANNEL_MESSAGE);
   throwsNaming(() => parseBridgeChannelMessage(euro), /too large/);
-  throwsNaming(() => encodeBridgeChannelMessage({ colibriClass: 'EndpointMessage', to: '', msgPayload: 'y'.repeat(70000) }), /too large/);
+  throwsNaming(
+    () => encodeBridgeChannelMessage({ colibriClass: 'EndpointMessage', to: '', msgPayload: 'y'.repeat(70000) }),
+    /too large/,
+  );
   assert.equal(utf8Length('a€😀'), 1 + 3 + 4);
 });

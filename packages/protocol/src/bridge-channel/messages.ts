@@ -12,8 +12,10 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { n += 4; i++; }
-    else n += 3;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   return n;
 }
@@ -22,14 +24,27 @@ function checkSize(text: string): void {
   // Cheap early exit first: a string longer than the limit in code units is too large in bytes.
   const size = text.length > MAX_BRIDGE_CHANNEL_MESSAGE ? text.length : utf8Length(text);
   if (size > MAX_BRIDGE_CHANNEL_MESSAGE) {
-    throw new ProtocolError(`bridge channel: message too large (${size} bytes > ${MAX_BRIDGE_CHANNEL_MESSAGE} bytes)`, 'resource-constraint');
+    throw new ProtocolError(
+      `bridge channel: message too large (${size} bytes > ${MAX_BRIDGE_CHANNEL_MESSAGE} bytes)`,
+      'resource-constraint',
+    );
   }
 }
 
-export interface VideoConstraints { maxHeight: number; [extra: string]: unknown }
+export interface VideoConstraints {
+  maxHeight: number;
+  [extra: string]: unknown;
+}
 
-export interface ServerHello { colibriClass: 'ServerHello'; version?: string; [extra: string]: unknown }
-export interface ClientHello { colibriClass: 'ClientHello'; [extra: string]: unknown }
+export interface ServerHello {
+  colibriClass: 'ServerHello';
+  version?: string;
+  [extra: string]: unknown;
+}
+export interface ClientHello {
+  colibriClass: 'ClientHello';
+  [extra: string]: unknown;
+}
 export interface EndpointMessage {
   colibriClass: 'EndpointMessage';
   /** Set by the bridge to the sender's endpoint id. */
@@ -49,14 +64,22 @@ export interface ReceiverVideoConstraints {
   constraints?: Record<string, VideoConstraints>;
   [extra: string]: unknown;
 }
-export interface ForwardedSources { colibriClass: 'ForwardedSources'; forwardedSources: string[]; [extra: string]: unknown }
+export interface ForwardedSources {
+  colibriClass: 'ForwardedSources';
+  forwardedSources: string[];
+  [extra: string]: unknown;
+}
 export interface DominantSpeakerEndpointChangeEvent {
   colibriClass: 'DominantSpeakerEndpointChangeEvent';
   dominantSpeakerEndpoint: string;
   previousSpeakers?: string[];
   [extra: string]: unknown;
 }
-export interface EndpointStats { colibriClass: 'EndpointStats'; from?: string; [stat: string]: unknown }
+export interface EndpointStats {
+  colibriClass: 'EndpointStats';
+  from?: string;
+  [stat: string]: unknown;
+}
 export interface SenderSourceConstraints {
   colibriClass: 'SenderSourceConstraints';
   sourceName: string;
@@ -72,15 +95,27 @@ export interface EndpointConnectivityStatusChangeEvent {
 }
 
 export type BridgeChannelMessage =
-  | ServerHello | ClientHello | EndpointMessage | ReceiverVideoConstraints | ForwardedSources
-  | DominantSpeakerEndpointChangeEvent | EndpointStats | SenderSourceConstraints
+  | ServerHello
+  | ClientHello
+  | EndpointMessage
+  | ReceiverVideoConstraints
+  | ForwardedSources
+  | DominantSpeakerEndpointChangeEvent
+  | EndpointStats
+  | SenderSourceConstraints
   | EndpointConnectivityStatusChangeEvent;
 
 export type ColibriClass = BridgeChannelMessage['colibriClass'];
 
 export const COLIBRI_CLASSES: readonly ColibriClass[] = [
-  'ServerHello', 'ClientHello', 'EndpointMessage', 'ReceiverVideoConstraints', 'ForwardedSources',
-  'DominantSpeakerEndpointChangeEvent', 'EndpointStats', 'SenderSourceConstraints',
+  'ServerHello',
+  'ClientHello',
+  'EndpointMessage',
+  'ReceiverVideoConstraints',
+  'ForwardedSources',
+  'DominantSpeakerEndpointChangeEvent',
+  'EndpointStats',
+  'SenderSourceConstraints',
   'EndpointConnectivityStatusChangeEvent',
 ];
 
@@ -91,15 +126,24 @@ function bad(cls: string, field: string, expected: string): never {
   throw new ProtocolError(`bridge channel ${cls}: field '${field}' has wrong type (expected ${expected})`);
 }
 function str(m: Obj, cls: string, f: string, required: boolean): void {
-  if (m[f] === undefined) { if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`); return; }
+  if (m[f] === undefined) {
+    if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`);
+    return;
+  }
   if (typeof m[f] !== 'string') bad(cls, f, 'string');
 }
 function num(m: Obj, cls: string, f: string, required: boolean): void {
-  if (m[f] === undefined) { if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`); return; }
+  if (m[f] === undefined) {
+    if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`);
+    return;
+  }
   if (typeof m[f] !== 'number' || !Number.isFinite(m[f])) bad(cls, f, 'number');
 }
 function strArray(m: Obj, cls: string, f: string, required: boolean): void {
-  if (m[f] === undefined) { if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`); return; }
+  if (m[f] === undefined) {
+    if (required) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`);
+    return;
+  }
   const v = m[f];
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) bad(cls, f, 'array of strings');
 }
@@ -115,8 +159,11 @@ export function validateBridgeChannelMessage(v: unknown): BridgeChannelMessage {
   if (cls === undefined) throw new ProtocolError('bridge channel: no colibriClass');
   if (typeof cls !== 'string') bad('message', 'colibriClass', 'string');
   switch (cls) {
-    case 'ServerHello': str(v, cls, 'version', false); break;
-    case 'ClientHello': break;
+    case 'ServerHello':
+      str(v, cls, 'version', false);
+      break;
+    case 'ClientHello':
+      break;
     case 'EndpointMessage':
       str(v, cls, 'from', false);
       str(v, cls, 'to', true);
@@ -132,12 +179,16 @@ export function validateBridgeChannelMessage(v: unknown): BridgeChannelMessage {
         for (const [name, c] of Object.entries(v.constraints)) constraints(c, cls, `constraints.${name}`);
       }
       break;
-    case 'ForwardedSources': strArray(v, cls, 'forwardedSources', true); break;
+    case 'ForwardedSources':
+      strArray(v, cls, 'forwardedSources', true);
+      break;
     case 'DominantSpeakerEndpointChangeEvent':
       str(v, cls, 'dominantSpeakerEndpoint', true);
       strArray(v, cls, 'previousSpeakers', false);
       break;
-    case 'EndpointStats': str(v, cls, 'from', false); break;
+    case 'EndpointStats':
+      str(v, cls, 'from', false);
+      break;
     case 'SenderSourceConstraints':
       str(v, cls, 'sourceName', true);
       num(v, cls, 'maxHeight', true);
@@ -162,7 +213,11 @@ export function parseBridgeChannelMessage(text: string): BridgeChannelMessage {
   if (typeof text !== 'string') throw new ProtocolError('bridge channel: message is not text');
   checkSize(text);
   let v: unknown;
-  try { v = JSON.parse(text); } catch (e) { throw new ProtocolError(`bridge channel: not JSON (${(e as Error).message})`); }
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolError(`bridge channel: not JSON (${(e as Error).message})`);
+  }
   return validateBridgeChannelMessage(v);
 }
 

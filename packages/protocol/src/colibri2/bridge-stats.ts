@@ -35,8 +35,11 @@ export function bridgeStatsToXml(s: BridgeStats): Element {
     ['relay_id', s.relayId],
     ['version', s.version],
   ];
-  return xml('stats', { xmlns: COLIBRI_STATS_NS },
-    stats.filter(([, v]) => v !== undefined).map(([name, value]) => xml('stat', { name, value: String(value) })));
+  return xml(
+    'stats',
+    { xmlns: COLIBRI_STATS_NS },
+    stats.filter(([, v]) => v !== undefined).map(([name, value]) => xml('stat', { name, value: String(value) })),
+  );
 }
 
 /** Parses `<stats>` (or a presence carrying it). Unknown stats are ignored; missing numeric ones are 0,
@@ -56,7 +59,8 @@ export function parseBridgeStats(el: Element): BridgeStats {
       const v = map.get(n);
       if (v === undefined) continue;
       const x = Number(v);
-      if (v.trim() === '' || !Number.isFinite(x)) throw new ProtocolError(`bridge stats: stat '${n}' is not a number: '${v}'`);
+      if (v.trim() === '' || !Number.isFinite(x))
+        throw new ProtocolError(`bridge stats: stat '${n}' is not a number: '${v}'`);
       return x;
     }
     return 0;

@@ -6,8 +6,14 @@ import type { HeaderExtension, IceTransport, MediaType, PayloadType, Source, Sou
 import { attr, boolAttr, child, children, nsOf, optUint } from '../xml/attrs.js';
 import { NS } from '../jingle/model.js';
 import {
-  headerExtensionToXml, parseHeaderExtension, parsePayloadType, parseRtpSource, parseSsrcGroup, payloadTypeToXml,
-  rtpSourceToXml, ssrcGroupToXml,
+  headerExtensionToXml,
+  parseHeaderExtension,
+  parsePayloadType,
+  parseRtpSource,
+  parseSsrcGroup,
+  payloadTypeToXml,
+  rtpSourceToXml,
+  ssrcGroupToXml,
 } from '../jingle/description.js';
 import { iceTransportToXml, parseIceTransport, parseIceWebSocketUrl } from '../jingle/transport.js';
 
@@ -30,7 +36,10 @@ export interface Colibri2MediaSource {
   ssrcGroups: SourceGroup[];
 }
 
-export interface Colibri2Sctp { port?: number; role?: 'server' | 'client' }
+export interface Colibri2Sctp {
+  port?: number;
+  role?: 'server' | 'client';
+}
 
 /** colibri2 `<transport>`: wraps the ICE-UDP transport and the SCTP data channel request/answer. */
 export interface Colibri2Transport {
@@ -78,48 +87,73 @@ export interface ConferenceModified {
 const bool = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
 
 function mediaToXml(m: Colibri2Media): Element {
-  return xml('media', { type: m.type },
+  return xml(
+    'media',
+    { type: m.type },
     m.payloadTypes.map((pt) => payloadTypeToXml(pt, true)),
     m.headerExtensions.map(headerExtensionToXml),
-    m.extmapAllowMixed === true && xml('extmap-allow-mixed', { xmlns: NS.hdrext }));
+    m.extmapAllowMixed === true && xml('extmap-allow-mixed', { xmlns: NS.hdrext }),
+  );
 }
 
 function transportToXml(t: Colibri2Transport): Element {
-  return xml('transport', { 'ice-controlling': bool(t.iceControlling), 'use-unique-port': bool(t.useUniquePort) },
+  return xml(
+    'transport',
+    { 'ice-controlling': bool(t.iceControlling), 'use-unique-port': bool(t.useUniquePort) },
     t.ice && iceTransportToXml(t.ice, t.webSocketUrl),
-    t.sctp && xml('sctp', { port: t.sctp.port, role: t.sctp.role }));
+    t.sctp && xml('sctp', { port: t.sctp.port, role: t.sctp.role }),
+  );
 }
 
 function mediaSourcesToXml(sources: Colibri2MediaSource[]): Element {
-  return xml('sources', {}, sources.map((ms) => xml('media-source', { type: ms.type, id: ms.id },
-    ms.sources.map(rtpSourceToXml), ms.ssrcGroups.map(ssrcGroupToXml))));
+  return xml(
+    'sources',
+    {},
+    sources.map((ms) =>
+      xml(
+        'media-source',
+        { type: ms.type, id: ms.id },
+        ms.sources.map(rtpSourceToXml),
+        ms.ssrcGroups.map(ssrcGroupToXml),
+      ),
+    ),
+  );
 }
 
 function endpointToXml(e: Colibri2Endpoint): Element {
-  return xml('endpoint', { id: e.id, create: bool(e.create), expire: bool(e.expire), 'stats-id': e.statsId, 'muc-role': e.mucRole },
+  return xml(
+    'endpoint',
+    { id: e.id, create: bool(e.create), expire: bool(e.expire), 'stats-id': e.statsId, 'muc-role': e.mucRole },
     (e.media ?? []).map(mediaToXml),
     e.transport && transportToXml(e.transport),
     e.sources && mediaSourcesToXml(e.sources),
     (e.capabilities ?? []).map((name) => xml('capability', { name })),
-    e.forceMute && xml('force-mute', { audio: String(e.forceMute.audio), video: String(e.forceMute.video) }));
+    e.forceMute && xml('force-mute', { audio: String(e.forceMute.audio), video: String(e.forceMute.video) }),
+  );
 }
 
 export function conferenceModifyToXml(m: ConferenceModify): Element {
   if (!m.meetingId) throw new ProtocolError('conference-modify: missing meeting-id');
   m.endpoints.forEach(checkEndpoint);
-  return xml('conference-modify', { xmlns: COLIBRI2_NS, 'meeting-id': m.meetingId, name: m.name, create: bool(m.create), expire: bool(m.expire) },
-    m.endpoints.map(endpointToXml));
+  return xml(
+    'conference-modify',
+    { xmlns: COLIBRI2_NS, 'meeting-id': m.meetingId, name: m.name, create: bool(m.create), expire: bool(m.expire) },
+    m.endpoints.map(endpointToXml),
+  );
 }
 
 export function conferenceModifiedToXml(m: ConferenceModified): Element {
   m.endpoints.forEach(checkEndpoint);
-  return xml('conference-modified', { xmlns: COLIBRI2_NS },
+  return xml(
+    'conference-modified',
+    { xmlns: COLIBRI2_NS },
     m.endpoints.map(endpointToXml),
-    m.sources && mediaSourcesToXml(m.sources));
+    m.sources && mediaSourcesToXml(m.sources),
+  );
 }
 
 function checkEndpoint(e: Colibri2Endpoint): void {
-  if (!e.id) throw new ProtocolError('colibri2 <endpoint>: missing attribute \'id\'');
+  if (!e.id) throw new ProtocolError("colibri2 <endpoint>: missing attribute 'id'");
   if (e.create && e.expire) throw new ProtocolError(`colibri2 <endpoint id="${e.id}">: create and expire together`);
 }
 
@@ -205,7 +239,7 @@ function parseCreateExpire(el: Element, where: string): { create?: boolean; expi
 
 export function parseColibri2Endpoint(el: Element): Colibri2Endpoint {
   const id = attr(el, 'id');
-  if (!id) throw new ProtocolError('colibri2 <endpoint>: missing attribute \'id\'');
+  if (!id) throw new ProtocolError("colibri2 <endpoint>: missing attribute 'id'");
   const where = `colibri2 <endpoint id="${id}">`;
   const e: Colibri2Endpoint = { id, ...parseCreateExpire(el, where) };
   const statsId = attr(el, 'stats-id');
@@ -233,7 +267,8 @@ export function parseColibri2Endpoint(el: Element): Colibri2Endpoint {
 function payload(el: Element, name: string): Element {
   const found = el.name === name ? el : child(el, name);
   if (!found) throw new ProtocolError(`expected <${name} xmlns="${COLIBRI2_NS}">, got <${el.name}>`);
-  if (nsOf(found) !== COLIBRI2_NS) throw new ProtocolError(`<${name}>: wrong namespace '${nsOf(found) ?? ''}', expected '${COLIBRI2_NS}'`);
+  if (nsOf(found) !== COLIBRI2_NS)
+    throw new ProtocolError(`<${name}>: wrong namespace '${nsOf(found) ?? ''}', expected '${COLIBRI2_NS}'`);
   return found;
 }
 

@@ -37,14 +37,26 @@ export interface StanzaError {
   text?: string;
 }
 
-export function stanzaErrorElement(condition: StanzaErrorCondition | string, text?: string, type?: StanzaErrorType): Element {
-  return xml('error', { type: type ?? DEFAULT_ERROR_TYPE[condition] ?? 'cancel' },
+export function stanzaErrorElement(
+  condition: StanzaErrorCondition | string,
+  text?: string,
+  type?: StanzaErrorType,
+): Element {
+  return xml(
+    'error',
+    { type: type ?? DEFAULT_ERROR_TYPE[condition] ?? 'cancel' },
     xml(condition, { xmlns: STANZAS_NS }),
-    text !== undefined && text !== '' && xml('text', { xmlns: STANZAS_NS }, text));
+    text !== undefined && text !== '' && xml('text', { xmlns: STANZAS_NS }, text),
+  );
 }
 
 /** The error reply to an IQ request: from/to swapped, same id, type="error", just the `<error>`. */
-export function errorIq(requestIq: Element, condition: StanzaErrorCondition | string, text?: string, type?: StanzaErrorType): Element {
+export function errorIq(
+  requestIq: Element,
+  condition: StanzaErrorCondition | string,
+  text?: string,
+  type?: StanzaErrorType,
+): Element {
   const { from, to, id } = requestIq.attrs as Record<string, string | undefined>;
   return xml('iq', { type: 'error', id, from: to, to: from }, stanzaErrorElement(condition, text, type));
 }
@@ -62,8 +74,10 @@ export function parseStanzaError(stanza: Element): StanzaError | undefined {
     else condition = c.name;
   }
   const t = err.attrs.type;
-  const type: StanzaErrorType = t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait'
-    ? t : (DEFAULT_ERROR_TYPE[condition] ?? 'cancel');
+  const type: StanzaErrorType =
+    t === 'auth' || t === 'cancel' || t === 'continue' || t === 'modify' || t === 'wait'
+      ? t
+      : (DEFAULT_ERROR_TYPE[condition] ?? 'cancel');
   return text === undefined ? { type, condition } : { type, condition, text };
 }
 

@@ -32,13 +32,17 @@ function checkRoom(room: string | undefined): string {
 function conferenceEl(el: Element): Element {
   const c = el.name === 'conference' ? el : child(el, 'conference');
   if (!c) throw new ProtocolError(`expected <conference xmlns="${FOCUS_NS}">, got <${el.name}>`);
-  if (nsOf(c) !== FOCUS_NS) throw new ProtocolError(`<conference>: wrong namespace '${nsOf(c) ?? ''}', expected '${FOCUS_NS}'`);
+  if (nsOf(c) !== FOCUS_NS)
+    throw new ProtocolError(`<conference>: wrong namespace '${nsOf(c) ?? ''}', expected '${FOCUS_NS}'`);
   return c;
 }
 
 export function conferenceRequestToXml(r: ConferenceRequest): Element {
-  return xml('conference', { xmlns: FOCUS_NS, room: checkRoom(r.room), 'machine-uid': r.machineUid },
-    Object.entries(r.properties).map(([name, value]) => xml('property', { name, value })));
+  return xml(
+    'conference',
+    { xmlns: FOCUS_NS, room: checkRoom(r.room), 'machine-uid': r.machineUid },
+    Object.entries(r.properties).map(([name, value]) => xml('property', { name, value })),
+  );
 }
 
 /** Parses `<conference>` or an `<iq>` carrying it. */
@@ -62,7 +66,8 @@ export function conferenceReadyToXml(r: ConferenceReady): Element {
 export function parseConferenceReady(el: Element): ConferenceReady {
   const c = conferenceEl(el);
   const ready = attr(c, 'ready');
-  if (ready !== 'true' && ready !== 'false') throw new ProtocolError(`focus <conference>: attribute 'ready' must be 'true' or 'false', got '${ready ?? ''}'`);
+  if (ready !== 'true' && ready !== 'false')
+    throw new ProtocolError(`focus <conference>: attribute 'ready' must be 'true' or 'false', got '${ready ?? ''}'`);
   const focusJid = attr(c, 'focusjid');
   if (!focusJid) throw new ProtocolError("focus <conference>: missing attribute 'focusjid'");
   return { room: checkRoom(attr(c, 'room')), ready: ready === 'true', focusJid };

@@ -4,8 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parseXml } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
-  FOCUS_NS, conferenceReadyToXml, conferenceRequestToXml, parseConferenceReady, parseConferenceRequest,
-  type ConferenceReady, type ConferenceRequest,
+  FOCUS_NS,
+  conferenceReadyToXml,
+  conferenceRequestToXml,
+  parseConferenceReady,
+  parseConferenceRequest,
+  type ConferenceReady,
+  type ConferenceRequest,
 } from './index.js';
 
 const fixture = (name: string) => parseXml(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
@@ -24,7 +29,8 @@ test('conference request round trip', () => {
 test('conference request fixture: parse -> build -> parse', () => {
   const r = parseConferenceRequest(fixture('conference-request.xml'));
   assert.deepEqual(r, {
-    room: 'room1@conference.meet.example', machineUid: 'b0c1d2e3f4a5b6c7',
+    room: 'room1@conference.meet.example',
+    machineUid: 'b0c1d2e3f4a5b6c7',
     properties: { rtcstatsEnabled: 'false', 'visitors-version': '1', startAudioMuted: '9' },
   });
   assert.deepEqual(parseConferenceRequest(parseXml(conferenceRequestToXml(r).toString())), r);
@@ -39,7 +45,8 @@ test('conference ready round trip and fixture', () => {
 });
 
 test('bad conference requests name the problem', () => {
-  const c = (attrs: string, inner = '') => parseXml(`<conference xmlns="http://jitsi.org/protocol/focus" ${attrs}>${inner}</conference>`);
+  const c = (attrs: string, inner = '') =>
+    parseXml(`<conference xmlns="http://jitsi.org/protocol/focus" ${attrs}>${inner}</conference>`);
   throwsNaming(() => parseConferenceRequest(c('')), /'room'/);
   for (const room of ['conference.example', 'room@conference.example/nick', '@conference.example', 'a b@c']) {
     throwsNaming(() => parseConferenceRequest(c(`room="${room}"`)), /'room' must be a bare JID/);

@@ -7,8 +7,15 @@ import { parseIceTransport, iceTransportToXml } from './transport.js';
 import { attr, children, oneOf, requireAttr } from '../xml/attrs.js';
 
 export const JINGLE_ACTIONS: readonly JingleAction[] = [
-  'session-initiate', 'session-accept', 'session-terminate', 'session-info', 'source-add', 'source-remove',
-  'transport-info', 'transport-replace', 'content-modify',
+  'session-initiate',
+  'session-accept',
+  'session-terminate',
+  'session-info',
+  'source-add',
+  'source-remove',
+  'transport-info',
+  'transport-replace',
+  'content-modify',
 ];
 const SENDERS: readonly Senders[] = ['both', 'initiator', 'responder', 'none'];
 
@@ -17,16 +24,28 @@ export function jingleContentToXml(c: JingleContent): Element {
   const desc = c.description
     ? rtpDescriptionToXml(c.description)
     : c.transport?.sctpPort !== undefined && xml('description', { xmlns: NS.rtp, media: 'application' });
-  return xml('content', { creator: c.creator, name: c.name, senders: c.senders },
-    desc, c.transport && iceTransportToXml(c.transport));
+  return xml(
+    'content',
+    { creator: c.creator, name: c.name, senders: c.senders },
+    desc,
+    c.transport && iceTransportToXml(c.transport),
+  );
 }
 
 export function jingleToXml(j: Jingle): Element {
-  return xml('jingle', { xmlns: NS.jingle, action: j.action, sid: j.sid, initiator: j.initiator, responder: j.responder },
+  return xml(
+    'jingle',
+    { xmlns: NS.jingle, action: j.action, sid: j.sid, initiator: j.initiator, responder: j.responder },
     j.contents.map(jingleContentToXml),
     j.bundle !== undefined &&
-      xml('group', { xmlns: NS.grouping, semantics: 'BUNDLE' }, j.bundle.map((name) => xml('content', { name }))),
-    j.reason && xml('reason', {}, xml(j.reason.condition), j.reason.text !== undefined && xml('text', {}, j.reason.text)));
+      xml(
+        'group',
+        { xmlns: NS.grouping, semantics: 'BUNDLE' },
+        j.bundle.map((name) => xml('content', { name })),
+      ),
+    j.reason &&
+      xml('reason', {}, xml(j.reason.condition), j.reason.text !== undefined && xml('text', {}, j.reason.text)),
+  );
 }
 
 export function parseJingleContent(el: Element): JingleContent {
@@ -55,7 +74,8 @@ export function parseJingleContent(el: Element): JingleContent {
 /** Parses a <jingle xmlns="urn:xmpp:jingle:1"> element; throws ProtocolError naming the first problem. */
 export function parseJingle(el: Element): Jingle {
   if (el.name !== 'jingle') throw new ProtocolError(`expected <jingle>, got <${el.name}>`);
-  if (el.getNS() !== NS.jingle) throw new ProtocolError(`jingle element has namespace '${el.getNS() ?? ''}', expected '${NS.jingle}'`);
+  if (el.getNS() !== NS.jingle)
+    throw new ProtocolError(`jingle element has namespace '${el.getNS() ?? ''}', expected '${NS.jingle}'`);
   const action = attr(el, 'action');
   if (!action) throw new ProtocolError('jingle without action');
   if (!JINGLE_ACTIONS.includes(action as JingleAction)) throw new ProtocolError(`unknown jingle action '${action}'`);

@@ -9,27 +9,51 @@ export const HDREXT = {
 } as const;
 
 const videoFeedback = (): RtcpFeedback[] => [
-  { type: 'ccm', subtype: 'fir' }, { type: 'nack' }, { type: 'nack', subtype: 'pli' },
-  { type: 'goog-remb' }, { type: 'transport-cc' },
+  { type: 'ccm', subtype: 'fir' },
+  { type: 'nack' },
+  { type: 'nack', subtype: 'pli' },
+  { type: 'goog-remb' },
+  { type: 'transport-cc' },
 ];
 
-const video = (id: number, name: string, parameters: Record<string, string> = {}): PayloadType =>
-  ({ id, name, clockrate: 90000, parameters, rtcpFeedback: videoFeedback() });
-const rtx = (id: number, apt: number): PayloadType =>
-  ({ id, name: 'rtx', clockrate: 90000, parameters: { apt: String(apt) }, rtcpFeedback: [] });
+const video = (id: number, name: string, parameters: Record<string, string> = {}): PayloadType => ({
+  id,
+  name,
+  clockrate: 90000,
+  parameters,
+  rtcpFeedback: videoFeedback(),
+});
+const rtx = (id: number, apt: number): PayloadType => ({
+  id,
+  name: 'rtx',
+  clockrate: 90000,
+  parameters: { apt: String(apt) },
+  rtcpFeedback: [],
+});
 
 export function defaultAudioDescription(): RtpDescription {
   const headerExtensions: HeaderExtension[] = [
-    { id: 1, uri: HDREXT.audioLevel }, { id: 3, uri: HDREXT.absSendTime },
-    { id: 5, uri: HDREXT.transportCc }, { id: 10, uri: HDREXT.mid },
+    { id: 1, uri: HDREXT.audioLevel },
+    { id: 3, uri: HDREXT.absSendTime },
+    { id: 5, uri: HDREXT.transportCc },
+    { id: 10, uri: HDREXT.mid },
   ];
   return {
     media: 'audio',
-    payloadTypes: [{
-      id: 111, name: 'opus', clockrate: 48000, channels: 2,
-      parameters: { minptime: '10', useinbandfec: '1' }, rtcpFeedback: [{ type: 'transport-cc' }],
-    }],
-    headerExtensions, sources: [], sourceGroups: [], rtcpMux: true,
+    payloadTypes: [
+      {
+        id: 111,
+        name: 'opus',
+        clockrate: 48000,
+        channels: 2,
+        parameters: { minptime: '10', useinbandfec: '1' },
+        rtcpFeedback: [{ type: 'transport-cc' }],
+      },
+    ],
+    headerExtensions,
+    sources: [],
+    sourceGroups: [],
+    rtcpMux: true,
   };
 }
 
@@ -40,8 +64,10 @@ export interface DefaultVideoOptions {
 
 export function defaultVideoDescription(opts: DefaultVideoOptions = {}): RtpDescription {
   const payloadTypes = [
-    video(100, 'VP8'), rtx(96, 100),
-    video(101, 'VP9', { 'profile-id': '0' }), rtx(97, 101),
+    video(100, 'VP8'),
+    rtx(96, 100),
+    video(101, 'VP9', { 'profile-id': '0' }),
+    rtx(97, 101),
     video(107, 'H264', { 'profile-level-id': '42e01f', 'packetization-mode': '1', 'level-asymmetry-allowed': '1' }),
     rtx(99, 107),
   ];
@@ -49,7 +75,13 @@ export function defaultVideoDescription(opts: DefaultVideoOptions = {}): RtpDesc
   return {
     media: 'video',
     payloadTypes,
-    headerExtensions: [{ id: 3, uri: HDREXT.absSendTime }, { id: 5, uri: HDREXT.transportCc }, { id: 10, uri: HDREXT.mid }],
-    sources: [], sourceGroups: [], rtcpMux: true,
+    headerExtensions: [
+      { id: 3, uri: HDREXT.absSendTime },
+      { id: 5, uri: HDREXT.transportCc },
+      { id: 10, uri: HDREXT.mid },
+    ],
+    sources: [],
+    sourceGroups: [],
+    rtcpMux: true,
   };
 }

@@ -4,8 +4,15 @@
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
-  NS, type HeaderExtension, type MediaType, type PayloadType, type RtcpFeedback, type RtpDescription,
-  type Source, type SourceGroup, type VideoType,
+  NS,
+  type HeaderExtension,
+  type MediaType,
+  type PayloadType,
+  type RtcpFeedback,
+  type RtpDescription,
+  type Source,
+  type SourceGroup,
+  type VideoType,
 } from './model.js';
 import { attr, children, oneOf, optUint, requireAttr, requireUint } from '../xml/attrs.js';
 
@@ -15,10 +22,18 @@ const MAX_SSRC = 0xffffffff;
 
 /** `standalone`: also declare the RTP namespace, for payload types outside a `<description>` (colibri2 `<media>`). */
 export function payloadTypeToXml(pt: PayloadType, standalone = false): Element {
-  return xml('payload-type',
-    { xmlns: standalone ? NS.rtp : undefined, id: pt.id, name: pt.name, clockrate: pt.clockrate, channels: pt.channels },
+  return xml(
+    'payload-type',
+    {
+      xmlns: standalone ? NS.rtp : undefined,
+      id: pt.id,
+      name: pt.name,
+      clockrate: pt.clockrate,
+      channels: pt.channels,
+    },
     Object.entries(pt.parameters).map(([name, value]) => xml('parameter', { name, value })),
-    pt.rtcpFeedback.map(rtcpFbToXml));
+    pt.rtcpFeedback.map(rtcpFbToXml),
+  );
 }
 
 function rtcpFbToXml(fb: RtcpFeedback): Element {
@@ -30,24 +45,33 @@ export function headerExtensionToXml(h: HeaderExtension): Element {
 }
 
 export function rtpSourceToXml(s: Source): Element {
-  return xml('source', { xmlns: NS.ssma, ssrc: s.ssrc, name: s.name, videoType: s.videoType },
+  return xml(
+    'source',
+    { xmlns: NS.ssma, ssrc: s.ssrc, name: s.name, videoType: s.videoType },
     s.msid !== undefined && xml('parameter', { name: 'msid', value: s.msid }),
-    s.owner !== '' && xml('ssrc-info', { xmlns: NS.jitmeet, owner: s.owner }));
+    s.owner !== '' && xml('ssrc-info', { xmlns: NS.jitmeet, owner: s.owner }),
+  );
 }
 
 export function ssrcGroupToXml(g: SourceGroup): Element {
-  return xml('ssrc-group', { xmlns: NS.ssma, semantics: g.semantics },
-    g.ssrcs.map((ssrc) => xml('source', { ssrc })));
+  return xml(
+    'ssrc-group',
+    { xmlns: NS.ssma, semantics: g.semantics },
+    g.ssrcs.map((ssrc) => xml('source', { ssrc })),
+  );
 }
 
 export function rtpDescriptionToXml(d: RtpDescription): Element {
-  return xml('description', { xmlns: NS.rtp, media: d.media },
+  return xml(
+    'description',
+    { xmlns: NS.rtp, media: d.media },
     d.payloadTypes.map((pt) => payloadTypeToXml(pt)),
     d.headerExtensions.map(headerExtensionToXml),
     d.extmapAllowMixed === true && xml('extmap-allow-mixed', { xmlns: NS.hdrext }),
     d.sources.map(rtpSourceToXml),
     d.sourceGroups.map(ssrcGroupToXml),
-    d.rtcpMux && xml('rtcp-mux'));
+    d.rtcpMux && xml('rtcp-mux'),
+  );
 }
 
 function parseRtcpFb(el: Element, where: string): RtcpFeedback {
@@ -60,7 +84,11 @@ export function parsePayloadType(el: Element, where = ''): PayloadType {
   const id = requireUint(el, 'id', where, 127);
   const at = `${where} (payload-type ${id})`;
   const pt: PayloadType = {
-    id, name: requireAttr(el, 'name', at), clockrate: requireUint(el, 'clockrate', at), parameters: {}, rtcpFeedback: [],
+    id,
+    name: requireAttr(el, 'name', at),
+    clockrate: requireUint(el, 'clockrate', at),
+    parameters: {},
+    rtcpFeedback: [],
   };
   const channels = optUint(el, 'channels', at);
   if (channels !== undefined) pt.channels = channels;
@@ -124,7 +152,10 @@ export function parseRtpDescription(el: Element, contentName?: string): RtpDescr
   if (media === undefined) throw new ProtocolError(`description without media${where}`);
   const d: RtpDescription = {
     media: oneOf<MediaType>(media, ['audio', 'video'], 'description media', where),
-    payloadTypes: [], headerExtensions: [], sources: [], sourceGroups: [],
+    payloadTypes: [],
+    headerExtensions: [],
+    sources: [],
+    sourceGroups: [],
     rtcpMux: children(el, 'rtcp-mux').length > 0,
   };
   // rtcp-fb directly under <description> (XEP-0293 "all payload types") applies to each payload type.

@@ -15,14 +15,23 @@ export const NS = {
 } as const;
 
 export type JingleAction =
-  | 'session-initiate' | 'session-accept' | 'session-terminate' | 'session-info'
-  | 'source-add' | 'source-remove' | 'transport-info' | 'transport-replace'
+  | 'session-initiate'
+  | 'session-accept'
+  | 'session-terminate'
+  | 'session-info'
+  | 'source-add'
+  | 'source-remove'
+  | 'transport-info'
+  | 'transport-replace'
   | 'content-modify';
 
 export type MediaType = 'audio' | 'video';
 export type VideoType = 'camera' | 'desktop';
 
-export interface RtcpFeedback { type: string; subtype?: string }
+export interface RtcpFeedback {
+  type: string;
+  subtype?: string;
+}
 
 export interface PayloadType {
   id: number;
@@ -33,7 +42,11 @@ export interface PayloadType {
   rtcpFeedback: RtcpFeedback[];
 }
 
-export interface HeaderExtension { id: number; uri: string; senders?: 'both' | 'initiator' | 'responder' }
+export interface HeaderExtension {
+  id: number;
+  uri: string;
+  senders?: 'both' | 'initiator' | 'responder';
+}
 
 /** A media source: one camera, one microphone, one screen share. Named `<endpointId>-a0|v0|v1`. */
 export interface Source {
@@ -47,7 +60,10 @@ export interface Source {
   videoType?: VideoType;
 }
 
-export interface SourceGroup { semantics: string; ssrcs: number[] }
+export interface SourceGroup {
+  semantics: string;
+  ssrcs: number[];
+}
 
 export interface IceCandidate {
   foundation: string;
@@ -65,7 +81,11 @@ export interface IceCandidate {
   tcptype?: 'active' | 'passive' | 'so';
 }
 
-export interface Fingerprint { hash: string; value: string; setup: 'actpass' | 'active' | 'passive' }
+export interface Fingerprint {
+  hash: string;
+  value: string;
+  setup: 'actpass' | 'active' | 'passive';
+}
 
 export interface IceTransport {
   ufrag: string;

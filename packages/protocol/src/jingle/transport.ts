@@ -15,22 +15,35 @@ export const COLIBRI_NS = 'http://jitsi.org/protocol/colibri';
 
 export function iceCandidateToXml(c: IceCandidate): Element {
   return xml('candidate', {
-    component: c.component, foundation: c.foundation, generation: c.generation, id: c.id, ip: c.ip,
-    network: c.network, port: c.port, priority: c.priority, protocol: c.protocol, type: c.type,
-    'rel-addr': c.relAddr, 'rel-port': c.relPort, tcptype: c.tcptype,
+    component: c.component,
+    foundation: c.foundation,
+    generation: c.generation,
+    id: c.id,
+    ip: c.ip,
+    network: c.network,
+    port: c.port,
+    priority: c.priority,
+    protocol: c.protocol,
+    type: c.type,
+    'rel-addr': c.relAddr,
+    'rel-port': c.relPort,
+    tcptype: c.tcptype,
   });
 }
 
 /** `webSocketUrl`: also render the colibri `<web-socket url>` child (the bridge channel). */
 export function iceTransportToXml(t: IceTransport, webSocketUrl?: string): Element {
-  return xml('transport', { xmlns: NS.iceUdp, ufrag: t.ufrag || undefined, pwd: t.pwd || undefined },
+  return xml(
+    'transport',
+    { xmlns: NS.iceUdp, ufrag: t.ufrag || undefined, pwd: t.pwd || undefined },
     t.rtcpMux && xml('rtcp-mux'),
     t.iceLite && xml('ice-lite'),
     t.fingerprints.map((f) => xml('fingerprint', { xmlns: NS.dtls, hash: f.hash, setup: f.setup }, f.value)),
     t.sctpPort !== undefined &&
       xml('sctpmap', { xmlns: NS.sctp, number: t.sctpPort, protocol: 'webrtc-datachannel', streams: 1024 }),
     webSocketUrl !== undefined && xml('web-socket', { xmlns: COLIBRI_NS, url: webSocketUrl }),
-    t.candidates.map(iceCandidateToXml));
+    t.candidates.map(iceCandidateToXml),
+  );
 }
 
 export function parseIceCandidate(el: Element, where = ''): IceCandidate {
@@ -73,7 +86,11 @@ export interface IceTransportParseOptions {
   requireCredentials?: boolean;
 }
 
-export function parseIceTransport(el: Element, contentName?: string, opts: IceTransportParseOptions = {}): IceTransport {
+export function parseIceTransport(
+  el: Element,
+  contentName?: string,
+  opts: IceTransportParseOptions = {},
+): IceTransport {
   const where = opts.where ?? (contentName !== undefined ? ` in content '${contentName}'` : '');
   const credential = (name: 'ufrag' | 'pwd'): string => {
     const v = attr(el, name) ?? '';

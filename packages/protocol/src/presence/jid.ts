@@ -1,7 +1,11 @@
 // Pure string JID helpers (RFC 7622 shape only; no stringprep) and endpoint ids.
 import { ProtocolError } from '../errors/protocol-error.js';
 
-export interface JidParts { local?: string; domain: string; resource?: string }
+export interface JidParts {
+  local?: string;
+  domain: string;
+  resource?: string;
+}
 
 /** Splits "local@domain/resource"; the resource may itself contain '@' and '/'. */
 export function splitJid(jid: string): JidParts {
@@ -25,7 +29,11 @@ export function bareJid(jid: string): string {
 
 /** The resource of `jid`; undefined when there is none or the JID is malformed (never throws). */
 export function resourceOf(jid: string): string | undefined {
-  try { return splitJid(jid).resource; } catch { return undefined; }
+  try {
+    return splitJid(jid).resource;
+  } catch {
+    return undefined;
+  }
 }
 
 /** "room@conference.example" + "a1b2c3d4" -> "room@conference.example/a1b2c3d4". */

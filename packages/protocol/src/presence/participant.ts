@@ -11,7 +11,10 @@ export const NICK_NS = 'http://jabber.org/protocol/nick';
 export const AUDIO_MUTED_NS = 'http://jitsi.org/jitmeet/audio';
 export const VIDEO_MUTED_NS = 'http://jitsi.org/jitmeet/video';
 
-export interface SourceInfoEntry { muted: boolean; videoType?: VideoType }
+export interface SourceInfoEntry {
+  muted: boolean;
+  videoType?: VideoType;
+}
 
 export interface ParticipantInfo {
   nick?: string;
@@ -55,9 +58,11 @@ export function participantPresenceChildren(info: ParticipantInfo): Element[] {
 function checkSourceInfo(v: unknown): asserts v is Record<string, SourceInfoEntry> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError('SourceInfo: not a JSON object');
   for (const [name, e] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ProtocolError(`SourceInfo: entry '${name}' is not an object`);
+    if (typeof e !== 'object' || e === null || Array.isArray(e))
+      throw new ProtocolError(`SourceInfo: entry '${name}' is not an object`);
     const entry = e as Record<string, unknown>;
-    if (typeof entry.muted !== 'boolean') throw new ProtocolError(`SourceInfo: entry '${name}' field 'muted' is not a boolean`);
+    if (typeof entry.muted !== 'boolean')
+      throw new ProtocolError(`SourceInfo: entry '${name}' field 'muted' is not a boolean`);
     if (entry.videoType !== undefined && entry.videoType !== 'camera' && entry.videoType !== 'desktop') {
       throw new ProtocolError(`SourceInfo: entry '${name}' has bad videoType '${String(entry.videoType)}'`);
     }
@@ -67,7 +72,11 @@ function checkSourceInfo(v: unknown): asserts v is Record<string, SourceInfoEntr
 /** Parses the SourceInfo JSON text strictly (only `muted` and `videoType` are kept). */
 export function parseSourceInfo(text: string): Record<string, SourceInfoEntry> {
   let v: unknown;
-  try { v = JSON.parse(text); } catch { throw new ProtocolError('SourceInfo: not valid JSON'); }
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('SourceInfo: not valid JSON');
+  }
   checkSourceInfo(v);
   const out: Record<string, SourceInfoEntry> = {};
   for (const [name, e] of Object.entries(v)) {
@@ -109,14 +118,16 @@ export function parseParticipantPresence(presence: Element): ParticipantPresence
         out.role = role as MucRole;
       }
       if (affiliation !== undefined) {
-        if (!AFFILIATIONS.includes(affiliation)) throw new ProtocolError(`muc#user <item>: bad affiliation '${affiliation}'`);
+        if (!AFFILIATIONS.includes(affiliation))
+          throw new ProtocolError(`muc#user <item>: bad affiliation '${affiliation}'`);
         out.affiliation = affiliation as MucAffiliation;
       }
       if (jid) out.jid = jid;
     }
     for (const s of x.getChildren('status')) {
       const code = Number(s.attrs.code);
-      if (!/^\d{3}$/.test(String(s.attrs.code ?? ''))) throw new ProtocolError(`muc#user <status>: bad code '${String(s.attrs.code)}'`);
+      if (!/^\d{3}$/.test(String(s.attrs.code ?? '')))
+        throw new ProtocolError(`muc#user <status>: bad code '${String(s.attrs.code)}'`);
       out.statusCodes.push(code);
     }
   }

@@ -3,15 +3,33 @@
 // read back (offerSdpToJingle) to check that the translation loses nothing.
 import { ProtocolError } from '../errors/protocol-error.js';
 import type {
-  IceCandidate, IceTransport, Jingle, JingleAction, JingleContent, MediaType, RtpDescription, Senders,
-  Source, VideoType,
+  IceCandidate,
+  IceTransport,
+  Jingle,
+  JingleAction,
+  JingleContent,
+  MediaType,
+  RtpDescription,
+  Senders,
+  Source,
+  VideoType,
 } from '../jingle/model.js';
 import {
-  hasSdpAttribute, parseSdp, sdpAttribute, sdpDirection, type SdpMediaSection, type SessionDescription,
+  hasSdpAttribute,
+  parseSdp,
+  sdpAttribute,
+  sdpDirection,
+  type SdpMediaSection,
+  type SessionDescription,
 } from './parse.js';
 import {
-  headerExtensionsFromSection, payloadTypesFromSection, sctpPortFromSection, ssrcAttributesFromSection,
-  ssrcGroupsFromSection, transportFromSection, type SdpRole,
+  headerExtensionsFromSection,
+  payloadTypesFromSection,
+  sctpPortFromSection,
+  ssrcAttributesFromSection,
+  ssrcGroupsFromSection,
+  transportFromSection,
+  type SdpRole,
 } from './rtp.js';
 import { defaultMsid } from './remote-description.js';
 
@@ -43,14 +61,28 @@ export interface OfferSdpToJingleOptions extends SdpToJingleOptions {
 }
 
 /** Names and owns the sources found on one sending m-line. */
-type SourceNamer = (m: SdpMediaSection, kind: MediaType, index: number, ssrc: number, attrs: Map<string, string>) => Source;
+type SourceNamer = (
+  m: SdpMediaSection,
+  kind: MediaType,
+  index: number,
+  ssrc: number,
+  attrs: Map<string, string>,
+) => Source;
 
-interface Collected { contents: JingleContent[]; bundle?: string[] }
+interface Collected {
+  contents: JingleContent[];
+  bundle?: string[];
+}
 
 const isSending = (d: string): boolean => d === 'sendonly' || d === 'sendrecv';
 
-function collect(sdp: SessionDescription, role: SdpRole, opts: SdpToJingleOptions, name: SourceNamer,
-  sendersOf: (first: SdpMediaSection) => Senders): Collected {
+function collect(
+  sdp: SessionDescription,
+  role: SdpRole,
+  opts: SdpToJingleOptions,
+  name: SourceNamer,
+  sendersOf: (first: SdpMediaSection) => Senders,
+): Collected {
   const live = sdp.media.filter((m) => m.port !== 0 || hasSdpAttribute(m.lines, 'bundle-only'));
   if (live.length === 0) throw new ProtocolError('SDP has no accepted m-lines');
   const kinds: Kind[] = [];
@@ -67,8 +99,17 @@ function collect(sdp: SessionDescription, role: SdpRole, opts: SdpToJingleOption
   for (const kind of kinds) {
     const sections = live.filter((m) => m.kind === kind);
     const first = sections[0]!;
-    const transport: IceTransport = { ...baseTransport, candidates: [...baseTransport.candidates], fingerprints: [...baseTransport.fingerprints] };
-    const content: JingleContent = { name: contentName(kind), creator: 'initiator', senders: sendersOf(first), transport };
+    const transport: IceTransport = {
+      ...baseTransport,
+      candidates: [...baseTransport.candidates],
+      fingerprints: [...baseTransport.fingerprints],
+    };
+    const content: JingleContent = {
+      name: contentName(kind),
+      creator: 'initiator',
+      senders: sendersOf(first),
+      transport,
+    };
     if (kind === 'application') {
       const port = sctpPortFromSection(first);
       transport.sctpPort = port ?? 5000;
@@ -80,7 +121,8 @@ function collect(sdp: SessionDescription, role: SdpRole, opts: SdpToJingleOption
       media: kind,
       payloadTypes: payloadTypesFromSection(first),
       headerExtensions: headerExtensionsFromSection(first, role),
-      sources: [], sourceGroups: [],
+      sources: [],
+      sourceGroups: [],
       rtcpMux: hasSdpAttribute(first.lines, 'rtcp-mux'),
     };
     if (allowMixed || hasSdpAttribute(first.lines, 'extmap-allow-mixed')) d.extmapAllowMixed = true;
@@ -117,7 +159,11 @@ function collect(sdp: SessionDescription, role: SdpRole, opts: SdpToJingleOption
   return out;
 }
 
-function jingle(action: JingleAction, o: { sid: string; initiator?: string; responder?: string }, c: Collected): Jingle {
+function jingle(
+  action: JingleAction,
+  o: { sid: string; initiator?: string; responder?: string },
+  c: Collected,
+): Jingle {
   if (!o.sid) throw new ProtocolError('jingle without sid');
   const j: Jingle = { action, sid: o.sid, contents: c.contents };
   if (o.initiator !== undefined) j.initiator = o.initiator;
@@ -130,37 +176,55 @@ function jingle(action: JingleAction, o: { sid: string; initiator?: string; resp
 export function answerToJingle(sdp: string, opts: AnswerToJingleOptions): Jingle {
   if (!opts.endpointId) throw new ProtocolError('answerToJingle needs an endpointId');
   const parsed = parseSdp(sdp);
-  const collected = collect(parsed, 'responder', opts, (m, kind, index, ssrc, attrs) => {
-    const s: Source = { ssrc, name: `${opts.endpointId}-${kind === 'audio' ? 'a' : 'v'}${index}`, owner: opts.endpointId };
-    const msid = attrs.get('msid');
-    if (msid) s.msid = msid;
-    if (kind === 'video') s.videoType = opts.videoTypes?.[sdpAttribute(m.lines, 'mid') ?? ''] ?? 'camera';
-    return s;
-  }, () => 'both');
+  const collected = collect(
+    parsed,
+    'responder',
+    opts,
+    (m, kind, index, ssrc, attrs) => {
+      const s: Source = {
+        ssrc,
+        name: `${opts.endpointId}-${kind === 'audio' ? 'a' : 'v'}${index}`,
+        owner: opts.endpointId,
+      };
+      const msid = attrs.get('msid');
+      if (msid) s.msid = msid;
+      if (kind === 'video') s.videoType = opts.videoTypes?.[sdpAttribute(m.lines, 'mid') ?? ''] ?? 'camera';
+      return s;
+    },
+    () => 'both',
+  );
   return jingle(opts.action ?? 'session-accept', opts, collected);
 }
 
 /** Reads back an offer written by RemoteDescription (remote sources keep name, owner, msid, videoType). */
 export function offerSdpToJingle(sdp: string, opts: OfferSdpToJingleOptions): Jingle {
   const parsed = parseSdp(sdp);
-  const collected = collect(parsed, 'initiator', opts, (_m, kind, index, ssrc, attrs) => {
-    const owner = attrs.get('cname') ?? '';
-    const msid = attrs.get('msid');
-    const name = attrs.get('name') ?? msid?.split(' ')[1] ?? `${owner}-${kind === 'audio' ? 'a' : 'v'}${index}`;
-    const s: Source = { ssrc, name, owner };
-    if (msid && msid !== defaultMsid(s)) s.msid = msid;
-    const vt = attrs.get('videoType');
-    if (vt === 'camera' || vt === 'desktop') s.videoType = vt;
-    return s;
-  }, (first) => {
-    const d = sdpDirection(first, parsed);
-    return d === 'inactive' ? 'none' : d === 'sendonly' ? 'initiator' : 'both';
-  });
+  const collected = collect(
+    parsed,
+    'initiator',
+    opts,
+    (_m, kind, index, ssrc, attrs) => {
+      const owner = attrs.get('cname') ?? '';
+      const msid = attrs.get('msid');
+      const name = attrs.get('name') ?? msid?.split(' ')[1] ?? `${owner}-${kind === 'audio' ? 'a' : 'v'}${index}`;
+      const s: Source = { ssrc, name, owner };
+      if (msid && msid !== defaultMsid(s)) s.msid = msid;
+      const vt = attrs.get('videoType');
+      if (vt === 'camera' || vt === 'desktop') s.videoType = vt;
+      return s;
+    },
+    (first) => {
+      const d = sdpDirection(first, parsed);
+      return d === 'inactive' ? 'none' : d === 'sendonly' ? 'initiator' : 'both';
+    },
+  );
   return jingle(opts.action ?? 'session-initiate', opts, collected);
 }
 
 /** Contents (descriptions with sources, transport) of any Unified Plan SDP written by a browser. */
-export function sdpToJingleContents(sdp: string, opts: { endpointId: string; videoTypes?: Record<string, VideoType> } & SdpToJingleOptions): JingleContent[] {
+export function sdpToJingleContents(
+  sdp: string,
+  opts: { endpointId: string; videoTypes?: Record<string, VideoType> } & SdpToJingleOptions,
+): JingleContent[] {
   return answerToJingle(sdp, { ...opts, sid: '-' }).contents;
 }
-

@@ -4,7 +4,8 @@ import type { IceCandidate } from '../jingle/model.js';
 
 function uint(value: string | undefined, what: string, max = 0xffffffff): number {
   if (value === undefined) throw new ProtocolError(`candidate has no ${what}`);
-  if (!/^[0-9]+$/.test(value) || Number(value) > max) throw new ProtocolError(`candidate ${what} '${value}' is not a number`);
+  if (!/^[0-9]+$/.test(value) || Number(value) > max)
+    throw new ProtocolError(`candidate ${what} '${value}' is not a number`);
   return Number(value);
 }
 
@@ -16,7 +17,16 @@ export function candidateFromSdp(line: string): IceCandidate {
   const parts = v.split(/\s+/);
   if (parts.length < 8) throw new ProtocolError(`candidate '${v.slice(0, 60)}' has too few fields`);
   const [foundation, component, protocol, priority, ip, port, typ, type, ...rest] = parts as [
-    string, string, string, string, string, string, string, string, ...string[]];
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    ...string[],
+  ];
   if (typ !== 'typ') throw new ProtocolError(`candidate '${v.slice(0, 60)}' has no 'typ'`);
   const proto = protocol.toLowerCase();
   if (proto !== 'udp' && proto !== 'tcp') throw new ProtocolError(`candidate protocol '${protocol}' is not udp or tcp`);
@@ -25,22 +35,37 @@ export function candidateFromSdp(line: string): IceCandidate {
   }
   if (!ip) throw new ProtocolError('candidate has no ip');
   const c: IceCandidate = {
-    foundation, component: uint(component, 'component', 256), protocol: proto,
-    priority: uint(priority, 'priority'), ip, port: uint(port, 'port', 65535), type,
+    foundation,
+    component: uint(component, 'component', 256),
+    protocol: proto,
+    priority: uint(priority, 'priority'),
+    ip,
+    port: uint(port, 'port', 65535),
+    type,
   };
   for (let i = 0; i + 1 < rest.length; i += 2) {
     const key = rest[i]!;
     const val = rest[i + 1]!;
     switch (key) {
-      case 'raddr': c.relAddr = val; break;
-      case 'rport': c.relPort = uint(val, 'rport', 65535); break;
-      case 'generation': c.generation = uint(val, 'generation'); break;
-      case 'network-id': c.network = uint(val, 'network-id'); break;
+      case 'raddr':
+        c.relAddr = val;
+        break;
+      case 'rport':
+        c.relPort = uint(val, 'rport', 65535);
+        break;
+      case 'generation':
+        c.generation = uint(val, 'generation');
+        break;
+      case 'network-id':
+        c.network = uint(val, 'network-id');
+        break;
       case 'tcptype':
-        if (val !== 'active' && val !== 'passive' && val !== 'so') throw new ProtocolError(`candidate tcptype '${val}' is not active, passive or so`);
+        if (val !== 'active' && val !== 'passive' && val !== 'so')
+          throw new ProtocolError(`candidate tcptype '${val}' is not active, passive or so`);
         c.tcptype = val;
         break;
-      default: break; // ufrag, network-cost and other extensions are not carried in Jingle
+      default:
+        break; // ufrag, network-cost and other extensions are not carried in Jingle
     }
   }
   return c;

@@ -66,11 +66,20 @@ test('the answer names a sending added line <id>-v1 with videoType desktop', () 
   const answer = readFileSync(new URL('./fixtures/chromium-answer.sdp', import.meta.url), 'utf8');
   const parts = answer.split(/(?=^m=)/m);
   const i = parts.findIndex((p) => p.includes('a=mid:video-3'));
-  parts[i] = parts[i]!.replace('a=mid:video-3', 'a=mid:video-local-1').replace('a=recvonly', 'a=sendonly')
-    + 'a=ssrc:1234567 cname:Jq3vB9xW2rT5yU8i\r\na=ssrc:1234567 msid:screen-stream screen-track\r\n';
-  const j = answerToJingle(parts.join(''), { sid: 's1', endpointId: 'e1e2e3e4', videoTypes: { 'video-local-1': 'desktop' } });
+  parts[i] =
+    parts[i]!.replace('a=mid:video-3', 'a=mid:video-local-1').replace('a=recvonly', 'a=sendonly') +
+    'a=ssrc:1234567 cname:Jq3vB9xW2rT5yU8i\r\na=ssrc:1234567 msid:screen-stream screen-track\r\n';
+  const j = answerToJingle(parts.join(''), {
+    sid: 's1',
+    endpointId: 'e1e2e3e4',
+    videoTypes: { 'video-local-1': 'desktop' },
+  });
   const video = j.contents.find((c) => c.name === 'video')!.description!;
   const screen = video.sources.filter((s) => s.ssrc === 1234567);
-  assert.deepEqual(screen, [{ ssrc: 1234567, name: 'e1e2e3e4-v1', owner: 'e1e2e3e4', msid: 'screen-stream screen-track', videoType: 'desktop' }]);
-  assert.ok(video.sources.filter((s) => s.ssrc !== 1234567).every((s) => s.name === 'e1e2e3e4-v0' && s.videoType === 'camera'));
+  assert.deepEqual(screen, [
+    { ssrc: 1234567, name: 'e1e2e3e4-v1', owner: 'e1e2e3e4', msid: 'screen-stream screen-track', videoType: 'desktop' },
+  ]);
+  assert.ok(
+    video.sources.filter((s) => s.ssrc !== 1234567).every((s) => s.name === 'e1e2e3e4-v0' && s.videoType === 'camera'),
+  );
 });

@@ -2,7 +2,10 @@
 // one section per m= line. Attribute helpers look lines up by name; writeSdp() turns it back into text.
 import { ProtocolError } from '../errors/protocol-error.js';
 
-export interface SdpLine { type: string; value: string }
+export interface SdpLine {
+  type: string;
+  value: string;
+}
 
 export interface SdpMediaSection {
   /** "audio", "video", "application", ... */
@@ -88,7 +91,10 @@ export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 export function sdpDirection(section: SdpMediaSection, session?: SessionDescription): SdpDirection {
   for (const lines of [section.lines, session?.lines ?? []]) {
     for (const l of lines) {
-      if (l.type === 'a' && (l.value === 'sendrecv' || l.value === 'sendonly' || l.value === 'recvonly' || l.value === 'inactive')) {
+      if (
+        l.type === 'a' &&
+        (l.value === 'sendrecv' || l.value === 'sendonly' || l.value === 'recvonly' || l.value === 'inactive')
+      ) {
         return l.value;
       }
     }

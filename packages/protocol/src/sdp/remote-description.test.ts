@@ -27,13 +27,24 @@ test('session-initiate -> offer SDP: layout, codecs, extensions, sources, candid
   const text = rd.toSdp();
   assert.ok(text.endsWith('\r\n') && !/[^\r]\n/.test(text), 'CRLF line endings');
   const sdp = parseSdp(text);
-  assert.deepEqual(sdp.media.map(midOf), ['audio', 'video', 'data', 'audio-1', 'audio-2', 'video-1', 'video-2', 'video-3']);
+  assert.deepEqual(sdp.media.map(midOf), [
+    'audio',
+    'video',
+    'data',
+    'audio-1',
+    'audio-2',
+    'video-1',
+    'video-2',
+    'video-3',
+  ]);
   assert.equal(sdpAttribute(sdp.lines, 'group'), 'BUNDLE audio video data audio-1 audio-2 video-1 video-2 video-3');
   assert.equal(sdpAttribute(sdp.lines, 'msid-semantic'), ' WMS *');
   assert.ok(sdpAttributes(sdp.lines, 'extmap-allow-mixed').length === 1);
   assert.ok(!text.includes('ice-lite'));
-  assert.deepEqual(sdp.media.map((m) => sdpDirection(m)),
-    ['recvonly', 'recvonly', 'sendrecv', 'sendonly', 'sendonly', 'sendonly', 'sendonly', 'sendonly']);
+  assert.deepEqual(
+    sdp.media.map((m) => sdpDirection(m)),
+    ['recvonly', 'recvonly', 'sendrecv', 'sendonly', 'sendonly', 'sendonly', 'sendonly', 'sendonly'],
+  );
 
   const transport = j.contents[0]!.transport!;
   for (const m of sdp.media) {
@@ -41,25 +52,46 @@ test('session-initiate -> offer SDP: layout, codecs, extensions, sources, candid
     assert.equal(sdpAttribute(m.lines, 'ice-pwd'), transport.pwd);
     assert.equal(sdpAttribute(m.lines, 'fingerprint'), `sha-256 ${transport.fingerprints[0]!.value}`);
     assert.equal(sdpAttribute(m.lines, 'setup'), 'actpass');
-    assert.deepEqual(sdpAttributes(m.lines, 'candidate').map((c) => `candidate:${c}`), transport.candidates.map(candidateToSdp));
+    assert.deepEqual(
+      sdpAttributes(m.lines, 'candidate').map((c) => `candidate:${c}`),
+      transport.candidates.map(candidateToSdp),
+    );
     assert.equal(m.port, 9);
   }
   const data = sdp.media[2]!;
-  assert.equal(`${data.kind} ${data.protocol} ${data.formats.join(' ')}`, 'application UDP/DTLS/SCTP webrtc-datachannel');
+  assert.equal(
+    `${data.kind} ${data.protocol} ${data.formats.join(' ')}`,
+    'application UDP/DTLS/SCTP webrtc-datachannel',
+  );
   assert.equal(sdpAttribute(data.lines, 'sctp-port'), '5000');
 
   // every codec (pt, name, rate, fmtp, rtcp-fb) and extension of each media type on each of its m-lines
   for (const content of j.contents.filter((c) => c.description)) {
     const d = content.description!;
     for (const m of sdp.media.filter((x) => x.kind === d.media)) {
-      assert.deepEqual(m.formats, d.payloadTypes.map((p) => String(p.id)));
+      assert.deepEqual(
+        m.formats,
+        d.payloadTypes.map((p) => String(p.id)),
+      );
       for (const pt of d.payloadTypes) {
-        assert.ok(sdpAttributes(m.lines, 'rtpmap').includes(`${pt.id} ${pt.name}/${pt.clockrate}${pt.channels ? `/${pt.channels}` : ''}`));
-        for (const fb of pt.rtcpFeedback) assert.ok(sdpAttributes(m.lines, 'rtcp-fb').includes(`${pt.id} ${fb.type}${fb.subtype ? ` ${fb.subtype}` : ''}`));
-        const params = Object.entries(pt.parameters).map(([k, v]) => `${k}=${v}`).join(';');
+        assert.ok(
+          sdpAttributes(m.lines, 'rtpmap').includes(
+            `${pt.id} ${pt.name}/${pt.clockrate}${pt.channels ? `/${pt.channels}` : ''}`,
+          ),
+        );
+        for (const fb of pt.rtcpFeedback)
+          assert.ok(
+            sdpAttributes(m.lines, 'rtcp-fb').includes(`${pt.id} ${fb.type}${fb.subtype ? ` ${fb.subtype}` : ''}`),
+          );
+        const params = Object.entries(pt.parameters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(';');
         if (params) assert.ok(sdpAttributes(m.lines, 'fmtp').includes(`${pt.id} ${params}`), `fmtp ${pt.id}`);
       }
-      assert.deepEqual(sdpAttributes(m.lines, 'extmap'), d.headerExtensions.map((h) => `${h.id} ${h.uri}`));
+      assert.deepEqual(
+        sdpAttributes(m.lines, 'extmap'),
+        d.headerExtensions.map((h) => `${h.id} ${h.uri}`),
+      );
       assert.ok(sdpAttributes(m.lines, 'rtcp-mux').length === 1);
     }
     // every remote ssrc (cname + msid) and group on the m-line of its source
@@ -148,22 +180,42 @@ test('renegotiation: stable mids, freed m-lines reused, removed ones inactive, n
   // o= version grows with every change
   assert.match(rd.toSdp(), /^v=0\r\no=- \d+ 6 IN IP4 0\.0\.0\.0\r\n/);
   // trickled candidates land on every m-line; known ones are ignored
-  const relay = { foundation: '9', component: 1, protocol: 'udp' as const, priority: 5, ip: '198.51.100.1', port: 3478, type: 'relay' as const };
+  const relay = {
+    foundation: '9',
+    component: 1,
+    protocol: 'udp' as const,
+    priority: 5,
+    ip: '198.51.100.1',
+    port: 3478,
+    type: 'relay' as const,
+  };
   assert.equal(rd.addCandidates([relay, j.contents[0]!.transport!.candidates[0]!]), 1);
   sdp = check();
-  assert.ok(sdp.media.every((m) => sdpAttributes(m.lines, 'candidate').includes('9 1 udp 5 198.51.100.1 3478 typ relay')));
+  assert.ok(
+    sdp.media.every((m) => sdpAttributes(m.lines, 'candidate').includes('9 1 udp 5 198.51.100.1 3478 typ relay')),
+  );
 });
 
 test('RemoteDescription rejects what it cannot offer', () => {
   const j = load('session-initiate.xml');
   const rd = RemoteDescription.fromJingle(j);
-  assert.throws(() => rd.addSources([{ ssrc: 1000, name: 'ffffffff-a0', owner: 'ffffffff' }]),
-    (e: unknown) => e instanceof ProtocolError && /ssrc 1000 of source 'ffffffff-a0' is already used by source '1a2b3c4d-a0'/.test(e.message));
-  assert.throws(() => rd.addSources([{ ssrc: 9, name: 'weird', owner: 'x' }]), /cannot tell the media type of source 'weird'/);
+  assert.throws(
+    () => rd.addSources([{ ssrc: 1000, name: 'ffffffff-a0', owner: 'ffffffff' }]),
+    (e: unknown) =>
+      e instanceof ProtocolError &&
+      /ssrc 1000 of source 'ffffffff-a0' is already used by source '1a2b3c4d-a0'/.test(e.message),
+  );
+  assert.throws(
+    () => rd.addSources([{ ssrc: 9, name: 'weird', owner: 'x' }]),
+    /cannot tell the media type of source 'weird'/,
+  );
   const noTransport: Jingle = { ...j, contents: j.contents.map(({ transport: _t, ...c }) => c) };
   assert.throws(() => RemoteDescription.fromJingle(noTransport), /session-initiate has no transport/);
   const audioOnly: Jingle = { ...j, contents: [j.contents[0]!] };
-  assert.throws(() => RemoteDescription.fromJingle(audioOnly).addSources([{ ssrc: 7, name: 'x-v0', owner: 'x' }]), /no video content/);
+  assert.throws(
+    () => RemoteDescription.fromJingle(audioOnly).addSources([{ ssrc: 7, name: 'x-v0', owner: 'x' }]),
+    /no video content/,
+  );
 });
 
 test('an ICE-lite bridge is announced as a=ice-lite, so the browser takes the controlling role, and survives the round trip', () => {

@@ -4,7 +4,13 @@
 // freed m-lines turn inactive and are reused for the next source of the same media type; never deleted.
 import { ProtocolError } from '../errors/protocol-error.js';
 import type {
-  IceCandidate, IceTransport, Jingle, MediaType, RtpDescription, Source, SourceGroup,
+  IceCandidate,
+  IceTransport,
+  Jingle,
+  MediaType,
+  RtpDescription,
+  Source,
+  SourceGroup,
 } from '../jingle/model.js';
 import type { SdpDirection, SdpLine, SdpMediaSection, SessionDescription } from './parse.js';
 import { candidateToSdp } from './candidate.js';
@@ -68,7 +74,8 @@ export class RemoteDescription {
   static fromJingle(j: Jingle, opts: RemoteDescriptionOptions = {}): RemoteDescription {
     const transport = j.contents.find((c) => c.transport)?.transport;
     if (!transport) throw new ProtocolError(`${j.action} has no transport in any content`);
-    if (opts.sessionId !== undefined && !/^[0-9]+$/.test(opts.sessionId)) throw new ProtocolError(`session id '${opts.sessionId}' is not a number`);
+    if (opts.sessionId !== undefined && !/^[0-9]+$/.test(opts.sessionId))
+      throw new ProtocolError(`session id '${opts.sessionId}' is not a number`);
     const rd = new RemoteDescription(transport, opts.sessionId ?? digitsFromSid(j.sid));
     for (const c of j.contents) {
       if (rd.lines.some((l) => l.mid === c.name)) throw new ProtocolError(`duplicate content '${c.name}'`);
@@ -80,7 +87,14 @@ export class RemoteDescription {
         rd.lines.push({ mid: c.name, media: d.media, role: 'local', direction, sources: [], groups: [] });
       } else if (c.transport?.sctpPort !== undefined) {
         rd.sctpPort = c.transport.sctpPort;
-        rd.lines.push({ mid: c.name, media: 'application', role: 'data', direction: 'sendrecv', sources: [], groups: [] });
+        rd.lines.push({
+          mid: c.name,
+          media: 'application',
+          role: 'data',
+          direction: 'sendrecv',
+          sources: [],
+          groups: [],
+        });
       } else {
         throw new ProtocolError(`content '${c.name}' has neither an RTP description nor an SCTP port`);
       }
@@ -106,7 +120,8 @@ export class RemoteDescription {
   applySourceAdd(j: Jingle): string[] {
     const changed: string[] = [];
     for (const c of j.contents) {
-      if (c.description) changed.push(...this.add(c.description.sources, c.description.sourceGroups, c.description.media));
+      if (c.description)
+        changed.push(...this.add(c.description.sources, c.description.sourceGroups, c.description.media));
     }
     if (changed.length > 0) this.version++;
     return changed;
@@ -144,8 +159,11 @@ export class RemoteDescription {
    * The mid is stable ("video-local-1"); a line freed by removeLocalSendLine is reused first.
    */
   addLocalSendLine(media: MediaType): string {
-    if (!this.descriptions.has(media)) throw new ProtocolError(`cannot add a local ${media} m-line: the session has no ${media} content`);
-    let line = this.lines.find((l) => l.role === 'local' && l.media === media && l.added === true && l.direction === 'inactive');
+    if (!this.descriptions.has(media))
+      throw new ProtocolError(`cannot add a local ${media} m-line: the session has no ${media} content`);
+    let line = this.lines.find(
+      (l) => l.role === 'local' && l.media === media && l.added === true && l.direction === 'inactive',
+    );
     if (!line) {
       let n = 0;
       let mid: string;
@@ -162,7 +180,8 @@ export class RemoteDescription {
   /** Stops a line added by addLocalSendLine: it turns inactive (never deleted; reused by the next add). */
   removeLocalSendLine(mid: string): void {
     const line = this.lines.find((l) => l.mid === mid);
-    if (!line || line.role !== 'local' || line.added !== true) throw new ProtocolError(`'${mid}' is not a local send m-line added by addLocalSendLine`);
+    if (!line || line.role !== 'local' || line.added !== true)
+      throw new ProtocolError(`'${mid}' is not a local send m-line added by addLocalSendLine`);
     if (line.direction === 'inactive') return;
     line.direction = 'inactive';
     this.version++;
@@ -203,7 +222,11 @@ export class RemoteDescription {
 
   /** A copy of the m-line layout, in m-line order. */
   mLines(): RemoteMLine[] {
-    return this.lines.map((l) => ({ ...l, sources: l.sources.map((s) => ({ ...s })), groups: l.groups.map((g) => ({ ...g, ssrcs: [...g.ssrcs] })) }));
+    return this.lines.map((l) => ({
+      ...l,
+      sources: l.sources.map((s) => ({ ...s })),
+      groups: l.groups.map((g) => ({ ...g, ssrcs: [...g.ssrcs] })),
+    }));
   }
 
   toSdp(): string {
@@ -225,11 +248,18 @@ export class RemoteDescription {
   }
 
   private section(l: RemoteMLine): SdpMediaSection {
-    const common = [{ type: 'c', value: 'IN IP4 0.0.0.0' }, ...transportLines(this.transport, false), a(`mid:${l.mid}`)];
+    const common = [
+      { type: 'c', value: 'IN IP4 0.0.0.0' },
+      ...transportLines(this.transport, false),
+      a(`mid:${l.mid}`),
+    ];
     const candidates = this.transport.candidates.map((c) => a(candidateToSdp(c)));
     if (l.role === 'data') {
       return {
-        kind: 'application', port: 9, protocol: 'UDP/DTLS/SCTP', formats: ['webrtc-datachannel'],
+        kind: 'application',
+        port: 9,
+        protocol: 'UDP/DTLS/SCTP',
+        formats: ['webrtc-datachannel'],
         lines: [...common, a(`sctp-port:${this.sctpPort ?? 5000}`), ...candidates],
       };
     }
@@ -247,7 +277,13 @@ export class RemoteDescription {
       if (s.videoType) lines.push(a(`ssrc:${s.ssrc} videoType:${s.videoType}`));
     }
     lines.push(...candidates);
-    return { kind: l.media, port: 9, protocol: 'UDP/TLS/RTP/SAVPF', formats: d.payloadTypes.map((p) => String(p.id)), lines };
+    return {
+      kind: l.media,
+      port: 9,
+      protocol: 'UDP/TLS/RTP/SAVPF',
+      formats: d.payloadTypes.map((p) => String(p.id)),
+      lines,
+    };
   }
 
   private add(sources: readonly Source[], groups: readonly SourceGroup[], media?: MediaType): string[] {
@@ -262,16 +298,24 @@ export class RemoteDescription {
     for (const [name, unit] of byName) {
       const type = media ?? mediaOfSourceName(name);
       if (!type) throw new ProtocolError(`cannot tell the media type of source '${name}'`);
-      if (!this.descriptions.has(type)) throw new ProtocolError(`source '${name}' is ${type}, but the session has no ${type} content`);
+      if (!this.descriptions.has(type))
+        throw new ProtocolError(`source '${name}' is ${type}, but the session has no ${type} content`);
       for (const s of unit) {
-        const holder = this.lines.find((l) => l.sourceName !== undefined && l.sourceName !== name && l.sources.some((x) => x.ssrc === s.ssrc));
-        if (holder) throw new ProtocolError(`ssrc ${s.ssrc} of source '${name}' is already used by source '${holder.sourceName}'`, 'conflict');
+        const holder = this.lines.find(
+          (l) => l.sourceName !== undefined && l.sourceName !== name && l.sources.some((x) => x.ssrc === s.ssrc),
+        );
+        if (holder)
+          throw new ProtocolError(
+            `ssrc ${s.ssrc} of source '${name}' is already used by source '${holder.sourceName}'`,
+            'conflict',
+          );
       }
       const ssrcs = new Set(unit.map((s) => s.ssrc));
       const unitGroups = groups.filter((g) => g.ssrcs.some((x) => ssrcs.has(x)));
       unitGroups.forEach((g) => usedGroups.add(g));
       let line = this.lines.find((l) => l.role === 'remote' && l.sourceName === name);
-      if (line && line.media !== type) throw new ProtocolError(`source '${name}' is already on ${line.media} m-line '${line.mid}'`, 'conflict');
+      if (line && line.media !== type)
+        throw new ProtocolError(`source '${name}' is already on ${line.media} m-line '${line.mid}'`, 'conflict');
       if (!line) line = this.lines.find((l) => l.role === 'remote' && l.media === type && l.sourceName === undefined);
       if (!line) {
         line = { mid: this.nextMid(type), media: type, role: 'remote', direction: 'sendonly', sources: [], groups: [] };
@@ -282,14 +326,17 @@ export class RemoteDescription {
       for (const s of unit) if (!line.sources.some((x) => x.ssrc === s.ssrc)) line.sources.push({ ...s });
       for (const g of unitGroups) {
         const key = `${g.semantics} ${g.ssrcs.join(' ')}`;
-        if (!line.groups.some((x) => `${x.semantics} ${x.ssrcs.join(' ')}` === key)) line.groups.push({ semantics: g.semantics, ssrcs: [...g.ssrcs] });
+        if (!line.groups.some((x) => `${x.semantics} ${x.ssrcs.join(' ')}` === key))
+          line.groups.push({ semantics: g.semantics, ssrcs: [...g.ssrcs] });
       }
       changed.push(line.mid);
     }
     // Groups for sources added earlier (e.g. a FID group arriving in a later source-add).
     for (const g of groups) {
       if (usedGroups.has(g)) continue;
-      const line = this.lines.find((l) => l.sourceName !== undefined && l.sources.some((s) => g.ssrcs.includes(s.ssrc)));
+      const line = this.lines.find(
+        (l) => l.sourceName !== undefined && l.sources.some((s) => g.ssrcs.includes(s.ssrc)),
+      );
       if (!line) continue;
       line.groups.push({ semantics: g.semantics, ssrcs: [...g.ssrcs] });
       if (!changed.includes(line.mid)) changed.push(line.mid);

@@ -1,10 +1,22 @@
 // RTP description and ICE/DTLS transport pieces of a media section, both directions.
 import { ProtocolError } from '../errors/protocol-error.js';
 import type {
-  Fingerprint, HeaderExtension, IceCandidate, IceTransport, PayloadType, SourceGroup,
+  Fingerprint,
+  HeaderExtension,
+  IceCandidate,
+  IceTransport,
+  PayloadType,
+  SourceGroup,
 } from '../jingle/model.js';
 import { candidateFromSdp, candidateToSdp } from './candidate.js';
-import { hasSdpAttribute, sdpAttribute, sdpAttributes, type SdpLine, type SdpMediaSection, type SessionDescription } from './parse.js';
+import {
+  hasSdpAttribute,
+  sdpAttribute,
+  sdpAttributes,
+  type SdpLine,
+  type SdpMediaSection,
+  type SessionDescription,
+} from './parse.js';
 
 const a = (value: string): SdpLine => ({ type: 'a', value });
 
@@ -27,7 +39,8 @@ export function codecLines(pts: readonly PayloadType[]): SdpLine[] {
     out.push(a(`rtpmap:${pt.id} ${pt.name}/${pt.clockrate}${pt.channels !== undefined ? `/${pt.channels}` : ''}`));
     for (const fb of pt.rtcpFeedback) out.push(a(`rtcp-fb:${pt.id} ${fb.type}${fb.subtype ? ` ${fb.subtype}` : ''}`));
     const params = Object.entries(pt.parameters);
-    if (params.length > 0) out.push(a(`fmtp:${pt.id} ${params.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(';')}`));
+    if (params.length > 0)
+      out.push(a(`fmtp:${pt.id} ${params.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(';')}`));
   }
   return out;
 }
@@ -62,7 +75,13 @@ export function payloadTypesFromSection(m: SdpMediaSection): PayloadType[] {
   for (const v of sdpAttributes(m.lines, 'rtpmap')) {
     const match = /^([0-9]+)\s+([^/\s]+)\/([0-9]+)(?:\/([0-9]+))?$/.exec(v.trim());
     if (!match) throw new ProtocolError(`malformed rtpmap '${v}'${w}`);
-    const pt: PayloadType = { id: Number(match[1]), name: match[2]!, clockrate: Number(match[3]), parameters: {}, rtcpFeedback: [] };
+    const pt: PayloadType = {
+      id: Number(match[1]),
+      name: match[2]!,
+      clockrate: Number(match[3]),
+      parameters: {},
+      rtcpFeedback: [],
+    };
     if (match[4] !== undefined) pt.channels = Number(match[4]);
     byId.set(pt.id, pt);
   }
@@ -114,7 +133,8 @@ export function fingerprintFromSdp(value: string, setup: string | undefined, w =
   const match = /^([A-Za-z0-9-]+)\s+([0-9A-Fa-f:]+)$/.exec(value.trim());
   if (!match) throw new ProtocolError(`fingerprint without hash${w}: '${value}'`);
   const role = setup ?? 'actpass';
-  if (role !== 'actpass' && role !== 'active' && role !== 'passive') throw new ProtocolError(`setup '${role}' is not actpass, active or passive${w}`);
+  if (role !== 'actpass' && role !== 'active' && role !== 'passive')
+    throw new ProtocolError(`setup '${role}' is not actpass, active or passive${w}`);
   return { hash: match[1]!.toLowerCase(), value: match[2]!, setup: role };
 }
 
@@ -126,7 +146,9 @@ export interface TransportFromSdpOptions {
 
 /** The ICE/DTLS transport of a section (session-level ice/fingerprint lines as fallback). */
 export function transportFromSection(
-  m: SdpMediaSection, session: SessionDescription, candidatesFrom: readonly SdpMediaSection[],
+  m: SdpMediaSection,
+  session: SessionDescription,
+  candidatesFrom: readonly SdpMediaSection[],
   opts: TransportFromSdpOptions = {},
 ): IceTransport {
   const w = where(m);
@@ -137,9 +159,15 @@ export function transportFromSection(
   if (pwd === undefined) throw new ProtocolError(`no a=ice-pwd${w}`);
   const setup = get('setup');
   const fpLines = sdpAttributes(m.lines, 'fingerprint');
-  const fps = (fpLines.length ? fpLines : sdpAttributes(session.lines, 'fingerprint')).map((v) => fingerprintFromSdp(v, setup, w));
+  const fps = (fpLines.length ? fpLines : sdpAttributes(session.lines, 'fingerprint')).map((v) =>
+    fingerprintFromSdp(v, setup, w),
+  );
   const t: IceTransport = {
-    ufrag, pwd, candidates: [], fingerprints: fps, rtcpMux: sdpAttributes(m.lines, 'rtcp-mux').length > 0 || m.kind === 'application',
+    ufrag,
+    pwd,
+    candidates: [],
+    fingerprints: fps,
+    rtcpMux: sdpAttributes(m.lines, 'rtcp-mux').length > 0 || m.kind === 'application',
   };
   if (hasSdpAttribute(session.lines, 'ice-lite')) t.iceLite = true;
   const seen = new Set<string>();

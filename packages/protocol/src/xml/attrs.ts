@@ -52,7 +52,8 @@ export function boolAttr(el: Element, name: string, where = ''): boolean | undef
 export function parseUint(value: string, label: string, where = '', max = 0xffffffff): number {
   if (!/^[0-9]+$/.test(value)) throw new ProtocolError(`${label} '${value}' is not a number${where}`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n > max) throw new ProtocolError(`${label} '${value}' is out of range 0..${max}${where}`);
+  if (!Number.isSafeInteger(n) || n > max)
+    throw new ProtocolError(`${label} '${value}' is out of range 0..${max}${where}`);
   return n;
 }
 

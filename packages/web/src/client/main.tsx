@@ -59,7 +59,8 @@ function main() {
     return;
   }
   // The fake store is for UI development and screenshots only: never without ?demo=1.
-  const store: ConferenceStore = params.get('demo') === '1' ? createFakeStore(room, params) : createConferenceStore(config, room);
+  const store: ConferenceStore =
+    params.get('demo') === '1' ? createFakeStore(room, params) : createConferenceStore(config, room);
   render(<MeetingApp store={store} config={config} />, root);
 }
 

@@ -15,7 +15,9 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const DAY = 24 * 3600 * 1000;
 
@@ -77,11 +79,17 @@ describe('ensureCertificates', () => {
     const fresh = await ensureCertificates(dir, { hostnames: ['meet.lan'], addresses: [] });
     assert.equal(fresh.created, true);
     assert.notEqual(fresh.caCertPem, short.caCertPem);
-    assert.ok(new X509Certificate(fresh.certPem).checkIssued(new X509Certificate(fresh.caCertPem)), 'server cert re-issued by the new CA');
+    assert.ok(
+      new X509Certificate(fresh.certPem).checkIssued(new X509Certificate(fresh.caCertPem)),
+      'server cert re-issued by the new CA',
+    );
   });
 
   it('rejects an address that is not an IP', async () => {
-    await assert.rejects(ensureCertificates(tempDir(), { hostnames: [], addresses: ['meet.lan'] }), /not an IP address/);
+    await assert.rejects(
+      ensureCertificates(tempDir(), { hostnames: [], addresses: ['meet.lan'] }),
+      /not an IP address/,
+    );
   });
 
   it("passes Node's TLS verification with the CA, for a DNS name and for an IP", async () => {
@@ -91,11 +99,14 @@ describe('ensureCertificates', () => {
     const port = (server.address() as AddressInfo).port;
     const call = (servername?: string) =>
       new Promise<string>((resolve, reject) => {
-        const req = get({ host: '127.0.0.1', port, path: '/', ca: c.caCertPem, servername, agent: false, timeout: 5000 }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve(body));
-        });
+        const req = get(
+          { host: '127.0.0.1', port, path: '/', ca: c.caCertPem, servername, agent: false, timeout: 5000 },
+          (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve(body));
+          },
+        );
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.on('error', reject);
       });

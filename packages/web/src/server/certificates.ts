@@ -47,7 +47,11 @@ export function certificateNames(o: CertificateRequest): { dns: string[]; ips: s
     else dns.add(name);
   }
   for (const a of [...o.addresses, '127.0.0.1', '::1']) {
-    const ip = a.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+    const ip = a
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .replace(/%.*$/, '')
+      .toLowerCase();
     if (!isIP(ip)) throw new Error(`certificates: "${a}" is not an IP address`);
     ips.add(ip);
   }
@@ -132,7 +136,12 @@ function readIf(path: string): string | undefined {
 }
 
 /** Why the existing server certificate cannot be reused, or undefined when it can. */
-export function serverCertProblem(certPem: string, caPem: string, names: { dns: string[]; ips: string[] }, now = new Date()): string | undefined {
+export function serverCertProblem(
+  certPem: string,
+  caPem: string,
+  names: { dns: string[]; ips: string[] },
+  now = new Date(),
+): string | undefined {
   let cert: NodeX509;
   let ca: NodeX509;
   try {
@@ -157,7 +166,8 @@ export function serverCertProblem(certPem: string, caPem: string, names: { dns: 
  */
 export async function ensureCertificates(dir: string, o: CertificateRequest): Promise<Certificates> {
   const validDays = o.validDays ?? 825;
-  if (!Number.isFinite(validDays) || validDays < 1) throw new Error(`certificates: validDays must be >= 1, got ${validDays}`);
+  if (!Number.isFinite(validDays) || validDays < 1)
+    throw new Error(`certificates: validDays must be >= 1, got ${validDays}`);
   const names = certificateNames(o);
   const cn = names.dns.find((d) => d !== 'localhost') ?? o.hostnames[0] ?? 'localhost';
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -3,15 +3,65 @@
 import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 
 export const webConfigSpec = {
-  domain: field.string({ describe: 'XMPP domain of the deployment', flag: 'domain', env: 'PARLEY_DOMAIN', required: true, pattern: /^[a-z0-9.-]+$/, hint: 'a lowercase host name' }),
-  host: field.string({ describe: 'address the web app listens on', flag: 'web-bind', env: 'PARLEY_WEB_BIND', default: '0.0.0.0', pattern: /^[0-9a-fA-F.:]+$/, hint: 'an IP address' }),
-  httpsPort: field.port({ describe: 'HTTPS port of the web app (the invite links point here)', flag: 'https-port', env: 'PARLEY_HTTPS_PORT', default: 8443 }),
-  httpPort: field.port({ describe: 'plain HTTP port that only redirects to HTTPS (0: none)', flag: 'http-port', env: 'PARLEY_HTTP_PORT', default: 8000, allowZero: true }),
-  xmppHttpHost: field.string({ describe: "host of Prosody's HTTP port (WebSocket, BOSH are proxied there)", flag: 'xmpp-http-host', env: 'PARLEY_XMPP_HTTP_HOST', default: '127.0.0.1' }),
-  xmppHttpPort: field.port({ describe: "Prosody's HTTP port", flag: 'xmpp-http-port', env: 'PARLEY_XMPP_HTTP_PORT', default: 5280 }),
-  certDir: field.string({ describe: 'directory holding cert.pem, key.pem and ca.pem (made by the init step)', flag: 'cert-dir', env: 'PARLEY_CERT_DIR', required: true }),
-  staticDir: field.string({ describe: 'the built client (empty: packages/web/dist/public)', flag: 'static-dir', env: 'PARLEY_WEB_STATIC_DIR', default: '' }),
-  logLevel: field.oneOf(LOG_LEVELS, { describe: 'log level', flag: 'log-level', env: 'PARLEY_LOG_LEVEL', default: 'info' }),
+  domain: field.string({
+    describe: 'XMPP domain of the deployment',
+    flag: 'domain',
+    env: 'PARLEY_DOMAIN',
+    required: true,
+    pattern: /^[a-z0-9.-]+$/,
+    hint: 'a lowercase host name',
+  }),
+  host: field.string({
+    describe: 'address the web app listens on',
+    flag: 'web-bind',
+    env: 'PARLEY_WEB_BIND',
+    default: '0.0.0.0',
+    pattern: /^[0-9a-fA-F.:]+$/,
+    hint: 'an IP address',
+  }),
+  httpsPort: field.port({
+    describe: 'HTTPS port of the web app (the invite links point here)',
+    flag: 'https-port',
+    env: 'PARLEY_HTTPS_PORT',
+    default: 8443,
+  }),
+  httpPort: field.port({
+    describe: 'plain HTTP port that only redirects to HTTPS (0: none)',
+    flag: 'http-port',
+    env: 'PARLEY_HTTP_PORT',
+    default: 8000,
+    allowZero: true,
+  }),
+  xmppHttpHost: field.string({
+    describe: "host of Prosody's HTTP port (WebSocket, BOSH are proxied there)",
+    flag: 'xmpp-http-host',
+    env: 'PARLEY_XMPP_HTTP_HOST',
+    default: '127.0.0.1',
+  }),
+  xmppHttpPort: field.port({
+    describe: "Prosody's HTTP port",
+    flag: 'xmpp-http-port',
+    env: 'PARLEY_XMPP_HTTP_PORT',
+    default: 5280,
+  }),
+  certDir: field.string({
+    describe: 'directory holding cert.pem, key.pem and ca.pem (made by the init step)',
+    flag: 'cert-dir',
+    env: 'PARLEY_CERT_DIR',
+    required: true,
+  }),
+  staticDir: field.string({
+    describe: 'the built client (empty: packages/web/dist/public)',
+    flag: 'static-dir',
+    env: 'PARLEY_WEB_STATIC_DIR',
+    default: '',
+  }),
+  logLevel: field.oneOf(LOG_LEVELS, {
+    describe: 'log level',
+    flag: 'log-level',
+    env: 'PARLEY_LOG_LEVEL',
+    default: 'info',
+  }),
 };
 
 export type WebConfig = ConfigOf<typeof webConfigSpec>;

@@ -21,12 +21,21 @@ describe('config.js', () => {
     const c = buildParleyConfig('meet.lan', { websocketUrl: 'wss://127.0.0.1:9/xmpp-websocket', language: 'zh-CN' });
     assert.equal(c.websocketUrl, 'wss://127.0.0.1:9/xmpp-websocket');
     assert.equal(c.language, 'zh-CN');
-    assert.throws(() => buildParleyConfig('meet.lan', { nope: 'x' } as Partial<ParleyConfigJson>), /unknown key "nope"/);
+    assert.throws(
+      () => buildParleyConfig('meet.lan', { nope: 'x' } as Partial<ParleyConfigJson>),
+      /unknown key "nope"/,
+    );
     assert.throws(() => buildParleyConfig('meet.lan', { boshUrl: '' }), /"boshUrl"/);
     assert.throws(() => buildParleyConfig('meet.lan', { language: 5 as unknown as string }), /"language"/);
-    assert.equal(buildParleyConfig('meet.lan', { turn: true, iceTransportPolicy: 'relay' }).iceTransportPolicy, 'relay');
+    assert.equal(
+      buildParleyConfig('meet.lan', { turn: true, iceTransportPolicy: 'relay' }).iceTransportPolicy,
+      'relay',
+    );
     assert.throws(() => buildParleyConfig('meet.lan', { turn: 'yes' as unknown as boolean }), /"turn"/);
-    assert.throws(() => buildParleyConfig('meet.lan', { iceTransportPolicy: 'none' as unknown as 'all' }), /"iceTransportPolicy"/);
+    assert.throws(
+      () => buildParleyConfig('meet.lan', { iceTransportPolicy: 'none' as unknown as 'all' }),
+      /"iceTransportPolicy"/,
+    );
   });
 
   it('renders a script that sets window.PARLEY_CONFIG and cannot close a <script> element', () => {

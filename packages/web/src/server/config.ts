@@ -4,7 +4,17 @@ import type { ParleyConfig } from '@parley/protocol';
 
 export type ParleyConfigJson = ParleyConfig & { turn: boolean };
 
-const KEYS: (keyof ParleyConfigJson)[] = ['domain', 'mucDomain', 'focusJid', 'websocketUrl', 'boshUrl', 'doctorUrl', 'language', 'turn', 'iceTransportPolicy'];
+const KEYS: (keyof ParleyConfigJson)[] = [
+  'domain',
+  'mucDomain',
+  'focusJid',
+  'websocketUrl',
+  'boshUrl',
+  'doctorUrl',
+  'language',
+  'turn',
+  'iceTransportPolicy',
+];
 
 /** Defaults derived from the XMPP domain, then the overrides; unknown keys and bad values throw, naming the key. */
 export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfigJson> = {}): ParleyConfigJson {
@@ -19,7 +29,8 @@ export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfi
     turn: false,
   };
   for (const [k, v] of Object.entries(overrides)) {
-    if (!KEYS.includes(k as keyof ParleyConfigJson)) throw new Error(`web config: unknown key "${k}" (known: ${KEYS.join(', ')})`);
+    if (!KEYS.includes(k as keyof ParleyConfigJson))
+      throw new Error(`web config: unknown key "${k}" (known: ${KEYS.join(', ')})`);
     if (v === undefined) continue;
     if (k === 'language') {
       if (v !== null && typeof v !== 'string') throw new Error('web config: "language" must be a string or null');
@@ -38,6 +49,9 @@ export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfi
 
 /** The body of /config.js. JSON with `<` escaped, so no value can close a script element. */
 export function renderConfigJs(cfg: ParleyConfigJson): string {
-  const json = JSON.stringify(cfg, null, 2).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(cfg, null, 2)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `window.PARLEY_CONFIG = ${json};\n`;
 }

@@ -12,7 +12,9 @@ function readCert(c: WebConfig, name: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${webConfigSpec.certDir.env}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the init step makes it`);
+    throw new Error(
+      `${webConfigSpec.certDir.env}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the init step makes it`,
+    );
   }
 }
 

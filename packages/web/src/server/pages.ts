@@ -2,7 +2,10 @@
 // headers every response carries. No external origin appears anywhere (no CDN, no web font).
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 /** A Host header value we are willing to echo (hostname or IP, optional port), else undefined. */
@@ -66,7 +69,8 @@ export function securityHeaders(host: string | undefined, extraConnect: string[]
     'X-Frame-Options': 'SAMEORIGIN',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), autoplay=(self)',
+    'Permissions-Policy':
+      'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), autoplay=(self)',
   };
 }
 

@@ -5,14 +5,27 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@parley/service';
 
-export interface Upstream { host: string; port: number }
+export interface Upstream {
+  host: string;
+  port: number;
+}
 
 export function upstreamName(u: Upstream): string {
   const host = u.host.includes(':') ? `[${u.host}]` : u.host;
   return `Prosody at http://${host}:${u.port}`;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
 const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'forwarded']);
 
 function forwardedFor(req: IncomingMessage): string {
@@ -42,18 +55,31 @@ function badGatewayText(u: Upstream, err: Error): string {
   return `502 Bad Gateway: the XMPP server (${upstreamName(u)}) did not answer: ${err.message}\n`;
 }
 
-export interface WsProxyStats { onOpen(): void; onClose(): void; onFail(): void }
+export interface WsProxyStats {
+  onOpen(): void;
+  onClose(): void;
+  onFail(): void;
+}
 
 /**
  * Handles an HTTP upgrade on /xmpp-websocket: connects to Prosody, replays the request line and
  * headers, then pipes both sockets. If Prosody is down, answers 502 naming the upstream.
  */
-export function proxyWebSocket(req: IncomingMessage, client: Duplex, head: Buffer, u: Upstream, o: { log?: Logger; stats?: WsProxyStats; sockets: Set<Duplex>; connectTimeoutMs?: number }): void {
+export function proxyWebSocket(
+  req: IncomingMessage,
+  client: Duplex,
+  head: Buffer,
+  u: Upstream,
+  o: { log?: Logger; stats?: WsProxyStats; sockets: Set<Duplex>; connectTimeoutMs?: number },
+): void {
   const upstream: Socket = connect({ host: u.host, port: u.port });
   o.sockets.add(client);
   o.sockets.add(upstream);
   let connected = false;
-  const timer = setTimeout(() => upstream.destroy(new Error(`connect timed out after ${o.connectTimeoutMs ?? 5000} ms`)), o.connectTimeoutMs ?? 5000);
+  const timer = setTimeout(
+    () => upstream.destroy(new Error(`connect timed out after ${o.connectTimeoutMs ?? 5000} ms`)),
+    o.connectTimeoutMs ?? 5000,
+  );
   const cleanup = () => {
     clearTimeout(timer);
     o.sockets.delete(client);
@@ -69,7 +95,9 @@ export function proxyWebSocket(req: IncomingMessage, client: Duplex, head: Buffe
     o.log?.warn('web.ws_proxy_failed', { upstream: upstreamName(u), error: err.message });
     const body = badGatewayText(u, err);
     if (client.writable) {
-      client.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      client.end(
+        `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
     cleanup();
   });
@@ -102,7 +130,13 @@ export function proxyWebSocket(req: IncomingMessage, client: Duplex, head: Buffe
 }
 
 /** Proxies one BOSH request (POST, GET, OPTIONS) to Prosody's same path. */
-export function proxyHttp(req: IncomingMessage, res: ServerResponse, path: string, u: Upstream, o: { log?: Logger; onResult?: (ok: boolean) => void }): void {
+export function proxyHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  u: Upstream,
+  o: { log?: Logger; onResult?: (ok: boolean) => void },
+): void {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of upstreamHeaders(req, false)) {
     const prev = headers[k];
@@ -120,7 +154,8 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, path: strin
   up.on('error', (err) => {
     o.onResult?.(false);
     o.log?.warn('web.bosh_proxy_failed', { upstream: upstreamName(u), error: err.message });
-    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end(badGatewayText(u, err));
+    if (!res.headersSent)
+      res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end(badGatewayText(u, err));
     else res.destroy();
   });
   res.on('close', () => {
@@ -130,12 +165,18 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, path: strin
 }
 
 /** True when Prosody's HTTP port answers an HTTP request within `timeoutMs`. */
-export function probeUpstream(u: Upstream, timeoutMs = 2000): Promise<{ ok: boolean; status?: number; error?: string }> {
+export function probeUpstream(
+  u: Upstream,
+  timeoutMs = 2000,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
   return new Promise((resolve) => {
-    const r = httpRequest({ host: u.host, port: u.port, method: 'GET', path: '/http-bind', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve({ ok: true, status: res.statusCode });
-    });
+    const r = httpRequest(
+      { host: u.host, port: u.port, method: 'GET', path: '/http-bind', timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        resolve({ ok: true, status: res.statusCode });
+      },
+    );
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     r.on('error', (err) => resolve({ ok: false, error: err.message }));
     r.end();

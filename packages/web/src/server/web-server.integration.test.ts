@@ -43,7 +43,13 @@ const openFrame = () => `<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="$
 
 describe('web server in front of Prosody', () => {
   it('proxies /xmpp-websocket: 101 with protocol xmpp, then <open> and features offering ANONYMOUS', async () => {
-    const ws = await RawWebSocket.connect({ host: '127.0.0.1', port: web.httpsPort, path: '/xmpp-websocket', ca, protocol: 'xmpp' });
+    const ws = await RawWebSocket.connect({
+      host: '127.0.0.1',
+      port: web.httpsPort,
+      path: '/xmpp-websocket',
+      ca,
+      protocol: 'xmpp',
+    });
     try {
       assert.equal(ws.response.status, 101, ws.response.raw);
       assert.equal(ws.response.headers['sec-websocket-protocol'], 'xmpp');
@@ -59,10 +65,20 @@ describe('web server in front of Prosody', () => {
 
   it('proxies BOSH: a session-creation body gets a <body> with a sid', async () => {
     const body = `<body content="text/xml; charset=utf-8" hold="1" rid="${1000 + Math.floor(Math.random() * 1e6)}" to="${domain}" wait="5" ver="1.6" xml:lang="en" xmpp:version="1.0" xmlns="http://jabber.org/protocol/httpbind" xmlns:xmpp="urn:xmpp:xbosh"/>`;
-    const r = await fetchText(web.url + '/http-bind', { ca, method: 'POST', body, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, timeoutMs: 10000 });
+    const r = await fetchText(web.url + '/http-bind', {
+      ca,
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+      timeoutMs: 10000,
+    });
     assert.equal(r.status, 200, r.body);
     assert.match(r.body, /<body[^>]*\ssid=["'][^"']+["']/);
-    const opts = await fetchText(web.url + '/http-bind', { ca, method: 'OPTIONS', headers: { Origin: web.url, 'Access-Control-Request-Method': 'POST' } });
+    const opts = await fetchText(web.url + '/http-bind', {
+      ca,
+      method: 'OPTIONS',
+      headers: { Origin: web.url, 'Access-Control-Request-Method': 'POST' },
+    });
     assert.ok(opts.status < 500, `OPTIONS answered ${opts.status}`);
   });
 
@@ -74,7 +90,13 @@ describe('web server in front of Prosody', () => {
 
   it('answers 502 naming Prosody once it is down, and keeps serving pages', async () => {
     await prosody.stop();
-    const ws = await RawWebSocket.connect({ host: '127.0.0.1', port: web.httpsPort, path: '/xmpp-websocket', ca, protocol: 'xmpp' });
+    const ws = await RawWebSocket.connect({
+      host: '127.0.0.1',
+      port: web.httpsPort,
+      path: '/xmpp-websocket',
+      ca,
+      protocol: 'xmpp',
+    });
     assert.equal(ws.response.status, 502);
     const text = ws.response.raw + (await ws.rest());
     assert.match(text, new RegExp(`Prosody at http://127\\.0\\.0\\.1:${prosody.settings.ports.http}`));

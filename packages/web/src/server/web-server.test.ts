@@ -40,7 +40,8 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const get = (path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}) => fetchText(web.url + path, { ca, ...o });
+const get = (path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  fetchText(web.url + path, { ca, ...o });
 
 describe('web server', () => {
   it('listens on HTTPS and plain HTTP and reports its URL', () => {
@@ -146,7 +147,9 @@ describe('web server', () => {
   });
 
   it('redirects plain HTTP to HTTPS on the same host and path, explaining why', async () => {
-    const r = await fetchText(`http://127.0.0.1:${web.httpPort}/team-meeting?x=1`, { headers: { Host: `meet.test:${web.httpPort}` } });
+    const r = await fetchText(`http://127.0.0.1:${web.httpPort}/team-meeting?x=1`, {
+      headers: { Host: `meet.test:${web.httpPort}` },
+    });
     assert.equal(r.status, 301);
     const target = `https://meet.test:${web.httpsPort}/team-meeting?x=1`;
     assert.equal(r.headers.location, target);
@@ -184,7 +187,13 @@ describe('web server', () => {
   });
 
   it('answers a WebSocket upgrade with 502 naming Prosody when it is down, and keeps serving pages', async () => {
-    const ws = await RawWebSocket.connect({ host: '127.0.0.1', port: web.httpsPort, path: '/xmpp-websocket', ca, protocol: 'xmpp' });
+    const ws = await RawWebSocket.connect({
+      host: '127.0.0.1',
+      port: web.httpsPort,
+      path: '/xmpp-websocket',
+      ca,
+      protocol: 'xmpp',
+    });
     assert.equal(ws.response.status, 502);
     const text = ws.response.raw + (await ws.rest());
     assert.match(text, new RegExp(`Prosody at http://127\\.0\\.0\\.1:${deadPort}`));
@@ -198,7 +207,13 @@ describe('web server', () => {
   });
 
   it('refuses WebSocket upgrades on other paths, and explains a plain GET of /xmpp-websocket', async () => {
-    const ws = await RawWebSocket.connect({ host: '127.0.0.1', port: web.httpsPort, path: '/other', ca, protocol: 'xmpp' });
+    const ws = await RawWebSocket.connect({
+      host: '127.0.0.1',
+      port: web.httpsPort,
+      path: '/other',
+      ca,
+      protocol: 'xmpp',
+    });
     assert.equal(ws.response.status, 404);
     ws.close();
     const r = await get('/xmpp-websocket');
@@ -213,10 +228,21 @@ describe('web server without a built client', () => {
     const certDir = mkdtempSync(join(tmpdir(), 'parley-web-certs-'));
     dirs.push(certDir);
     const certs = await ensureCertificates(certDir, { hostnames: ['meet.test'], addresses: [] });
-    const w = await startWebServer({ host: '127.0.0.1', httpsPort: 0, xmppHttp: { host: '127.0.0.1', port: deadPort }, domain: 'meet.test', tls: { cert: certs.certPem, key: certs.keyPem }, staticDir: empty });
+    const w = await startWebServer({
+      host: '127.0.0.1',
+      httpsPort: 0,
+      xmppHttp: { host: '127.0.0.1', port: deadPort },
+      domain: 'meet.test',
+      tls: { cert: certs.certPem, key: certs.keyPem },
+      staticDir: empty,
+    });
     try {
       assert.equal(w.httpPort, undefined);
-      assert.equal((await fetchText(w.url + '/ca.pem', { ca: certs.caCertPem })).status, 404, 'no CA given, none served');
+      assert.equal(
+        (await fetchText(w.url + '/ca.pem', { ca: certs.caCertPem })).status,
+        404,
+        'no CA given, none served',
+      );
       const r = await fetchText(w.url + '/room', { ca: certs.caCertPem });
       assert.equal(r.status, 503);
       assert.match(r.body, /npm run build/);
@@ -234,8 +260,13 @@ describe('web server with TURN', () => {
     const certs = await ensureCertificates(certDir, { hostnames: ['meet.test'], addresses: [] });
     const urls = ['turn:127.0.0.1:3478?transport=tcp', 'turns:127.0.0.1:5349?transport=tcp'];
     const w = await startWebServer({
-      host: '127.0.0.1', httpsPort: 0, xmppHttp: { host: '127.0.0.1', port: deadPort }, domain: 'meet.test',
-      tls: { cert: certs.certPem, key: certs.keyPem }, staticDir, turn: { secret: 'a-shared-secret-of-24-chars', urls, ttlSeconds: 600 },
+      host: '127.0.0.1',
+      httpsPort: 0,
+      xmppHttp: { host: '127.0.0.1', port: deadPort },
+      domain: 'meet.test',
+      tls: { cert: certs.certPem, key: certs.keyPem },
+      staticDir,
+      turn: { secret: 'a-shared-secret-of-24-chars', urls, ttlSeconds: 600 },
     });
     try {
       const cfg = await fetchText(w.url + '/config.js', { ca: certs.caCertPem });
@@ -246,7 +277,10 @@ describe('web server with TURN', () => {
       const r = await fetchText(w.url + '/turn-credentials', { ca: certs.caCertPem });
       assert.equal(r.status, 200);
       assert.match(String(r.headers['cache-control']), /no-store/);
-      const body = JSON.parse(r.body) as { iceServers: { urls: string[]; username: string; credential: string }[]; ttl: number };
+      const body = JSON.parse(r.body) as {
+        iceServers: { urls: string[]; username: string; credential: string }[];
+        ttl: number;
+      };
       assert.equal(body.ttl, 600);
       assert.equal(body.iceServers.length, 1);
       const [s] = body.iceServers;

@@ -2,7 +2,12 @@
 // same-origin signaling proxies to Prosody, /health and /metrics. An optional plain HTTP port
 // only redirects to HTTPS and says why.
 import { existsSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +16,15 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Counter, Gauge, createRegistry, type Logger } from '@parley/service';
 import { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
-import { absoluteOrigins, cleanHost, clientMissingPage, hostWithoutPort, httpsRedirectPage, notFoundPage, securityHeaders } from './pages.js';
+import {
+  absoluteOrigins,
+  cleanHost,
+  clientMissingPage,
+  hostWithoutPort,
+  httpsRedirectPage,
+  notFoundPage,
+  securityHeaders,
+} from './pages.js';
 import { probeUpstream, proxyHttp, proxyWebSocket, upstreamName } from './proxy.js';
 import { turnCredentials, type TurnOptions } from './turn-credentials.js';
 
@@ -78,7 +91,15 @@ function listen(server: HttpServer | HttpsServer, port: number, host: string): P
 }
 
 function routeClass(path: string): string {
-  if (path === '/config.js' || path === '/ca.pem' || path === '/turn-credentials' || path === '/health' || path === '/metrics' || path === '/http-bind') return path.slice(1);
+  if (
+    path === '/config.js' ||
+    path === '/ca.pem' ||
+    path === '/turn-credentials' ||
+    path === '/health' ||
+    path === '/metrics' ||
+    path === '/http-bind'
+  )
+    return path.slice(1);
   if (path === '/') return 'index';
   if (RESERVED_PAGES.includes(path.slice(1))) return path.slice(1);
   if (/^\/[^/]+\.[a-z0-9]+$/i.test(path)) return 'static';
@@ -97,10 +118,29 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   if (!existsSync(indexPath)) log?.warn('web.client_missing', { staticDir, hint: 'run npm run build' });
 
   const registry = createRegistry('web');
-  const requests = new Counter({ name: 'parley_web_http_requests_total', help: 'HTTPS requests by route class and status', labelNames: ['route', 'status'], registers: [registry] });
-  const wsOpen = new Gauge({ name: 'parley_web_websocket_proxied_open', help: 'WebSocket connections piped to Prosody now', registers: [registry] });
-  const wsTotal = new Counter({ name: 'parley_web_websocket_upgrades_total', help: 'WebSocket upgrades by result', labelNames: ['result'], registers: [registry] });
-  const boshTotal = new Counter({ name: 'parley_web_bosh_requests_total', help: 'BOSH requests proxied, by result', labelNames: ['result'], registers: [registry] });
+  const requests = new Counter({
+    name: 'parley_web_http_requests_total',
+    help: 'HTTPS requests by route class and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const wsOpen = new Gauge({
+    name: 'parley_web_websocket_proxied_open',
+    help: 'WebSocket connections piped to Prosody now',
+    registers: [registry],
+  });
+  const wsTotal = new Counter({
+    name: 'parley_web_websocket_upgrades_total',
+    help: 'WebSocket upgrades by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const boshTotal = new Counter({
+    name: 'parley_web_bosh_requests_total',
+    help: 'BOSH requests proxied, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -112,30 +152,56 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   });
 
   app.get('/config.js', (_req, res) => {
-    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate' }).send(configJs);
+    res
+      .set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate' })
+      .send(configJs);
   });
   app.get('/ca.pem', (_req, res, next) => {
     if (!o.caCertPem) return next();
-    res.set({ 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="parley-ca.pem"', 'Cache-Control': 'no-cache' }).send(o.caCertPem);
+    res
+      .set({
+        'Content-Type': 'application/x-pem-file',
+        'Content-Disposition': 'attachment; filename="parley-ca.pem"',
+        'Cache-Control': 'no-cache',
+      })
+      .send(o.caCertPem);
   });
   app.get('/turn-credentials', (_req, res) => {
     // Not next(): "turn-credentials" is also a valid room name.
-    if (!o.turn) return void res.status(404).set('Cache-Control', 'no-store').json({ error: 'TURN is off on this deployment (parley start --turn)' });
+    if (!o.turn)
+      return void res
+        .status(404)
+        .set('Cache-Control', 'no-store')
+        .json({ error: 'TURN is off on this deployment (parley start --turn)' });
     res.set('Cache-Control', 'no-store').json(turnCredentials(o.turn));
   });
   app.get('/health', async (_req, res) => {
     const probe = await probeUpstream(upstream);
-    const report = { healthy: probe.ok, service: 'web', prosody: { upstream: upstreamName(upstream), ...probe }, client: existsSync(indexPath) };
-    res.status(probe.ok ? 200 : 503).set('Cache-Control', 'no-store').json(report);
+    const report = {
+      healthy: probe.ok,
+      service: 'web',
+      prosody: { upstream: upstreamName(upstream), ...probe },
+      client: existsSync(indexPath),
+    };
+    res
+      .status(probe.ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(report);
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', registry.contentType).send(await registry.metrics());
   });
   app.all('/http-bind', (req, res) => {
-    proxyHttp(req, res, req.originalUrl, upstream, { log, onResult: (ok) => boshTotal.inc({ result: ok ? 'ok' : 'upstream_error' }) });
+    proxyHttp(req, res, req.originalUrl, upstream, {
+      log,
+      onResult: (ok) => boshTotal.inc({ result: ok ? 'ok' : 'upstream_error' }),
+    });
   });
   app.all('/xmpp-websocket', (_req, res) => {
-    res.status(426).set({ Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' }).send('This is the XMPP WebSocket endpoint (RFC 7395): connect with a WebSocket, protocol "xmpp".\n');
+    res
+      .status(426)
+      .set({ Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' })
+      .send('This is the XMPP WebSocket endpoint (RFC 7395): connect with a WebSocket, protocol "xmpp".\n');
   });
 
   app.use(
@@ -144,7 +210,10 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
       redirect: false,
       setHeaders: (res, path) => {
         // Bundle names carry no hash, so revalidate (ETag) instead of caching blindly.
-        res.setHeader('Cache-Control', /\.(svg|png|ico|webp|woff2?)$/.test(path) ? 'public, max-age=86400' : 'no-cache');
+        res.setHeader(
+          'Cache-Control',
+          /\.(svg|png|ico|webp|woff2?)$/.test(path) ? 'public, max-age=86400' : 'no-cache',
+        );
       },
     }),
   );
@@ -185,14 +254,19 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/xmpp-websocket') {
       wsTotal.inc({ result: 'not_found' });
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 32\r\n\r\nno WebSocket here: /xmpp-websocket');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 32\r\n\r\nno WebSocket here: /xmpp-websocket',
+      );
       return;
     }
     proxyWebSocket(req, socket, head, upstream, {
       log,
       sockets: upgraded,
       stats: {
-        onOpen: () => { wsTotal.inc({ result: 'proxied' }); wsOpen.inc(); },
+        onOpen: () => {
+          wsTotal.inc({ result: 'proxied' });
+          wsOpen.inc();
+        },
         onClose: () => wsOpen.dec(),
         onFail: () => wsTotal.inc({ result: 'upstream_error' }),
       },
@@ -207,10 +281,20 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
       const given = cleanHost(req.headers.host);
       const host = given ? hostWithoutPort(given) : urlHost(req.socket.localAddress?.replace(/^::ffff:/, '') ?? o.host);
-      const path = (req.url ?? '/').startsWith('/') ? req.url ?? '/' : '/';
+      const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
       const target = `https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`;
-      res.writeHead(301, { Location: target, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
-      res.end(req.method === 'HEAD' ? undefined : httpsRedirectPage(target, o.caCertPem ? target.replace(/^(https:\/\/[^/]+).*$/, '$1/ca.pem') : undefined));
+      res.writeHead(301, {
+        Location: target,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+      });
+      res.end(
+        req.method === 'HEAD'
+          ? undefined
+          : httpsRedirectPage(target, o.caCertPem ? target.replace(/^(https:\/\/[^/]+).*$/, '$1/ca.pem') : undefined),
+      );
     });
     try {
       httpPort = await listen(http, o.httpPort, o.host);
@@ -224,7 +308,11 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   const url = `https://${urlHost(o.host)}:${httpsPort}`;
   log?.info('web.listening', { url, httpPort, staticDir, upstream: upstreamName(upstream) });
   let closing: Promise<void> | undefined;
-  const closeServer = (s: HttpServer | HttpsServer) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
+  const closeServer = (s: HttpServer | HttpsServer) =>
+    new Promise<void>((r) => {
+      s.close(() => r());
+      s.closeAllConnections();
+    });
   return {
     url,
     httpsPort,

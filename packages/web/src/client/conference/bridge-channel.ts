@@ -7,7 +7,10 @@ export class BridgeChannel {
   private pending: string | undefined;
   private closed = false;
 
-  constructor(private readonly dc: RTCDataChannel, private readonly onMessage: (m: BridgeChannelMessage) => void) {
+  constructor(
+    private readonly dc: RTCDataChannel,
+    private readonly onMessage: (m: BridgeChannelMessage) => void,
+  ) {
     dc.addEventListener('message', (ev: MessageEvent) => this.receive(ev.data));
     dc.addEventListener('open', () => this.flush());
   }
@@ -27,9 +30,17 @@ export class BridgeChannel {
   /** Sends now when open; otherwise keeps the latest message (constraints replace each other) until open. */
   send(m: BridgeChannelMessage): void {
     let text: string;
-    try { text = encodeBridgeChannelMessage(m); } catch { return; }
+    try {
+      text = encodeBridgeChannelMessage(m);
+    } catch {
+      return;
+    }
     if (this.dc.readyState === 'open') {
-      try { this.dc.send(text); } catch { this.pending = text; }
+      try {
+        this.dc.send(text);
+      } catch {
+        this.pending = text;
+      }
     } else this.pending = text;
   }
 
@@ -37,11 +48,19 @@ export class BridgeChannel {
     if (this.pending === undefined || this.dc.readyState !== 'open') return;
     const text = this.pending;
     this.pending = undefined;
-    try { this.dc.send(text); } catch { /* closed meanwhile */ }
+    try {
+      this.dc.send(text);
+    } catch {
+      /* closed meanwhile */
+    }
   }
 
   close(): void {
     this.closed = true;
-    try { this.dc.close(); } catch { /* already closed */ }
+    try {
+      this.dc.close();
+    } catch {
+      /* already closed */
+    }
   }
 }

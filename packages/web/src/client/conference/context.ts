@@ -24,7 +24,11 @@ export interface StoreEnv {
 export function defaultEnv(): StoreEnv {
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
   let storage: Storage | undefined;
-  try { storage = g.localStorage; } catch { storage = undefined; }
+  try {
+    storage = g.localStorage;
+  } catch {
+    storage = undefined;
+  }
   return {
     mediaDevices: g.navigator?.mediaDevices,
     isSecureContext: g.isSecureContext !== false,
@@ -44,7 +48,9 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   let t: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => { t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms); }),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+    }),
   ]);
 }
 

@@ -4,10 +4,15 @@ import { deviceErrorKind, errorDetail, resolveServiceUrl } from './errors.js';
 import { SerialQueue } from './queue.js';
 
 test('getUserMedia errors -> error kinds', () => {
-  for (const name of ['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'DevicesNotFoundError']) assert.equal(deviceErrorKind({ name }), 'no-devices', name);
-  for (const name of ['NotAllowedError', 'PermissionDeniedError', 'SecurityError']) assert.equal(deviceErrorKind({ name }), 'permission-denied', name);
+  for (const name of ['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'DevicesNotFoundError'])
+    assert.equal(deviceErrorKind({ name }), 'no-devices', name);
+  for (const name of ['NotAllowedError', 'PermissionDeniedError', 'SecurityError'])
+    assert.equal(deviceErrorKind({ name }), 'permission-denied', name);
   assert.equal(deviceErrorKind(new Error('x')), 'no-devices');
-  assert.equal(errorDetail({ name: 'NotFoundError', message: 'Requested device not found' }), 'NotFoundError: Requested device not found');
+  assert.equal(
+    errorDetail({ name: 'NotFoundError', message: 'Requested device not found' }),
+    'NotFoundError: Requested device not found',
+  );
   assert.equal(errorDetail('plain'), 'plain');
 });
 
@@ -15,7 +20,10 @@ test('service URLs resolve against the page', () => {
   const page = { protocol: 'https:', host: 'meet.local:8443' };
   assert.equal(resolveServiceUrl('/xmpp-websocket', page), 'wss://meet.local:8443/xmpp-websocket');
   assert.equal(resolveServiceUrl('xmpp-websocket', page), 'wss://meet.local:8443/xmpp-websocket');
-  assert.equal(resolveServiceUrl('/xmpp-websocket', { protocol: 'http:', host: 'localhost:8080' }), 'ws://localhost:8080/xmpp-websocket');
+  assert.equal(
+    resolveServiceUrl('/xmpp-websocket', { protocol: 'http:', host: 'localhost:8080' }),
+    'ws://localhost:8080/xmpp-websocket',
+  );
   assert.equal(resolveServiceUrl('wss://other:5281/ws', page), 'wss://other:5281/ws');
   assert.equal(resolveServiceUrl('//other/ws', page), 'wss://other/ws');
   assert.equal(resolveServiceUrl('/http-bind', page, 'http'), 'https://meet.local:8443/http-bind');
@@ -25,9 +33,17 @@ test('the serial queue runs tasks in order and survives failures', async () => {
   const errors: string[] = [];
   const q = new SerialQueue((_e, what) => errors.push(what));
   const order: number[] = [];
-  q.post('slow', async () => { await new Promise((r) => setTimeout(r, 20)); order.push(1); });
-  q.post('boom', () => { throw new Error('x'); });
-  const last = q.run('fast', () => { order.push(2); return 7; });
+  q.post('slow', async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    order.push(1);
+  });
+  q.post('boom', () => {
+    throw new Error('x');
+  });
+  const last = q.run('fast', () => {
+    order.push(2);
+    return 7;
+  });
   assert.equal(await last, 7);
   assert.deepEqual(order, [1, 2]);
   assert.deepEqual(errors, ['boom']);

@@ -26,7 +26,10 @@ export function errorDetail(err: unknown): string {
   return String(err);
 }
 
-export interface PageLocation { protocol: string; host: string }
+export interface PageLocation {
+  protocol: string;
+  host: string;
+}
 
 /**
  * Resolves a configured service URL against the page: "/xmpp-websocket" on https://h:8443 ->

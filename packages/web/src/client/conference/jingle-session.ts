@@ -1,9 +1,7 @@
 // One Jingle session with the focus and its RTCPeerConnection (the only file touching it): the
 // focus's offer (RemoteDescription from Jingle) answered with our camera/microphone, source-add /
 // source-remove renegotiation, and our screen share as an extra local send m-line.
-import {
-  answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup,
-} from '@parley/protocol';
+import { answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup } from '@parley/protocol';
 import type { ParleyConfig } from './types.js';
 
 /**
@@ -11,7 +9,9 @@ import type { ParleyConfig } from './types.js';
  * deployment's own coturn with short-lived credentials from GET /turn-credentials. Never any
  * other STUN/TURN server. Read from window.PARLEY_CONFIG (the store's config comes from there).
  */
-async function iceConfiguration(config: Partial<ParleyConfig> | undefined): Promise<Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'> | null> {
+async function iceConfiguration(
+  config: Partial<ParleyConfig> | undefined,
+): Promise<Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'> | null> {
   if (!config?.turn && !config?.iceTransportPolicy) return null;
   const policy: RTCIceTransportPolicy = config.iceTransportPolicy === 'relay' ? 'relay' : 'all';
   if (!config.turn) return { iceServers: [], iceTransportPolicy: policy };
@@ -21,11 +21,15 @@ async function iceConfiguration(config: Partial<ParleyConfig> | undefined): Prom
     const res = await fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin', signal: ctl.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const body = (await res.json()) as { iceServers?: { urls: string[]; username: string; credential: string }[] };
-    const iceServers = (body.iceServers ?? []).filter((s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)));
+    const iceServers = (body.iceServers ?? []).filter(
+      (s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)),
+    );
     return { iceServers, iceTransportPolicy: policy };
   } catch (err) {
     // Without TURN, direct UDP/ICE-TCP to the bridge may still work (not with policy 'relay').
-    console.warn(`parley: no TURN credentials from /turn-credentials (${(err as Error).message}); connecting without TURN`);
+    console.warn(
+      `parley: no TURN credentials from /turn-credentials (${(err as Error).message}); connecting without TURN`,
+    );
     return { iceServers: [], iceTransportPolicy: policy };
   } finally {
     clearTimeout(timer);
@@ -39,7 +43,10 @@ export interface SessionCallbacks {
   dataChannel(dc: RTCDataChannel): void;
 }
 
-export interface LocalSources { sources: Source[]; groups: SourceGroup[] }
+export interface LocalSources {
+  sources: Source[];
+  groups: SourceGroup[];
+}
 
 export class JingleSession {
   readonly sid: string;
@@ -50,15 +57,26 @@ export class JingleSession {
   private screenSources: LocalSources | undefined;
   private closed = false;
 
-  constructor(offer: Jingle, private readonly endpointId: string, Pc: typeof RTCPeerConnection, private readonly cb: SessionCallbacks) {
+  constructor(
+    offer: Jingle,
+    private readonly endpointId: string,
+    Pc: typeof RTCPeerConnection,
+    private readonly cb: SessionCallbacks,
+  ) {
     this.sid = offer.sid;
     this.remote = RemoteDescription.fromJingle(offer);
     // The bridge is ICE-lite and on this network: no STUN/TURN servers, except the deployment's own
     // TURN when it runs one (set in accept(), before ICE gathering starts).
     this.pc = new Pc({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
-    this.pc.addEventListener('track', () => { if (!this.closed) cb.remoteChanged(); });
-    this.pc.addEventListener('connectionstatechange', () => { if (!this.closed) cb.connectionState(this.pc.connectionState); });
-    this.pc.addEventListener('datachannel', (ev: RTCDataChannelEvent) => { if (!this.closed) cb.dataChannel(ev.channel); });
+    this.pc.addEventListener('track', () => {
+      if (!this.closed) cb.remoteChanged();
+    });
+    this.pc.addEventListener('connectionstatechange', () => {
+      if (!this.closed) cb.connectionState(this.pc.connectionState);
+    });
+    this.pc.addEventListener('datachannel', (ev: RTCDataChannelEvent) => {
+      if (!this.closed) cb.dataChannel(ev.channel);
+    });
   }
 
   get isClosed(): boolean {
@@ -66,7 +84,10 @@ export class JingleSession {
   }
 
   /** Answers the offer with our tracks on the 'audio' / 'video' transceivers; returns the session-accept. */
-  async accept(tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null }, responder: string): Promise<Jingle> {
+  async accept(
+    tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
+    responder: string,
+  ): Promise<Jingle> {
     // TURN credentials are fetched here: the constructor is synchronous, and nothing gathers ICE
     // candidates before setLocalDescription, so setConfiguration now is as good as at creation.
     const ice = await iceConfiguration((globalThis as { PARLEY_CONFIG?: Partial<ParleyConfig> }).PARLEY_CONFIG);
@@ -80,7 +101,11 @@ export class JingleSession {
     }
     this.cb.dataChannel(this.pc.createDataChannel('bridge'));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: this.sid, endpointId: this.endpointId, responder });
+    const answer = answerToJingle(this.pc.localDescription!.sdp, {
+      sid: this.sid,
+      endpointId: this.endpointId,
+      responder,
+    });
     for (const c of answer.contents) for (const s of c.description?.sources ?? []) this.announced.add(s.ssrc);
     this.cb.remoteChanged();
     return answer;
@@ -130,7 +155,11 @@ export class JingleSession {
     t.direction = 'sendonly';
     await t.sender.replaceTrack(track);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: this.sid, endpointId: this.endpointId, videoTypes: { video: 'camera', [mid]: 'desktop' } });
+    const answer = answerToJingle(this.pc.localDescription!.sdp, {
+      sid: this.sid,
+      endpointId: this.endpointId,
+      videoTypes: { video: 'camera', [mid]: 'desktop' },
+    });
     const video = answer.contents.find((c) => c.description?.media === 'video')?.description;
     const sources = (video?.sources ?? []).filter((s) => !this.announced.has(s.ssrc));
     const fresh = new Set(sources.map((s) => s.ssrc));
@@ -162,6 +191,10 @@ export class JingleSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { this.pc.close(); } catch { /* already closed */ }
+    try {
+      this.pc.close();
+    } catch {
+      /* already closed */
+    }
   }
 }

@@ -8,7 +8,10 @@ export interface MediaEnv {
 
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
 
-export function getCameraAndMic(env: MediaEnv, opts: { audioDeviceId?: string; videoDeviceId?: string } = {}): Promise<MediaStream> {
+export function getCameraAndMic(
+  env: MediaEnv,
+  opts: { audioDeviceId?: string; videoDeviceId?: string } = {},
+): Promise<MediaStream> {
   return env.mediaDevices.getUserMedia({
     audio: opts.audioDeviceId ? { deviceId: { exact: opts.audioDeviceId } } : true,
     video: opts.videoDeviceId ? { ...VIDEO_CONSTRAINTS, deviceId: { exact: opts.videoDeviceId } } : VIDEO_CONSTRAINTS,
@@ -16,10 +19,16 @@ export function getCameraAndMic(env: MediaEnv, opts: { audioDeviceId?: string; v
 }
 
 /** One new track of `kind` from the device `deviceId`. */
-export async function getDeviceTrack(env: MediaEnv, kind: 'audioinput' | 'videoinput', deviceId: string): Promise<MediaStreamTrack> {
-  const s = await env.mediaDevices.getUserMedia(kind === 'audioinput'
-    ? { audio: { deviceId: { exact: deviceId } } }
-    : { video: { ...VIDEO_CONSTRAINTS, deviceId: { exact: deviceId } } });
+export async function getDeviceTrack(
+  env: MediaEnv,
+  kind: 'audioinput' | 'videoinput',
+  deviceId: string,
+): Promise<MediaStreamTrack> {
+  const s = await env.mediaDevices.getUserMedia(
+    kind === 'audioinput'
+      ? { audio: { deviceId: { exact: deviceId } } }
+      : { video: { ...VIDEO_CONSTRAINTS, deviceId: { exact: deviceId } } },
+  );
   const t = kind === 'audioinput' ? s.getAudioTracks()[0] : s.getVideoTracks()[0];
   if (!t) throw new DOMException('the device gave no track', 'NotFoundError');
   return t;
@@ -29,7 +38,9 @@ export function getScreen(env: MediaEnv): Promise<MediaStream> {
   return env.mediaDevices.getDisplayMedia({ video: true, audio: false });
 }
 
-export async function listDevices(env: MediaEnv): Promise<{ audioInputs: MediaDeviceInfo[]; videoInputs: MediaDeviceInfo[]; audioOutputs: MediaDeviceInfo[] }> {
+export async function listDevices(
+  env: MediaEnv,
+): Promise<{ audioInputs: MediaDeviceInfo[]; videoInputs: MediaDeviceInfo[]; audioOutputs: MediaDeviceInfo[] }> {
   const all = await env.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
   return {
     audioInputs: all.filter((d) => d.kind === 'audioinput'),

@@ -6,7 +6,8 @@ import { deviceErrorKind, errorDetail } from './errors.js';
 import { getCameraAndMic, getDeviceTrack, listDevices, MicMeter, type MediaEnv } from './local-media.js';
 import type { ConferenceActions, ConferenceState, DeviceChoice } from './types.js';
 
-export interface LocalTracks extends Pick<ConferenceActions, 'toggleAudio' | 'toggleVideo' | 'selectDevice' | 'selectAudioOutput'> {
+export interface LocalTracks
+  extends Pick<ConferenceActions, 'toggleAudio' | 'toggleVideo' | 'selectDevice' | 'selectAudioOutput'> {
   audioTrack(): MediaStreamTrack | null;
   videoTrack(): MediaStreamTrack | null;
   mediaEnv(): MediaEnv;
@@ -20,23 +21,39 @@ export interface LocalTracks extends Pick<ConferenceActions, 'toggleAudio' | 'to
   stop(): void;
 }
 
-export function createLocalTracks(c: Conference, sender: { replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> }): LocalTracks {
+export function createLocalTracks(
+  c: Conference,
+  sender: { replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> },
+): LocalTracks {
   const { env } = c;
   let meter: MicMeter | undefined;
-  const mediaEnv = (): MediaEnv => ({ mediaDevices: env.mediaDevices!, ...(env.AudioContext ? { AudioContext: env.AudioContext } : {}) });
+  const mediaEnv = (): MediaEnv => ({
+    mediaDevices: env.mediaDevices!,
+    ...(env.AudioContext ? { AudioContext: env.AudioContext } : {}),
+  });
   const audioTrack = () => c.state.localStream?.getAudioTracks()[0] ?? null;
   const videoTrack = () => c.state.localStream?.getVideoTracks()[0] ?? null;
   const inMeeting = () => c.state.phase === 'joining' || c.state.phase === 'in-meeting';
 
   async function acquire(): Promise<MediaStream> {
     const { devices } = c.state;
-    const ids = { ...(devices.audioInputId ? { audioDeviceId: devices.audioInputId } : {}), ...(devices.videoInputId ? { videoDeviceId: devices.videoInputId } : {}) };
+    const ids = {
+      ...(devices.audioInputId ? { audioDeviceId: devices.audioInputId } : {}),
+      ...(devices.videoInputId ? { videoDeviceId: devices.videoInputId } : {}),
+    };
     try {
       return await getCameraAndMic(mediaEnv(), ids);
     } catch (err) {
       if (deviceErrorKind(err) !== 'no-devices') throw err;
-      for (const constraints of [{ audio: true }, { video: { width: { ideal: 1280 }, height: { ideal: 720 } } }] as MediaStreamConstraints[]) {
-        try { return await env.mediaDevices!.getUserMedia(constraints); } catch { /* try the other kind */ }
+      for (const constraints of [
+        { audio: true },
+        { video: { width: { ideal: 1280 }, height: { ideal: 720 } } },
+      ] as MediaStreamConstraints[]) {
+        try {
+          return await env.mediaDevices!.getUserMedia(constraints);
+        } catch {
+          /* try the other kind */
+        }
       }
       throw err;
     }
@@ -49,9 +66,11 @@ export function createLocalTracks(c: Conference, sender: { replaceTrack(kind: 'a
     const v = stream?.getVideoTracks()[0];
     if (a) a.enabled = !c.state.audioMuted;
     if (v) v.enabled = !c.state.videoMuted;
-    if (a) meter = new MicMeter(a, env.AudioContext, (level) => {
-      if (Math.abs(level - c.state.micLevel) >= 0.01 || (level === 0 && c.state.micLevel !== 0)) c.set({ micLevel: level });
-    });
+    if (a)
+      meter = new MicMeter(a, env.AudioContext, (level) => {
+        if (Math.abs(level - c.state.micLevel) >= 0.01 || (level === 0 && c.state.micLevel !== 0))
+          c.set({ micLevel: level });
+      });
     const devices = { ...current, ...(await listDevices(mediaEnv())) };
     if (a) devices.audioInputId = a.getSettings().deviceId ?? devices.audioInputId;
     if (v) devices.videoInputId = v.getSettings().deviceId ?? devices.videoInputId;
@@ -91,7 +110,10 @@ export function createLocalTracks(c: Conference, sender: { replaceTrack(kind: 'a
 
     secureOk() {
       if (env.isSecureContext === false || !env.mediaDevices) {
-        c.fail({ kind: 'insecure-context', detail: `${env.location.protocol}//${env.location.host} is not a secure context` });
+        c.fail({
+          kind: 'insecure-context',
+          detail: `${env.location.protocol}//${env.location.host} is not a secure context`,
+        });
         return false;
       }
       return true;
@@ -123,11 +145,18 @@ export function createLocalTracks(c: Conference, sender: { replaceTrack(kind: 'a
         const old = kind === 'audioinput' ? audioTrack() : videoTrack();
         // Keep the mute state: the new track must not send a frame while its kind is muted.
         track.enabled = !(kind === 'audioinput' ? state.audioMuted : state.videoMuted);
-        const stream = state.localStream ? new env.MediaStream(state.localStream.getTracks().filter((t) => t !== old)) : new env.MediaStream();
+        const stream = state.localStream
+          ? new env.MediaStream(state.localStream.getTracks().filter((t) => t !== old))
+          : new env.MediaStream();
         stream.addTrack(track);
         old?.stop();
-        const devices = { ...state.devices, ...(kind === 'audioinput' ? { audioInputId: deviceId } : { videoInputId: deviceId }) };
-        await sender.replaceTrack(kind === 'audioinput' ? 'audio' : 'video', track).catch((err: unknown) => env.log('device.replace_failed', { error: errorDetail(err) }));
+        const devices = {
+          ...state.devices,
+          ...(kind === 'audioinput' ? { audioInputId: deviceId } : { videoInputId: deviceId }),
+        };
+        await sender
+          .replaceTrack(kind === 'audioinput' ? 'audio' : 'video', track)
+          .catch((err: unknown) => env.log('device.replace_failed', { error: errorDetail(err) }));
         await useLocalStream(stream, devices);
       });
     },

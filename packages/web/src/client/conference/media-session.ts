@@ -99,7 +99,10 @@ export function createMediaSession(c: Conference): MediaSession {
           close();
           return c.refresh();
         }
-        return c.fail({ kind: 'meeting-ended', detail: `session-terminate: ${j.reason?.condition ?? 'no reason'}${j.reason?.text ? ` (${j.reason.text})` : ''}` });
+        return c.fail({
+          kind: 'meeting-ended',
+          detail: `session-terminate: ${j.reason?.condition ?? 'no reason'}${j.reason?.text ? ` (${j.reason.text})` : ''}`,
+        });
       default:
         return;
     }
@@ -108,7 +111,9 @@ export function createMediaSession(c: Conference): MediaSession {
   async function acceptSession(offer: Jingle): Promise<void> {
     close(); // a bridge move or a reconnection replaces the peer connection
     const s: JingleSession = new JingleSession(offer, c.endpointId!, env.RTCPeerConnection, {
-      remoteChanged: () => { if (session === s) c.refresh(); },
+      remoteChanged: () => {
+        if (session === s) c.refresh();
+      },
       connectionState: (cs) => {
         if (session !== s) return;
         env.log('pc.state', { state: cs });
@@ -119,7 +124,8 @@ export function createMediaSession(c: Conference): MediaSession {
           close();
           return c.refresh();
         }
-        if (cs === 'failed') c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
+        if (cs === 'failed')
+          c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
       },
       dataChannel: (dc) => {
         if (session !== s && session !== undefined) return;
@@ -132,7 +138,10 @@ export function createMediaSession(c: Conference): MediaSession {
     let answer: Jingle;
     const local = c.state.localStream;
     try {
-      answer = await s.accept({ audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null }, c.myJid);
+      answer = await s.accept(
+        { audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null },
+        c.myJid,
+      );
     } catch (err) {
       close();
       c.fail({ kind: 'media-failed', detail: `could not answer the offer: ${errorDetail(err)}` });
@@ -140,14 +149,19 @@ export function createMediaSession(c: Conference): MediaSession {
     }
     const x = c.xmpp!;
     setTimeout(() => {
-      x.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(answer)), 10_000).then(() => {
-        if (session === s && c.screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
-      }).catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
+      x.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(answer)), 10_000)
+        .then(() => {
+          if (session === s && c.screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
+        })
+        .catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
     }, 0);
     clearTimeout(mediaTimer);
     mediaTimer = setTimeout(() => {
       if (session === s && s.pc.connectionState !== 'connected') {
-        c.fail({ kind: 'media-failed', detail: `not connected ${env.timeouts.mediaMs / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})` });
+        c.fail({
+          kind: 'media-failed',
+          detail: `not connected ${env.timeouts.mediaMs / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})`,
+        });
       }
     }, env.timeouts.mediaMs);
     c.refresh();
@@ -169,10 +183,23 @@ export function createMediaSession(c: Conference): MediaSession {
 
   function sourceJingle(action: 'source-add' | 'source-remove', sid: string, l: LocalSources): Jingle {
     return {
-      action, sid, contents: [{
-        name: 'video', creator: 'initiator', senders: 'both',
-        description: { media: 'video', payloadTypes: [], headerExtensions: [], sources: l.sources, sourceGroups: l.groups, rtcpMux: false },
-      }],
+      action,
+      sid,
+      contents: [
+        {
+          name: 'video',
+          creator: 'initiator',
+          senders: 'both',
+          description: {
+            media: 'video',
+            payloadTypes: [],
+            headerExtensions: [],
+            sources: l.sources,
+            sourceGroups: l.groups,
+            rtcpMux: false,
+          },
+        },
+      ],
     };
   }
 
@@ -194,7 +221,8 @@ export function createMediaSession(c: Conference): MediaSession {
     if (!s) return;
     try {
       const removed = await s.removeScreen();
-      if (removed && removed.sources.length > 0 && !s.isClosed) await sendJingle(sourceJingle('source-remove', s.sid, removed));
+      if (removed && removed.sources.length > 0 && !s.isClosed)
+        await sendJingle(sourceJingle('source-remove', s.sid, removed));
     } catch (err) {
       env.log('screen.stop_failed', { error: errorDetail(err) });
     }
@@ -205,7 +233,9 @@ export function createMediaSession(c: Conference): MediaSession {
     remoteSources,
     sendConstraints,
     close,
-    markStale() { staleSession = session; },
+    markStale() {
+      staleSession = session;
+    },
     async replaceTrack(kind, track) {
       if (session) await session.replaceTrack(kind, track);
     },
@@ -221,6 +251,8 @@ export function createMediaSession(c: Conference): MediaSession {
       return sendJingle({ action: 'session-terminate', sid: s.sid, contents: [], reason: { condition: 'success' } });
     },
     stats: () => session?.stats(),
-    get droppedBridgeMessages() { return channel?.dropped ?? 0; },
+    get droppedBridgeMessages() {
+      return channel?.dropped ?? 0;
+    },
   };
 }

@@ -15,13 +15,23 @@ export function createModeration(c: Conference, setAudioMuted: (muted: boolean) 
   return {
     muteParticipant(id) {
       if (!c.xmpp) return;
-      c.xmpp.request(xml('iq', { type: 'set', to: config.focusJid }, xml('mute', { xmlns: AUDIO_NS, jid: occupantJid(roomJid, id) }, 'true')), 10_000)
+      c.xmpp
+        .request(
+          xml(
+            'iq',
+            { type: 'set', to: config.focusJid },
+            xml('mute', { xmlns: AUDIO_NS, jid: occupantJid(roomJid, id) }, 'true'),
+          ),
+          10_000,
+        )
         .catch((err: unknown) => env.log('mute.failed', { id, error: errorDetail(err) }));
     },
 
     kickParticipant(id) {
       if (!c.xmpp) return;
-      c.xmpp.request(setRoleIq(roomJid, id, 'none'), 10_000).catch((err: unknown) => env.log('kick.failed', { id, error: errorDetail(err) }));
+      c.xmpp
+        .request(setRoleIq(roomJid, id, 'none'), 10_000)
+        .catch((err: unknown) => env.log('kick.failed', { id, error: errorDetail(err) }));
     },
 
     onRemoteMute() {

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseXml, participantPresenceChildren, xml, type ParticipantInfo } from '@parley/protocol';
-import { addChat, applyPresenceStanza, chatStanza, emptyRoom, parseChatStanza, participantsOf, type RoomModel } from './room.js';
+import {
+  addChat,
+  applyPresenceStanza,
+  chatStanza,
+  emptyRoom,
+  parseChatStanza,
+  participantsOf,
+  type RoomModel,
+} from './room.js';
 
 const ROOM = 'room1@conference.meet.example';
 const A = 'a1a1a1a1';
@@ -9,11 +17,19 @@ const B = 'b2b2b2b2';
 const ME = 'c3c3c3c3';
 
 function presence(nick: string, info: ParticipantInfo, opts: { type?: string; role?: string; codes?: number[] } = {}) {
-  return parseXml(xml('presence', { from: `${ROOM}/${nick}`, type: opts.type },
-    xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' },
-      xml('item', { role: opts.role ?? 'participant', affiliation: 'none' }),
-      (opts.codes ?? []).map((code) => xml('status', { code }))),
-    participantPresenceChildren(info)).toString());
+  return parseXml(
+    xml(
+      'presence',
+      { from: `${ROOM}/${nick}`, type: opts.type },
+      xml(
+        'x',
+        { xmlns: 'http://jabber.org/protocol/muc#user' },
+        xml('item', { role: opts.role ?? 'participant', affiliation: 'none' }),
+        (opts.codes ?? []).map((code) => xml('status', { code })),
+      ),
+      participantPresenceChildren(info),
+    ).toString(),
+  );
 }
 
 function apply(room: RoomModel, ...stanzas: ReturnType<typeof presence>[]) {
@@ -28,19 +44,53 @@ function apply(room: RoomModel, ...stanzas: ReturnType<typeof presence>[]) {
 }
 
 test('presence -> participants: join order, names, roles, mute, hand, screen; focus hidden; other apps external', () => {
-  const { room, outcomes } = apply(emptyRoom(),
+  const { room, outcomes } = apply(
+    emptyRoom(),
     presence('focus', { nick: 'focus' }, { role: 'moderator' }),
     presence(B, { nick: 'Bob', audioMuted: true, videoMuted: false, raisedHand: 1700000000000 }, { role: 'moderator' }),
-    presence(A, { nick: 'Alice', sourceInfo: { [`${A}-v0`]: { muted: false, videoType: 'camera' }, [`${A}-v1`]: { muted: false, videoType: 'desktop' } } }),
+    presence(A, {
+      nick: 'Alice',
+      sourceInfo: {
+        [`${A}-v0`]: { muted: false, videoType: 'camera' },
+        [`${A}-v1`]: { muted: false, videoType: 'desktop' },
+      },
+    }),
     presence('Gajim user', { nick: 'Gajim user' }),
-    presence(ME, { nick: 'Me' }, { codes: [110] }));
-  assert.deepEqual(outcomes.map((o) => o.kind), ['ignored', 'joined', 'joined', 'joined', 'self']);
-  const ps = participantsOf(room, { id: ME, displayName: 'Me', audioMuted: false, videoMuted: true, screenSharing: false });
+    presence(ME, { nick: 'Me' }, { codes: [110] }),
+  );
+  assert.deepEqual(
+    outcomes.map((o) => o.kind),
+    ['ignored', 'joined', 'joined', 'joined', 'self'],
+  );
+  const ps = participantsOf(room, {
+    id: ME,
+    displayName: 'Me',
+    audioMuted: false,
+    videoMuted: true,
+    screenSharing: false,
+  });
   assert.deepEqual(Object.keys(ps), [ME, B, A, 'Gajim user']);
-  assert.deepEqual(ps[B], { id: B, displayName: 'Bob', isLocal: false, moderator: true, audioMuted: true, videoMuted: false, screenSharing: false, raisedHand: 1700000000000 });
+  assert.deepEqual(ps[B], {
+    id: B,
+    displayName: 'Bob',
+    isLocal: false,
+    moderator: true,
+    audioMuted: true,
+    videoMuted: false,
+    screenSharing: false,
+    raisedHand: 1700000000000,
+  });
   assert.equal(ps[A]!.screenSharing, true);
   assert.equal(ps['Gajim user']!.external, true);
-  assert.deepEqual(ps[ME], { id: ME, displayName: 'Me', isLocal: true, moderator: false, audioMuted: false, videoMuted: true, screenSharing: false });
+  assert.deepEqual(ps[ME], {
+    id: ME,
+    displayName: 'Me',
+    isLocal: true,
+    moderator: false,
+    audioMuted: false,
+    videoMuted: true,
+    screenSharing: false,
+  });
   assert.equal(ps.focus, undefined);
 });
 
@@ -60,7 +110,9 @@ test('presence updates: hand lowered, unmuted; leaving; self kicked (307) vs oth
 
 test('malformed presence is dropped with an error, the model unchanged', () => {
   const room = emptyRoom();
-  const bad = parseXml(`<presence from="${ROOM}/${A}"><audiomuted xmlns="http://jitsi.org/jitmeet/audio">maybe</audiomuted></presence>`);
+  const bad = parseXml(
+    `<presence from="${ROOM}/${A}"><audiomuted xmlns="http://jitsi.org/jitmeet/audio">maybe</audiomuted></presence>`,
+  );
   const r = applyPresenceStanza(room, bad, ME);
   assert.ok(r.error);
   assert.equal(r.room, room);
@@ -69,14 +121,39 @@ test('malformed presence is dropped with an error, the model unchanged', () => {
 test('chat: groupchat, reflection is mine, private both ways, history not unread, chat open resets nothing', () => {
   const { room } = apply(emptyRoom(), presence(A, { nick: 'Alice' }));
   const msg = (attrs: Record<string, string>, body: string, delay?: string) =>
-    parseXml(xml('message', attrs, xml('body', {}, body), delay ? xml('delay', { xmlns: 'urn:xmpp:delay', stamp: delay }) : undefined).toString());
-  let s = { chat: [] as ReturnType<typeof parseChatStanza> extends infer T ? T extends { message: infer M } ? M[] : never : never, unreadChat: 0 };
-  const hist = parseChatStanza(msg({ type: 'groupchat', from: `${ROOM}/${A}`, id: 'h1' }, 'old', '2024-01-01T00:00:00Z'), ROOM, ME, room)!;
+    parseXml(
+      xml(
+        'message',
+        attrs,
+        xml('body', {}, body),
+        delay ? xml('delay', { xmlns: 'urn:xmpp:delay', stamp: delay }) : undefined,
+      ).toString(),
+    );
+  let s = {
+    chat: [] as ReturnType<typeof parseChatStanza> extends infer T
+      ? T extends { message: infer M }
+        ? M[]
+        : never
+      : never,
+    unreadChat: 0,
+  };
+  const hist = parseChatStanza(
+    msg({ type: 'groupchat', from: `${ROOM}/${A}`, id: 'h1' }, 'old', '2024-01-01T00:00:00Z'),
+    ROOM,
+    ME,
+    room,
+  )!;
   assert.equal(hist.history, true);
   assert.equal(hist.message.at, Date.parse('2024-01-01T00:00:00Z'));
   s = addChat(s, hist, false);
   assert.equal(s.unreadChat, 0);
-  const live = parseChatStanza(msg({ type: 'groupchat', from: `${ROOM}/${A}`, id: 'm1' }, 'hi'), ROOM, ME, room, () => 42)!;
+  const live = parseChatStanza(
+    msg({ type: 'groupchat', from: `${ROOM}/${A}`, id: 'm1' }, 'hi'),
+    ROOM,
+    ME,
+    room,
+    () => 42,
+  )!;
   assert.deepEqual(live.message, { id: 'm1', from: A, displayName: 'Alice', text: 'hi', at: 42, mine: false });
   s = addChat(s, live, false);
   assert.equal(s.unreadChat, 1);
@@ -90,13 +167,27 @@ test('chat: groupchat, reflection is mine, private both ways, history not unread
   assert.equal(pm.message.privateWith, A);
   s = addChat(s, pm, true);
   assert.equal(s.unreadChat, 1);
-  assert.equal(parseChatStanza(parseXml(`<message type="groupchat" from="${ROOM}"><subject>x</subject></message>`), ROOM, ME, room), undefined);
-  assert.equal(parseChatStanza(msg({ type: 'groupchat', from: `other@conference.meet.example/${A}` }, 'x'), ROOM, ME, room), undefined);
+  assert.equal(
+    parseChatStanza(
+      parseXml(`<message type="groupchat" from="${ROOM}"><subject>x</subject></message>`),
+      ROOM,
+      ME,
+      room,
+    ),
+    undefined,
+  );
+  assert.equal(
+    parseChatStanza(msg({ type: 'groupchat', from: `other@conference.meet.example/${A}` }, 'x'), ROOM, ME, room),
+    undefined,
+  );
   assert.equal(parseChatStanza(msg({ type: 'error', from: `${ROOM}/${A}` }, 'x'), ROOM, ME, room), undefined);
 });
 
 test('outgoing chat stanzas: groupchat to the room, private to room/nick', () => {
-  assert.equal(chatStanza(ROOM, 'hi', 'x1').toString(), `<message type="groupchat" to="${ROOM}" id="x1"><body>hi</body></message>`);
+  assert.equal(
+    chatStanza(ROOM, 'hi', 'x1').toString(),
+    `<message type="groupchat" to="${ROOM}" id="x1"><body>hi</body></message>`,
+  );
   const pm = chatStanza(ROOM, 'yo', 'x2', A);
   assert.equal(pm.attrs.type, 'chat');
   assert.equal(pm.attrs.to, `${ROOM}/${A}`);

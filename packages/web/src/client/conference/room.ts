@@ -2,8 +2,14 @@
 // No DOM types here (unit-tested in Node); Participant lives in participant.ts for that reason.
 import type { Participant } from './participant.js';
 import {
-  isEndpointId, parseParticipantPresence, resourceOf, bareJid, xml,
-  type Element, type ParticipantPresence, type SourceInfoEntry,
+  isEndpointId,
+  parseParticipantPresence,
+  resourceOf,
+  bareJid,
+  xml,
+  type Element,
+  type ParticipantPresence,
+  type SourceInfoEntry,
 } from '@parley/protocol';
 
 /** The focus's occupant nick: never shown. */
@@ -43,7 +49,11 @@ export function sharesScreen(si: Record<string, SourceInfoEntry>): boolean {
 }
 
 /** Applies one parsed occupant presence. `selfNick` is our endpoint id. Returns a new model. */
-export function applyPresence(room: RoomModel, p: ParticipantPresence, selfNick: string | undefined): { room: RoomModel; outcome: PresenceOutcome } {
+export function applyPresence(
+  room: RoomModel,
+  p: ParticipantPresence,
+  selfNick: string | undefined,
+): { room: RoomModel; outcome: PresenceOutcome } {
   const nick = p.occupantNick;
   if (!nick || nick === FOCUS_NICK) return { room, outcome: { kind: 'ignored' } };
   const isSelf = nick === selfNick;
@@ -55,7 +65,14 @@ export function applyPresence(room: RoomModel, p: ParticipantPresence, selfNick:
     if (isSelf) {
       // 303: nick change (not used by Parley) keeps us in the room.
       if (p.statusCodes.includes(303)) return { room, outcome: { kind: 'ignored' } };
-      return { room: next, outcome: { kind: 'self-gone', removed: p.statusCodes.includes(307) || p.statusCodes.includes(301), codes: p.statusCodes } };
+      return {
+        room: next,
+        outcome: {
+          kind: 'self-gone',
+          removed: p.statusCodes.includes(307) || p.statusCodes.includes(301),
+          codes: p.statusCodes,
+        },
+      };
     }
     return { room: next, outcome: { kind: 'left', nick } };
   }
@@ -72,13 +89,20 @@ export function applyPresence(room: RoomModel, p: ParticipantPresence, selfNick:
   };
   // Presence is a full state: an absent raised hand means the hand is down.
   if (p.raisedHand !== undefined) member.raisedHand = p.raisedHand;
-  const next: RoomModel = { members: { ...room.members, [nick]: member }, nextSeq: old ? room.nextSeq : room.nextSeq + 1 };
+  const next: RoomModel = {
+    members: { ...room.members, [nick]: member },
+    nextSeq: old ? room.nextSeq : room.nextSeq + 1,
+  };
   if (isSelf) return { room: next, outcome: { kind: 'self' } };
   return { room: next, outcome: { kind: old ? 'updated' : 'joined', nick } };
 }
 
 /** Parses and applies a presence stanza from the room; malformed ones are dropped (outcome ignored, error set). */
-export function applyPresenceStanza(room: RoomModel, stanza: Element, selfNick: string | undefined): { room: RoomModel; outcome: PresenceOutcome; error?: unknown } {
+export function applyPresenceStanza(
+  room: RoomModel,
+  stanza: Element,
+  selfNick: string | undefined,
+): { room: RoomModel; outcome: PresenceOutcome; error?: unknown } {
   let p: ParticipantPresence;
   try {
     p = parseParticipantPresence(stanza);
@@ -102,8 +126,13 @@ export function participantsOf(room: RoomModel, local: LocalView | undefined): R
   const out: Record<string, Participant> = {};
   if (local) {
     const me: Participant = {
-      id: local.id, displayName: local.displayName, isLocal: true, moderator: room.members[local.id]?.moderator ?? false,
-      audioMuted: local.audioMuted, videoMuted: local.videoMuted, screenSharing: local.screenSharing,
+      id: local.id,
+      displayName: local.displayName,
+      isLocal: true,
+      moderator: room.members[local.id]?.moderator ?? false,
+      audioMuted: local.audioMuted,
+      videoMuted: local.videoMuted,
+      screenSharing: local.screenSharing,
     };
     if (local.raisedHand !== undefined) me.raisedHand = local.raisedHand;
     out[local.id] = me;
@@ -111,8 +140,13 @@ export function participantsOf(room: RoomModel, local: LocalView | undefined): R
   for (const m of Object.values(room.members).sort((a, b) => a.seq - b.seq)) {
     if (m.nick === local?.id) continue;
     const v: Participant = {
-      id: m.nick, displayName: m.displayName, isLocal: false, moderator: m.moderator,
-      audioMuted: m.audioMuted, videoMuted: m.videoMuted, screenSharing: sharesScreen(m.sourceInfo),
+      id: m.nick,
+      displayName: m.displayName,
+      isLocal: false,
+      moderator: m.moderator,
+      audioMuted: m.audioMuted,
+      videoMuted: m.videoMuted,
+      screenSharing: sharesScreen(m.sourceInfo),
     };
     if (m.raisedHand !== undefined) v.raisedHand = m.raisedHand;
     if (!m.endpoint) v.external = true;
@@ -133,7 +167,10 @@ export interface ChatEntry {
   privateWith?: string;
 }
 
-export interface IncomingChat { message: ChatEntry; /** Replayed by the MUC on join (delay-stamped). */ history: boolean }
+export interface IncomingChat {
+  message: ChatEntry /** Replayed by the MUC on join (delay-stamped). */;
+  history: boolean;
+}
 
 const DELAY_NS = 'urn:xmpp:delay';
 let counter = 0;
@@ -143,13 +180,23 @@ const localId = (): string => `local-${Date.now().toString(36)}-${(counter++).to
  * A `<message>` from the room -> a chat entry: groupchat (our own reflected back is `mine`) or a
  * MUC private message (type chat from room@muc/nick). Subjects, errors and bodiless messages: undefined.
  */
-export function parseChatStanza(stanza: Element, roomJid: string, selfNick: string | undefined, room: RoomModel, now: () => number = Date.now): IncomingChat | undefined {
+export function parseChatStanza(
+  stanza: Element,
+  roomJid: string,
+  selfNick: string | undefined,
+  room: RoomModel,
+  now: () => number = Date.now,
+): IncomingChat | undefined {
   if (stanza.name !== 'message') return undefined;
   const type = stanza.attrs.type;
   if (type !== 'groupchat' && type !== 'chat') return undefined;
   const from = String(stanza.attrs.from ?? '');
   let bare: string;
-  try { bare = bareJid(from); } catch { return undefined; }
+  try {
+    bare = bareJid(from);
+  } catch {
+    return undefined;
+  }
   if (bare !== roomJid) return undefined;
   const nick = resourceOf(from);
   if (!nick) return undefined;
@@ -172,7 +219,10 @@ export function parseChatStanza(stanza: Element, roomJid: string, selfNick: stri
   return { message, history: !!delay };
 }
 
-export interface ChatState { chat: ChatEntry[]; unreadChat: number }
+export interface ChatState {
+  chat: ChatEntry[];
+  unreadChat: number;
+}
 
 /** Appends (dropping a duplicate id from the same sender); counts unread when not mine, not history and the chat is closed. */
 export function addChat<T extends ChatState>(s: T, incoming: IncomingChat, chatOpen: boolean): T {
@@ -185,7 +235,12 @@ export function addChat<T extends ChatState>(s: T, incoming: IncomingChat, chatO
 /** Our own outgoing message: groupchat to the room, or a MUC private message to room@muc/nick. */
 export function chatStanza(roomJid: string, text: string, id: string, privateTo?: string): Element {
   return privateTo
-    ? xml('message', { type: 'chat', to: `${roomJid}/${privateTo}`, id }, xml('body', {}, text), xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }))
+    ? xml(
+        'message',
+        { type: 'chat', to: `${roomJid}/${privateTo}`, id },
+        xml('body', {}, text),
+        xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }),
+      )
     : xml('message', { type: 'groupchat', to: roomJid, id }, xml('body', {}, text));
 }
 

@@ -3,8 +3,18 @@
 // handed to the media session, and the reconnection after a dropped connection (rejoin the room:
 // the focus sees a new occupant and sends a new session-initiate).
 import {
-  bareJid, conferenceRequestToXml, mucJoinPresence, occupantJid, parseConferenceReady, parseJingle, participantPresenceChildren, xml,
-  type Element, type Jingle, type ParticipantInfo, type SourceInfoEntry,
+  bareJid,
+  conferenceRequestToXml,
+  mucJoinPresence,
+  occupantJid,
+  parseConferenceReady,
+  parseJingle,
+  participantPresenceChildren,
+  xml,
+  type Element,
+  type Jingle,
+  type ParticipantInfo,
+  type SourceInfoEntry,
 } from '@parley/protocol';
 import { AUDIO_NS, JINGLE_NS, sleep, withTimeout, type Conference } from './context.js';
 import { errorDetail } from './errors.js';
@@ -45,18 +55,30 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       [`${id}-v0`]: { muted: state.videoMuted, videoType: 'camera' },
     };
     if (c.screen) sourceInfo[`${id}-v1`] = { muted: false, videoType: 'desktop' };
-    const info: ParticipantInfo = { nick: state.displayName, audioMuted: state.audioMuted, videoMuted: state.videoMuted, sourceInfo };
+    const info: ParticipantInfo = {
+      nick: state.displayName,
+      audioMuted: state.audioMuted,
+      videoMuted: state.videoMuted,
+      sourceInfo,
+    };
     if (c.raisedHand !== undefined) info.raisedHand = c.raisedHand;
     return info;
   }
 
   function sendPresence(): void {
     if (!c.xmpp || !c.endpointId || !c.inRoom) return;
-    c.xmpp.send(xml('presence', { to: occupantJid(roomJid, c.endpointId) }, ...participantPresenceChildren(presenceInfo())));
+    c.xmpp.send(
+      xml('presence', { to: occupantJid(roomJid, c.endpointId) }, ...participantPresenceChildren(presenceInfo())),
+    );
   }
 
   function joinRoom(maxHistory: number): void {
-    c.xmpp?.send(mucJoinPresence(occupantJid(roomJid, c.endpointId!), { maxHistory, children: participantPresenceChildren(presenceInfo()) }));
+    c.xmpp?.send(
+      mucJoinPresence(occupantJid(roomJid, c.endpointId!), {
+        maxHistory,
+        children: participantPresenceChildren(presenceInfo()),
+      }),
+    );
   }
 
   function onPresence(stanza: Element): void {
@@ -66,10 +88,16 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       const condition = stanza.getChild('error')?.getChildElements()[0]?.name ?? 'error';
       if (condition === 'conflict' && Date.now() < rejoinDeadline) {
         // After a reconnect the old occupant may linger for a moment: try the same nick again.
-        setTimeout(() => { if (c.xmpp && !c.terminal()) joinRoom(0); }, 2000);
+        setTimeout(() => {
+          if (c.xmpp && !c.terminal()) joinRoom(0);
+        }, 2000);
         return;
       }
-      c.fail({ kind: 'signaling-failed', detail: `the room ${roomJid} refused to let us in: ${condition}`, url: wsUrl });
+      c.fail({
+        kind: 'signaling-failed',
+        detail: `the room ${roomJid} refused to let us in: ${condition}`,
+        url: wsUrl,
+      });
       return;
     }
     const r = applyPresenceStanza(c.roomModel, stanza, c.endpointId);
@@ -105,12 +133,20 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
 
   function handleIqs(x: XmppConnection): void {
     const fromFocus = (iq: Element) => {
-      try { return focusJids.has(bareJid(String(iq.attrs.from ?? ''))); } catch { return false; }
+      try {
+        return focusJids.has(bareJid(String(iq.attrs.from ?? '')));
+      } catch {
+        return false;
+      }
     };
     x.onIqSet(JINGLE_NS, 'jingle', async (iq, payload) => {
       if (!fromFocus(iq)) return false;
       let j: Jingle;
-      try { j = parseJingle(payload); } catch (err) { return { error: 'bad-request', text: errorDetail(err) }; }
+      try {
+        j = parseJingle(payload);
+      } catch (err) {
+        return { error: 'bad-request', text: errorDetail(err) };
+      }
       try {
         await queue.run(`jingle ${j.action}`, () => hooks.onJingle(j));
       } catch (err) {
@@ -126,18 +162,31 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   async function connect(): Promise<XmppConnection> {
-    const x = env.createXmpp({ service: wsUrl, domain: config.domain }, {
-      stanza: (el) => {
-        let from: string;
-        try { from = bareJid(String(el.attrs.from ?? '')); } catch { return; }
-        if (from !== roomJid) return;
-        if (el.name === 'presence') queue.post('presence', () => onPresence(el));
-        else if (el.name === 'message') queue.post('message', () => onMessage(el));
+    const x = env.createXmpp(
+      { service: wsUrl, domain: config.domain },
+      {
+        stanza: (el) => {
+          let from: string;
+          try {
+            from = bareJid(String(el.attrs.from ?? ''));
+          } catch {
+            return;
+          }
+          if (from !== roomJid) return;
+          if (el.name === 'presence') queue.post('presence', () => onPresence(el));
+          else if (el.name === 'message') queue.post('message', () => onMessage(el));
+        },
+        online: (jid) => {
+          if (c.xmpp === x) queue.post('reconnected', () => onReconnected(jid));
+        },
+        resumed: () => {
+          if (c.xmpp === x) recovered();
+        },
+        disconnected: (reason) => {
+          if (c.xmpp === x) onDisconnected(reason);
+        },
       },
-      online: (jid) => { if (c.xmpp === x) queue.post('reconnected', () => onReconnected(jid)); },
-      resumed: () => { if (c.xmpp === x) recovered(); },
-      disconnected: (reason) => { if (c.xmpp === x) onDisconnected(reason); },
-    });
+    );
     handleIqs(x);
     try {
       c.myJid = await withTimeout(x.start(), env.timeouts.connectMs, `XMPP connection to ${wsUrl}`);
@@ -155,12 +204,20 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       const left = deadline - Date.now();
       let res: Element;
       try {
-        res = await x.request(xml('iq', { type: 'set', to: config.focusJid }, conferenceRequestToXml({ room: roomJid, properties: {} })), Math.max(1, left));
+        res = await x.request(
+          xml('iq', { type: 'set', to: config.focusJid }, conferenceRequestToXml({ room: roomJid, properties: {} })),
+          Math.max(1, left),
+        );
       } catch (err) {
         const timeout = /timeout/i.test(errorDetail(err)) || Date.now() >= deadline;
-        throw Object.assign(new Error(timeout
-          ? `no answer from the focus ${config.focusJid} within ${env.timeouts.focusMs / 1000} s`
-          : `the focus ${config.focusJid} refused the conference request: ${errorDetail(err)}`), { signaling: true });
+        throw Object.assign(
+          new Error(
+            timeout
+              ? `no answer from the focus ${config.focusJid} within ${env.timeouts.focusMs / 1000} s`
+              : `the focus ${config.focusJid} refused the conference request: ${errorDetail(err)}`,
+          ),
+          { signaling: true },
+        );
       }
       try {
         const ready = parseConferenceReady(res);
@@ -169,7 +226,13 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       } catch {
         return; // an empty result: take it as ready
       }
-      if (Date.now() + 1000 >= deadline) throw Object.assign(new Error(`the focus ${config.focusJid} did not get the conference ready within ${env.timeouts.focusMs / 1000} s`), { signaling: true });
+      if (Date.now() + 1000 >= deadline)
+        throw Object.assign(
+          new Error(
+            `the focus ${config.focusJid} did not get the conference ready within ${env.timeouts.focusMs / 1000} s`,
+          ),
+          { signaling: true },
+        );
       await sleep(1000);
     }
   }
@@ -181,7 +244,11 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
     hooks.disconnected();
     clearTimeout(reconnectTimer);
     reconnectTimer = setTimeout(() => {
-      c.fail({ kind: 'signaling-failed', detail: `the connection was lost (${reason}) and not restored within ${env.timeouts.reconnectMs / 1000} s`, url: wsUrl });
+      c.fail({
+        kind: 'signaling-failed',
+        detail: `the connection was lost (${reason}) and not restored within ${env.timeouts.reconnectMs / 1000} s`,
+        url: wsUrl,
+      });
     }, env.timeouts.reconnectMs);
     c.set({ reconnecting: true });
   }
@@ -212,6 +279,8 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
     joinRoom,
     sendPresence,
     stopTimers: () => clearTimeout(reconnectTimer),
-    get droppedStanzas() { return droppedStanzas; },
+    get droppedStanzas() {
+      return droppedStanzas;
+    },
   };
 }

@@ -19,52 +19,112 @@ export type { StoreEnv } from './context.js';
 
 const NAME_KEY = 'parley.displayName';
 
-export function createConferenceStore(config: ParleyConfig, room: string, envOverrides: Partial<StoreEnv> = {}): ConferenceStore {
+export function createConferenceStore(
+  config: ParleyConfig,
+  room: string,
+  envOverrides: Partial<StoreEnv> = {},
+): ConferenceStore {
   const env: StoreEnv = { ...defaultEnv(), ...envOverrides };
   let state: ConferenceState = {
-    phase: 'prejoin', room, displayName: env.storage?.getItem(NAME_KEY) ?? '', participants: {}, tiles: [], audioStreams: {},
-    localStream: null, micLevel: 0, audioMuted: false, videoMuted: false, screenSharing: false, view: 'tile', chat: [],
-    unreadChat: 0, chatOpen: false, participantsOpen: false,
-    devices: { audioInputs: [], videoInputs: [], audioOutputs: [] }, reconnecting: false,
+    phase: 'prejoin',
+    room,
+    displayName: env.storage?.getItem(NAME_KEY) ?? '',
+    participants: {},
+    tiles: [],
+    audioStreams: {},
+    localStream: null,
+    micLevel: 0,
+    audioMuted: false,
+    videoMuted: false,
+    screenSharing: false,
+    view: 'tile',
+    chat: [],
+    unreadChat: 0,
+    chatOpen: false,
+    participantsOpen: false,
+    devices: { audioInputs: [], videoInputs: [], audioOutputs: [] },
+    reconnecting: false,
   };
   const listeners = new Set<(s: ConferenceState) => void>();
 
   function set(patch: Partial<ConferenceState>): void {
     state = { ...state, ...patch };
     for (const l of [...listeners]) {
-      try { l(state); } catch (err) { env.log('listener.failed', { error: errorDetail(err) }); }
+      try {
+        l(state);
+      } catch (err) {
+        env.log('listener.failed', { error: errorDetail(err) });
+      }
     }
   }
 
-  const terminal = () => state.phase === 'left' || (state.phase === 'error' && !!state.error && !['no-devices', 'permission-denied'].includes(state.error.kind));
+  const terminal = () =>
+    state.phase === 'left' ||
+    (state.phase === 'error' && !!state.error && !['no-devices', 'permission-denied'].includes(state.error.kind));
 
   const c: Conference = {
-    env, config, room,
+    env,
+    config,
+    room,
     roomJid: `${room.toLowerCase()}@${config.mucDomain}`,
     wsUrl: resolveServiceUrl(config.websocketUrl, env.location, 'websocket'),
     focusJids: new Set([config.focusJid]),
     queue: new SerialQueue((err, what) => env.log('queue.task_failed', { what, error: errorDetail(err) })),
-    get state() { return state; },
-    set, refresh, fail, terminal,
+    get state() {
+      return state;
+    },
+    set,
+    refresh,
+    fail,
+    terminal,
     sendPresence: () => signaling.sendPresence(),
-    xmpp: undefined, endpointId: undefined, myJid: '', roomModel: emptyRoom(), inRoom: false, leaving: false, screen: null, raisedHand: undefined,
+    xmpp: undefined,
+    endpointId: undefined,
+    myJid: '',
+    roomModel: emptyRoom(),
+    inRoom: false,
+    leaving: false,
+    screen: null,
+    raisedHand: undefined,
   };
   const media = createMediaSession(c);
   const local = createLocalTracks(c, media);
   const moderation = createModeration(c, local.setAudioMuted);
-  const signaling = createSignaling(c, { onJingle: media.onJingle, remoteMute: moderation.onRemoteMute, disconnected: media.markStale });
+  const signaling = createSignaling(c, {
+    onJingle: media.onJingle,
+    remoteMute: moderation.onRemoteMute,
+    disconnected: media.markStale,
+  });
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
   function refresh(patch: Partial<ConferenceState> = {}): void {
     const s = { ...state, ...patch };
     const id = c.endpointId;
-    const me = id && (s.phase === 'in-meeting' || s.phase === 'joining' || c.inRoom)
-      ? { id, displayName: s.displayName, audioMuted: s.audioMuted, videoMuted: s.videoMuted, screenSharing: s.screenSharing, ...(c.raisedHand !== undefined ? { raisedHand: c.raisedHand } : {}) }
-      : undefined;
+    const me =
+      id && (s.phase === 'in-meeting' || s.phase === 'joining' || c.inRoom)
+        ? {
+            id,
+            displayName: s.displayName,
+            audioMuted: s.audioMuted,
+            videoMuted: s.videoMuted,
+            screenSharing: s.screenSharing,
+            ...(c.raisedHand !== undefined ? { raisedHand: c.raisedHand } : {}),
+          }
+        : undefined;
     const cam = s.localStream && s.localStream.getVideoTracks().length > 0 && !s.videoMuted ? s.localStream : null;
-    const input = { ...(me ? { local: { id: me.id, camera: cam, screen: c.screen } } : {}), room: c.roomModel, remote: media.remoteSources() };
+    const input = {
+      ...(me ? { local: { id: me.id, camera: cam, screen: c.screen } } : {}),
+      room: c.roomModel,
+      remote: media.remoteSources(),
+    };
     const tiles = buildTiles(input);
-    set({ ...patch, ...(me ? { localId: me.id } : {}), participants: participantsOf(c.roomModel, me), tiles, audioStreams: audioOf(input) });
+    set({
+      ...patch,
+      ...(me ? { localId: me.id } : {}),
+      participants: participantsOf(c.roomModel, me),
+      tiles,
+      audioStreams: audioOf(input),
+    });
     media.sendConstraints();
   }
 
@@ -104,8 +164,18 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
       if (terminal()) return;
       if (!local.secureOk()) return;
       const displayName = opts.displayName.trim();
-      try { env.storage?.setItem(NAME_KEY, displayName); } catch { /* private mode */ }
-      set({ phase: 'joining', error: undefined, displayName, audioMuted: opts.startAudioMuted, videoMuted: opts.startVideoMuted });
+      try {
+        env.storage?.setItem(NAME_KEY, displayName);
+      } catch {
+        /* private mode */
+      }
+      set({
+        phase: 'joining',
+        error: undefined,
+        displayName,
+        audioMuted: opts.startAudioMuted,
+        videoMuted: opts.startVideoMuted,
+      });
       try {
         if (opts.withoutDevices) {
           local.stop();
@@ -139,10 +209,19 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
       const pending: Promise<unknown>[] = [];
       const terminating = media.terminate();
       if (terminating) pending.push(terminating.catch(() => {}));
-      if (x && c.endpointId && c.inRoom) x.send(xml('presence', { to: occupantJid(c.roomJid, c.endpointId), type: 'unavailable' }));
+      if (x && c.endpointId && c.inRoom)
+        x.send(xml('presence', { to: occupantJid(c.roomJid, c.endpointId), type: 'unavailable' }));
       await Promise.race([Promise.all(pending), sleep(1000)]);
       teardown(true);
-      set({ phase: 'left', reconnecting: false, localStream: null, screenSharing: false, tiles: [], audioStreams: {}, micLevel: 0 });
+      set({
+        phase: 'left',
+        reconnecting: false,
+        localStream: null,
+        screenSharing: false,
+        tiles: [],
+        audioStreams: {},
+        micLevel: 0,
+      });
     },
 
     toggleAudio: local.toggleAudio,
@@ -163,7 +242,9 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
       }
       const track = stream.getVideoTracks()[0];
       if (!track) return;
-      track.addEventListener('ended', () => { if (c.screen === stream) c.queue.post('screen ended', media.stopScreen); });
+      track.addEventListener('ended', () => {
+        if (c.screen === stream) c.queue.post('screen ended', media.stopScreen);
+      });
       await c.queue.run('start screen', async () => {
         if (terminal()) return void stream.getTracks().forEach((t) => t.stop());
         c.screen = stream;
@@ -188,7 +269,20 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
       c.xmpp.send(chatStanza(c.roomJid, body, id, privateTo));
       if (privateTo) {
         // MUC private messages are not reflected: record our own copy. Groupchat comes back from the room.
-        set({ chat: [...state.chat, { id, from: c.endpointId ?? '', displayName: state.displayName, text: body, at: Date.now(), mine: true, privateWith: privateTo }] });
+        set({
+          chat: [
+            ...state.chat,
+            {
+              id,
+              from: c.endpointId ?? '',
+              displayName: state.displayName,
+              text: body,
+              at: Date.now(),
+              mine: true,
+              privateWith: privateTo,
+            },
+          ],
+        });
       }
     },
 
@@ -237,9 +331,15 @@ export function createConferenceStore(config: ParleyConfig, room: string, envOve
     (window as unknown as { parleyDebug: unknown }).parleyDebug = {
       store,
       getStats: () => media.stats(),
-      get endpointId() { return c.endpointId; },
-      get droppedBridgeMessages() { return media.droppedBridgeMessages; },
-      get droppedStanzas() { return signaling.droppedStanzas; },
+      get endpointId() {
+        return c.endpointId;
+      },
+      get droppedBridgeMessages() {
+        return media.droppedBridgeMessages;
+      },
+      get droppedStanzas() {
+        return signaling.droppedStanzas;
+      },
       /** Test hook: drops the XMPP WebSocket as a network failure would (the store reconnects). */
       dropConnection: () => c.xmpp?.dropConnection?.(),
     };

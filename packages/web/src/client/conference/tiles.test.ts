@@ -9,7 +9,12 @@ const [ME, A, B] = ['c3c3c3c3', 'a1a1a1a1', 'b2b2b2b2'];
 
 function roomWith(...ps: [string, ParticipantInfo][]): RoomModel {
   let r = emptyRoom();
-  for (const [nick, info] of ps) r = applyPresenceStanza(r, parseXml(xml('presence', { from: `${ROOM}/${nick}` }, participantPresenceChildren(info)).toString()), ME).room;
+  for (const [nick, info] of ps)
+    r = applyPresenceStanza(
+      r,
+      parseXml(xml('presence', { from: `${ROOM}/${nick}` }, participantPresenceChildren(info)).toString()),
+      ME,
+    ).room;
   return r;
 }
 
@@ -32,27 +37,46 @@ test('tiles: local camera, remote cameras in join order, then screens; muted -> 
     { name: 'deadbeef-a0', media: 'audio' as const, stream: 'orphan-mic' },
   ];
   const tiles = buildTiles({ local: { id: ME, camera: 'me', screen: 'my-screen' }, room, remote });
-  assert.deepEqual(tiles.map((t) => [t.key, t.participantId, t.videoType, t.stream, t.isLocal]), [
-    [`${ME}-v0`, ME, 'camera', 'me', true],
-    [`${B}-v0`, B, 'camera', null, false],
-    [`${A}-v0`, A, 'camera', 'A-cam', false],
-    [`${ME}-v1`, ME, 'desktop', 'my-screen', true],
-    [`${A}-v1`, A, 'desktop', 'A-screen', false],
-  ]);
+  assert.deepEqual(
+    tiles.map((t) => [t.key, t.participantId, t.videoType, t.stream, t.isLocal]),
+    [
+      [`${ME}-v0`, ME, 'camera', 'me', true],
+      [`${B}-v0`, B, 'camera', null, false],
+      [`${A}-v0`, A, 'camera', 'A-cam', false],
+      [`${ME}-v1`, ME, 'desktop', 'my-screen', true],
+      [`${A}-v1`, A, 'desktop', 'A-screen', false],
+    ],
+  );
   assert.deepEqual(audioOf({ room, remote }), { [`${A}-a0`]: 'A-mic' });
 });
 
 test('a participant without video gets an avatar tile; none before joining', () => {
   const room = roomWith([A, { nick: 'Alice' }]);
-  assert.deepEqual(buildTiles({ room, remote: [] }).map((t) => [t.key, t.stream]), [[`${A}-v0`, null]]);
+  assert.deepEqual(
+    buildTiles({ room, remote: [] }).map((t) => [t.key, t.stream]),
+    [[`${A}-v0`, null]],
+  );
 });
 
 test('receiver constraints: tile view 720p; stage view pinned or dominant at 720p, others 180p', () => {
   const room = roomWith([A, {}], [B, {}]);
-  const tiles = buildTiles({ local: { id: ME, camera: null, screen: null }, room, remote: [{ name: `${A}-v0`, media: 'video', stream: 1 }, { name: `${B}-v0`, media: 'video', stream: 2 }] });
-  assert.deepEqual(receiverConstraints('tile', undefined, undefined, tiles), { colibriClass: 'ReceiverVideoConstraints', defaultConstraints: { maxHeight: 720 } });
+  const tiles = buildTiles({
+    local: { id: ME, camera: null, screen: null },
+    room,
+    remote: [
+      { name: `${A}-v0`, media: 'video', stream: 1 },
+      { name: `${B}-v0`, media: 'video', stream: 2 },
+    ],
+  });
+  assert.deepEqual(receiverConstraints('tile', undefined, undefined, tiles), {
+    colibriClass: 'ReceiverVideoConstraints',
+    defaultConstraints: { maxHeight: 720 },
+  });
   assert.deepEqual(receiverConstraints('stage', undefined, B, tiles), {
-    colibriClass: 'ReceiverVideoConstraints', defaultConstraints: { maxHeight: 180 }, onStageSources: [`${B}-v0`], constraints: { [`${B}-v0`]: { maxHeight: 720 } },
+    colibriClass: 'ReceiverVideoConstraints',
+    defaultConstraints: { maxHeight: 180 },
+    onStageSources: [`${B}-v0`],
+    constraints: { [`${B}-v0`]: { maxHeight: 720 } },
   });
   assert.deepEqual(receiverConstraints('stage', `${A}-v0`, B, tiles).onStageSources, [`${A}-v0`]);
 });

@@ -19,14 +19,21 @@ export function parseSourceName(name: string): { owner: string; media: 'audio' |
 }
 
 /** v1 (and beyond), and any source SourceInfo calls desktop, is a screen share. */
-export function videoTypeOf(name: string, sourceInfo: Record<string, SourceInfoEntry> | undefined): 'camera' | 'desktop' {
+export function videoTypeOf(
+  name: string,
+  sourceInfo: Record<string, SourceInfoEntry> | undefined,
+): 'camera' | 'desktop' {
   const t = sourceInfo?.[name]?.videoType;
   if (t) return t;
   const p = parseSourceName(name);
   return p && p.index >= 1 ? 'desktop' : 'camera';
 }
 
-export interface RemoteSource<S> { name: string; media: 'audio' | 'video'; stream: S | null }
+export interface RemoteSource<S> {
+  name: string;
+  media: 'audio' | 'video';
+  stream: S | null;
+}
 
 export interface TilesInput<S> {
   local?: { id: string; camera: S | null; screen: S | null };
@@ -46,8 +53,21 @@ export function buildTiles<S>(input: TilesInput<S>): TileOf<S>[] {
   const screens: TileOf<S>[] = [];
   const { local, room } = input;
   if (local) {
-    tiles.push({ key: `${local.id}-v0`, participantId: local.id, videoType: 'camera', stream: local.camera, isLocal: true });
-    if (local.screen) screens.push({ key: `${local.id}-v1`, participantId: local.id, videoType: 'desktop', stream: local.screen, isLocal: true });
+    tiles.push({
+      key: `${local.id}-v0`,
+      participantId: local.id,
+      videoType: 'camera',
+      stream: local.camera,
+      isLocal: true,
+    });
+    if (local.screen)
+      screens.push({
+        key: `${local.id}-v1`,
+        participantId: local.id,
+        videoType: 'desktop',
+        stream: local.screen,
+        isLocal: true,
+      });
   }
   const byOwner = new Map<string, RemoteSource<S>[]>();
   for (const s of input.remote) {
@@ -58,12 +78,22 @@ export function buildTiles<S>(input: TilesInput<S>): TileOf<S>[] {
     if (list) list.push(s);
     else byOwner.set(p.owner, [s]);
   }
-  const members = Object.values(room.members).filter((m) => m.endpoint && m.nick !== local?.id).sort((a, b) => a.seq - b.seq);
+  const members = Object.values(room.members)
+    .filter((m) => m.endpoint && m.nick !== local?.id)
+    .sort((a, b) => a.seq - b.seq);
   for (const m of members) {
     const sources = (byOwner.get(m.nick) ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
     const cams = sources.filter((s) => videoTypeOf(s.name, m.sourceInfo) === 'camera');
-    if (cams.length === 0) tiles.push({ key: `${m.nick}-v0`, participantId: m.nick, videoType: 'camera', stream: null, isLocal: false });
-    for (const c of cams) tiles.push({ key: c.name, participantId: m.nick, videoType: 'camera', stream: m.videoMuted ? null : c.stream, isLocal: false });
+    if (cams.length === 0)
+      tiles.push({ key: `${m.nick}-v0`, participantId: m.nick, videoType: 'camera', stream: null, isLocal: false });
+    for (const c of cams)
+      tiles.push({
+        key: c.name,
+        participantId: m.nick,
+        videoType: 'camera',
+        stream: m.videoMuted ? null : c.stream,
+        isLocal: false,
+      });
     for (const s of sources) {
       if (videoTypeOf(s.name, m.sourceInfo) !== 'desktop') continue;
       if (m.sourceInfo[s.name]?.muted) continue;
@@ -89,14 +119,23 @@ export function audioOf<S>(input: TilesInput<S>): Record<string, S> {
  * What we ask the bridge to send us. Stage view: the pinned tile or the dominant speaker's camera
  * in high resolution, the others small (180p). Tile view: up to 720p for everyone.
  */
-export function receiverConstraints(view: 'tile' | 'stage', pinned: string | undefined, dominant: string | undefined, tiles: readonly TileOf<unknown>[]): ReceiverVideoConstraints {
+export function receiverConstraints(
+  view: 'tile' | 'stage',
+  pinned: string | undefined,
+  dominant: string | undefined,
+  tiles: readonly TileOf<unknown>[],
+): ReceiverVideoConstraints {
   if (view === 'tile') return { colibriClass: 'ReceiverVideoConstraints', defaultConstraints: { maxHeight: 720 } };
   const remote = tiles.filter((t) => !t.isLocal);
-  const stage = (pinned && remote.find((t) => t.key === pinned)?.key)
-    ?? (dominant && remote.find((t) => t.participantId === dominant && t.videoType === 'camera')?.key)
-    ?? remote.find((t) => t.videoType === 'desktop')?.key
-    ?? remote[0]?.key;
-  const m: ReceiverVideoConstraints = { colibriClass: 'ReceiverVideoConstraints', defaultConstraints: { maxHeight: 180 } };
+  const stage =
+    (pinned && remote.find((t) => t.key === pinned)?.key) ??
+    (dominant && remote.find((t) => t.participantId === dominant && t.videoType === 'camera')?.key) ??
+    remote.find((t) => t.videoType === 'desktop')?.key ??
+    remote[0]?.key;
+  const m: ReceiverVideoConstraints = {
+    colibriClass: 'ReceiverVideoConstraints',
+    defaultConstraints: { maxHeight: 180 },
+  };
   if (stage) {
     m.onStageSources = [stage];
     m.constraints = { [stage]: { maxHeight: 720 } };

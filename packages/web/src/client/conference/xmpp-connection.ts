@@ -48,10 +48,13 @@ export const createXmppConnection: XmppFactory = ({ service, domain }, handlers)
     if (started) handlers.online(String(jid));
   });
   x.on('disconnect', (ev: unknown) => {
-    const reason = ev && typeof ev === 'object' && 'reason' in ev ? String((ev as { reason: unknown }).reason) : 'disconnected';
+    const reason =
+      ev && typeof ev === 'object' && 'reason' in ev ? String((ev as { reason: unknown }).reason) : 'disconnected';
     if (started) handlers.disconnected(reason);
   });
-  (x.streamManagement as unknown as { on?: (e: string, f: () => void) => void } | undefined)?.on?.('resumed', () => handlers.resumed());
+  (x.streamManagement as unknown as { on?: (e: string, f: () => void) => void } | undefined)?.on?.('resumed', () =>
+    handlers.resumed(),
+  );
   return {
     async start() {
       const jid = await x.start();

@@ -3,15 +3,34 @@
 // only (a throwaway room, the focus's offer, an answer without local tracks). Independent of the
 // conference store: it reuses xmpp-connection.ts and @parley/protocol's codecs.
 import {
-  RemoteDescription, answerToJingle, bareJid, conferenceRequestToXml, jingleToXml, mucJoinPresence, newEndpointId, occupantJid,
-  parseConferenceReady, parseJingle, participantPresenceChildren, xml, type Element, type Jingle,
+  RemoteDescription,
+  answerToJingle,
+  bareJid,
+  conferenceRequestToXml,
+  jingleToXml,
+  mucJoinPresence,
+  newEndpointId,
+  occupantJid,
+  parseConferenceReady,
+  parseJingle,
+  participantPresenceChildren,
+  xml,
+  type Element,
+  type Jingle,
 } from '@parley/protocol';
 import type { ParleyConfig } from '../conference/types';
 import { createXmppConnection, type XmppConnection } from '../conference/xmpp-connection';
 import { deviceErrorKind, resolveServiceUrl } from '../conference/errors';
 import {
-  boshCreateBody, boshSid, describeSelectedPair, doctorRoomName, errorText, keepCandidates,
-  type CandidateFilter, type CheckDef, type CheckOutcome,
+  boshCreateBody,
+  boshSid,
+  describeSelectedPair,
+  doctorRoomName,
+  errorText,
+  keepCandidates,
+  type CandidateFilter,
+  type CheckDef,
+  type CheckOutcome,
 } from './runner';
 
 const JINGLE_NS = 'urn:xmpp:jingle:1';
@@ -24,7 +43,9 @@ function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => { t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms); }),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+    }),
   ]);
 }
 
@@ -46,31 +67,51 @@ export function httpsAddress(): string {
 // 1. -------------------------------------------------------------------------------------------------
 async function secureContext(): Promise<CheckOutcome> {
   if (window.isSecureContext) return { status: 'ok', detail: location.origin };
-  return { status: 'fail', reason: 'insecure', vars: { origin: location.origin, https: httpsAddress(), ca: `https://${location.host}/ca.pem` }, detail: `window.isSecureContext is false for ${location.origin}` };
+  return {
+    status: 'fail',
+    reason: 'insecure',
+    vars: { origin: location.origin, https: httpsAddress(), ca: `https://${location.host}/ca.pem` },
+    detail: `window.isSecureContext is false for ${location.origin}`,
+  };
 }
 
 // 2. -------------------------------------------------------------------------------------------------
 async function devices(): Promise<CheckOutcome> {
   const md = navigator.mediaDevices as MediaDevices | undefined;
-  if (!md?.getUserMedia) return { status: 'fail', reason: 'insecure', detail: 'navigator.mediaDevices is not available on this page' };
+  if (!md?.getUserMedia)
+    return { status: 'fail', reason: 'insecure', detail: 'navigator.mediaDevices is not available on this page' };
   let stream: MediaStream;
   try {
     stream = await md.getUserMedia({ audio: true, video: true });
   } catch (err) {
     const kind = deviceErrorKind(err);
-    return { status: 'fail', reason: kind === 'permission-denied' ? 'denied' : 'none', detail: `getUserMedia: ${errorText(err)}` };
+    return {
+      status: 'fail',
+      reason: kind === 'permission-denied' ? 'denied' : 'none',
+      detail: `getUserMedia: ${errorText(err)}`,
+    };
   }
   const tracks = stream.getTracks();
   tracks.forEach((t) => t.stop());
   const names = tracks.map((t) => t.label || t.kind).join(', ');
-  return { status: 'ok', vars: { devices: names }, detail: tracks.map((t) => `${t.kind}: ${t.label || '(no label)'}`).join('; ') };
+  return {
+    status: 'ok',
+    vars: { devices: names },
+    detail: tracks.map((t) => `${t.kind}: ${t.label || '(no label)'}`).join('; '),
+  };
 }
 
 // 3. -------------------------------------------------------------------------------------------------
 function xmppConnection(config: ParleyConfig, onStanza: (el: Element) => void = () => {}): XmppConnection {
-  return createXmppConnection({ service: websocketUrl(config), domain: config.domain }, {
-    stanza: onStanza, online: () => {}, resumed: () => {}, disconnected: () => {},
-  });
+  return createXmppConnection(
+    { service: websocketUrl(config), domain: config.domain },
+    {
+      stanza: onStanza,
+      online: () => {},
+      resumed: () => {},
+      disconnected: () => {},
+    },
+  );
 }
 
 async function websocket(config: ParleyConfig): Promise<CheckOutcome> {
@@ -94,34 +135,65 @@ async function bosh(config: ParleyConfig): Promise<CheckOutcome> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), CONNECT_MS);
   try {
-    const res = await fetch(url, { method: 'POST', headers, body: boshCreateBody(config.domain, rid), cache: 'no-store', signal: ctl.signal });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: boshCreateBody(config.domain, rid),
+      cache: 'no-store',
+      signal: ctl.signal,
+    });
     const text = await res.text();
     const sid = boshSid(text);
-    if (!res.ok || !sid) return { status: 'fail', reason: 'unreachable', vars: { url }, detail: `POST ${url}: HTTP ${res.status}${sid ? '' : ', no <body sid>'}: ${text.slice(0, 200)}` };
+    if (!res.ok || !sid)
+      return {
+        status: 'fail',
+        reason: 'unreachable',
+        vars: { url },
+        detail: `POST ${url}: HTTP ${res.status}${sid ? '' : ', no <body sid>'}: ${text.slice(0, 200)}`,
+      };
     // End the session we opened (best effort).
-    void fetch(url, { method: 'POST', headers, body: `<body rid="${rid + 1}" sid="${sid}" type="terminate" xmlns="http://jabber.org/protocol/httpbind"/>` }).catch(() => {});
+    void fetch(url, {
+      method: 'POST',
+      headers,
+      body: `<body rid="${rid + 1}" sid="${sid}" type="terminate" xmlns="http://jabber.org/protocol/httpbind"/>`,
+    }).catch(() => {});
     return { status: 'ok', vars: { url }, detail: `POST ${url}: HTTP ${res.status}, sid ${sid}` };
   } catch (err) {
-    return { status: 'fail', reason: 'unreachable', vars: { url }, detail: `POST ${url}: ${ctl.signal.aborted ? `no answer within ${CONNECT_MS / 1000} s` : errorText(err)}` };
+    return {
+      status: 'fail',
+      reason: 'unreachable',
+      vars: { url },
+      detail: `POST ${url}: ${ctl.signal.aborted ? `no answer within ${CONNECT_MS / 1000} s` : errorText(err)}`,
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
 // 5.-7. ----------------------------------------------------------------------------------------------
-interface TurnIce { iceServers: RTCIceServer[]; ports: number[] }
+interface TurnIce {
+  iceServers: RTCIceServer[];
+  ports: number[];
+}
 
 async function turnCredentials(): Promise<TurnIce> {
-  const res = await timeout(fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin' }), 5000, 'GET /turn-credentials');
+  const res = await timeout(
+    fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin' }),
+    5000,
+    'GET /turn-credentials',
+  );
   if (!res.ok) throw new Error(`GET /turn-credentials: HTTP ${res.status}`);
   const body = (await res.json()) as { iceServers?: { urls: string[]; username: string; credential: string }[] };
-  const iceServers = (body.iceServers ?? []).filter((s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)));
+  const iceServers = (body.iceServers ?? []).filter(
+    (s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)),
+  );
   if (iceServers.length === 0) throw new Error('GET /turn-credentials: no turn: or turns: server in the answer');
   const ports = new Set<number>();
-  for (const s of iceServers) for (const u of s.urls as string[]) {
-    const m = /:(\d+)(\?|$)/.exec(u);
-    if (m) ports.add(Number(m[1]));
-  }
+  for (const s of iceServers)
+    for (const u of s.urls as string[]) {
+      const m = /:(\d+)(\?|$)/.exec(u);
+      if (m) ports.add(Number(m[1]));
+    }
   return { iceServers, ports: [...ports] };
 }
 
@@ -137,7 +209,10 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
   const me = occupantJid(roomJid, endpointId);
   let onInitiate: (j: Jingle) => void = () => {};
   let onRefused: (why: string) => void = () => {};
-  const initiated = new Promise<Jingle>((resolve, reject) => { onInitiate = resolve; onRefused = (why) => reject(new Error(why)); });
+  const initiated = new Promise<Jingle>((resolve, reject) => {
+    onInitiate = resolve;
+    onRefused = (why) => reject(new Error(why));
+  });
   initiated.catch(() => {});
   const x = xmppConnection(config, (el) => {
     if (el.name === 'presence' && el.attrs.type === 'error' && el.attrs.from === me) {
@@ -147,14 +222,27 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
   const focusJids = new Set([config.focusJid]);
   x.onIqSet(JINGLE_NS, 'jingle', async (iq, payload) => {
     let from = '';
-    try { from = bareJid(String(iq.attrs.from ?? '')); } catch { /* not a JID */ }
+    try {
+      from = bareJid(String(iq.attrs.from ?? ''));
+    } catch {
+      /* not a JID */
+    }
     if (!focusJids.has(from)) return false;
     let j: Jingle;
-    try { j = parseJingle(payload); } catch (err) { return { error: 'bad-request', text: errorText(err) }; }
+    try {
+      j = parseJingle(payload);
+    } catch (err) {
+      return { error: 'bad-request', text: errorText(err) };
+    }
     if (j.action === 'session-initiate') onInitiate(j);
     return true; // source-add / source-remove / terminate: nothing to do for a test session
   });
-  const signalingFail = (err: unknown, portsOf?: number[]): CheckOutcome => ({ status: 'fail', reason: 'signaling', vars: { port: (portsOf ?? []).join(', ') }, detail: errorText(err) });
+  const signalingFail = (err: unknown, portsOf?: number[]): CheckOutcome => ({
+    status: 'fail',
+    reason: 'signaling',
+    vars: { port: (portsOf ?? []).join(', ') },
+    detail: errorText(err),
+  });
   let pc: RTCPeerConnection | undefined;
   let sid: string | undefined;
   let joined = false;
@@ -165,18 +253,29 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
       // The conference request: the focus answers ready (or not yet: ask again, bounded).
       const deadline = Date.now() + FOCUS_MS;
       for (;;) {
-        const res = await x.request(xml('iq', { type: 'set', to: config.focusJid }, conferenceRequestToXml({ room: roomJid, properties: {} })), Math.max(1, deadline - Date.now()));
+        const res = await x.request(
+          xml('iq', { type: 'set', to: config.focusJid }, conferenceRequestToXml({ room: roomJid, properties: {} })),
+          Math.max(1, deadline - Date.now()),
+        );
         let ready = true;
         try {
           const r = parseConferenceReady(res);
           focusJids.add(bareJid(r.focusJid));
           ready = r.ready;
-        } catch { /* an empty result: ready */ }
+        } catch {
+          /* an empty result: ready */
+        }
         if (ready) break;
-        if (Date.now() + 1000 >= deadline) throw new Error(`the focus ${config.focusJid} did not get the conference ready within ${FOCUS_MS / 1000} s`);
+        if (Date.now() + 1000 >= deadline)
+          throw new Error(`the focus ${config.focusJid} did not get the conference ready within ${FOCUS_MS / 1000} s`);
         await sleep(1000);
       }
-      x.send(mucJoinPresence(me, { maxHistory: 0, children: participantPresenceChildren({ nick: 'Parley doctor', audioMuted: true, videoMuted: true }) }));
+      x.send(
+        mucJoinPresence(me, {
+          maxHistory: 0,
+          children: participantPresenceChildren({ nick: 'Parley doctor', audioMuted: true, videoMuted: true }),
+        }),
+      );
       joined = true;
     } catch (err) {
       return signalingFail(err);
@@ -192,11 +291,18 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
     const filtered = keepCandidates(full, keep);
     const port = (turn ? turn.ports : filtered.ports).join(', ');
     if (filtered.kept === 0) {
-      return { status: 'fail', reason: 'no-candidates', vars: { port }, detail: `the offer has no ${keep.toUpperCase()} candidate (${keepCandidates(full, 'all').kept} in all)` };
+      return {
+        status: 'fail',
+        reason: 'no-candidates',
+        vars: { port },
+        detail: `the offer has no ${keep.toUpperCase()} candidate (${keepCandidates(full, 'all').kept} in all)`,
+      };
     }
     pc = new RTCPeerConnection({
-      bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
-      iceServers: turn?.iceServers ?? [], iceTransportPolicy: turn ? 'relay' : 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceServers: turn?.iceServers ?? [],
+      iceTransportPolicy: turn ? 'relay' : 'all',
     });
     const connected = new Promise<void>((resolve, reject) => {
       const p = pc!;
@@ -222,7 +328,9 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
       await timeout(connected, MEDIA_WAIT_MS, 'connectionState connected');
     } catch (err) {
       return {
-        status: 'fail', reason: 'blocked', vars: { seconds: MEDIA_WAIT_MS / 1000, port },
+        status: 'fail',
+        reason: 'blocked',
+        vars: { seconds: MEDIA_WAIT_MS / 1000, port },
         detail: `${errorText(err)}; connectionState ${pc.connectionState}, ICE ${pc.iceConnectionState}; offered ${keep} candidates on port ${filtered.ports.join(', ')}`,
       };
     }
@@ -238,10 +346,23 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
   } finally {
     // Leave: session-terminate, MUC unavailable, disconnect (each bounded, best effort).
     if (sid) {
-      await x.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml({ action: 'session-terminate', sid, contents: [], reason: { condition: 'success' } })), 2000).catch(() => {});
+      await x
+        .request(
+          xml(
+            'iq',
+            { type: 'set', to: config.focusJid },
+            jingleToXml({ action: 'session-terminate', sid, contents: [], reason: { condition: 'success' } }),
+          ),
+          2000,
+        )
+        .catch(() => {});
     }
     if (joined) x.send(xml('presence', { to: me, type: 'unavailable' }));
-    try { pc?.close(); } catch { /* closed */ }
+    try {
+      pc?.close();
+    } catch {
+      /* closed */
+    }
     await sleep(50);
     await timeout(x.stop(), 3000, 'disconnect').catch(() => {});
   }

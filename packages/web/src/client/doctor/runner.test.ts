@@ -2,11 +2,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { en } from '../i18n/en.js';
 import {
-  CHECK_IDS, FAIL_REASONS, SKIP_REASONS, boshCreateBody, boshSid, describeSelectedPair, doctorRoomName, keepCandidates,
-  messageKeys, reportText, runChecks, summarize, type CheckDef, type CheckState, type CheckStatus,
+  CHECK_IDS,
+  FAIL_REASONS,
+  SKIP_REASONS,
+  boshCreateBody,
+  boshSid,
+  describeSelectedPair,
+  doctorRoomName,
+  keepCandidates,
+  messageKeys,
+  reportText,
+  runChecks,
+  summarize,
+  type CheckDef,
+  type CheckState,
+  type CheckStatus,
 } from './runner.js';
 
-const ok = (id: CheckDef['id'], extra: Partial<CheckDef> = {}): CheckDef => ({ id, run: async () => ({ status: 'ok' }), ...extra });
+const ok = (id: CheckDef['id'], extra: Partial<CheckDef> = {}): CheckDef => ({
+  id,
+  run: async () => ({ status: 'ok' }),
+  ...extra,
+});
 
 test('checks run one after another; the live list goes pending -> running -> result', async () => {
   const order: string[] = [];
@@ -24,27 +41,64 @@ test('checks run one after another; the live list goes pending -> running -> res
     },
   });
   const snapshots: CheckStatus[][] = [];
-  const final = await runChecks([slow('secure-context'), slow('devices'), slow('websocket')], (s) => snapshots.push(s.map((x) => x.status)));
-  assert.deepEqual(order, ['start secure-context', 'end secure-context', 'start devices', 'end devices', 'start websocket', 'end websocket']);
+  const final = await runChecks([slow('secure-context'), slow('devices'), slow('websocket')], (s) =>
+    snapshots.push(s.map((x) => x.status)),
+  );
+  assert.deepEqual(order, [
+    'start secure-context',
+    'end secure-context',
+    'start devices',
+    'end devices',
+    'start websocket',
+    'end websocket',
+  ]);
   assert.deepEqual(snapshots[0], ['pending', 'pending', 'pending']);
   assert.deepEqual(snapshots[1], ['running', 'pending', 'pending']);
   assert.deepEqual(snapshots[2], ['ok', 'pending', 'pending']);
   assert.deepEqual(snapshots.at(-1), ['ok', 'ok', 'ok']);
-  assert.deepEqual(final.map((s) => s.status), ['ok', 'ok', 'ok']);
+  assert.deepEqual(
+    final.map((s) => s.status),
+    ['ok', 'ok', 'ok'],
+  );
   assert.ok(final.every((s) => typeof s.ms === 'number'));
 });
 
 test('a throwing check fails with its message; a check whose prerequisite failed is skipped; the rest still runs', async () => {
   const ran: string[] = [];
-  const final = await runChecks([
-    ok('secure-context'),
-    { id: 'websocket', run: async () => { ran.push('websocket'); throw new Error('WebSocket closed 1006'); } },
-    { id: 'bosh', run: async () => { ran.push('bosh'); return { status: 'fail', reason: 'unreachable', vars: { url: 'https://h/http-bind' } }; } },
-    { id: 'media-udp', needs: ['websocket'], run: async () => { ran.push('udp'); return { status: 'ok' }; } },
-    { id: 'turn', run: async () => ({ status: 'skipped', reason: 'off' }) },
-  ], () => {});
+  const final = await runChecks(
+    [
+      ok('secure-context'),
+      {
+        id: 'websocket',
+        run: async () => {
+          ran.push('websocket');
+          throw new Error('WebSocket closed 1006');
+        },
+      },
+      {
+        id: 'bosh',
+        run: async () => {
+          ran.push('bosh');
+          return { status: 'fail', reason: 'unreachable', vars: { url: 'https://h/http-bind' } };
+        },
+      },
+      {
+        id: 'media-udp',
+        needs: ['websocket'],
+        run: async () => {
+          ran.push('udp');
+          return { status: 'ok' };
+        },
+      },
+      { id: 'turn', run: async () => ({ status: 'skipped', reason: 'off' }) },
+    ],
+    () => {},
+  );
   assert.deepEqual(ran, ['websocket', 'bosh']);
-  assert.deepEqual(final.map((s) => s.status), ['ok', 'fail', 'fail', 'skipped', 'skipped']);
+  assert.deepEqual(
+    final.map((s) => s.status),
+    ['ok', 'fail', 'fail', 'skipped', 'skipped'],
+  );
   assert.equal(final[1].reason, 'unreachable');
   assert.equal(final[1].detail, 'WebSocket closed 1006');
   assert.equal(final[3].reason, 'needs');
@@ -53,7 +107,9 @@ test('a throwing check fails with its message; a check whose prerequisite failed
 });
 
 test('a check that never settles fails after the timeout', async () => {
-  const final = await runChecks([{ id: 'media-tcp', run: () => new Promise(() => {}) }, ok('turn')], () => {}, { timeoutMs: 20 });
+  const final = await runChecks([{ id: 'media-tcp', run: () => new Promise(() => {}) }, ok('turn')], () => {}, {
+    timeoutMs: 20,
+  });
   assert.equal(final[0].status, 'fail');
   assert.equal(final[0].reason, 'blocked');
   assert.match(final[0].detail ?? '', /no result within 0.02 s/);
@@ -73,7 +129,8 @@ test('every result has its words in English (and so in Chinese)', () => {
   for (const id of CHECK_IDS) {
     states.push({ id, status: 'ok' }, { id, status: 'skipped', reason: 'needs' }, { id, status: 'pending' });
     for (const reason of FAIL_REASONS[id]) states.push({ id, status: 'fail', reason });
-    for (const reason of (SKIP_REASONS as Partial<Record<string, readonly string[]>>)[id] ?? []) states.push({ id, status: 'skipped', reason });
+    for (const reason of (SKIP_REASONS as Partial<Record<string, readonly string[]>>)[id] ?? [])
+      states.push({ id, status: 'skipped', reason });
   }
   for (const s of states) {
     for (const key of Object.values(messageKeys(s))) {
@@ -86,22 +143,34 @@ test('every result has its words in English (and so in Chinese)', () => {
 
 test('the report lists every result with its fix and detail', () => {
   const text = reportText(
-    [{ id: 'secure-context', status: 'ok', ms: 3 }, { id: 'media-udp', status: 'fail', reason: 'blocked', detail: 'ICE checking', ms: 10_000 }],
+    [
+      { id: 'secure-context', status: 'ok', ms: 3 },
+      { id: 'media-udp', status: 'fail', reason: 'blocked', detail: 'ICE checking', ms: 10_000 },
+    ],
     (s) => ({ title: s.id, text: `${s.id} text`, ...(s.status === 'fail' ? { fix: 'open UDP 10000' } : {}) }),
     { title: 'Parley check', summary: '1 problem', page: 'https://h/doctor', userAgent: 'UA', time: 'T' },
   );
   assert.match(text, /^Parley check\nT\npage: https:\/\/h\/doctor\nbrowser: UA\n/);
   assert.match(text, /\[OK\] secure-context \(0\.0 s\)\n {4}secure-context text\n/);
-  assert.match(text, /\[FAIL\] media-udp \(10\.0 s\)\n {4}media-udp text\n {4}fix: open UDP 10000\n {4}detail: ICE checking\n/);
+  assert.match(
+    text,
+    /\[FAIL\] media-udp \(10\.0 s\)\n {4}media-udp text\n {4}fix: open UDP 10000\n {4}detail: ICE checking\n/,
+  );
   assert.match(text, /\n1 problem$/);
 });
 
 const OFFER = [
-  'v=0', 'o=- 1 2 IN IP4 0.0.0.0', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0',
+  'v=0',
+  'o=- 1 2 IN IP4 0.0.0.0',
+  's=-',
+  't=0 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  'c=IN IP4 0.0.0.0',
   'a=candidate:1 1 udp 2130706431 192.168.1.20 10000 typ host generation 0',
   'a=candidate:2 1 tcp 1694498815 192.168.1.20 4443 typ host tcptype passive generation 0',
   'a=candidate:3 1 UDP 2130706430 10.0.0.2 10000 typ host',
-  'a=mid:audio', '',
+  'a=mid:audio',
+  '',
 ].join('\r\n');
 
 test('keepCandidates keeps the candidates of one transport only', () => {
@@ -127,8 +196,23 @@ test('the selected candidate pair in words', () => {
   ];
   assert.equal(describeSelectedPair(stats), 'udp 192.168.1.5:53012 (host) -> 192.168.1.20:10000 (host)');
   const relay = [
-    { id: 'P', type: 'candidate-pair', state: 'succeeded', nominated: true, localCandidateId: 'L', remoteCandidateId: 'R' },
-    { id: 'L', type: 'local-candidate', address: '10.0.0.9', port: 40001, protocol: 'udp', candidateType: 'relay', relayProtocol: 'tls' },
+    {
+      id: 'P',
+      type: 'candidate-pair',
+      state: 'succeeded',
+      nominated: true,
+      localCandidateId: 'L',
+      remoteCandidateId: 'R',
+    },
+    {
+      id: 'L',
+      type: 'local-candidate',
+      address: '10.0.0.9',
+      port: 40001,
+      protocol: 'udp',
+      candidateType: 'relay',
+      relayProtocol: 'tls',
+    },
     { id: 'R', type: 'remote-candidate', address: '10.0.0.1', port: 10000, protocol: 'udp', candidateType: 'host' },
   ];
   assert.equal(describeSelectedPair(relay), 'udp 10.0.0.9:40001 (relay, relay over tls) -> 10.0.0.1:10000 (host)');
@@ -136,9 +220,15 @@ test('the selected candidate pair in words', () => {
 });
 
 test('BOSH body and sid; throwaway room names', () => {
-  assert.match(boshCreateBody('meet.lan', 1234), /^<body [^>]*rid="1234" to="meet.lan"[^>]*xmlns="http:\/\/jabber.org\/protocol\/httpbind"/);
+  assert.match(
+    boshCreateBody('meet.lan', 1234),
+    /^<body [^>]*rid="1234" to="meet.lan"[^>]*xmlns="http:\/\/jabber.org\/protocol\/httpbind"/,
+  );
   assert.equal(boshSid(`<body xmlns='http://jabber.org/protocol/httpbind' sid='abc-1' wait='10'>`), 'abc-1');
   assert.equal(boshSid('<body type="terminate" condition="host-unknown"/>'), undefined);
   assert.match(doctorRoomName(), /^parley-doctor-[a-z0-9]{8}$/);
-  assert.equal(doctorRoomName(() => 0), 'parley-doctor-00000000');
+  assert.equal(
+    doctorRoomName(() => 0),
+    'parley-doctor-00000000',
+  );
 });

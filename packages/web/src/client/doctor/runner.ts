@@ -6,7 +6,15 @@
 export type CheckId = 'secure-context' | 'devices' | 'websocket' | 'bosh' | 'media-udp' | 'media-tcp' | 'turn';
 export type CheckStatus = 'pending' | 'running' | 'ok' | 'fail' | 'skipped';
 
-export const CHECK_IDS: readonly CheckId[] = ['secure-context', 'devices', 'websocket', 'bosh', 'media-udp', 'media-tcp', 'turn'];
+export const CHECK_IDS: readonly CheckId[] = [
+  'secure-context',
+  'devices',
+  'websocket',
+  'bosh',
+  'media-udp',
+  'media-tcp',
+  'turn',
+];
 
 /**
  * Why a check failed or was skipped: the message keys are doctor.<id>.fail.<reason> (and
@@ -59,7 +67,11 @@ export interface RunOptions {
 }
 
 /** Runs the checks in order; onUpdate gets a fresh copy of the list after every change. */
-export async function runChecks(defs: readonly CheckDef[], onUpdate: (states: CheckState[]) => void, opts: RunOptions = {}): Promise<CheckState[]> {
+export async function runChecks(
+  defs: readonly CheckDef[],
+  onUpdate: (states: CheckState[]) => void,
+  opts: RunOptions = {},
+): Promise<CheckState[]> {
   const timeoutMs = opts.timeoutMs ?? 40_000;
   const now = opts.now ?? Date.now;
   let states: CheckState[] = defs.map((d) => ({ id: d.id, status: 'pending' }));
@@ -82,7 +94,9 @@ export async function runChecks(defs: readonly CheckDef[], onUpdate: (states: Ch
     try {
       out = await Promise.race([
         def.run(),
-        new Promise<CheckOutcome>((_, reject) => { timer = setTimeout(() => reject(new Error(`no result within ${timeoutMs / 1000} s`)), timeoutMs); }),
+        new Promise<CheckOutcome>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no result within ${timeoutMs / 1000} s`)), timeoutMs);
+        }),
       ]);
     } catch (err) {
       out = { status: 'fail', reason: (FAIL_REASONS[def.id] as readonly string[])[0], detail: errorText(err) };
@@ -103,7 +117,12 @@ export interface Summary {
 
 export function summarize(states: readonly CheckState[]): Summary {
   const count = (s: CheckStatus) => states.filter((x) => x.status === s).length;
-  return { done: states.every((s) => s.status !== 'pending' && s.status !== 'running'), problems: count('fail'), ok: count('ok'), skipped: count('skipped') };
+  return {
+    done: states.every((s) => s.status !== 'pending' && s.status !== 'running'),
+    problems: count('fail'),
+    ok: count('ok'),
+    skipped: count('skipped'),
+  };
 }
 
 /** The words of one result, in the page's language (given by the page: i18n needs the DOM). */
@@ -184,16 +203,20 @@ export function describeSelectedPair(stats: Iterable<Stat>): string | undefined 
   for (const s of stats) if (typeof s.id === 'string') byId.set(s.id, s);
   let pair: Stat | undefined;
   for (const s of byId.values()) {
-    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = byId.get(s.selectedCandidatePairId);
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string')
+      pair = byId.get(s.selectedCandidatePairId);
   }
-  pair ??= [...byId.values()].find((s) => s.type === 'candidate-pair' && s.state === 'succeeded' && (s.selected === true || s.nominated === true));
+  pair ??= [...byId.values()].find(
+    (s) => s.type === 'candidate-pair' && s.state === 'succeeded' && (s.selected === true || s.nominated === true),
+  );
   if (!pair) return undefined;
   const local = byId.get(String(pair.localCandidateId));
   const remote = byId.get(String(pair.remoteCandidateId));
   if (!local || !remote) return undefined;
   const addr = (c: Stat) => `${String(c.address ?? c.ip ?? '?')}:${String(c.port ?? '?')}`;
   const proto = String(local.protocol ?? remote.protocol ?? '?');
-  const relay = local.candidateType === 'relay' && local.relayProtocol ? `, relay over ${String(local.relayProtocol)}` : '';
+  const relay =
+    local.candidateType === 'relay' && local.relayProtocol ? `, relay over ${String(local.relayProtocol)}` : '';
   return `${proto} ${addr(local)} (${String(local.candidateType ?? '?')}${relay}) -> ${addr(remote)} (${String(remote.candidateType ?? '?')})`;
 }
 
@@ -218,7 +241,9 @@ export function doctorRoomName(random: () => number = Math.random): string {
 export function messageKeys(s: CheckState): { title: string; text?: string; fix?: string } {
   const title = `doctor.${s.id}.title`;
   if (s.status === 'ok') return { title, text: `doctor.${s.id}.ok` };
-  if (s.status === 'fail') return { title, text: `doctor.${s.id}.fail.${s.reason}`, fix: `doctor.${s.id}.fix.${s.reason}` };
-  if (s.status === 'skipped') return { title, text: s.reason === 'needs' ? 'doctor.skipped.needs' : `doctor.${s.id}.skipped.${s.reason}` };
+  if (s.status === 'fail')
+    return { title, text: `doctor.${s.id}.fail.${s.reason}`, fix: `doctor.${s.id}.fix.${s.reason}` };
+  if (s.status === 'skipped')
+    return { title, text: s.reason === 'needs' ? 'doctor.skipped.needs' : `doctor.${s.id}.skipped.${s.reason}` };
   return { title };
 }

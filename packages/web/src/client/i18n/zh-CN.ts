@@ -94,7 +94,7 @@ export const zhCN: Record<MessageKey, string> = {
   'participants.muteLabel': '将 {name} 静音',
   'participants.removeLabel': '将 {name} 移出会议',
 
-  'reconnecting': '连接已断开，正在重新连接…',
+  reconnecting: '连接已断开，正在重新连接…',
 
   'error.details': '技术细节',
   'error.retry': '重试',
@@ -104,7 +104,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.insecure-context.title': '摄像头和麦克风需要安全页面',
   'error.insecure-context.body': '浏览器只允许以 https:// 打开的页面使用摄像头和麦克风，而本页面不是这样打开的。',
   'error.insecure-context.step1': '请改为打开安全地址：',
-  'error.insecure-context.step2': '如果浏览器提示“连接不是私密连接”或证书不受信任，请在本设备上安装贵单位的会议证书（将其信任为证书颁发机构），然后刷新页面。',
+  'error.insecure-context.step2':
+    '如果浏览器提示“连接不是私密连接”或证书不受信任，请在本设备上安装贵单位的会议证书（将其信任为证书颁发机构），然后刷新页面。',
   'error.insecure-context.ca': '下载证书',
   'error.insecure-context.step3': '仍然无法解决？连接检查页面会说明问题所在。',
 
@@ -128,7 +129,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.signaling-failed.step3': '打开连接检查页面查看是哪一环节出了问题，或联系管理员。',
 
   'error.media-failed.title': '音视频无法连通',
-  'error.media-failed.body': '您已连接到会议服务器，但音视频无法建立连接。您与服务器之间的网络可能阻止了会议音视频所用的 UDP 10000 端口。',
+  'error.media-failed.body':
+    '您已连接到会议服务器，但音视频无法建立连接。您与服务器之间的网络可能阻止了会议音视频所用的 UDP 10000 端口。',
   'error.media-failed.step1': '请让网络管理员允许访问会议服务器的 UDP 10000 端口。',
   'error.media-failed.step2': '如果您在使用 VPN 或访客网络，请尝试换一个网络。',
   'error.media-failed.step3': '连接检查页面可以帮您测试这一点。',
@@ -162,53 +164,67 @@ export const zhCN: Record<MessageKey, string> = {
 
   'doctor.secure-context.title': '安全页面（HTTPS）',
   'doctor.secure-context.ok': '本页通过 https:// 打开，浏览器可以允许使用摄像头和麦克风。',
-  'doctor.secure-context.fail.insecure': '本页没有通过 https:// 打开（{origin}）。浏览器只在安全页面上允许使用摄像头和麦克风。',
-  'doctor.secure-context.fix.insecure': '请改为打开 {https}。如果浏览器提示连接不是私密连接，请在这台设备上把会议证书（{ca}）安装为受信任的证书颁发机构，然后重新加载页面。',
+  'doctor.secure-context.fail.insecure':
+    '本页没有通过 https:// 打开（{origin}）。浏览器只在安全页面上允许使用摄像头和麦克风。',
+  'doctor.secure-context.fix.insecure':
+    '请改为打开 {https}。如果浏览器提示连接不是私密连接，请在这台设备上把会议证书（{ca}）安装为受信任的证书颁发机构，然后重新加载页面。',
 
   'doctor.devices.title': '摄像头和麦克风',
   'doctor.devices.ok': '已找到并获得允许：{devices}。',
   'doctor.devices.fail.none': '这台设备上没有找到摄像头或麦克风（或者正被其他应用占用）。',
-  'doctor.devices.fix.none': '请接上摄像头或耳机，关闭正在使用摄像头的其他应用（其他会议、视频通话），然后重新检查。没有它们也可以参加会议：能看到、听到其他人，也能聊天。',
+  'doctor.devices.fix.none':
+    '请接上摄像头或耳机，关闭正在使用摄像头的其他应用（其他会议、视频通话），然后重新检查。没有它们也可以参加会议：能看到、听到其他人，也能聊天。',
   'doctor.devices.fail.denied': '浏览器不允许本页使用摄像头和麦克风。',
-  'doctor.devices.fix.denied': '点击地址栏左侧的锁形或设置图标，把本网站的“摄像头”和“麦克风”设为“允许”，然后重新检查。在受管理的电脑上，可能是策略禁止了它们：请联系管理员。',
+  'doctor.devices.fix.denied':
+    '点击地址栏左侧的锁形或设置图标，把本网站的“摄像头”和“麦克风”设为“允许”，然后重新检查。在受管理的电脑上，可能是策略禁止了它们：请联系管理员。',
   'doctor.devices.fail.insecure': '本页不是安全（https://）页面，浏览器不向它提供摄像头和麦克风。',
   'doctor.devices.fix.insecure': '请先解决“安全页面”一项。',
 
   'doctor.websocket.title': '会议服务器（WebSocket）',
   'doctor.websocket.ok': '已连接 {url} 并以访客身份登录。',
   'doctor.websocket.fail.unreachable': '无法连接到会议服务器 {url}。',
-  'doctor.websocket.fix.unreachable': '请确认这台设备连接的是正确的网络（或 VPN），并且地址无误。如果 Parley 前面有代理（nginx、Apache、负载均衡器），它必须在这个路径上转发 WebSocket 升级请求：传递 Upgrade 和 Connection 头（nginx：proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade";）。管理员可以在服务器上运行 `parley doctor`。',
+  'doctor.websocket.fix.unreachable':
+    '请确认这台设备连接的是正确的网络（或 VPN），并且地址无误。如果 Parley 前面有代理（nginx、Apache、负载均衡器），它必须在这个路径上转发 WebSocket 升级请求：传递 Upgrade 和 Connection 头（nginx：proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade";）。管理员可以在服务器上运行 `parley doctor`。',
 
   'doctor.bosh.title': '会议服务器（BOSH，经 HTTP）',
   'doctor.bosh.ok': '服务器在 {url} 建立了 BOSH 会话。',
   'doctor.bosh.fail.unreachable': '{url} 没有建立 BOSH 会话。',
-  'doctor.bosh.fix.unreachable': 'Web 服务器或其前面的代理没有把 {url} 转发到 XMPP 服务器（Prosody）。管理员可以在服务器上运行 `parley doctor`。',
+  'doctor.bosh.fix.unreachable':
+    'Web 服务器或其前面的代理没有把 {url} 转发到 XMPP 服务器（Prosody）。管理员可以在服务器上运行 `parley doctor`。',
 
   'doctor.media-udp.title': '通过 UDP 传输音视频',
   'doctor.media-udp.ok': '已通过 UDP 连接到媒体服务器：{pair}。',
   'doctor.media-udp.fail.blocked': '{seconds} 秒内未能通过 UDP 与媒体服务器建立音视频连接。',
-  'doctor.media-udp.fix.blocked': '这台设备与会议服务器之间的防火墙拦截了 UDP。请网络管理员放行到会议服务器 UDP 端口 {port}（媒体端口）的流量。在此之前，会议仍可通过 TCP 进行（下一项检查），但延迟更大。',
+  'doctor.media-udp.fix.blocked':
+    '这台设备与会议服务器之间的防火墙拦截了 UDP。请网络管理员放行到会议服务器 UDP 端口 {port}（媒体端口）的流量。在此之前，会议仍可通过 TCP 进行（下一项检查），但延迟更大。',
   'doctor.media-udp.fail.no-candidates': '媒体服务器没有提供 UDP 地址。',
   'doctor.media-udp.fix.no-candidates': '媒体桥没有监听 UDP，或没有公布地址：请管理员在服务器上运行 `parley doctor`。',
   'doctor.media-udp.fail.signaling': '无法与会议服务器建立测试会话。',
-  'doctor.media-udp.fix.signaling': '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
+  'doctor.media-udp.fix.signaling':
+    '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
 
   'doctor.media-tcp.title': '通过 TCP 传输音视频（备用）',
   'doctor.media-tcp.ok': '已通过 TCP 连接到媒体服务器：{pair}。',
   'doctor.media-tcp.fail.blocked': '{seconds} 秒内未能通过 TCP 与媒体服务器建立音视频连接。',
-  'doctor.media-tcp.fix.blocked': '防火墙或代理拦截了到会议服务器 TCP 端口 {port}（媒体桥的 ICE-TCP 端口）的连接。请网络管理员放行，或在服务器上启用 TURN（parley start --turn）。',
+  'doctor.media-tcp.fix.blocked':
+    '防火墙或代理拦截了到会议服务器 TCP 端口 {port}（媒体桥的 ICE-TCP 端口）的连接。请网络管理员放行，或在服务器上启用 TURN（parley start --turn）。',
   'doctor.media-tcp.fail.no-candidates': '媒体服务器没有提供 TCP 地址（ICE-TCP 未开启）。',
-  'doctor.media-tcp.fix.no-candidates': '请为媒体桥设置 ICE-TCP 端口（--tcp-port）：请管理员在服务器上运行 `parley doctor`。',
+  'doctor.media-tcp.fix.no-candidates':
+    '请为媒体桥设置 ICE-TCP 端口（--tcp-port）：请管理员在服务器上运行 `parley doctor`。',
   'doctor.media-tcp.fail.signaling': '无法与会议服务器建立测试会话。',
-  'doctor.media-tcp.fix.signaling': '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
+  'doctor.media-tcp.fix.signaling':
+    '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
 
   'doctor.turn.title': '通过 TURN 中继传输音视频',
   'doctor.turn.ok': '已通过 TURN 中继连接到媒体服务器：{pair}。',
   'doctor.turn.skipped.off': '已跳过：此服务器没有启用 TURN（启动时加上 --turn）。',
   'doctor.turn.fail.credentials': '无法从 /turn-credentials 获取 TURN 凭据。',
-  'doctor.turn.fix.credentials': '服务器表示已启用 TURN，但没有提供凭据：请管理员检查 TURN 设置，并在服务器上运行 `parley doctor`。',
+  'doctor.turn.fix.credentials':
+    '服务器表示已启用 TURN，但没有提供凭据：请管理员检查 TURN 设置，并在服务器上运行 `parley doctor`。',
   'doctor.turn.fail.blocked': '{seconds} 秒内未能通过 TURN 中继建立音视频连接。',
-  'doctor.turn.fix.blocked': '这台设备无法访问 TURN 服务器（coturn）的端口 {port}，或者 TURN 服务器无法访问媒体桥。请网络管理员放行该端口。',
+  'doctor.turn.fix.blocked':
+    '这台设备无法访问 TURN 服务器（coturn）的端口 {port}，或者 TURN 服务器无法访问媒体桥。请网络管理员放行该端口。',
   'doctor.turn.fail.signaling': '无法与会议服务器建立测试会话。',
-  'doctor.turn.fix.signaling': '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
+  'doctor.turn.fix.signaling':
+    '请先解决上面的会议服务器问题。如果它们都正常，可能是 focus 或媒体桥没有运行：请管理员在服务器上运行 `parley doctor`。',
 };

@@ -4,11 +4,23 @@ export function initials(name: string): string {
   if (words.length === 0) return '?';
   const first = Array.from(words[0]);
   // CJK names: the first character reads naturally; Latin names: first letters of two words.
-  if (words.length === 1) return (/[\u3400-\u9fff]/.test(first[0]) ? first[0] : first.slice(0, 2).join('')).toUpperCase();
+  if (words.length === 1)
+    return (/[\u3400-\u9fff]/.test(first[0]) ? first[0] : first.slice(0, 2).join('')).toUpperCase();
   return (first[0] + Array.from(words[words.length - 1])[0]).toUpperCase();
 }
 
-const COLOURS = ['#6a50d3', '#ff9b42', '#df486f', '#73348c', '#b23683', '#f96e57', '#bbb06d', '#2b8a6e', '#3d7de2', '#a0522d'];
+const COLOURS = [
+  '#6a50d3',
+  '#ff9b42',
+  '#df486f',
+  '#73348c',
+  '#b23683',
+  '#f96e57',
+  '#bbb06d',
+  '#2b8a6e',
+  '#3d7de2',
+  '#a0522d',
+];
 
 export function avatarColour(id: string): string {
   let h = 0;

@@ -33,13 +33,19 @@ export function ChatPanel({ state, actions }: { state: ConferenceState; actions:
     setText('');
   };
 
-  const nameOf = (id: string | undefined, fallback: string) => (id && state.participants[id] ? displayNameOf(state.participants[id]) : fallback);
+  const nameOf = (id: string | undefined, fallback: string) =>
+    id && state.participants[id] ? displayNameOf(state.participants[id]) : fallback;
 
   return (
     <aside class="panel chat-panel" data-testid="chat-panel" aria-label={t('chat.title')}>
       <header class="panel-header">
         <h2>{t('chat.title')}</h2>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => actions.setChatOpen(false)}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('common.close')}
+          onClick={() => actions.setChatOpen(false)}
+        >
           <CloseIcon size={20} />
         </button>
       </header>
@@ -73,7 +79,11 @@ export function ChatPanel({ state, actions }: { state: ConferenceState; actions:
       <div class="chat-compose">
         <label class="chat-to">
           <span>{t('chat.to')}</span>
-          <select data-testid="chat-recipient" value={to} onChange={(e) => setTo((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            data-testid="chat-recipient"
+            value={to}
+            onChange={(e) => setTo((e.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">{t('chat.everyone')}</option>
             {remotes.map((p) => (
               <option key={p.id} value={p.id}>
@@ -98,7 +108,14 @@ export function ChatPanel({ state, actions }: { state: ConferenceState; actions:
               }
             }}
           />
-          <button type="button" class="send-button" data-testid="chat-send" aria-label={t('chat.send')} onClick={send} disabled={!text.trim()}>
+          <button
+            type="button"
+            class="send-button"
+            data-testid="chat-send"
+            aria-label={t('chat.send')}
+            onClick={send}
+            disabled={!text.trim()}
+          >
             <SendIcon size={20} />
           </button>
         </div>

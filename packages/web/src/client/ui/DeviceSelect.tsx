@@ -1,7 +1,15 @@
 // A labelled <select> of media devices, shared by the prejoin screen and the in-call settings.
 import { t } from '../i18n';
 
-export function DeviceSelect({ testid, label, devices, value, placeholder, disabled, onChange }: {
+export function DeviceSelect({
+  testid,
+  label,
+  devices,
+  value,
+  placeholder,
+  disabled,
+  onChange,
+}: {
   testid?: string;
   label: string;
   devices: MediaDeviceInfo[];
@@ -11,7 +19,7 @@ export function DeviceSelect({ testid, label, devices, value, placeholder, disab
   disabled?: boolean;
   onChange: (id: string) => void;
 }) {
-  const selected = value ?? (placeholder !== undefined ? '' : devices[0]?.deviceId ?? '');
+  const selected = value ?? (placeholder !== undefined ? '' : (devices[0]?.deviceId ?? ''));
   return (
     <label class="field">
       <span class="field-label">{label}</span>

@@ -23,7 +23,12 @@ const HomeButton = () => (
 );
 
 const RetryButton = ({ secondary }: { secondary?: boolean }) => (
-  <button type="button" class={secondary ? 'button secondary' : 'button primary'} data-testid="retry-button" onClick={() => location.reload()}>
+  <button
+    type="button"
+    class={secondary ? 'button secondary' : 'button primary'}
+    data-testid="retry-button"
+    onClick={() => location.reload()}
+  >
     {t('error.retry')}
   </button>
 );
@@ -74,7 +79,12 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
     case 'no-devices': {
       const joinWithout = () =>
         void store.actions
-          .join({ displayName: store.getState().displayName, startAudioMuted: true, startVideoMuted: true, withoutDevices: true })
+          .join({
+            displayName: store.getState().displayName,
+            startAudioMuted: true,
+            startVideoMuted: true,
+            withoutDevices: true,
+          })
           .catch(() => undefined);
       return (
         <>
@@ -137,7 +147,15 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
   }
 }
 
-export function ErrorScreen({ error, store, config }: { error: ConferenceError; store: ConferenceStore; config: ParleyConfig }) {
+export function ErrorScreen({
+  error,
+  store,
+  config,
+}: {
+  error: ConferenceError;
+  store: ConferenceStore;
+  config: ParleyConfig;
+}) {
   return (
     <div class="screen center error-screen" data-testid={`error-${error.kind}`} role="alert">
       <div class="card wide">
@@ -148,7 +166,9 @@ export function ErrorScreen({ error, store, config }: { error: ConferenceError; 
         <Body error={error} store={store} config={config} />
         <details class="details" data-testid="error-details">
           <summary>{t('error.details')}</summary>
-          <pre>{[`kind: ${error.kind}`, error.url && `url: ${error.url}`, error.detail].filter(Boolean).join('\n')}</pre>
+          <pre>
+            {[`kind: ${error.kind}`, error.url && `url: ${error.url}`, error.detail].filter(Boolean).join('\n')}
+          </pre>
         </details>
       </div>
     </div>

@@ -17,7 +17,9 @@ export function Home() {
     <div class="screen center home" data-testid="home">
       <div class="home-content">
         <div class="logo">
-          <span class="logo-mark"><CamIcon size={28} /></span>
+          <span class="logo-mark">
+            <CamIcon size={28} />
+          </span>
           <span>{t('app.name')}</span>
         </div>
         <p class="tagline">{t('home.tagline')}</p>
@@ -28,7 +30,9 @@ export function Home() {
             go();
           }}
         >
-          <label class="visually-hidden" for="room-input">{t('home.roomLabel')}</label>
+          <label class="visually-hidden" for="room-input">
+            {t('home.roomLabel')}
+          </label>
           <input
             id="room-input"
             type="text"

@@ -16,7 +16,9 @@ function RemoteAudio({ stream, sinkId }: { stream: MediaStream; sinkId: string }
   useEffect(() => {
     const el = ref.current as SinkAudio | null;
     if (!el || typeof el.setSinkId !== 'function' || el.sinkId === sinkId) return;
-    el.setSinkId(sinkId).catch((err: unknown) => console.warn(JSON.stringify({ event: 'audio.sink_failed', sinkId, error: String(err) })));
+    el.setSinkId(sinkId).catch((err: unknown) =>
+      console.warn(JSON.stringify({ event: 'audio.sink_failed', sinkId, error: String(err) })),
+    );
   }, [sinkId, stream]);
   return <audio ref={ref} autoplay class="remote-audio" data-sink-id={sinkId} />;
 }
@@ -36,13 +38,26 @@ function useShortcuts(store: ConferenceStore) {
       const s = store.getState();
       const a = store.actions;
       switch (e.key.toLowerCase()) {
-        case 'm': a.toggleAudio(); break;
-        case 'v': a.toggleVideo(); break;
-        case 'd': void a.toggleScreenShare().catch(() => undefined); break;
-        case 'c': a.setChatOpen(!s.chatOpen); break;
-        case 'r': a.toggleRaiseHand(); break;
-        case 'w': a.setView(s.view === 'tile' ? 'stage' : 'tile'); break;
-        default: return;
+        case 'm':
+          a.toggleAudio();
+          break;
+        case 'v':
+          a.toggleVideo();
+          break;
+        case 'd':
+          void a.toggleScreenShare().catch(() => undefined);
+          break;
+        case 'c':
+          a.setChatOpen(!s.chatOpen);
+          break;
+        case 'r':
+          a.toggleRaiseHand();
+          break;
+        case 'w':
+          a.setView(s.view === 'tile' ? 'stage' : 'tile');
+          break;
+        default:
+          return;
       }
       e.preventDefault();
     };
@@ -64,7 +79,11 @@ export function Meeting({ store, state }: { store: ConferenceStore; state: Confe
       )}
       <div class="meeting-body">
         <main class="video-area">
-          {state.view === 'stage' ? <StageView state={state} actions={actions} /> : <TileGrid state={state} actions={actions} />}
+          {state.view === 'stage' ? (
+            <StageView state={state} actions={actions} />
+          ) : (
+            <TileGrid state={state} actions={actions} />
+          )}
         </main>
         {state.participantsOpen && <ParticipantsPanel state={state} actions={actions} />}
         {state.chatOpen && <ChatPanel state={state} actions={actions} />}

@@ -22,10 +22,19 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
   const iAmModerator = !!local?.moderator;
 
   return (
-    <aside class="panel participants-panel" data-testid="participants-panel" aria-label={t('participants.title', { n: list.length })}>
+    <aside
+      class="panel participants-panel"
+      data-testid="participants-panel"
+      aria-label={t('participants.title', { n: list.length })}
+    >
       <header class="panel-header">
         <h2>{t('participants.title', { n: list.length })}</h2>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => actions.setParticipantsOpen(false)}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('common.close')}
+          onClick={() => actions.setParticipantsOpen(false)}
+        >
           <CloseIcon size={20} />
         </button>
       </header>
@@ -52,12 +61,16 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
                     <HandIcon size={18} />
                   </span>
                 )}
-                {!p.external && <span class={audioMuted ? 'off' : ''} aria-label={audioMuted ? t('tile.micMuted') : undefined}>
-                  {audioMuted ? <MicOffIcon size={18} /> : <MicIcon size={18} />}
-                </span>}
-                {!p.external && <span class={videoMuted ? 'off' : ''} aria-label={videoMuted ? t('tile.camMuted') : undefined}>
-                  {videoMuted ? <CamOffIcon size={18} /> : <CamIcon size={18} />}
-                </span>}
+                {!p.external && (
+                  <span class={audioMuted ? 'off' : ''} aria-label={audioMuted ? t('tile.micMuted') : undefined}>
+                    {audioMuted ? <MicOffIcon size={18} /> : <MicIcon size={18} />}
+                  </span>
+                )}
+                {!p.external && (
+                  <span class={videoMuted ? 'off' : ''} aria-label={videoMuted ? t('tile.camMuted') : undefined}>
+                    {videoMuted ? <CamOffIcon size={18} /> : <CamIcon size={18} />}
+                  </span>
+                )}
               </div>
               {iAmModerator && !p.isLocal && (
                 <div class="participant-actions">
@@ -90,7 +103,13 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
       </ul>
       {confirming && (
         <div class="dialog-backdrop" onClick={() => setConfirming(null)}>
-          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" onClick={(e) => e.stopPropagation()}>
+          <div
+            class="dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="confirm-title"
+            onClick={(e) => e.stopPropagation()}
+          >
             <h3 id="confirm-title">{t('participants.confirmTitle')}</h3>
             <p>{t('participants.confirmBody', { name: displayNameOf(confirming) })}</p>
             <div class="dialog-buttons">

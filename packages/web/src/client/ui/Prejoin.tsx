@@ -7,7 +7,6 @@ import { Avatar } from './Avatar';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from './icons';
 import { DeviceSelect } from './DeviceSelect';
 
-
 export function Prejoin({ store, state }: { store: ConferenceStore; state: ConferenceState }) {
   const { actions } = store;
   const [name, setName] = useState(state.displayName);
@@ -102,12 +101,22 @@ export function Prejoin({ store, state }: { store: ConferenceStore; state: Confe
           onChange={(id) => void actions.selectDevice('videoinput', id).catch(() => undefined)}
         />
         <label class="switch">
-          <input type="checkbox" data-testid="start-audio-muted" checked={audioOff} onChange={(e) => setAudioOff((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            data-testid="start-audio-muted"
+            checked={audioOff}
+            onChange={(e) => setAudioOff((e.currentTarget as HTMLInputElement).checked)}
+          />
           <span class="switch-icon">{audioOff ? <MicOffIcon size={18} /> : <MicIcon size={18} />}</span>
           <span>{t('prejoin.micOff')}</span>
         </label>
         <label class="switch">
-          <input type="checkbox" data-testid="start-video-muted" checked={videoOff} onChange={(e) => setVideoOff((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            data-testid="start-video-muted"
+            checked={videoOff}
+            onChange={(e) => setVideoOff((e.currentTarget as HTMLInputElement).checked)}
+          />
           <span class="switch-icon">{videoOff ? <CamOffIcon size={18} /> : <CamIcon size={18} />}</span>
           <span>{t('prejoin.camOff')}</span>
         </label>

@@ -11,8 +11,12 @@ export function canChooseSpeaker(): boolean {
   return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 }
 
-
-export function SettingsPanel({ state, actions, onClose, toggle }: {
+export function SettingsPanel({
+  state,
+  actions,
+  onClose,
+  toggle,
+}: {
   state: ConferenceState;
   actions: ConferenceActions;
   onClose: (refocus: boolean) => void;

@@ -22,7 +22,17 @@ export function displayNameOf(p: Participant | undefined): string {
   return p?.displayName?.trim() || t('common.guest');
 }
 
-export function Tile({ tile, participant, speaking, pinned, localAudioMuted, localVideoMuted, onClick, style, class: cls }: TileProps) {
+export function Tile({
+  tile,
+  participant,
+  speaking,
+  pinned,
+  localAudioMuted,
+  localVideoMuted,
+  onClick,
+  style,
+  class: cls,
+}: TileProps) {
   const isCamera = tile.videoType === 'camera';
   const audioMuted = tile.isLocal ? localAudioMuted : !!participant?.audioMuted;
   const videoMuted = isCamera && (tile.isLocal ? localVideoMuted : !!participant?.videoMuted);
@@ -65,18 +75,33 @@ export function Tile({ tile, participant, speaking, pinned, localAudioMuted, loc
         </div>
       )}
       {participant?.raisedHand !== undefined && (
-        <div class="tile-hand" data-testid="tile-raised-hand" title={t('tile.handRaised')} aria-label={t('tile.handRaised')}>
+        <div
+          class="tile-hand"
+          data-testid="tile-raised-hand"
+          title={t('tile.handRaised')}
+          aria-label={t('tile.handRaised')}
+        >
           <HandIcon size={18} />
         </div>
       )}
       <div class="tile-label">
         {audioMuted && (
-          <span class="tile-icon" data-testid="tile-audio-muted" title={t('tile.micMuted')} aria-label={t('tile.micMuted')}>
+          <span
+            class="tile-icon"
+            data-testid="tile-audio-muted"
+            title={t('tile.micMuted')}
+            aria-label={t('tile.micMuted')}
+          >
             <MicOffIcon size={14} />
           </span>
         )}
         {videoMuted && (
-          <span class="tile-icon" data-testid="tile-video-muted" title={t('tile.camMuted')} aria-label={t('tile.camMuted')}>
+          <span
+            class="tile-icon"
+            data-testid="tile-video-muted"
+            title={t('tile.camMuted')}
+            aria-label={t('tile.camMuted')}
+          >
             <CamOffIcon size={14} />
           </span>
         )}
@@ -85,7 +110,9 @@ export function Tile({ tile, participant, speaking, pinned, localAudioMuted, loc
             <ScreenIcon size={14} />
           </span>
         )}
-        <span class="tile-name" data-testid="tile-name">{name}</span>
+        <span class="tile-name" data-testid="tile-name">
+          {name}
+        </span>
         {tile.isLocal && isCamera && <span class="tile-you">{t('common.you')}</span>}
       </div>
     </div>

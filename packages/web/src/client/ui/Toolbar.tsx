@@ -4,7 +4,19 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState } from '../conference/types';
 import { t } from '../i18n';
 import {
-  CamIcon, CamOffIcon, ChatIcon, GearIcon, GridIcon, HandIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon, ScreenIcon, StageIcon,
+  CamIcon,
+  CamOffIcon,
+  ChatIcon,
+  GearIcon,
+  GridIcon,
+  HandIcon,
+  HangupIcon,
+  LinkIcon,
+  MicIcon,
+  MicOffIcon,
+  PeopleIcon,
+  ScreenIcon,
+  StageIcon,
 } from './icons';
 import { SettingsPanel } from './SettingsPanel';
 
@@ -73,7 +85,9 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           {toast}
         </div>
       )}
-      {settingsOpen && <SettingsPanel state={state} actions={actions} onClose={closeSettings} toggle={settingsButton} />}
+      {settingsOpen && (
+        <SettingsPanel state={state} actions={actions} onClose={closeSettings} toggle={settingsButton} />
+      )}
       <div class="toolbar-group">
         <ToolbarButton
           testid="toggle-audio"

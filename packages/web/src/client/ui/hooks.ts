@@ -19,7 +19,10 @@ export function useSrcObject<T extends HTMLMediaElement>(stream: MediaStream | n
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== (stream ?? null)) el.srcObject = stream ?? null;
-    if (stream) el.play().catch(() => { /* autoplay policy: plays after the next user gesture */ });
+    if (stream)
+      el.play().catch(() => {
+        /* autoplay policy: plays after the next user gesture */
+      });
   }, [stream]);
   return ref;
 }

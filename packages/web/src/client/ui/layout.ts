@@ -8,7 +8,13 @@ export interface GridLayout {
 
 export const ASPECT = 16 / 9;
 
-export function computeGrid(count: number, width: number, height: number, gap: number, maxColumns = Infinity): GridLayout {
+export function computeGrid(
+  count: number,
+  width: number,
+  height: number,
+  gap: number,
+  maxColumns = Infinity,
+): GridLayout {
   const n = Math.max(1, count);
   let best: GridLayout = { columns: 1, rows: n, tileWidth: 0, tileHeight: 0 };
   const limit = Math.max(1, Math.min(n, maxColumns));
