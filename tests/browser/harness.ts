@@ -327,7 +327,7 @@ export function tileOf(page: Page, participantId: string, videoType: 'camera' | 
  * The average colour of the centre of the tile's <video> (drawn into a canvas), after the video
  * has a size and has decoded a few frames. Throws when no frame arrives in time.
  */
-export async function tileColor(page: Page, tile: Locator, timeoutMs = T.media): Promise<Rgb> {
+export async function tileColor(_page: Page, tile: Locator, timeoutMs = T.media): Promise<Rgb> {
   const video = tile.getByTestId('tile-video');
   await video.waitFor({ state: 'attached', timeout: timeoutMs });
   return videoColor(video, timeoutMs);

@@ -119,7 +119,7 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-doctor-'));
   const copies: string[] = [];
   const ports = await freePorts(12);
-  const [, , , , media, tcp, , httpsPort] = ports;
+  const [, , , , media, tcp, , _httpsPort] = ports;
   const [unusedUdp, fakeHttps] = ports.slice(9);
   let stack: Awaited<ReturnType<typeof start>> | undefined;
   try {

@@ -12,7 +12,7 @@ function pkt(seq: number, fill = seq & 0xff, size = 20): Buffer {
 }
 
 test('stores a copy and returns it by seq', () => {
-  let now = 0;
+  const now = 0;
   const c = new PacketCache({ now: () => now });
   const p = pkt(10, 7);
   const ext = c.insert(p);

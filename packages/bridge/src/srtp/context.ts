@@ -21,7 +21,7 @@ import {
   LABEL_RTP_ENCRYPTION,
   LABEL_RTP_SALT,
 } from './kdf.js';
-import { REPLAY_DUPLICATE, REPLAY_TOO_OLD, ReplayWindow } from './replay.js';
+import { REPLAY_DUPLICATE, ReplayWindow } from './replay.js';
 import { keyLengths, SrtpError, type SrtpKeys, type SrtpProfile } from './types.js';
 
 /** Session keys for one of SRTP / SRTCP (what the KDF produces). */

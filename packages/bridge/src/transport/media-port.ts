@@ -337,7 +337,7 @@ export class MediaPort {
     const keys = this.pathsOf.get(t) ?? [];
     while (keys.length >= MAX_PATHS_PER_TRANSPORT) {
       const i = keys.findIndex((k) => k !== t.selected?.key);
-      this.byPath.delete(keys.splice(i < 0 ? 0 : i, 1)[0]);
+      this.byPath.delete(keys.splice(Math.max(i, 0), 1)[0]);
     }
     keys.push(path.key);
     this.pathsOf.set(t, keys);

@@ -258,7 +258,7 @@ export async function checkBosh(ctx: DoctorContext): Promise<CheckResult> {
   const url = `${webOrigin(c)}/http-bind`;
   const rid = 1_000_000 + (randomBytes(4).readUInt32BE(0) % 1_000_000_000);
   const body = `<body content="text/xml; charset=utf-8" hold="1" rid="${rid}" to="${c.domain}" ver="1.6" wait="10" xml:lang="en" xmlns="http://jabber.org/protocol/httpbind" xmlns:xmpp="urn:xmpp:xbosh" xmpp:version="1.0"/>`;
-  let r;
+  let r: Awaited<ReturnType<typeof io.request>>;
   try {
     r = await io.request(url, {
       method: 'POST',
