@@ -256,7 +256,7 @@ export class Conference {
   private async onSessionAccept(p: Participant, j: Jingle): Promise<void> {
     if (p.sessionState !== 'offered')
       throw new ProtocolError(`session-accept while the session is ${p.sessionState}`, 'unexpected-request');
-    const sources = sourcesOf(j);
+    const sources = sourcesOf(j, p.endpointId);
     this.checkSources(p, sources, noSources);
     const transport = transportOf(j);
     if (!transport) throw new ProtocolError('session-accept has no transport');
@@ -271,7 +271,7 @@ export class Conference {
   private async onSourceChange(p: Participant, j: Jingle, action: 'source-add' | 'source-remove'): Promise<void> {
     if (p.sessionState !== 'active')
       throw new ProtocolError(`${action} before the session is accepted`, 'unexpected-request');
-    const change = sourcesOf(j);
+    const change = sourcesOf(j, p.endpointId);
     let next: EndpointSources;
     if (action === 'source-add') {
       this.checkSources(p, change, p.sources);

@@ -64,10 +64,16 @@ export function sourceChange(
 }
 
 /** What a participant's session-accept or source-add says it sends, by media type. */
-export function sourcesOf(j: Jingle): EndpointSources {
+/**
+ * The sources a participant announces in its own Jingle. lib-jitsi-meet sends them without
+ * `<ssrc-info owner>` (jicofo adds owners when it forwards them), so an unowned source belongs to the
+ * sender; one that names another owner keeps that name and is refused by `sourceProblem`.
+ */
+export function sourcesOf(j: Jingle, sender: string): EndpointSources {
   const pick = (m: MediaType) => {
     const ds = j.contents.map((c) => c.description).filter((d) => d?.media === m);
-    return { sources: ds.flatMap((d) => d!.sources), groups: ds.flatMap((d) => d!.sourceGroups) };
+    const sources = ds.flatMap((d) => d!.sources).map((s) => (s.owner === '' ? { ...s, owner: sender } : s));
+    return { sources, groups: ds.flatMap((d) => d!.sourceGroups) };
   };
   return { audio: pick('audio'), video: pick('video') };
 }
