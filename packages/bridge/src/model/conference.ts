@@ -2,7 +2,7 @@
 // Forwarding never decodes: RTP goes from the sender's SRTP context to each receiver's, with the
 // mid extension removed; RTCP is terminated per leg (NACK answered from the cache with RTX,
 // keyframe requests coalesced toward the sender, sender reports passed on for lip sync).
-import type { BridgeChannelMessage, Colibri2Media } from '@parley/protocol';
+import type { BridgeChannelMessage, Colibri2Media, ReceiverAudioSubscription } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import {
   audioLevel,
@@ -209,6 +209,21 @@ export class Conference implements EndpointHost {
       case 'EndpointStats':
         for (const ep of this.endpoints.values()) if (ep !== from) ep.send({ ...m, from: from.id });
         break;
+      case 'LastNChangedEvent':
+        from.constraints = { ...(from.constraints ?? { colibriClass: 'ReceiverVideoConstraints' }), lastN: m.lastN };
+        this.updateForwarding();
+        break;
+      case 'SourceVideoTypeMessage': {
+        // Only the sender's own video sources; 'none' (nothing sent) leaves the type as it was.
+        const source = from.sources.get(m.sourceName);
+        if (source?.media !== 'video' || m.videoType === 'none') break;
+        source.videoType = m.videoType === 'camera' ? 'camera' : 'desktop';
+        this.updateForwarding();
+        break;
+      }
+      case 'ReceiverAudioSubscription':
+        from.audioSubscription = m;
+        break;
       default:
         break; // ClientHello and the rest need no answer
     }
@@ -242,7 +257,11 @@ export class Conference implements EndpointHost {
 
   private receiversOf(source: MediaSource): Endpoint[] {
     return [...this.endpoints.values()].filter(
-      (r) => r.id !== source.owner && (source.media === 'audio' || r.forwardedVideo.includes(source.name)),
+      (r) =>
+        r.id !== source.owner &&
+        (source.media === 'audio'
+          ? wantsAudio(r.audioSubscription, source.name)
+          : r.forwardedVideo.includes(source.name)),
     );
   }
 
@@ -356,5 +375,19 @@ export class Conference implements EndpointHost {
       dominantSpeaker: this.speakers.dominant,
       endpoints: [...this.endpoints.values()].map((e) => e.dump()),
     };
+  }
+}
+
+/** lib-jitsi-meet's audio subscription: everyone (no message, or All), no one, only or all but the listed sources. */
+export function wantsAudio(sub: ReceiverAudioSubscription | undefined, sourceName: string): boolean {
+  switch (sub?.mode ?? 'All') {
+    case 'None':
+      return false;
+    case 'Include':
+      return sub?.list?.includes(sourceName) ?? false;
+    case 'Exclude':
+      return !(sub?.list?.includes(sourceName) ?? false);
+    default:
+      return true;
   }
 }

@@ -4,9 +4,11 @@ import { randomInt } from 'node:crypto';
 import {
   encodeBridgeChannelMessage,
   parseBridgeChannelMessage,
+  UnknownColibriClassError,
   type BridgeChannelMessage,
   type Colibri2MediaSource,
   type IceTransport,
+  type ReceiverAudioSubscription,
   type ReceiverVideoConstraints,
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
@@ -31,6 +33,10 @@ export class Endpoint {
   /** Video source names this endpoint receives now. */
   forwardedVideo: string[] = [];
   constraints?: ReceiverVideoConstraints;
+  /** Whose audio this endpoint wants (lib-jitsi-meet's ReceiverAudioSubscription); everyone's when unset. */
+  audioSubscription?: ReceiverAudioSubscription;
+  /** Bridge-channel classes this endpoint sent that Parley does not know: logged once each, then only counted. */
+  private readonly unknownClasses = new Set<string>();
   /** SSRC the bridge uses for RTCP feedback it sends to this endpoint. */
   readonly rtcpSsrc = randomInt(1, 0xffffffff);
   /** Arrival times of this endpoint's packets, reported back as transport-cc feedback for its bandwidth estimate. */
@@ -135,6 +141,14 @@ export class Endpoint {
     try {
       m = parseBridgeChannelMessage(text);
     } catch (err) {
+      if (err instanceof UnknownColibriClassError) {
+        this.host.counters.drop('bridge-channel-unknown-class');
+        if (this.unknownClasses.size < 32 && !this.unknownClasses.has(err.colibriClass)) {
+          this.unknownClasses.add(err.colibriClass);
+          this.log.debug('bridge_channel.unknown_class', { class: err.colibriClass });
+        }
+        return;
+      }
       this.host.counters.drop('bridge-channel-malformed');
       this.log.warn('bridge_channel.bad_message', { error: err as Error });
       return;

@@ -32,7 +32,8 @@ export class MediaSource {
     readonly name: string,
     readonly media: MediaType,
     readonly owner: string,
-    readonly videoType: VideoType | undefined,
+    /** From colibri2; a sender may change it later on the bridge channel (SourceVideoTypeMessage). */
+    public videoType: VideoType | undefined,
   ) {}
 
   /** Builds a source from colibri2: primaries are the SSRCs that are not the second of a FID pair. */

@@ -5,6 +5,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import {
   COLIBRI_CLASSES,
   MAX_BRIDGE_CHANNEL_MESSAGE,
+  UnknownColibriClassError,
   encodeBridgeChannelMessage,
   parseBridgeChannelMessage,
   utf8Length,
@@ -116,6 +117,35 @@ test('malformed messages name the problem', () => {
         sourceName: 'x',
       } as unknown as BridgeChannelMessage),
     /missing field 'maxHeight'/,
+  );
+});
+
+test("lib-jitsi-meet's messages: video type, last-N, audio subscription; unknown classes are their own error", () => {
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"SourceVideoTypeMessage","sourceName":"x-v0","videoType":"tv"}'),
+    /field 'videoType' has wrong type \(expected one of camera, desktop, desktop_high_fps, none\)/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"SourceVideoTypeMessage","videoType":"camera"}'),
+    /missing field 'sourceName'/,
+  );
+  throwsNaming(() => parseBridgeChannelMessage('{"colibriClass":"LastNChangedEvent"}'), /missing field 'lastN'/);
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ReceiverAudioSubscription","mode":"Some"}'),
+    /field 'mode' has wrong type/,
+  );
+  throwsNaming(
+    () => parseBridgeChannelMessage('{"colibriClass":"ReceiverAudioSubscription","mode":"Include","list":[1]}'),
+    /field 'list' has wrong type/,
+  );
+  assert.throws(
+    () => parseBridgeChannelMessage('{"colibriClass":"E2EPing","id":1}'),
+    (e: unknown) => e instanceof UnknownColibriClassError && e.colibriClass === 'E2EPing',
+  );
+  assert.throws(
+    () => parseBridgeChannelMessage('{"colibriClass":"EndpointMessage"}'),
+    (e: unknown) => e instanceof ProtocolError && !(e instanceof UnknownColibriClassError),
+    'a known class with a missing field is malformed, not unknown',
   );
 });
 

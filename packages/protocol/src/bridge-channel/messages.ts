@@ -94,6 +94,44 @@ export interface EndpointConnectivityStatusChangeEvent {
   [extra: string]: unknown;
 }
 
+/** lib-jitsi-meet tells the bridge what a video source carries now (JVB's BridgeVideoType values). */
+export interface SourceVideoTypeMessage {
+  colibriClass: 'SourceVideoTypeMessage';
+  sourceName: string;
+  videoType: BridgeVideoType;
+  [extra: string]: unknown;
+}
+export type BridgeVideoType = 'camera' | 'desktop' | 'desktop_high_fps' | 'none';
+export const BRIDGE_VIDEO_TYPES: readonly BridgeVideoType[] = ['camera', 'desktop', 'desktop_high_fps', 'none'];
+/** The older way lib-jitsi-meet sets last-N (still sent by it); the same as ReceiverVideoConstraints.lastN. */
+export interface LastNChangedEvent {
+  colibriClass: 'LastNChangedEvent';
+  lastN: number;
+  [extra: string]: unknown;
+}
+/** Which participants' audio a receiver wants (lib-jitsi-meet's ReceiverAudioSubscription). */
+export interface ReceiverAudioSubscription {
+  colibriClass: 'ReceiverAudioSubscription';
+  mode: AudioSubscriptionMode;
+  /** Source names, for Include and Exclude. */
+  list?: string[];
+  [extra: string]: unknown;
+}
+export type AudioSubscriptionMode = 'All' | 'None' | 'Include' | 'Exclude';
+export const AUDIO_SUBSCRIPTION_MODES: readonly AudioSubscriptionMode[] = ['All', 'None', 'Include', 'Exclude'];
+
+/**
+ * A well-formed message of a class Parley does not know. Clients send classes of their own (and
+ * lib-jitsi-meet forwards any class to the application), so a receiver counts these quietly
+ * instead of warning about each one.
+ */
+export class UnknownColibriClassError extends ProtocolError {
+  constructor(readonly colibriClass: string) {
+    super(`bridge channel: unknown colibriClass '${colibriClass}'`, 'feature-not-implemented');
+    this.name = 'UnknownColibriClassError';
+  }
+}
+
 export type BridgeChannelMessage =
   | ServerHello
   | ClientHello
@@ -103,7 +141,10 @@ export type BridgeChannelMessage =
   | DominantSpeakerEndpointChangeEvent
   | EndpointStats
   | SenderSourceConstraints
-  | EndpointConnectivityStatusChangeEvent;
+  | EndpointConnectivityStatusChangeEvent
+  | SourceVideoTypeMessage
+  | LastNChangedEvent
+  | ReceiverAudioSubscription;
 
 export type ColibriClass = BridgeChannelMessage['colibriClass'];
 
@@ -117,6 +158,9 @@ export const COLIBRI_CLASSES: readonly ColibriClass[] = [
   'EndpointStats',
   'SenderSourceConstraints',
   'EndpointConnectivityStatusChangeEvent',
+  'SourceVideoTypeMessage',
+  'LastNChangedEvent',
+  'ReceiverAudioSubscription',
 ];
 
 type Obj = Record<string, unknown>;
@@ -146,6 +190,10 @@ function strArray(m: Obj, cls: string, f: string, required: boolean): void {
   }
   const v = m[f];
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) bad(cls, f, 'array of strings');
+}
+function oneOfStrings(m: Obj, cls: string, f: string, allowed: readonly string[]): void {
+  if (m[f] === undefined) throw new ProtocolError(`bridge channel ${cls}: missing field '${f}'`);
+  if (typeof m[f] !== 'string' || !allowed.includes(m[f])) bad(cls, f, `one of ${allowed.join(', ')}`);
 }
 function constraints(v: unknown, cls: string, f: string): void {
   if (!isObj(v)) bad(cls, f, 'object');
@@ -202,8 +250,19 @@ export function validateBridgeChannelMessage(v: unknown): BridgeChannelMessage {
       else bad(cls, 'active', 'boolean or "true"/"false"');
       break;
     }
+    case 'SourceVideoTypeMessage':
+      str(v, cls, 'sourceName', true);
+      oneOfStrings(v, cls, 'videoType', BRIDGE_VIDEO_TYPES);
+      break;
+    case 'LastNChangedEvent':
+      num(v, cls, 'lastN', true);
+      break;
+    case 'ReceiverAudioSubscription':
+      oneOfStrings(v, cls, 'mode', AUDIO_SUBSCRIPTION_MODES);
+      strArray(v, cls, 'list', false);
+      break;
     default:
-      throw new ProtocolError(`bridge channel: unknown colibriClass '${cls}'`, 'feature-not-implemented');
+      throw new UnknownColibriClassError(cls);
   }
   return v as BridgeChannelMessage;
 }
