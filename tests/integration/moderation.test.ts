@@ -210,7 +210,17 @@ describe('moderation through the focus', () => {
       'forbidden',
       /only a moderator may end the meeting/,
     );
+    // A moderator of another room is nobody here.
+    const elsewhere = await person(stack, 'Elsewhere');
+    await elsewhere.join('ending-elsewhere');
+    await elsewhere.waitFor('moderator of its own room', () => elsewhere.got.keys.length === 1);
+    await expectStanzaError(
+      ask(elsewhere, stack, { action: 'end-meeting', room }),
+      'forbidden',
+      /only a moderator may end the meeting/,
+    );
     assert.equal(stack.focus.manager.conferences.get(room)?.state, 'running', 'the meeting goes on');
+    assert.equal(b.got.ended.length + c.got.ended.length, 0);
 
     await ask(a, stack, { action: 'end-meeting', room });
     for (const p of [a, b, c])
