@@ -34,7 +34,11 @@ export function ModeratorBar({ actions }: { actions: ConferenceActions }) {
         {t('moderation.endMeeting')}
       </button>
       {confirmingEnd && (
-        <div class="dialog-backdrop" onClick={() => setConfirmingEnd(false)}>
+        <div
+          class="dialog-backdrop"
+          onClick={() => setConfirmingEnd(false)}
+          onKeyDown={(e) => e.key === 'Escape' && setConfirmingEnd(false)}
+        >
           <div
             class="dialog"
             role="alertdialog"
@@ -45,7 +49,8 @@ export function ModeratorBar({ actions }: { actions: ConferenceActions }) {
             <h3 id="confirm-end-title">{t('moderation.confirmEndTitle')}</h3>
             <p>{t('moderation.confirmEndBody')}</p>
             <div class="dialog-buttons">
-              <button type="button" class="button secondary" onClick={() => setConfirmingEnd(false)}>
+              {/* biome-ignore lint/a11y/noAutofocus: the dialog's safe choice takes the focus, so Escape and Enter work */}
+              <button type="button" class="button secondary" autoFocus onClick={() => setConfirmingEnd(false)}>
                 {t('common.cancel')}
               </button>
               <button
