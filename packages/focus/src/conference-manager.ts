@@ -6,6 +6,9 @@ import {
   conferenceReadyToXml,
   errorIq,
   FOCUS_NS,
+  isModerationRequest,
+  moderatorKeyOf,
+  parseModerationRequest,
   parseConferenceRequest,
   parseJingle,
   resourceOf,
@@ -70,7 +73,7 @@ export class ConferenceManager {
         (err) => this.refuse(iq, err),
       );
     if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS)
-      void reply(this.onConferenceRequest(payload));
+      void reply(this.onConferenceRequest(payload, iq.attrs.from));
     else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set')
       void reply(this.onJingle(iq, payload).then(() => undefined));
     else if (
@@ -79,6 +82,7 @@ export class ConferenceManager {
       type === 'set'
     )
       void reply(this.onMute(iq, payload));
+    else if (isModerationRequest(payload) && type === 'set') void reply(this.onModeration(iq, payload!));
     else
       this.refuse(
         iq,
@@ -97,7 +101,7 @@ export class ConferenceManager {
     this.opts.link.send(errorIq(iq, condition, toStanzaError(e).text));
   }
 
-  private async onConferenceRequest(payload: Element): Promise<Element> {
+  private async onConferenceRequest(payload: Element, from: string): Promise<Element> {
     const request = parseConferenceRequest(payload);
     const room = request.room.toLowerCase();
     if (splitJid(room).domain !== this.opts.mucDomain) {
@@ -112,6 +116,7 @@ export class ConferenceManager {
         throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
       conference = this.createConference(room);
     }
+    conference.moderation.presentKey(from, moderatorKeyOf(request));
     await conference.ready;
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
@@ -172,6 +177,15 @@ export class ConferenceManager {
       payload.attrs.xmlns === MUTE_AUDIO_NS ? 'audio' : 'video',
       value === 'true',
     );
+    return undefined;
+  }
+
+  /** Grant moderator, mute everyone, end for everyone: checked by the room's conference (moderation.ts). */
+  private async onModeration(iq: Element, payload: Element): Promise<undefined> {
+    const request = parseModerationRequest(payload);
+    const conference = this.conferences.get(request.room.toLowerCase());
+    if (!conference) throw new ProtocolError(`no conference ${request.room}`, 'item-not-found');
+    await conference.moderation.handle(iq.attrs.from, request);
     return undefined;
   }
 

@@ -22,6 +22,7 @@ import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
 import type { XmppLink } from './xmpp-link.js';
+import { ConferenceModeration } from './moderation.js';
 
 export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
 export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
@@ -51,6 +52,8 @@ export class Conference {
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
+  /** Grant moderator, mute everyone, end for everyone, moderator keys (moderation.ts). */
+  readonly moderation: ConferenceModeration;
 
   constructor(
     readonly roomJid: string,
@@ -64,6 +67,18 @@ export class Conference {
     this.colibri = deps.bridge.session(this.meetingId, roomJid);
     this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));
     this.ready.catch(() => {});
+    this.moderation = new ConferenceModeration(
+      {
+        roomJid,
+        participants: this.participants,
+        run: (label, task) => this.queue.run(label, task).then(() => undefined),
+        makeModerator: (p, why) => this.makeModerator(p, why),
+        requestMute: (...args) => this.requestMute(...args),
+        endNow: (why) => this.endNow(why),
+      },
+      deps.link,
+      this.log,
+    );
   }
 
   get focusOccupant(): string {
@@ -336,19 +351,33 @@ export class Conference {
     });
   }
 
-  /** Jitsi's rule: the room always has a moderator; the longest-present participant becomes one. */
+  /**
+   * Jitsi's rule: the room always has a moderator; the longest-present participant becomes one.
+   * A participant that presented a valid moderator key (a moderator who reloaded) is one again.
+   */
   private async ensureModerator(): Promise<void> {
     const people = [...this.participants.values()];
+    for (const p of people) {
+      if (!p.isModerator && this.moderation.restores(p))
+        await this.makeModerator(p, 'moderator key').catch(() => undefined);
+    }
     if (people.length === 0 || people.some((q) => q.isModerator)) return;
     const first = people.reduce((a, b) => (b.joinedAt < a.joinedAt ? b : a));
-    first.isModerator = true;
+    await this.makeModerator(first, 'longest present').catch(() => undefined);
+  }
+
+  /** Sets MUC role moderator (the focus is the room's owner) and gives p its moderator key. */
+  private async makeModerator(p: Participant, why: string): Promise<void> {
+    p.isModerator = true;
     try {
-      await this.deps.link.request(setRoleIq(this.roomJid, first.endpointId, 'moderator'));
-      this.log.info('participant.moderator', { endpoint: first.endpointId });
+      await this.deps.link.request(setRoleIq(this.roomJid, p.endpointId, 'moderator'));
+      this.log.info('participant.moderator', { endpoint: p.endpointId, why });
     } catch (err) {
-      first.isModerator = false;
-      this.log.warn('participant.moderator_failed', { endpoint: first.endpointId, error: err as Error });
+      p.isModerator = false;
+      this.log.warn('participant.moderator_failed', { endpoint: p.endpointId, error: err as Error });
+      throw err;
     }
+    this.moderation.issueKey(p);
   }
 
   private others(p: Participant): Participant[] {

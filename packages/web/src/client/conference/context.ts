@@ -16,6 +16,8 @@ export interface StoreEnv {
   AudioContext: typeof AudioContext | undefined;
   createXmpp: XmppFactory;
   storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  /** Per-tab storage that survives a reload (the moderator key); absent where the browser denies it. */
+  session?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   clipboard: { writeText(text: string): Promise<void> } | undefined;
   timeouts: { focusMs: number; mediaMs: number; reconnectMs: number; connectMs: number };
   log(event: string, data?: Record<string, unknown>): void;
@@ -24,10 +26,12 @@ export interface StoreEnv {
 export function defaultEnv(): StoreEnv {
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
   let storage: Storage | undefined;
+  let session: Storage | undefined;
   try {
     storage = g.localStorage;
+    session = g.sessionStorage;
   } catch {
-    storage = undefined;
+    storage ??= undefined;
   }
   return {
     mediaDevices: g.navigator?.mediaDevices,
@@ -38,6 +42,7 @@ export function defaultEnv(): StoreEnv {
     AudioContext: g.AudioContext,
     createXmpp: createXmppConnection,
     storage,
+    session,
     clipboard: g.navigator?.clipboard,
     timeouts: { focusMs: 15_000, mediaMs: 20_000, reconnectMs: 30_000, connectMs: 15_000 },
     log: (event, data) => console.info(JSON.stringify({ event, ...data })),

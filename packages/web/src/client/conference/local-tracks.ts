@@ -17,6 +17,8 @@ export interface LocalTracks
   acquire(): Promise<MediaStream>;
   useLocalStream(stream: MediaStream | null, devices?: DeviceChoice): Promise<void>;
   setAudioMuted(muted: boolean): void;
+  /** A moderator stopped everyone's video: the camera stops sending (mute is presence, as for audio). */
+  setVideoMuted(muted: boolean): void;
   /** Stops the meter, the camera, the microphone and the screen. */
   stop(): void;
 }
@@ -89,6 +91,15 @@ export function createLocalTracks(
     c.sendPresence();
   }
 
+  function setVideoMuted(muted: boolean): void {
+    const t = videoTrack();
+    if (!t && !muted) return;
+    if (t) t.enabled = !muted;
+    if (c.state.videoMuted === muted) return;
+    c.refresh({ videoMuted: muted });
+    c.sendPresence();
+  }
+
   function toggle(kind: 'audio' | 'video'): void {
     c.queue.post(`toggle ${kind}`, () => {
       const t = kind === 'audio' ? audioTrack() : videoTrack();
@@ -107,6 +118,7 @@ export function createLocalTracks(
     acquire,
     useLocalStream,
     setAudioMuted,
+    setVideoMuted,
 
     secureOk() {
       if (env.isSecureContext === false || !env.mediaDevices) {

@@ -28,6 +28,10 @@ export interface SignalingHooks {
   remoteMute(): void;
   /** The connection dropped: the media session will be replaced. */
   disconnected(): void;
+  /** Properties of the conference request (e.g. a moderator's key after a reload). */
+  conferenceProperties?(): Record<string, string>;
+  /** Registers more handlers of IQs from the focus on a new connection (moderation.ts). */
+  focusIqs?(x: XmppConnection, fromFocus: (iq: Element) => boolean): void;
 }
 
 export interface Signaling {
@@ -159,6 +163,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       if (payload.getText().trim() === 'true') await queue.run('remote mute', () => hooks.remoteMute());
       return true;
     });
+    hooks.focusIqs?.(x, fromFocus);
   }
 
   async function connect(): Promise<XmppConnection> {
@@ -205,7 +210,11 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       let res: Element;
       try {
         res = await x.request(
-          xml('iq', { type: 'set', to: config.focusJid }, conferenceRequestToXml({ room: roomJid, properties: {} })),
+          xml(
+            'iq',
+            { type: 'set', to: config.focusJid },
+            conferenceRequestToXml({ room: roomJid, properties: hooks.conferenceProperties?.() ?? {} }),
+          ),
           Math.max(1, left),
         );
       } catch (err) {

@@ -89,11 +89,13 @@ export function createConferenceStore(
   };
   const media = createMediaSession(c);
   const local = createLocalTracks(c, media);
-  const moderation = createModeration(c, local.setAudioMuted);
+  const moderation = createModeration(c, { audio: local.setAudioMuted, video: local.setVideoMuted });
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
+    conferenceProperties: moderation.conferenceProperties,
+    focusIqs: moderation.focusIqs,
   });
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
@@ -310,8 +312,7 @@ export function createConferenceStore(
       media.sendConstraints();
     },
 
-    muteParticipant: moderation.muteParticipant,
-    kickParticipant: moderation.kickParticipant,
+    ...moderation.actions,
 
     async copyInviteLink() {
       await env.clipboard?.writeText(`${env.location.origin}/${room}`);

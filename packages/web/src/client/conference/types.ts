@@ -27,6 +27,8 @@ export interface ConferenceError {
   detail?: string;
   /** The URL that failed, for signaling-failed. */
   url?: string;
+  /** meeting-ended: a moderator ended it for everyone. */
+  endedBy?: 'moderator';
 }
 
 // Defined in a module without DOM types so the pure room reducer can use it too.
@@ -129,6 +131,12 @@ export interface ConferenceActions {
   muteParticipant(id: string): void;
   /** Moderator only: remove this participant from the room. */
   kickParticipant(id: string): void;
+  /** Moderator only: make this participant a moderator too (the focus decides). */
+  grantModerator(id: string): void;
+  /** Moderator only: ask everyone else to mute their microphone ('audio') or stop their camera ('video'). */
+  muteEveryone(media: 'audio' | 'video'): void;
+  /** Moderator only: end the meeting for everyone (the focus removes everybody and closes the room). */
+  endMeetingForEveryone(): void;
   copyInviteLink(): Promise<void>;
 }
 

@@ -139,6 +139,16 @@ export const en = {
   'error.meeting-ended.title': 'The meeting has ended',
   'error.meeting-ended.body': 'This meeting was ended. You can start it again or go back home.',
   'error.meeting-ended.rejoin': 'Rejoin',
+  'error.meeting-ended.byModerator': 'The moderator ended the meeting for everyone.',
+
+  'moderation.title': 'Moderator controls',
+  'moderation.grant': 'Make moderator',
+  'moderation.grantLabel': 'Make {name} a moderator',
+  'moderation.muteAll': 'Mute everyone',
+  'moderation.stopAllVideo': "Stop everyone's video",
+  'moderation.endMeeting': 'End meeting for everyone',
+  'moderation.confirmEndTitle': 'End the meeting for everyone?',
+  'moderation.confirmEndBody': 'Everyone will leave the meeting and the room will be closed.',
 
   'error.removed.title': 'A moderator removed you from the meeting',
   'error.removed.body':

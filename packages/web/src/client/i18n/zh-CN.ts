@@ -138,6 +138,16 @@ export const zhCN: Record<MessageKey, string> = {
   'error.meeting-ended.title': '会议已结束',
   'error.meeting-ended.body': '此会议已结束。您可以重新开始，或返回首页。',
   'error.meeting-ended.rejoin': '重新加入',
+  'error.meeting-ended.byModerator': '主持人已为所有人结束了会议。',
+
+  'moderation.title': '主持人操作',
+  'moderation.grant': '设为主持人',
+  'moderation.grantLabel': '将 {name} 设为主持人',
+  'moderation.muteAll': '全体静音',
+  'moderation.stopAllVideo': '关闭所有人的摄像头',
+  'moderation.endMeeting': '为所有人结束会议',
+  'moderation.confirmEndTitle': '为所有人结束会议？',
+  'moderation.confirmEndBody': '所有人都将离开会议，会议室将被关闭。',
 
   'error.removed.title': '主持人已将您移出会议',
   'error.removed.body': '您已不在此会议中。如果您认为这是误操作，请先联系主持人再重新加入。',

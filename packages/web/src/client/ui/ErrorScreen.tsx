@@ -124,6 +124,9 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
     case 'meeting-ended':
       return (
         <>
+          {error.endedBy === 'moderator' && (
+            <p data-testid="ended-by-moderator">{t('error.meeting-ended.byModerator')}</p>
+          )}
           <p>{t('error.meeting-ended.body')}</p>
           <div class="button-row">
             <button type="button" class="button primary" data-testid="rejoin" onClick={() => location.reload()}>

@@ -1,8 +1,10 @@
-// Participants list: name, (you), moderator badge, mute icons, raised hand; moderator mute/remove.
+// Participants list: name, (you), moderator badge, mute icons, raised hand; moderator mute/remove,
+// and the moderator's own controls (ModerationControls.tsx).
 import { useState } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState, Participant } from '../conference/types';
 import { t } from '../i18n';
 import { Avatar } from './Avatar';
+import { GrantModeratorButton, ModeratorBar } from './ModerationControls';
 import { displayNameOf } from './Tile';
 import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
 
@@ -38,6 +40,7 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
           <CloseIcon size={20} />
         </button>
       </header>
+      {iAmModerator && <ModeratorBar actions={actions} />}
       <ul class="participant-list">
         {list.map((p) => {
           const audioMuted = p.isLocal ? state.audioMuted : p.audioMuted;
@@ -86,15 +89,19 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
                       {t('participants.mute')}
                     </button>
                   )}
-                  <button
-                    type="button"
-                    class="small-button danger"
-                    data-testid="participant-remove"
-                    aria-label={t('participants.removeLabel', { name })}
-                    onClick={() => setConfirming(p)}
-                  >
-                    {t('participants.remove')}
-                  </button>
+                  <GrantModeratorButton participant={p} name={name} actions={actions} />
+                  {/* The room refuses to remove a moderator (participants are not room owners). */}
+                  {!p.moderator && (
+                    <button
+                      type="button"
+                      class="small-button danger"
+                      data-testid="participant-remove"
+                      aria-label={t('participants.removeLabel', { name })}
+                      onClick={() => setConfirming(p)}
+                    >
+                      {t('participants.remove')}
+                    </button>
+                  )}
                 </div>
               )}
             </li>

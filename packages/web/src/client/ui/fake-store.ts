@@ -287,6 +287,20 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
       const { [id]: _gone, ...rest } = state.participants;
       setParticipants(rest);
     },
+    grantModerator(id) {
+      setParticipants({ ...state.participants, [id]: { ...state.participants[id], moderator: true } });
+    },
+    muteEveryone(media) {
+      const muted = media === 'audio' ? { audioMuted: true } : { videoMuted: true };
+      setParticipants(
+        Object.fromEntries(
+          Object.entries(state.participants).map(([id, p]) => [id, p.isLocal ? p : { ...p, ...muted }]),
+        ),
+      );
+    },
+    endMeetingForEveryone() {
+      set({ phase: 'error', error: { kind: 'meeting-ended', endedBy: 'moderator' } });
+    },
     async copyInviteLink() {
       await navigator.clipboard.writeText(`${location.origin}/${encodeURIComponent(room)}`);
     },
