@@ -269,6 +269,10 @@ describe('issue 11: a guest cannot pose as a bridge, squat a room or take the fo
     const seen = mallory.presences.length;
     mallory.xmpp.send(xml('presence', { to: `${roomJid}/focus` }) as never);
     assertRefused(await mucAnswer(mallory, `${roomJid}/focus`, seen), 'conflict', 'a guest took the nick focus');
+    // Nor can a guest walk in as "focus" while the focus is away.
+    const eve = await guest('Eve');
+    eve.xmpp.send(mucJoinPresence(`${roomJid}/focus`, { maxHistory: 0 }) as never);
+    assertRefused(await mucAnswer(eve, `${roomJid}/focus`), 'conflict', 'a guest joined as focus');
 
     const bob = await stack.participant('Bob');
     await bob.join(room);
