@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client } from '@xmpp/client';
+import { client, xml as xmppXml } from '@xmpp/client';
 import {
   bareJid,
   bridgeStatsToXml,
@@ -52,6 +52,12 @@ function mucAnswer(p: TestParticipant, occupant: string, after = 0): Promise<Ele
       .slice(after)
       .find((s) => s.attrs.from === occupant && (s.attrs.type === 'error' || statusCodes(s).includes('110'))),
   );
+}
+
+/** The same element built by @xmpp/client's ltx, which its IQ callee needs to send it as the answer. */
+function forXmppClient(el: Element): Element {
+  const kids = el.children.map((c) => (typeof c === 'string' ? c : forXmppClient(c as Element)));
+  return xmppXml(el.name, el.attrs, ...kids) as unknown as Element;
 }
 
 function assertRefused(answer: Element, condition: string, what: string): void {
@@ -132,14 +138,22 @@ describe('issue 11: a guest cannot pose as a bridge, squat a room or take the fo
     mallory.xmpp.iqCallee.set(COLIBRI2_NS, 'conference-modify', (ctx: { element: Element }) => {
       asked.push(ctx.element);
       const ids = parseConferenceModify(ctx.element).endpoints.map((e) => e.id);
-      return conferenceModifiedToXml({
-        endpoints: ids.map((id) => ({
-          id,
-          transport: {
-            ice: { ufrag: 'mallory', pwd: 'mallorymallorymallory00', rtcpMux: true, fingerprints: [], candidates: [] },
-          },
-        })),
-      });
+      return forXmppClient(
+        conferenceModifiedToXml({
+          endpoints: ids.map((id) => ({
+            id,
+            transport: {
+              ice: {
+                ufrag: 'mallory',
+                pwd: 'mallorymallorymallory00',
+                rtcpMux: true,
+                fingerprints: [],
+                candidates: [],
+              },
+            },
+          })),
+        }),
+      );
     });
     const fakeBridge = `${stack.prosody.domains.brewery}/jvb-mallory`;
     mallory.xmpp.send(
