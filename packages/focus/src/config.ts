@@ -2,6 +2,9 @@ import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** The bridges' account name unless PARLEY_BRIDGE_USER says otherwise (as for the bridge and Prosody). */
+export const DEFAULT_BRIDGE_USER = 'jvb';
+
 export const focusConfigSpec = {
   domain: field.string({
     describe: 'XMPP domain of the deployment; the focus is focus.<domain>',
@@ -43,7 +46,7 @@ export const focusConfigSpec = {
     describe: "the bridges' account on auth.<domain>: the only JID the focus accepts as a bridge",
     flag: 'bridge-user',
     env: 'PARLEY_BRIDGE_USER',
-    default: 'jvb',
+    default: DEFAULT_BRIDGE_USER,
     pattern: /^[a-z0-9][a-z0-9._-]{0,63}$/,
     hint: 'lower case a-z, 0-9, ".", "_", "-"',
   }),

@@ -2,7 +2,14 @@
 import { createLogger, createRegistry, startServiceHttp, type Logger } from '@parley/service';
 import type { BridgeClient } from './bridge-client.js';
 import { ConferenceManager } from './conference-manager.js';
-import { breweryOf, bridgeAccountOf, focusJidOf, mucDomainOf, type FocusConfig } from './config.js';
+import {
+  breweryOf,
+  bridgeAccountOf,
+  DEFAULT_BRIDGE_USER,
+  focusJidOf,
+  mucDomainOf,
+  type FocusConfig,
+} from './config.js';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
@@ -70,7 +77,7 @@ function chooseBridge(config: FocusStartConfig, link: XmppLink, log: Logger): Br
   const client = new Colibri2BridgeClient({
     link,
     breweryRoom: breweryOf(config.domain),
-    bridgeAccountJid: bridgeAccountOf(config.domain, config.bridgeUser ?? 'jvb'),
+    bridgeAccountJid: bridgeAccountOf(config.domain, config.bridgeUser ?? DEFAULT_BRIDGE_USER),
     log,
   });
   client.start();
