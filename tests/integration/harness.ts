@@ -89,6 +89,7 @@ export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: bo
         httpHost: '127.0.0.1',
         httpPort: 0,
         bridge: opts.realBridge ? 'colibri2' : 'fake',
+        bridgeUser: prosody.settings.bridgeAccount.username,
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
         logLevel: 'debug',
       },
@@ -157,8 +158,14 @@ export class TestParticipant {
     readonly name: string,
   ) {}
 
-  static async connect(stack: Target, name = 'Tester'): Promise<TestParticipant> {
-    const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
+  /** `via`: another way in than c2s, e.g. the web server's wss:// /xmpp-websocket like a browser. */
+  static async connect(
+    stack: Target,
+    name = 'Tester',
+    via?: { service: string; prepare?(xmpp: XmppClient): void },
+  ): Promise<TestParticipant> {
+    const xmpp = client({ service: via?.service ?? `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
+    via?.prepare?.(xmpp);
     xmpp.on('error', () => {});
     const self = new TestParticipant(stack, xmpp, name);
     xmpp.iqCallee.set('urn:xmpp:jingle:1', 'jingle', (ctx: { stanza: Element; element: Element }) => {

@@ -127,6 +127,7 @@ export async function startStack(
         httpHost: '127.0.0.1',
         httpPort: config.focusHttpPort,
         bridge: 'colibri2',
+        bridgeUser: settings.bridgeAccount.username,
         idleTimeoutMs: 60_000,
         logLevel: config.logLevel,
       },

@@ -1,6 +1,6 @@
 // The bridges the focus knows, as announced by their presence in the brewery MUC, and the choice
 // of a bridge for a new conference: healthy, not draining, least stressed (jicofo's default).
-import type { BridgeStats } from '@parley/protocol';
+import { bareJid, type BridgeStats } from '@parley/protocol';
 
 export interface KnownBridge {
   /** Occupant nick in the brewery, e.g. "jvb-1a2b". */
@@ -32,4 +32,37 @@ export function selectBridge(
       best = b;
   }
   return best;
+}
+
+/**
+ * Why a brewery occupant cannot be a bridge, or undefined when it can: only the bridges' service
+ * account (`<user>@auth.<domain>`, any resource) may offer media. Anyone else in the room (a guest
+ * who got in, the focus's own account) is ignored, so no conference is ever allocated on it.
+ */
+export function breweryOccupantProblem(realJid: string | undefined, bridgeAccountJid: string): string | undefined {
+  if (!realJid) return 'no real JID in its presence (the focus must be admin of the internal MUC)';
+  const bare = bareJid(realJid).toLowerCase();
+  if (bare !== bridgeAccountJid.toLowerCase()) return `${bare} is not the bridges' account ${bridgeAccountJid}`;
+  return undefined;
+}
+
+/** Bounds no working bridge reaches: a bridge announcing more is broken or lying. */
+export const STATS_LIMITS = { stress: 1000, conferences: 1_000_000, endpoints: 1_000_000, packetRate: 1e9 } as const;
+
+/** Why these stats are impossible, or undefined when they are plausible. */
+export function statsProblem(s: BridgeStats): string | undefined {
+  const checks: [string, number, number, boolean][] = [
+    ['stress_level', s.stress, STATS_LIMITS.stress, false],
+    ['conferences', s.conferences, STATS_LIMITS.conferences, true],
+    ['participants', s.endpoints, STATS_LIMITS.endpoints, true],
+    ['packet_rate_download', s.packetRateDown, STATS_LIMITS.packetRate, false],
+    ['packet_rate_upload', s.packetRateUp, STATS_LIMITS.packetRate, false],
+  ];
+  for (const [name, value, max, integer] of checks) {
+    if (!Number.isFinite(value)) return `${name} ${value} is not a finite number`;
+    if (value < 0) return `${name} ${value} is negative`;
+    if (value > max) return `${name} ${value} is above ${max}`;
+    if (integer && !Number.isInteger(value)) return `${name} ${value} is not a whole number`;
+  }
+  return undefined;
 }

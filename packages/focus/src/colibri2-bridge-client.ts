@@ -20,7 +20,7 @@ import {
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient, type ColibriSession, type EndpointAllocation } from './bridge-client.js';
-import { selectBridge, isUsable, type KnownBridge } from './brewery.js';
+import { breweryOccupantProblem, selectBridge, isUsable, statsProblem, type KnownBridge } from './brewery.js';
 import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 import type { XmppLink } from './xmpp-link.js';
 
@@ -28,6 +28,8 @@ export interface Colibri2ClientOptions {
   link: XmppLink;
   /** jvbbrewery@internal.auth.<domain> */
   breweryRoom: string;
+  /** The bridges' service account, `<user>@auth.<domain>`: the only real JID accepted as a bridge. */
+  bridgeAccountJid: string;
   log: Logger;
   requestTimeoutMs?: number;
 }
@@ -71,9 +73,20 @@ export class Colibri2BridgeClient implements BridgeClient {
       }
       const statsEl = s.getChild('stats');
       if (!statsEl) return; // an occupant that is not a bridge
-      if (!p.jid) throw new Error('no real JID in the brewery presence: the focus must be admin of the internal MUC');
+      const notBridge = breweryOccupantProblem(p.jid, this.opts.bridgeAccountJid);
+      if (notBridge || !p.jid) {
+        this.opts.log.warn('bridge.refused', { bridge: id, jid: p.jid, problem: notBridge ?? 'no real JID' });
+        return;
+      }
+      const stats = parseBridgeStats(statsEl);
+      const impossible = statsProblem(stats);
+      if (impossible) {
+        // Keep what we knew: one bad report neither adds a bridge nor drops a working one.
+        this.opts.log.warn('bridge.refused', { bridge: id, jid: p.jid, problem: `impossible stats: ${impossible}` });
+        return;
+      }
       const known = this.bridges.has(id);
-      this.bridges.set(id, { id, jid: p.jid, stats: parseBridgeStats(statsEl), lastSeen: Date.now() });
+      this.bridges.set(id, { id, jid: p.jid, stats, lastSeen: Date.now() });
       if (!known) this.opts.log.info('bridge.joined', { bridge: id, jid: p.jid });
     } catch (err) {
       this.opts.log.warn('bridge.bad_presence', { bridge: id, error: err as Error });

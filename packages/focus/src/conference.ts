@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   jingleToXml,
-  mucJoinPresence,
   occupantJid,
   parseParticipantPresence,
   resourceOf,
@@ -17,6 +16,7 @@ import {
 import type { Logger } from '@parley/service';
 import type { BridgeClient, ColibriSession } from './bridge-client.js';
 import type { FocusMetrics } from './metrics.js';
+import { FocusSeat } from './focus-seat.js';
 import { Participant } from './participant.js';
 import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
@@ -54,6 +54,7 @@ export class Conference {
   private idleTimer?: NodeJS.Timeout;
   /** Grant moderator, mute everyone, end for everyone, moderator keys (moderation.ts). */
   readonly moderation: ConferenceModeration;
+  private readonly seat: FocusSeat;
 
   constructor(
     readonly roomJid: string,
@@ -65,6 +66,7 @@ export class Conference {
       this.log.error('conference.task_failed', { task: label, error: err as Error });
     });
     this.colibri = deps.bridge.session(this.meetingId, roomJid);
+    this.seat = new FocusSeat(roomJid, deps.focusNick, deps.link, this.log);
     this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));
     this.ready.catch(() => {});
     this.moderation = new ConferenceModeration(
@@ -82,44 +84,34 @@ export class Conference {
   }
 
   get focusOccupant(): string {
-    return occupantJid(this.roomJid, this.deps.focusNick);
+    return this.seat.occupant;
   }
 
-  /** Joins the room as its owner; resolves when the MUC confirms the focus's own presence. */
+  /** Joins the room as its owner (taking back the focus's nick if needed); resolves once in. */
   async start(timeoutMs = 10_000): Promise<void> {
-    this.deps.link.send(mucJoinPresence(this.focusOccupant, { maxHistory: 0 }));
-    const timer = setTimeout(
-      () => this.joined.reject(new Error(`room ${this.roomJid} did not answer the focus's join in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
     try {
-      await this.ready;
-      this.state = 'running';
-      this.log.info('conference.started');
-      this.armIdleTimer();
-    } finally {
-      clearTimeout(timer);
+      await this.seat.join(timeoutMs);
+    } catch (err) {
+      this.joined.reject(err as Error);
+      throw err;
     }
+    this.joined.resolve();
+    this.state = 'running';
+    this.log.info('conference.started');
+    this.armIdleTimer();
   }
 
   /** Presence from this room (any occupant, the focus included). */
   handlePresence(stanza: Element): void {
     const nick = resourceOf(stanza.attrs.from ?? '');
-    if (stanza.attrs.type === 'error') {
-      if (nick === this.deps.focusNick)
-        this.joined.reject(new Error(`the room refused the focus: ${stanza.getChild('error')?.toString() ?? 'error'}`));
-      return;
-    }
+    if (nick === this.deps.focusNick) return this.seat.onPresence(stanza);
+    if (stanza.attrs.type === 'error') return;
     let info: ReturnType<typeof parseParticipantPresence>;
     try {
       info = parseParticipantPresence(stanza);
     } catch (err) {
       this.deps.metrics.errors.inc({ kind: 'bad_presence' });
       this.log.warn('presence.malformed', { from: stanza.attrs.from, error: err as Error });
-      return;
-    }
-    if (nick === this.deps.focusNick) {
-      if (info.statusCodes.includes(110) && !info.unavailable) this.joined.resolve();
       return;
     }
     if (!nick || !isEndpointId(nick)) return; // a chat-only occupant, e.g. another XMPP app

@@ -2,6 +2,9 @@ import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** The bridges' account name unless PARLEY_BRIDGE_USER says otherwise (as for the bridge and Prosody). */
+export const DEFAULT_BRIDGE_USER = 'jvb';
+
 export const focusConfigSpec = {
   domain: field.string({
     describe: 'XMPP domain of the deployment; the focus is focus.<domain>',
@@ -39,6 +42,14 @@ export const focusConfigSpec = {
     default: 8888,
     allowZero: true,
   }),
+  bridgeUser: field.string({
+    describe: "the bridges' account on auth.<domain>: the only JID the focus accepts as a bridge",
+    flag: 'bridge-user',
+    env: 'PARLEY_BRIDGE_USER',
+    default: DEFAULT_BRIDGE_USER,
+    pattern: /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    hint: 'lower case a-z, 0-9, ".", "_", "-"',
+  }),
   bridge: field.oneOf(['fake', 'colibri2'] as const, {
     describe: 'how the focus reaches bridges',
     flag: 'bridge',
@@ -64,3 +75,4 @@ export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;
 export const breweryOf = (domain: string) => `jvbbrewery@internal.auth.${domain}`;
+export const bridgeAccountOf = (domain: string, user: string) => `${user}@auth.${domain}`;

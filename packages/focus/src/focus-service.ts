@@ -2,7 +2,14 @@
 import { createLogger, createRegistry, startServiceHttp, type Logger } from '@parley/service';
 import type { BridgeClient } from './bridge-client.js';
 import { ConferenceManager } from './conference-manager.js';
-import { breweryOf, focusJidOf, mucDomainOf, type FocusConfig } from './config.js';
+import {
+  breweryOf,
+  bridgeAccountOf,
+  DEFAULT_BRIDGE_USER,
+  focusJidOf,
+  mucDomainOf,
+  type FocusConfig,
+} from './config.js';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
@@ -15,8 +22,11 @@ export interface RunningFocus {
   close(): Promise<void>;
 }
 
+/** The focus's settings; `bridgeUser` may be left out by callers that use the default account. */
+export type FocusStartConfig = Omit<FocusConfig, 'bridgeUser'> & Partial<Pick<FocusConfig, 'bridgeUser'>>;
+
 export async function startFocus(
-  config: FocusConfig,
+  config: FocusStartConfig,
   opts: { log?: Logger; bridge?: BridgeClient } = {},
 ): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
@@ -62,9 +72,14 @@ export async function startFocus(
   };
 }
 
-function chooseBridge(config: FocusConfig, link: XmppLink, log: Logger): BridgeClient {
+function chooseBridge(config: FocusStartConfig, link: XmppLink, log: Logger): BridgeClient {
   if (config.bridge === 'fake') return new FakeBridgeClient();
-  const client = new Colibri2BridgeClient({ link, breweryRoom: breweryOf(config.domain), log });
+  const client = new Colibri2BridgeClient({
+    link,
+    breweryRoom: breweryOf(config.domain),
+    bridgeAccountJid: bridgeAccountOf(config.domain, config.bridgeUser ?? DEFAULT_BRIDGE_USER),
+    log,
+  });
   client.start();
   return client;
 }

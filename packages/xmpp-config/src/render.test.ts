@@ -82,9 +82,17 @@ test('rendered config has the required shape', () => {
     'muc_room_locking = false',
     'muc_room_default_history_length = 7',
     'max_history_messages = 7',
-    'restrict_room_creation = false',
   ])
     assert.ok(cfg.includes(needle), `missing: ${needle}`);
+  // Issue 11: only the focus creates conference rooms; the internal MUC is for service accounts.
+  const section = (name: string) => cfg.slice(cfg.indexOf(`Component "${name}"`)).split('\n\n')[0];
+  assert.match(section(d.muc), /^ {2}restrict_room_creation = true$/m);
+  assert.match(section(d.muc), /^ {2}admins = \{ "focus@auth\.meet\.parley\.local", "focus\.meet\.parley\.local" \}$/m);
+  const internal = section(d.internalMuc);
+  assert.match(internal, /^ {2}restrict_room_creation = true$/m);
+  assert.match(internal, /^ {2}muc_room_default_members_only = true$/m);
+  assert.ok(internal.includes(`"${d.bridgeJid}"`), 'the bridges are admins of the internal MUC');
+  assert.ok(!section(d.muc).includes(d.bridgeJid), 'but have no power over conference rooms');
   assert.ok(!/external_services|turn|stun|s2s_ports/i.test(cfg), 'no external services / STUN / TURN / s2s ports');
   assert.equal(d.brewery, 'jvbbrewery@internal.auth.meet.parley.local');
   assert.equal(d.bridgeJid, 'jvb@auth.meet.parley.local');

@@ -30,6 +30,9 @@ export function renderProsodyConfig(s: ProsodySettings): string {
   const ifaces = luaList(s.interfaces);
   const lvl = q(s.logLevel);
   const admins = luaList([d.focusUserJid, d.focus]);
+  // The bridges are admins (room owners) of the internal MUC only: members-only rooms there let
+  // them in whoever created the brewery, and shut everyone else out.
+  const internalAdmins = luaList([d.focusUserJid, d.focus, d.bridgeJid]);
   const globalModules = ['roster', 'saslauth', 'disco', 'ping', 'time', 'version', 'uptime', 'posix'];
   if (s.c2sRequireEncryption) globalModules.splice(2, 0, 'tls');
 
@@ -85,7 +88,8 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     `Component ${q(d.muc)} "muc"`,
     '  name = "Parley conferences"',
     `  admins = ${admins}`,
-    '  restrict_room_creation = false',
+    '  -- Only the focus (an admin) creates rooms: a guest cannot squat a room and own it.',
+    '  restrict_room_creation = true',
     '  muc_room_locking = false',
     '  muc_room_default_public = true',
     '  muc_room_default_persistent = false',
@@ -95,8 +99,10 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     '---------- Brewery: bridges announce themselves here ----------',
     `Component ${q(d.internalMuc)} "muc"`,
     '  name = "Parley internal"',
-    `  admins = ${admins}`,
-    '  restrict_room_creation = "local"',
+    `  admins = ${internalAdmins}`,
+    '  -- Service accounts only: guests can neither create rooms here nor join the brewery.',
+    '  restrict_room_creation = true',
+    '  muc_room_default_members_only = true',
     '  muc_room_locking = false',
     '  muc_room_default_public = false',
     '  muc_room_default_persistent = false',
