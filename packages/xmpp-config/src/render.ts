@@ -88,6 +88,9 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     '  restrict_room_creation = false',
     '  muc_room_locking = false',
     '  muc_room_default_public = true',
+    // Everyone sees occupants' real JIDs (whois=anyone, from the room's creation on): Jitsi clients
+    // recognise the focus by its real JID (<item jid="focus.<domain>/focus">), as with jicofo.
+    '  muc_room_default_public_jids = true',
     '  muc_room_default_persistent = false',
     `  muc_room_default_history_length = ${s.mucHistoryLength}`,
     `  max_history_messages = ${s.mucHistoryLength}`,
