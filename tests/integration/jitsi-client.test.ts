@@ -169,6 +169,20 @@ describe('lib-jitsi-meet rules against the real Prosody and focus', () => {
     assert.equal(j.refusals.length, 2);
   });
 
+  test("the room's meeting id and creation time, where lib-jitsi-meet reads them (disco#info)", async () => {
+    const before = Date.now();
+    const [a, b] = [await ljm(), await ljm()];
+    await a.join('timed');
+    await b.join('timed');
+    const [infoA, infoB] = [await a.discoRoomInfo(), await b.discoRoomInfo()];
+    assert.match(infoA.meetingId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.deepEqual(infoB, infoA, 'the same for everyone in the room');
+    const created = Number(infoA.createdTimestamp);
+    assert.ok(created >= before - 1000 && created <= Date.now() + 1000, `created ${infoA.createdTimestamp} (ms)`);
+    await a.join('other');
+    assert.notEqual((await a.discoRoomInfo()).meetingId, infoA.meetingId, 'another room, another id');
+  });
+
   test('mute is obeyed from the focus only; a moderator asks through room/focus, as lib-jitsi-meet does', async () => {
     const moderator = await stack.participant('Moderator');
     await moderator.join('hushed');

@@ -130,6 +130,24 @@ export class LjmClient {
     await this.waitFor('own MUC presence', () => this.members.has(this.occupant(this.nick)));
   }
 
+  /** ChatRoom.discoRoomInfo: the room's meeting id and creation time from its disco#info form. */
+  async discoRoomInfo(): Promise<{ meetingId?: string; createdTimestamp?: string }> {
+    const res = (await this.xmpp.iqCaller.request(
+      xml('iq', { type: 'get', to: this.room }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })),
+      10_000,
+    )) as Element;
+    const form = res
+      .getChild('query', 'http://jabber.org/protocol/disco#info')
+      ?.getChildren('x', 'jabber:x:data')
+      .find((x) => x.attrs.type === 'result');
+    const field = (v: string) =>
+      form
+        ?.getChildren('field')
+        .find((f) => f.attrs.var === v)
+        ?.getChildText('value') ?? undefined;
+    return { meetingId: field('muc#roominfo_meetingId'), createdTimestamp: field('muc#roominfo_created_timestamp') };
+  }
+
   occupant(nick: string): string {
     return `${this.room}/${nick}`;
   }
