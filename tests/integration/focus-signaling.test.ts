@@ -66,7 +66,7 @@ describe('focus with a real Prosody', () => {
     for (const p of [a, b, c]) {
       await p.waitFor('source-remove of the fourth', () => !ssrcsOf(d.own).some((s) => p.knownRemoteSsrcs().has(s)));
       const removal = p.jingles.find((j) => j.jingle.action === 'source-remove')!;
-      assert.equal(removal.from, stack.focusJid, 'source-remove comes from the focus');
+      assert.equal(removal.from, p.focusOccupant, 'source-remove comes from the focus, relayed by the room');
     }
 
     // What the bridge was told: each participant's own transport and sources.
@@ -115,7 +115,7 @@ describe('focus with a real Prosody', () => {
       );
     await a.request(muteIq(b.endpointId));
     await b.waitFor('the mute request', () => b.muteRequests.length > 0);
-    assert.deepEqual(b.muteRequests[0], { from: stack.focusJid, value: 'true' });
+    assert.deepEqual(b.muteRequests[0], { from: b.focusOccupant, value: 'true' });
     await expectStanzaError(b.request(muteIq(a.endpointId)), 'forbidden', /only a moderator/);
     await expectStanzaError(a.request(muteIq(b.endpointId, 'false')), 'not-allowed', /nobody can unmute/);
     assert.equal(a.muteRequests.length, 0);
@@ -191,6 +191,8 @@ describe('focus with a real Prosody', () => {
       ],
     };
     await expectStanzaError(b.sendJingle(hijack), 'forbidden', /belongs to another participant/);
+    // The same through the component JID (the path Parley's older clients use).
+    await expectStanzaError(b.sendJingle(hijack, stack.focusJid), 'forbidden', /belongs to another participant/);
     await expectStanzaError(
       b.sendJingle({ ...hijack, sid: 'no-such-session' }),
       'item-not-found',

@@ -325,7 +325,13 @@ export class TestParticipant {
     return this.sendJingle(answer);
   }
 
-  sendJingle(j: Jingle, to = this.stack.focusJid): Promise<Element> {
+  /** room@conference/focus: where the focus's Jingle comes from, and where ours goes (like the web client). */
+  get focusOccupant(): string {
+    return occupantJid(this.room!, 'focus');
+  }
+
+  /** Sends Jingle to the focus through the room (its occupant JID), or to `to` (e.g. the component JID). */
+  sendJingle(j: Jingle, to = this.focusOccupant): Promise<Element> {
     return this.request(xml('iq', { type: 'set', to }, jingleToXml(j)));
   }
 

@@ -39,6 +39,16 @@ export interface ManagerOptions {
   jingleTimeoutMs?: number;
 }
 
+/**
+ * Whether a Jingle IQ comes from the participant that owns the session. Relayed by the room (sent
+ * to room/focus, as Jitsi clients do) its `from` is the sender's occupant JID; sent straight to the
+ * component, its real JID. Prosody stamps both; a client cannot choose its `from`.
+ */
+function sentBy(c: Conference, p: Participant, from: string): boolean {
+  const viaRoom = bareJid(from).toLowerCase() === c.roomJid;
+  return viaRoom ? from === p.occupantJid : from === p.realJid;
+}
+
 export class ConferenceManager {
   readonly conferences = new Map<string, Conference>();
   private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
@@ -155,7 +165,7 @@ export class ConferenceManager {
     const sid = payload.attrs.sid;
     const known = sid ? this.sessions.get(sid) : undefined;
     if (!known) throw new ProtocolError(`unknown Jingle session ${sid ?? '(no sid)'}`, 'item-not-found');
-    if (iq.attrs.from !== known.participant.realJid) {
+    if (!sentBy(known.conference, known.participant, iq.attrs.from ?? '')) {
       throw new ProtocolError(`Jingle session ${sid} belongs to another participant`, 'forbidden');
     }
     const j = parseJingle(payload);

@@ -26,6 +26,8 @@ import { ConferenceModeration } from './moderation.js';
 
 export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
 export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
+/** The resource of the focus's session in every room (jicofo's is 'focus' too). */
+export const FOCUS_RESOURCE = 'focus';
 
 export interface ConferenceDeps {
   link: XmppLink;
@@ -66,7 +68,7 @@ export class Conference {
       this.log.error('conference.task_failed', { task: label, error: err as Error });
     });
     this.colibri = deps.bridge.session(this.meetingId, roomJid);
-    this.seat = new FocusSeat(roomJid, deps.focusNick, deps.link, this.log);
+    this.seat = new FocusSeat(roomJid, deps.focusNick, deps.link, this.log, this.focusSessionJid);
     this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));
     this.ready.catch(() => {});
     this.moderation = new ConferenceModeration(
@@ -85,6 +87,16 @@ export class Conference {
 
   get focusOccupant(): string {
     return this.seat.occupant;
+  }
+
+  /**
+   * The full JID the focus is in the room as (focus.<domain>/focus), like jicofo's: every occupant
+   * sees it as the focus occupant's real JID, which Jitsi clients check against the conference
+   * answer's focusjid. Stanzas to the room and to occupants must come from it, or the MUC does
+   * not know the focus as an occupant.
+   */
+  get focusSessionJid(): string {
+    return `${this.deps.link.jid}/${FOCUS_RESOURCE}`;
   }
 
   /** Joins the room as its owner (taking back the focus's nick if needed); resolves once in. */
@@ -175,18 +187,20 @@ export class Conference {
    * someone else.
    */
   requestMute(requesterJid: string, targetNick: string, media: 'audio' | 'video', mute: boolean): void {
-    const requester = [...this.participants.values()].find((p) => p.realJid === requesterJid);
+    // The sender's real JID (sent to the component) or its occupant JID (relayed by the MUC, as
+    // lib-jitsi-meet sends it to room/focus): both are stamped by Prosody, never by the client.
+    const requester = [...this.participants.values()].find(
+      (p) => p.realJid === requesterJid || p.occupantJid === requesterJid,
+    );
     if (!requester?.isModerator) throw new ProtocolError('only a moderator may mute others', 'forbidden');
     if (!mute) throw new ProtocolError('nobody can unmute someone else; ask them to unmute', 'not-allowed');
     const target = this.participants.get(targetNick);
     if (!target) throw new ProtocolError(`no participant ${targetNick} in ${this.roomJid}`, 'item-not-found');
     const ns = media === 'audio' ? MUTE_AUDIO_NS : MUTE_VIDEO_NS;
     this.log.info('participant.mute_requested', { endpoint: target.endpointId, by: requester.endpointId, media });
-    this.deps.link
-      .request(
-        xml('iq', { type: 'set', to: target.realJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')),
-      )
-      .catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
+    this.requestAsOccupant(
+      xml('iq', { type: 'set', to: target.occupantJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')),
+    ).catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
   }
 
   private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
@@ -213,7 +227,7 @@ export class Conference {
     );
     const offer = sessionInitiate({
       sid: p.sid,
-      initiator: this.deps.link.jid,
+      initiator: this.focusOccupant,
       responder: p.realJid,
       transport: allocation.transport,
       others,
@@ -332,8 +346,10 @@ export class Conference {
 
   private sendJingle(p: Participant, j: Jingle): void {
     this.deps.metrics.jingleSent.inc({ action: j.action });
-    const iq = xml('iq', { type: 'set', to: p.realJid }, jingleToXml(j));
-    this.deps.link.request(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
+    // To the participant's occupant JID: the MUC relays it with from = room/focus, the only sender
+    // a Jitsi client takes Jingle from (and answers to).
+    const iq = xml('iq', { type: 'set', to: p.occupantJid }, jingleToXml(j));
+    this.requestAsOccupant(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
       this.deps.metrics.errors.inc({ kind: 'jingle_refused' });
       this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
       if (j.action === 'session-initiate')
@@ -362,7 +378,7 @@ export class Conference {
   private async makeModerator(p: Participant, why: string): Promise<void> {
     p.isModerator = true;
     try {
-      await this.deps.link.request(setRoleIq(this.roomJid, p.endpointId, 'moderator'));
+      await this.requestAsOccupant(setRoleIq(this.roomJid, p.endpointId, 'moderator'));
       this.log.info('participant.moderator', { endpoint: p.endpointId, why });
     } catch (err) {
       p.isModerator = false;
@@ -370,6 +386,16 @@ export class Conference {
       throw err;
     }
     this.moderation.issueKey(p);
+  }
+
+  /**
+   * An IQ to the room or one of its occupants, from the focus's session in the room: the MUC relays
+   * IQs to occupants only from an occupant, and checks role changes against the actor's occupant
+   * (found by its full JID); affiliation and configuration changes may come from the bare JID.
+   */
+  private requestAsOccupant(iq: Element, timeoutMs?: number): Promise<Element> {
+    iq.attrs.from = this.focusSessionJid;
+    return this.deps.link.request(iq, timeoutMs);
   }
 
   private others(p: Participant): Participant[] {
@@ -405,7 +431,7 @@ export class Conference {
     }
     this.participants.clear();
     await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
-    this.deps.link.send(xml('presence', { to: this.focusOccupant, type: 'unavailable' }));
+    this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
     this.queue.close();
     this.log.info('conference.ended', { why });
     this.deps.onEnded(this);

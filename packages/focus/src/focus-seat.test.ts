@@ -31,7 +31,13 @@ function scriptedRoom(answers: string[]) {
     onStanza() {},
     async close() {},
   };
-  seat = new FocusSeat(ROOM, 'focus', link, createLogger('focus', { level: 'debug', write: (l) => lines.push(l) }));
+  seat = new FocusSeat(
+    ROOM,
+    'focus',
+    link,
+    createLogger('focus', { level: 'debug', write: (l) => lines.push(l) }),
+    'focus.meet.example/focus',
+  );
   return { seat, sent, lines };
 }
 

@@ -38,6 +38,8 @@ export class FocusSeat {
     private readonly nick: string,
     private readonly link: XmppLink,
     private readonly log: Logger,
+    /** The full JID the focus joins from (focus.<domain>/focus): Jitsi clients know the focus by it. */
+    private readonly sessionJid: string,
   ) {}
 
   get occupant(): string {
@@ -84,7 +86,9 @@ export class FocusSeat {
         this.waiter = undefined;
         resolve(answer);
       };
-      this.link.send(mucJoinPresence(this.occupant, { maxHistory: 0 }));
+      const join = mucJoinPresence(this.occupant, { maxHistory: 0 });
+      join.attrs.from = this.sessionJid;
+      this.link.send(join);
     });
   }
 }

@@ -19,7 +19,7 @@ export class Participant {
     readonly endpointId: string,
     /** room@conference.domain/endpointId */
     readonly occupantJid: string,
-    /** The client's full JID: Jingle is sent there, and only accepted from there. */
+    /** The client's full JID: Jingle sent straight to the component is only accepted from there. */
     readonly realJid: string,
     public statsId?: string,
   ) {}

@@ -8,6 +8,7 @@ import { createAccounts } from './accounts.js';
 import { prosodyEnvSpec, prosodySettingsFromEnv } from './env-config.js';
 import { canConnect, which } from './daemon.js';
 import { renderProsodyConfig } from './render.js';
+import { writeRoomInfoModule } from './room-info-module.js';
 import { prosodyDomains, prosodyPaths } from './settings.js';
 
 const usage = `usage: main.js render | accounts [config path] | health | --help
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'accounts') {
     const d = prosodyDomains(settings);
     mkdirSync(paths.data, { recursive: true, mode: 0o700 });
+    writeRoomInfoModule(paths.plugins); // the config's plugin_paths: written where the data lives
     await createAccounts({
       accounts: [
         { user: settings.bridgeAccount.username, host: d.auth, password: settings.bridgeAccount.password },

@@ -1,4 +1,5 @@
 // Renders prosody.cfg.lua from validated settings. Pure: same settings, same bytes.
+import { ROOM_INFO_MODULE } from './room-info-module.js';
 import { prosodyDomains, prosodyPaths, type ProsodySettings } from './settings.js';
 
 /** A Lua string literal that is safe for any input (quotes, backslashes, control bytes). */
@@ -44,6 +45,7 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     `pidfile = ${q(p.pidfile)}`,
     `data_path = ${q(p.data)}`,
     `certificates = ${q(p.certs)}`,
+    `plugin_paths = ${luaList([p.plugins])}`,
     'log = {',
     `  { levels = { min = ${lvl} }, to = "file", filename = ${q(p.log)} };`,
     `  { levels = { min = ${lvl} }, to = "console" };`,
@@ -92,6 +94,10 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     '  restrict_room_creation = true',
     '  muc_room_locking = false',
     '  muc_room_default_public = true',
+    // Everyone sees occupants' real JIDs (whois=anyone, from the room's creation on): Jitsi clients
+    // recognise the focus by its real JID (<item jid="focus.<domain>/focus">), as with jicofo.
+    '  muc_room_default_public_jids = true',
+    `  modules_enabled = ${luaList([ROOM_INFO_MODULE])}`,
     '  muc_room_default_persistent = false',
     `  muc_room_default_history_length = ${s.mucHistoryLength}`,
     `  max_history_messages = ${s.mucHistoryLength}`,

@@ -265,6 +265,8 @@ export function prosodyPaths(s: Pick<ProsodySettings, 'dataDir'>) {
     pidfile: `${d}/prosody.pid`,
     data: `${d}/data`,
     certs: `${d}/certs`,
+    /** Parley's own Prosody modules (plugin_paths), written at start. */
+    plugins: `${d}/plugins`,
     log: `${d}/prosody.log`,
     /** Prosody's stdout/stderr as captured by the launcher. */
     console: `${d}/prosody.console.log`,

@@ -206,7 +206,7 @@ describe('web server', () => {
     assert.match(m.body, /parley_web_websocket_upgrades_total\{result="upstream_error"[^}]*\} 1/);
   });
 
-  it('refuses WebSocket upgrades on other paths, and explains a plain GET of /xmpp-websocket', async () => {
+  it('refuses WebSocket upgrades on other paths; a plain GET of /xmpp-websocket (keep-alive) gets 200', async () => {
     const ws = await RawWebSocket.connect({
       host: '127.0.0.1',
       port: web.httpsPort,
@@ -216,8 +216,13 @@ describe('web server', () => {
     });
     assert.equal(ws.response.status, 404);
     ws.close();
-    const r = await get('/xmpp-websocket');
-    assert.equal(r.status, 426);
+    // lib-jitsi-meet's keep-alive: fetch(<websocket URL with https:>), query string included.
+    const r = await get('/xmpp-websocket?room=daily');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /XMPP WebSocket endpoint/);
+    assert.equal(r.headers['cache-control'], 'no-store');
+    const post = await get('/xmpp-websocket', { method: 'POST', body: 'x' });
+    assert.equal(post.status, 426, 'anything else is told to upgrade');
   });
 });
 

@@ -197,6 +197,13 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
       onResult: (ok) => boshTotal.inc({ result: ok ? 'ok' : 'upstream_error' }),
     });
   });
+  // lib-jitsi-meet's keep-alive fetches the WebSocket URL over plain HTTPS every minute or so: a
+  // short 200 (never cached) for GET/HEAD, as behind Jitsi's nginx; other methods get 426.
+  app.get('/xmpp-websocket', (_req, res) => {
+    res
+      .set({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      .send('XMPP WebSocket endpoint (RFC 7395): connect with a WebSocket, protocol "xmpp".\n');
+  });
   app.all('/xmpp-websocket', (_req, res) => {
     res
       .status(426)

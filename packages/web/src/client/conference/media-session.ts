@@ -1,12 +1,13 @@
 // The media side of a conference: the Jingle session with the focus (session-initiate answered,
 // source-add / source-remove, session-terminate), the bridge channel (dominant speaker, receiver
 // constraints), the remote streams shown in tiles, and our screen share as an extra source.
-import { jingleToXml, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
+import { jingleToXml, occupantJid, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
 import type { Conference } from './context.js';
 import { errorDetail } from './errors.js';
 import { receiverConstraints, type RemoteSource } from './tiles.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
+import { FOCUS_NICK } from './room.js';
 
 export interface MediaSession {
   /** A Jingle IQ from the focus (run on the queue). */
@@ -32,7 +33,9 @@ export interface MediaSession {
 }
 
 export function createMediaSession(c: Conference): MediaSession {
-  const { env, config } = c;
+  const { env } = c;
+  // Our Jingle goes to the focus through the room, as lib-jitsi-meet sends it (the MUC relays it).
+  const focusOccupant = occupantJid(c.roomJid, FOCUS_NICK);
   let session: JingleSession | undefined;
   /** The session we had when the XMPP connection dropped: the focus replaces it after the rejoin. */
   let staleSession: JingleSession | undefined;
@@ -149,7 +152,7 @@ export function createMediaSession(c: Conference): MediaSession {
     }
     const x = c.xmpp!;
     setTimeout(() => {
-      x.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(answer)), 10_000)
+      x.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(answer)), 10_000)
         .then(() => {
           if (session === s && c.screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
         })
@@ -178,7 +181,7 @@ export function createMediaSession(c: Conference): MediaSession {
 
   function sendJingle(j: Jingle): Promise<unknown> {
     if (!c.xmpp) return Promise.resolve();
-    return c.xmpp.request(xml('iq', { type: 'set', to: config.focusJid }, jingleToXml(j)), 10_000);
+    return c.xmpp.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(j)), 10_000);
   }
 
   function sourceJingle(action: 'source-add' | 'source-remove', sid: string, l: LocalSources): Jingle {

@@ -18,6 +18,7 @@ import {
 } from '@parley/protocol';
 import { AUDIO_NS, JINGLE_NS, sleep, withTimeout, type Conference } from './context.js';
 import { errorDetail } from './errors.js';
+import { FocusIdentity } from './focus-identity.js';
 import { addChat, applyPresenceStanza, parseChatStanza } from './room.js';
 import type { XmppConnection } from './xmpp-connection.js';
 
@@ -50,6 +51,8 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let rejoinDeadline = 0;
   let droppedStanzas = 0;
+  // Jingle and mute are taken only from the room's focus occupant (lib-jitsi-meet's rule).
+  const focus = new FocusIdentity(roomJid, focusJids);
 
   function presenceInfo(): ParticipantInfo {
     const { state } = c;
@@ -136,13 +139,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   function handleIqs(x: XmppConnection): void {
-    const fromFocus = (iq: Element) => {
-      try {
-        return focusJids.has(bareJid(String(iq.attrs.from ?? '')));
-      } catch {
-        return false;
-      }
-    };
+    const fromFocus = (iq: Element) => focus.isFocus(iq.attrs.from);
     x.onIqSet(JINGLE_NS, 'jingle', async (iq, payload) => {
       if (!fromFocus(iq)) return false;
       let j: Jingle;
@@ -178,6 +175,8 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
             return;
           }
           if (from !== roomJid) return;
+          // Followed at once, not on the queue: the focus's Jingle may arrive while the queue is busy.
+          if (el.name === 'presence') focus.observePresence(el);
           if (el.name === 'presence') queue.post('presence', () => onPresence(el));
           else if (el.name === 'message') queue.post('message', () => onMessage(el));
         },

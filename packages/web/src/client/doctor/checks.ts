@@ -227,7 +227,8 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
     } catch {
       /* not a JID */
     }
-    if (!focusJids.has(from)) return false;
+    // The focus's Jingle comes through the room, from its occupant `focus` (older foci: from the component).
+    if (!focusJids.has(from) && iq.attrs.from !== `${roomJid}/focus`) return false;
     let j: Jingle;
     try {
       j = parseJingle(payload);
