@@ -18,6 +18,7 @@ import {
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient } from './bridge-client.js';
 import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
+import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
@@ -34,13 +35,17 @@ export interface ManagerOptions {
   focusNick?: string;
   idleTimeoutMs?: number;
   jingleTimeoutMs?: number;
+  /** Bounds on creating conferences (limits.ts); default: DEFAULT_CONFERENCE_LIMITS. */
+  limits?: ConferenceLimits;
 }
 
 export class ConferenceManager {
   readonly conferences = new Map<string, Conference>();
   private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
+  private readonly limits: ConferenceLimits;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.limits = opts.limits ?? new ConferenceLimits();
     opts.link.onStanza((s) => this.handleStanza(s));
     opts.bridge.onBridgeDown?.((bridgeId) => {
       for (const c of this.conferences.values()) void c.bridgeLost(bridgeId);
@@ -70,7 +75,7 @@ export class ConferenceManager {
         (err) => this.refuse(iq, err),
       );
     if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS)
-      void reply(this.onConferenceRequest(payload));
+      void reply(this.onConferenceRequest(payload, iq.attrs.from ?? ''));
     else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set')
       void reply(this.onJingle(iq, payload).then(() => undefined));
     else if (
@@ -97,7 +102,7 @@ export class ConferenceManager {
     this.opts.link.send(errorIq(iq, condition, toStanzaError(e).text));
   }
 
-  private async onConferenceRequest(payload: Element): Promise<Element> {
+  private async onConferenceRequest(payload: Element, from: string): Promise<Element> {
     const request = parseConferenceRequest(payload);
     const room = request.room.toLowerCase();
     if (splitJid(room).domain !== this.opts.mucDomain) {
@@ -110,13 +115,15 @@ export class ConferenceManager {
     if (!conference) {
       if (this.opts.bridge.available() === 0)
         throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
-      conference = this.createConference(room);
+      // Only creating is limited: joining a running conference by link never is.
+      const release = this.limits.admitNew(bareJid(from).toLowerCase(), this.conferences.size);
+      conference = this.createConference(room, release);
     }
     await conference.ready;
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
 
-  private createConference(room: string): Conference {
+  private createConference(room: string, release: () => void): Conference {
     const conference = new Conference(room, {
       link: this.opts.link,
       bridge: this.opts.bridge,
@@ -130,6 +137,7 @@ export class ConferenceManager {
         remove: (sid) => this.sessions.delete(sid),
       },
       onEnded: (c) => {
+        release();
         if (this.conferences.get(c.roomJid) === c) {
           this.conferences.delete(c.roomJid);
           this.opts.metrics.conferences.dec();

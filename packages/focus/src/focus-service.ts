@@ -2,7 +2,8 @@
 import { createLogger, createRegistry, startServiceHttp, type Logger } from '@parley/service';
 import type { BridgeClient } from './bridge-client.js';
 import { ConferenceManager } from './conference-manager.js';
-import { breweryOf, focusJidOf, mucDomainOf, type FocusConfig } from './config.js';
+import { breweryOf, focusJidOf, mucDomainOf, type FocusStartConfig } from './config.js';
+import { ConferenceLimits, DEFAULT_CONFERENCE_LIMITS } from './limits.js';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
@@ -16,7 +17,7 @@ export interface RunningFocus {
 }
 
 export async function startFocus(
-  config: FocusConfig,
+  config: FocusStartConfig,
   opts: { log?: Logger; bridge?: BridgeClient } = {},
 ): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
@@ -36,6 +37,11 @@ export async function startFocus(
     metrics,
     mucDomain: mucDomainOf(config.domain),
     idleTimeoutMs: config.idleTimeoutMs,
+    limits: new ConferenceLimits({
+      maxConferences: config.maxConferences ?? DEFAULT_CONFERENCE_LIMITS.maxConferences,
+      maxConferencesPerSession: config.maxConferencesPerSession ?? DEFAULT_CONFERENCE_LIMITS.maxConferencesPerSession,
+      newConferencesPerMinute: config.newConferencesPerMinute ?? DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
+    }),
   });
   const http = await startServiceHttp({
     host: config.httpHost,
@@ -62,7 +68,7 @@ export async function startFocus(
   };
 }
 
-function chooseBridge(config: FocusConfig, link: XmppLink, log: Logger): BridgeClient {
+function chooseBridge(config: FocusStartConfig, link: XmppLink, log: Logger): BridgeClient {
   if (config.bridge === 'fake') return new FakeBridgeClient();
   const client = new Colibri2BridgeClient({ link, breweryRoom: breweryOf(config.domain), log });
   client.start();

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createAccounts } from './accounts.js';
 import { prosodyEnvSpec, prosodySettingsFromEnv } from './env-config.js';
 import { canConnect, which } from './daemon.js';
+import { installProsodyPlugins } from './limits.js';
 import { renderProsodyConfig } from './render.js';
 import { prosodyDomains, prosodyPaths } from './settings.js';
 
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const settings = prosodySettingsFromEnv(process.env);
   const paths = prosodyPaths(settings);
   if (cmd === 'render') {
+    installProsodyPlugins(settings.dataDir); // the config's plugin_paths points there
     process.stdout.write(renderProsodyConfig(settings));
     return 0;
   }
