@@ -50,6 +50,7 @@ export const deploySpec = {
     env: 'TURN_PORT',
     default: 3478,
   }),
+  maxConnectionsPerAddress: asDeploy(webConfigSpec.maxConnectionsPerAddress, 'MAX_CONNECTIONS_PER_ADDRESS'),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -222,6 +223,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         xmppHttpHost: COMPOSE.prosodyHost,
         xmppHttpPort: COMPOSE.xmppHttpPort,
         certDir: COMPOSE.certDir,
+        maxConnectionsPerAddress: c.maxConnectionsPerAddress,
         logLevel: c.logLevel,
       }),
       ...tz,
