@@ -226,10 +226,46 @@ describe('attack 5: flood', () => {
       return ws;
     };
 
+    test('a guest WebSocket session (the attack path) is read by Prosody at no more than 10 kB/s', async () => {
+      const ws = await open();
+      assert.equal(ws.response.status, 101, ws.response.raw);
+      const domain = prosody.domains.domain;
+      const openFrame = `<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="${domain}" version="1.0"/>`;
+      ws.sendText(openFrame);
+      await ws.readTextUntil((t) => /<\/(stream:)?features>/.test(t), 10_000);
+      ws.sendText('<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="ANONYMOUS"/>');
+      await ws.readTextUntil((t) => /<success/.test(t), 10_000);
+      ws.sendText(openFrame);
+      await ws.readTextUntil((t) => /<\/(stream:)?features>/.test(t), 10_000);
+      ws.sendText(
+        '<iq xmlns="jabber:client" type="set" id="bind"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>',
+      );
+      await ws.readTextUntil((t) => /<jid>/.test(t), 10_000);
+
+      const n = 800;
+      let bytes = 0;
+      const started = Date.now();
+      for (let i = 0; i < n; i++) {
+        const ping = `<iq xmlns="jabber:client" type="get" to="${domain}" id="ws-flood-${i}-${'x'.repeat(40)}"><ping xmlns="urn:xmpp:ping"/></iq>`;
+        bytes += Buffer.byteLength(ping) + 6; // + the frame header
+        ws.sendText(ping);
+      }
+      await ws.readTextUntil((t) => (t.match(/type=["']result["']/g) ?? []).length >= n, 120_000);
+      const ms = Date.now() - started;
+      const floorMs = (0.8 * 1000 * (bytes - 16_384)) / (10 * 1024);
+      assert.ok(
+        ms >= floorMs,
+        `${bytes} bytes were read in ${ms} ms: faster than 10 kB/s allows (${Math.round(floorMs)} ms)`,
+      );
+      ws.close();
+    });
+
     test('40 WebSocket connections from one address are accepted, the 41st gets 429 naming the cap', async () => {
+      const mine: RawWebSocket[] = [];
       for (let i = 0; i < 40; i++) {
         const ws = await open();
         assert.equal(ws.response.status, 101, `connection ${i + 1}: ${ws.response.raw}`);
+        mine.push(ws);
       }
       const extra = await open();
       assert.equal(extra.response.status, 429, extra.response.raw);
@@ -242,7 +278,7 @@ describe('attack 5: flood', () => {
       assert.match(bosh.body, /at most 40 signaling connections per address/);
 
       // Closing one gives its place back.
-      sockets[0].close();
+      mine[0].close();
       let again: RawWebSocket | undefined;
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
