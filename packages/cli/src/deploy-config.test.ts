@@ -63,6 +63,7 @@ test('the .env keys', () => {
     'TZ',
     'LOG_LEVEL',
     'TURN_PORT',
+    'MAX_CONNECTIONS_PER_ADDRESS',
   ]);
 });
 

@@ -50,6 +50,7 @@ export const deploySpec = {
     env: 'TURN_PORT',
     default: 3478,
   }),
+  maxConnectionsPerAddress: asDeploy(startSpec.maxConnectionsPerAddress, 'MAX_CONNECTIONS_PER_ADDRESS'),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -67,6 +68,7 @@ export const deployToStart = {
   tcpPort: 'tcpPort',
   domain: 'domain',
   logLevel: 'logLevel',
+  maxConnectionsPerAddress: 'maxConnectionsPerAddress',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
 /** Addresses reserved for documentation (RFC 5737 / 3849): .env.example uses one as a placeholder. */
@@ -222,6 +224,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         xmppHttpHost: COMPOSE.prosodyHost,
         xmppHttpPort: COMPOSE.xmppHttpPort,
         certDir: COMPOSE.certDir,
+        maxConnectionsPerAddress: c.maxConnectionsPerAddress,
         logLevel: c.logLevel,
       }),
       ...tz,

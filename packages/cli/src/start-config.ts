@@ -136,6 +136,14 @@ export const startSpec = {
     env: 'PARLEY_TURNS_PORT',
     default: 5349,
   }),
+  maxConnectionsPerAddress: field.int({
+    describe:
+      'WebSocket connections + BOSH requests one client address may hold (HTTP 429 beyond; raise it behind NAT or a proxy; 0: no cap)',
+    flag: 'max-connections-per-address',
+    env: 'PARLEY_MAX_CONNECTIONS_PER_ADDRESS',
+    default: 40,
+    min: 0,
+  }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level of every service',

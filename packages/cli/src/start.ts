@@ -201,6 +201,7 @@ export async function startStack(
       domain: config.domain,
       tls: { cert: certs.certPem, key: certs.keyPem },
       caCertPem: certs.caCertPem,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
       ...(turnInfo ? { turn: { secret: secrets.turnSecret, urls: turnInfo.urls } } : {}),
       log: serviceLog('web'),
     });

@@ -21,6 +21,7 @@ import {
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient } from './bridge-client.js';
 import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
+import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
@@ -37,6 +38,8 @@ export interface ManagerOptions {
   focusNick?: string;
   idleTimeoutMs?: number;
   jingleTimeoutMs?: number;
+  /** Bounds on creating conferences (limits.ts); default: DEFAULT_CONFERENCE_LIMITS. */
+  limits?: ConferenceLimits;
 }
 
 /**
@@ -52,8 +55,10 @@ function sentBy(c: Conference, p: Participant, from: string): boolean {
 export class ConferenceManager {
   readonly conferences = new Map<string, Conference>();
   private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
+  private readonly limits: ConferenceLimits;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.limits = opts.limits ?? new ConferenceLimits();
     opts.link.onStanza((s) => this.handleStanza(s));
     opts.bridge.onBridgeDown?.((bridgeId) => {
       for (const c of this.conferences.values()) void c.bridgeLost(bridgeId);
@@ -83,7 +88,7 @@ export class ConferenceManager {
         (err) => this.refuse(iq, err),
       );
     if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS)
-      void reply(this.onConferenceRequest(payload, iq.attrs.from));
+      void reply(this.onConferenceRequest(payload, iq.attrs.from ?? ''));
     else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set')
       void reply(this.onJingle(iq, payload).then(() => undefined));
     else if (
@@ -124,14 +129,16 @@ export class ConferenceManager {
     if (!conference) {
       if (this.opts.bridge.available() === 0)
         throw new NoBridgeError('no healthy bridge is connected; the conference cannot get media');
-      conference = this.createConference(room);
+      // Only creating is limited: joining a running conference by link never is.
+      const release = this.limits.admitNew(bareJid(from).toLowerCase(), this.conferences.size);
+      conference = this.createConference(room, release);
     }
     conference.moderation.presentKey(from, moderatorKeyOf(request));
     await conference.ready;
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
 
-  private createConference(room: string): Conference {
+  private createConference(room: string, release: () => void): Conference {
     const conference = new Conference(room, {
       link: this.opts.link,
       bridge: this.opts.bridge,
@@ -145,6 +152,7 @@ export class ConferenceManager {
         remove: (sid) => this.sessions.delete(sid),
       },
       onEnded: (c) => {
+        release();
         if (this.conferences.get(c.roomJid) === c) {
           this.conferences.delete(c.roomJid);
           this.opts.metrics.conferences.dec();

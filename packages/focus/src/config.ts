@@ -1,4 +1,5 @@
 import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+import { DEFAULT_CONFERENCE_LIMITS, type ConferenceLimitSettings } from './limits.js';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -62,6 +63,28 @@ export const focusConfigSpec = {
     default: 60_000,
     min: 100,
   }),
+  // Conference creation limits (limits.ts); requests for a running conference are never limited.
+  maxConferences: field.int({
+    describe: 'live conferences this focus runs at once; a request for a new one beyond it is refused',
+    flag: 'max-conferences',
+    env: 'PARLEY_FOCUS_MAX_CONFERENCES',
+    default: DEFAULT_CONFERENCE_LIMITS.maxConferences,
+    min: 1,
+  }),
+  maxConferencesPerSession: field.int({
+    describe: 'live conferences one session (bare JID) may have created at once',
+    flag: 'max-conferences-per-session',
+    env: 'PARLEY_FOCUS_MAX_CONFERENCES_PER_SESSION',
+    default: DEFAULT_CONFERENCE_LIMITS.maxConferencesPerSession,
+    min: 1,
+  }),
+  newConferencesPerMinute: field.int({
+    describe: 'new conferences one session (bare JID) may create per minute',
+    flag: 'new-conferences-per-minute',
+    env: 'PARLEY_FOCUS_NEW_CONFERENCES_PER_MINUTE',
+    default: DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
+    min: 1,
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',
@@ -71,6 +94,10 @@ export const focusConfigSpec = {
 };
 
 export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
+
+/** What startFocus takes: the limits and the bridges' account may be left out (their defaults apply). */
+export type FocusStartConfig = Omit<FocusConfig, keyof ConferenceLimitSettings | 'bridgeUser'> &
+  Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser'>>;
 
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;

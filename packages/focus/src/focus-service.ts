@@ -8,8 +8,9 @@ import {
   DEFAULT_BRIDGE_USER,
   focusJidOf,
   mucDomainOf,
-  type FocusConfig,
+  type FocusStartConfig,
 } from './config.js';
+import { ConferenceLimits, DEFAULT_CONFERENCE_LIMITS } from './limits.js';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
@@ -21,9 +22,6 @@ export interface RunningFocus {
   httpPort: number;
   close(): Promise<void>;
 }
-
-/** The focus's settings; `bridgeUser` may be left out by callers that use the default account. */
-export type FocusStartConfig = Omit<FocusConfig, 'bridgeUser'> & Partial<Pick<FocusConfig, 'bridgeUser'>>;
 
 export async function startFocus(
   config: FocusStartConfig,
@@ -46,6 +44,11 @@ export async function startFocus(
     metrics,
     mucDomain: mucDomainOf(config.domain),
     idleTimeoutMs: config.idleTimeoutMs,
+    limits: new ConferenceLimits({
+      maxConferences: config.maxConferences ?? DEFAULT_CONFERENCE_LIMITS.maxConferences,
+      maxConferencesPerSession: config.maxConferencesPerSession ?? DEFAULT_CONFERENCE_LIMITS.maxConferencesPerSession,
+      newConferencesPerMinute: config.newConferencesPerMinute ?? DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
+    }),
   });
   const http = await startServiceHttp({
     host: config.httpHost,

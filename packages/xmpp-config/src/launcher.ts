@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createAccounts, type AccountMethod, type AccountSpec } from './accounts.js';
 import { findExecutable, isExecutable, startDaemon, which, type RunningDaemon } from './daemon.js';
+import { installProsodyPlugins } from './plugins.js';
 import { renderProsodyConfig } from './render.js';
-import { writeRoomInfoModule } from './room-info-module.js';
 import { prosodyDomains, prosodyPaths, type ProsodySettings } from './settings.js';
 
 export const PROSODY_INSTALL_HINT =
@@ -58,8 +58,8 @@ export async function startProsody(opts: StartProsodyOptions): Promise<RunningPr
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.data, { recursive: true, mode: 0o700 });
   mkdirSync(paths.certs, { recursive: true, mode: 0o700 });
+  installProsodyPlugins(settings.dataDir);
   writeFileSync(paths.config, renderProsodyConfig(settings), { mode: 0o600 });
-  writeRoomInfoModule(paths.plugins);
 
   await createAccounts({
     accounts: [

@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { createAccounts } from './accounts.js';
 import { prosodyEnvSpec, prosodySettingsFromEnv } from './env-config.js';
 import { canConnect, which } from './daemon.js';
+import { installProsodyPlugins } from './plugins.js';
 import { renderProsodyConfig } from './render.js';
-import { writeRoomInfoModule } from './room-info-module.js';
 import { prosodyDomains, prosodyPaths } from './settings.js';
 
 const usage = `usage: main.js render | accounts [config path] | health | --help
@@ -27,13 +27,14 @@ async function main(argv: string[]): Promise<number> {
   const settings = prosodySettingsFromEnv(process.env);
   const paths = prosodyPaths(settings);
   if (cmd === 'render') {
+    installProsodyPlugins(settings.dataDir); // the config's plugin_paths points there
     process.stdout.write(renderProsodyConfig(settings));
     return 0;
   }
   if (cmd === 'accounts') {
     const d = prosodyDomains(settings);
     mkdirSync(paths.data, { recursive: true, mode: 0o700 });
-    writeRoomInfoModule(paths.plugins); // the config's plugin_paths: written where the data lives
+    installProsodyPlugins(settings.dataDir); // the config's plugin_paths points there
     await createAccounts({
       accounts: [
         { user: settings.bridgeAccount.username, host: d.auth, password: settings.bridgeAccount.password },

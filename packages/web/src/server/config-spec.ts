@@ -1,6 +1,7 @@
 // The web server's settings when it runs alone (a container): one typed spec, flags > PARLEY_* env
 // > defaults. Names match `parley start`'s where they mean the same thing.
 import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './address-caps.js';
 
 export const webConfigSpec = {
   domain: field.string({
@@ -55,6 +56,13 @@ export const webConfigSpec = {
     flag: 'static-dir',
     env: 'PARLEY_WEB_STATIC_DIR',
     default: '',
+  }),
+  maxConnectionsPerAddress: field.int({
+    describe: 'WebSocket connections + BOSH requests one client address may hold (429 beyond; 0: no cap)',
+    flag: 'max-connections-per-address',
+    env: 'PARLEY_WEB_MAX_CONNECTIONS_PER_ADDRESS',
+    default: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    min: 0,
   }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',

@@ -55,6 +55,14 @@ function badGatewayText(u: Upstream, err: Error): string {
   return `502 Bad Gateway: the XMPP server (${upstreamName(u)}) did not answer: ${err.message}\n`;
 }
 
+/** Answers an upgrade request with a plain HTTP error (e.g. 429 Too Many Requests) and closes. */
+export function refuseUpgrade(client: Duplex, status: string, text: string): void {
+  const body = `${status}: ${text}\n`;
+  client.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 10\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export interface WsProxyStats {
   onOpen(): void;
   onClose(): void;

@@ -25,7 +25,8 @@ import {
   notFoundPage,
   securityHeaders,
 } from './pages.js';
-import { probeUpstream, proxyHttp, proxyWebSocket, upstreamName } from './proxy.js';
+import { AddressCaps, clientAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './address-caps.js';
+import { probeUpstream, proxyHttp, proxyWebSocket, refuseUpgrade, upstreamName } from './proxy.js';
 import { turnCredentials, type TurnOptions } from './turn-credentials.js';
 
 export interface WebServerOptions {
@@ -52,6 +53,11 @@ export interface WebServerOptions {
   turn?: TurnOptions;
   /** Default: packages/web/dist/public. */
   staticDir?: string;
+  /**
+   * WebSocket connections plus BOSH requests in flight that one client address may hold through
+   * the signaling proxies; more are refused with 429. 0: no cap. Default 40.
+   */
+  maxConnectionsPerAddress?: number;
   log?: Logger;
 }
 
@@ -115,6 +121,7 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   const configJs = renderConfigJs(parleyConfig);
   const extraConnect = absoluteOrigins([parleyConfig.websocketUrl, parleyConfig.boshUrl]);
   const upstream = { host: o.xmppHttp.host, port: o.xmppHttp.port };
+  const caps = new AddressCaps(o.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
   if (!existsSync(indexPath)) log?.warn('web.client_missing', { staticDir, hint: 'run npm run build' });
 
   const registry = createRegistry('web');
@@ -192,6 +199,17 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     res.set('Content-Type', registry.contentType).send(await registry.metrics());
   });
   app.all('/http-bind', (req, res) => {
+    const address = clientAddress(req.socket);
+    const release = caps.acquire(address);
+    if (!release) {
+      boshTotal.inc({ result: 'too_many' });
+      return void res
+        .status(429)
+        .set('Retry-After', '10')
+        .type('text/plain')
+        .send(`${caps.refusalText(address)}\n`);
+    }
+    res.once('close', release);
     proxyHttp(req, res, req.originalUrl, upstream, {
       log,
       onResult: (ok) => boshTotal.inc({ result: ok ? 'ok' : 'upstream_error' }),
@@ -266,6 +284,15 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
       );
       return;
     }
+    const address = clientAddress(req.socket);
+    const release = caps.acquire(address);
+    if (!release) {
+      wsTotal.inc({ result: 'too_many' });
+      log?.warn('web.too_many_connections', { address, cap: caps.perAddress });
+      refuseUpgrade(socket, '429 Too Many Requests', caps.refusalText(address));
+      return;
+    }
+    socket.once('close', release);
     proxyWebSocket(req, socket, head, upstream, {
       log,
       sockets: upgraded,
