@@ -17,7 +17,7 @@ import {
   startWebServer,
   type RunningWebServer,
 } from '../../packages/web/src/server/index.js';
-import { startTurnServer, turnUrls, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
+import { startTurnServer, turnServices, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
 import { T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
 
 for (const transport of ['tcp', 'tls'] as const)
@@ -30,7 +30,7 @@ for (const transport of ['tcp', 'tls'] as const)
     let turn: RunningTurnServer | undefined;
 
     const suite = useWebStack({
-      // The stack, coturn in front of it, and a web server that hands out TURN credentials only.
+      // The stack (Prosody lists coturn to XMPP sessions, XEP-0215), coturn in front of it, the web server.
       start: async () => {
         let stack: Stack | undefined;
         let web: RunningWebServer | undefined;
@@ -52,9 +52,20 @@ for (const transport of ['tcp', 'tls'] as const)
             hostnames: ['localhost'],
             addresses: ['127.0.0.1'],
           });
-          stack = await startStack({ realBridge: true });
           const secret = 'turn-test-secret-0123456789';
           const port = await freePort();
+          const tlsPort = transport === 'tls' ? await freePort() : null;
+          stack = await startStack({
+            realBridge: true,
+            // Only the service of the transport under test, so the browsers cannot pick the other one.
+            turn: {
+              secret,
+              ttlSeconds: 3600,
+              services: turnServices(['127.0.0.1'], port, tlsPort).filter(
+                (s) => s.type === (transport === 'tls' ? 'turns' : 'turn'),
+              ),
+            },
+          });
           turn = await startTurnServer({
             settings: {
               realm: stack.domain,
@@ -64,7 +75,7 @@ for (const transport of ['tcp', 'tls'] as const)
               allowedPeerIps: ['127.0.0.1'],
               allowLoopbackPeers: true, // the bridge is on loopback here (tests only)
               port,
-              tlsPort: transport === 'tls' ? await freePort() : null,
+              tlsPort,
               ...(transport === 'tls' ? { tls: { cert: certs.certPath, pkey: certs.keyPath } } : {}),
               relayPorts,
               dataDir: join(dir, 'turn'),
@@ -77,14 +88,7 @@ for (const transport of ['tcp', 'tls'] as const)
             xmppHttp: { host: '127.0.0.1', port: stack.prosody.settings.ports.http },
             domain: stack.domain,
             tls: { cert: certs.certPem, key: certs.keyPem },
-            // Only the URL of the transport under test, so the browsers cannot pick the other one.
-            turn: {
-              secret,
-              urls: turnUrls(['127.0.0.1'], port, turn.settings.tlsPort).filter((u) =>
-                u.startsWith(transport === 'tls' ? 'turns:' : 'turn:'),
-              ),
-              ttlSeconds: 3600,
-            },
+            turn: true,
             config: { iceTransportPolicy: 'relay' },
             staticDir,
           });
@@ -139,7 +143,7 @@ for (const transport of ['tcp', 'tls'] as const)
           );
         }
 
-        // coturn saw the allocations, authenticated with the web server's credentials.
+        // coturn saw the allocations, authenticated with the credentials Prosody gave the sessions.
         const log = readFileSync(turn!.logPath, 'utf8');
         const allocations = log.match(/ALLOCATE processed, success/g)?.length ?? 0;
         assert.ok(

@@ -5,13 +5,29 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
+import https from 'node:https';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { client } from '@xmpp/client';
+import { xml, type Element } from '@parley/protocol';
 import { startBridge, type RunningBridge } from '@parley/bridge';
 import { createLogger } from '@parley/service';
-import { makeTestProsody, type TestProsody } from '@parley/xmpp-config';
-import { ATTR, BINDING, decodeStun, encodeStun, verifyIntegrity } from '../../packages/bridge/src/transport/stun.js';
+import { freePorts, makeTestProsody, type TestProsody } from '@parley/xmpp-config';
+import {
+  ATTR,
+  BINDING,
+  decodeErrorCode,
+  decodeStun,
+  encodeStun,
+  getAttribute,
+  verifyIntegrity,
+  type StunMessage,
+} from '../../packages/bridge/src/transport/stun.js';
 import { TcpFramer } from '../../packages/bridge/src/transport/tcp-framing.js';
-import { waitUntil } from './harness.js';
+import { waitUntil, withTimeout } from './harness.js';
+import { pickStartPorts, startCli, startFlags, type StartedCli, type StartPorts } from './cli-process.js';
 
 /** One attacker connection: the source address it was opened from, and whether the bridge has closed it. */
 interface IdleConnection {
@@ -134,5 +150,183 @@ describe('attack 6: idle ICE-TCP connections', () => {
     assert.ok(metricValue(later, refused, 'tcp-auth-timeout') >= 1, later);
     real.destroy();
     t.close();
+  });
+});
+
+// ---- attacks 7 and 8: `parley start --turn` as deployed, probed from outside ----------------------
+
+function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error(`GET ${url} timed out`)));
+  });
+}
+
+const ALLOCATE = 0x003;
+const REQUESTED_TRANSPORT = 0x0019;
+const REALM = 0x0014;
+const NONCE = 0x0015;
+
+/** One TURN Allocate over TCP with long-term credentials (RFC 5766 10.2): the answer to the signed request. */
+async function turnAllocate(
+  port: number,
+  cred: { username: string; password: string },
+  protocol: 'udp' | 'tcp',
+): Promise<StunMessage> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.on('error', () => {});
+  let buffered = Buffer.alloc(0);
+  const waiting: ((m: StunMessage) => void)[] = [];
+  socket.on('data', (d) => {
+    buffered = Buffer.concat([buffered, d]);
+    while (buffered.length >= 20 && buffered.length >= 20 + buffered.readUInt16BE(2)) {
+      const n = 20 + buffered.readUInt16BE(2);
+      const msg = decodeStun(buffered.subarray(0, n));
+      buffered = buffered.subarray(n);
+      if (msg) waiting.shift()?.(msg);
+    }
+  });
+  const ask = (attributes: { type: number; value: Buffer }[], key?: Buffer) =>
+    withTimeout(
+      new Promise<StunMessage>((resolve) => {
+        waiting.push(resolve);
+        socket.write(
+          encodeStun({
+            method: ALLOCATE,
+            cls: 'request',
+            transactionId: randomBytes(12),
+            attributes,
+            integrityKey: key,
+            fingerprint: true,
+          }),
+        );
+      }),
+      5000,
+      'an answer from coturn',
+    );
+  try {
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const transport = { type: REQUESTED_TRANSPORT, value: Buffer.from([protocol === 'tcp' ? 6 : 17, 0, 0, 0]) };
+    const challenge = await ask([transport]);
+    const realm = getAttribute(challenge, REALM);
+    const nonce = getAttribute(challenge, NONCE);
+    assert.ok(realm && nonce, 'coturn challenges with REALM and NONCE');
+    const key = createHash('md5').update(`${cred.username}:${realm.toString()}:${cred.password}`).digest();
+    return await ask(
+      [
+        transport,
+        { type: ATTR.USERNAME, value: Buffer.from(cred.username) },
+        { type: REALM, value: realm },
+        { type: NONCE, value: nonce },
+      ],
+      key,
+    );
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe('attacks 7 and 8: parley start --turn, from outside', () => {
+  let dataDir: string;
+  let ports: StartPorts;
+  let turnPort: number;
+  let turnsPort: number;
+  let webMetricsPort: number;
+  let s: StartedCli;
+  let ca: string;
+  const domain = 'edge.parley.test';
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-edge-'));
+    ports = await pickStartPorts();
+    [turnPort, turnsPort, webMetricsPort] = await freePorts(3);
+    s = await startCli(
+      [
+        ...startFlags(dataDir, ports, domain),
+        '--turn',
+        '--turn-port',
+        String(turnPort),
+        '--turns-port',
+        String(turnsPort),
+      ],
+      // Through the environment: a flag the program does not know would end it before any attack.
+      { PARLEY_WEB_METRICS_PORT: String(webMetricsPort) },
+    );
+    ca = readFileSync(s.info.ca, 'utf8');
+  });
+  after(async () => {
+    await s?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const turnSecret = () => JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).turnSecret as string;
+
+  test('attack 7: GET /turn-credentials without a session gets no credential', async () => {
+    const r = await httpsGet(`https://127.0.0.1:${ports.https}/turn-credentials`, ca);
+    assert.equal(r.status, 404, r.body);
+    assert.doesNotMatch(r.body, /credential"|username|iceServers/);
+  });
+
+  test('attack 7: an anonymous XMPP session gets TURN services (XEP-0215) valid for an hour at most', async () => {
+    const x = client({ service: `xmpp://127.0.0.1:${ports.xmpp}`, domain });
+    x.on('error', () => {});
+    await withTimeout(x.start(), 10_000, 'anonymous login');
+    try {
+      const before = Math.floor(Date.now() / 1000);
+      const answer = (await x.iqCaller.request(
+        xml('iq', { type: 'get', to: domain }, xml('services', { xmlns: 'urn:xmpp:extdisco:2' })) as never,
+        5000,
+      )) as unknown as Element;
+      const services = answer.getChild('services', 'urn:xmpp:extdisco:2')?.getChildren('service') ?? [];
+      const seen = services.map((e) => `${e.attrs.type}:${e.attrs.host}:${e.attrs.port}/${e.attrs.transport}`);
+      assert.deepEqual(seen.sort(), [`turn:127.0.0.1:${turnPort}/tcp`, `turns:127.0.0.1:${turnsPort}/tcp`]);
+      for (const e of services) {
+        const expires = Date.parse(String(e.attrs.expires)) / 1000;
+        assert.ok(expires > before && expires <= before + 3600 + 5, `expires ${e.attrs.expires} is within an hour`);
+        const m = /^(\d+):parley$/.exec(String(e.attrs.username));
+        assert.ok(m, `username ${e.attrs.username}`);
+        assert.ok(Number(m[1]) <= before + 3600 + 5, 'the credential itself expires within an hour');
+        assert.equal(
+          e.attrs.password,
+          createHmac('sha1', turnSecret()).update(String(e.attrs.username)).digest('base64'),
+          "signed with coturn's secret",
+        );
+      }
+
+      // The credential works for what browsers need (a UDP relay); a TCP relay (RFC 6062), which
+      // would reach any TCP port of the bridge's machine, is refused.
+      const cred = { username: String(services[0].attrs.username), password: String(services[0].attrs.password) };
+      const udp = await turnAllocate(turnPort, cred, 'udp');
+      assert.equal(
+        udp.cls,
+        'success',
+        `UDP allocation: ${JSON.stringify(decodeErrorCode(getAttribute(udp, ATTR.ERROR_CODE) ?? Buffer.alloc(0)))}`,
+      );
+      const tcp = await turnAllocate(turnPort, cred, 'tcp');
+      assert.equal(tcp.cls, 'error', 'a TCP relay allocation is refused');
+      assert.equal(decodeErrorCode(getAttribute(tcp, ATTR.ERROR_CODE)!)?.code, 442, 'Unsupported Transport Protocol');
+    } finally {
+      await x.stop().catch(() => {});
+    }
+  });
+
+  test('attack 8: /metrics and the source map are 404 on the public port; metrics are on loopback', async () => {
+    for (const path of ['/metrics', '/app.js.map']) {
+      const r = await httpsGet(`https://127.0.0.1:${ports.https}${path}`, ca);
+      assert.equal(r.status, 404, `${path}: ${r.body.slice(0, 200)}`);
+      assert.doesNotMatch(r.body, /parley_web_|"sources"/, path);
+    }
+    const js = await httpsGet(`https://127.0.0.1:${ports.https}/app.js`, ca);
+    assert.equal(js.status, 200);
+    assert.doesNotMatch(js.body, /sourceMappingURL/, 'the bundle points at no source map');
+    assert.equal(s.info.web?.metrics, `http://127.0.0.1:${webMetricsPort}/metrics`, 'the ready line names it');
+    const m = await fetch(`http://127.0.0.1:${webMetricsPort}/metrics`);
+    assert.equal(m.status, 200);
+    assert.match(await m.text(), /parley_web_http_requests_total\{[^}]*route="metrics"[^}]*status="404"/);
   });
 });

@@ -32,6 +32,7 @@ await runServiceMain({
       tls: { cert: readCert(c, 'cert.pem'), key: readCert(c, 'key.pem') },
       caCertPem: readCert(c, 'ca.pem'),
       staticDir: c.staticDir || undefined,
+      ...(c.metricsPort !== 0 ? { metricsHttp: { host: c.metricsHost, port: c.metricsPort } } : {}),
       log: createLogger('web', { level: c.logLevel, write: (l) => process.stderr.write(l + '\n') }),
     }),
 });

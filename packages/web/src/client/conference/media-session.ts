@@ -7,6 +7,7 @@ import { errorDetail } from './errors.js';
 import { receiverConstraints, type RemoteSource } from './tiles.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
+import { fetchTurnIceServers } from './turn-services.js';
 
 export interface MediaSession {
   /** A Jingle IQ from the focus (run on the queue). */
@@ -141,6 +142,7 @@ export function createMediaSession(c: Conference): MediaSession {
       answer = await s.accept(
         { audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null },
         c.myJid,
+        () => fetchTurnIceServers((el, ms) => c.xmpp!.request(el, ms), config.domain),
       );
     } catch (err) {
       close();
