@@ -136,10 +136,10 @@ export const startSpec = {
     env: 'PARLEY_TURNS_PORT',
     default: 5349,
   }),
-  turnCredentialTtl: field.int({
+  turnTtl: field.int({
     describe: 'seconds a TURN credential Prosody gives an XMPP session stays valid for new allocations, with --turn',
-    flag: 'turn-credential-ttl',
-    env: 'PARLEY_TURN_CREDENTIAL_TTL',
+    flag: 'turn-ttl',
+    env: 'PARLEY_TURN_TTL',
     default: 3600,
     min: 60,
     max: 86_400,

@@ -64,7 +64,7 @@ export async function startStack(
       ? {
           turn: {
             secret: secrets.turnSecret,
-            ttlSeconds: config.turnCredentialTtl,
+            ttlSeconds: config.turnTtl,
             services: turnServices(advertise, config.turnPort, config.turnsPort),
           },
         }
