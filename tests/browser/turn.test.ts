@@ -18,7 +18,7 @@ import {
   type RunningWebServer,
 } from '../../packages/web/src/server/index.js';
 import { startTurnServer, turnServices, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
-import { T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
+import { GREEN, T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
 
 for (const transport of ['tcp', 'tls'] as const)
   describe(`media through TURN over ${transport.toUpperCase()} (coturn) when UDP to the bridge is blocked`, () => {
@@ -150,6 +150,20 @@ for (const transport of ['tcp', 'tls'] as const)
           allocations >= 2,
           `coturn logged ${allocations} successful allocations; log tail:\n${log.split('\n').slice(-30).join('\n')}`,
         );
+      });
+    });
+
+    test('the /doctor page reaches the bridge through the relay, with TURN servers from XMPP', {
+      timeout: 150_000,
+    }, async () => {
+      await suite.checking(async () => {
+        const p = await suite.launch({ color: GREEN, name: 'Doctor' });
+        await p.page.goto(`${suite.web.url}/doctor`, { timeout: T.nav, waitUntil: 'domcontentloaded' });
+        const turnCheck = p.page.locator('[data-testid="doctor-check"][data-check="turn"]');
+        await p.page.locator('[data-testid="doctor-summary"][data-done="true"]').waitFor({ timeout: 120_000 });
+        assert.equal(await turnCheck.getAttribute('data-status'), 'ok', await turnCheck.innerText());
+        // The doctor has no TURN server but the ones Prosody listed for its XMPP session.
+        assert.match(await turnCheck.innerText(), new RegExp(`\\(relay, relay over ${transport}\\)`));
       });
     });
   });
