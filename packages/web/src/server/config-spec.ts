@@ -33,7 +33,7 @@ export const webConfigSpec = {
     allowZero: true,
   }),
   metricsHost: field.string({
-    describe: 'address of the operators\' /health and /metrics (keep it loopback: never the public port)',
+    describe: "address of the operators' /health and /metrics (keep it loopback: never the public port)",
     flag: 'web-metrics-host',
     env: 'PARLEY_WEB_METRICS_HOST',
     default: '127.0.0.1',
@@ -41,7 +41,7 @@ export const webConfigSpec = {
     hint: 'an IP address',
   }),
   metricsPort: field.port({
-    describe: 'port of the operators\' /health and /metrics (0: none)',
+    describe: "port of the operators' /health and /metrics (0: none)",
     flag: 'web-metrics-port',
     env: 'PARLEY_WEB_METRICS_PORT',
     default: 8889,
