@@ -18,6 +18,13 @@ conf=/tmp/turnserver.conf
   echo "no-tls"
   echo "no-dtls"
   echo "fingerprint"
+  # Relay only UDP, and only to the bridge's advertised addresses: no TCP relay (RFC 6062), no
+  # loopback, private, link-local or multicast peer (coturn checks allowed-peer-ip first).
+  echo "no-tcp-relay"
+  echo "no-multicast-peers"
+  echo "denied-peer-ip=0.0.0.0-255.255.255.255"
+  echo "denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+  for a in $(echo "${ADVERTISE:?}" | tr ',' ' '); do echo "allowed-peer-ip=$a"; done
   echo "log-file=stdout"
 } > "$conf"
 exec turnserver -c "$conf"

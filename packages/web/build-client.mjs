@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Bundles the browser client: src/client/main.tsx -> dist/public/app.js (+ app.js.map), and
-// copies src/client/public/* (index.html, app.css, favicon.svg) next to it. `--watch` rebuilds.
+// Bundles the browser client: src/client/main.tsx -> dist/public/app.js, and copies
+// src/client/public/* (index.html, app.css, favicon.svg) next to it. `--watch` rebuilds.
+// No source map by default (it would hand the readable source to anyone): `--dev` (or `--watch`)
+// writes app.js.map for debugging; the web server never serves *.map either way.
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -71,6 +73,8 @@ const browserFalse = {
 };
 
 mkdirSync(outDir, { recursive: true });
+const dev = process.argv.includes('--dev') || process.argv.includes('--watch');
+if (!dev) rmSync(join(outDir, 'app.js.map'), { force: true }); // a map left by an earlier dev build
 const options = {
   entryPoints: [entry],
   outfile: join(outDir, 'app.js'),
@@ -81,7 +85,7 @@ const options = {
   conditions: ['browser'],
   target: ['chrome100', 'firefox100', 'safari15'],
   minify: true,
-  sourcemap: true,
+  sourcemap: dev,
   jsx: 'automatic',
   jsxImportSource: 'preact',
   define: { 'process.env.NODE_ENV': '"production"' },

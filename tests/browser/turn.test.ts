@@ -17,8 +17,8 @@ import {
   startWebServer,
   type RunningWebServer,
 } from '../../packages/web/src/server/index.js';
-import { startTurnServer, turnUrls, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
-import { T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
+import { startTurnServer, turnServices, type RunningTurnServer } from '../../packages/cli/src/turn/index.js';
+import { GREEN, T, closeAll, poll, redAndBlueSeeEachOther, useWebStack, withTimeout } from './harness.js';
 
 for (const transport of ['tcp', 'tls'] as const)
   describe(`media through TURN over ${transport.toUpperCase()} (coturn) when UDP to the bridge is blocked`, () => {
@@ -30,7 +30,7 @@ for (const transport of ['tcp', 'tls'] as const)
     let turn: RunningTurnServer | undefined;
 
     const suite = useWebStack({
-      // The stack, coturn in front of it, and a web server that hands out TURN credentials only.
+      // The stack (Prosody lists coturn to XMPP sessions, XEP-0215), coturn in front of it, the web server.
       start: async () => {
         let stack: Stack | undefined;
         let web: RunningWebServer | undefined;
@@ -52,9 +52,20 @@ for (const transport of ['tcp', 'tls'] as const)
             hostnames: ['localhost'],
             addresses: ['127.0.0.1'],
           });
-          stack = await startStack({ realBridge: true });
           const secret = 'turn-test-secret-0123456789';
           const port = await freePort();
+          const tlsPort = transport === 'tls' ? await freePort() : null;
+          stack = await startStack({
+            realBridge: true,
+            // Only the service of the transport under test, so the browsers cannot pick the other one.
+            turn: {
+              secret,
+              ttlSeconds: 3600,
+              services: turnServices(['127.0.0.1'], port, tlsPort).filter(
+                (s) => s.type === (transport === 'tls' ? 'turns' : 'turn'),
+              ),
+            },
+          });
           turn = await startTurnServer({
             settings: {
               realm: stack.domain,
@@ -64,7 +75,7 @@ for (const transport of ['tcp', 'tls'] as const)
               allowedPeerIps: ['127.0.0.1'],
               allowLoopbackPeers: true, // the bridge is on loopback here (tests only)
               port,
-              tlsPort: transport === 'tls' ? await freePort() : null,
+              tlsPort,
               ...(transport === 'tls' ? { tls: { cert: certs.certPath, pkey: certs.keyPath } } : {}),
               relayPorts,
               dataDir: join(dir, 'turn'),
@@ -77,14 +88,7 @@ for (const transport of ['tcp', 'tls'] as const)
             xmppHttp: { host: '127.0.0.1', port: stack.prosody.settings.ports.http },
             domain: stack.domain,
             tls: { cert: certs.certPem, key: certs.keyPem },
-            // Only the URL of the transport under test, so the browsers cannot pick the other one.
-            turn: {
-              secret,
-              urls: turnUrls(['127.0.0.1'], port, turn.settings.tlsPort).filter((u) =>
-                u.startsWith(transport === 'tls' ? 'turns:' : 'turn:'),
-              ),
-              ttlSeconds: 3600,
-            },
+            turn: true,
             config: { iceTransportPolicy: 'relay' },
             staticDir,
           });
@@ -139,13 +143,27 @@ for (const transport of ['tcp', 'tls'] as const)
           );
         }
 
-        // coturn saw the allocations, authenticated with the web server's credentials.
+        // coturn saw the allocations, authenticated with the credentials Prosody gave the sessions.
         const log = readFileSync(turn!.logPath, 'utf8');
         const allocations = log.match(/ALLOCATE processed, success/g)?.length ?? 0;
         assert.ok(
           allocations >= 2,
           `coturn logged ${allocations} successful allocations; log tail:\n${log.split('\n').slice(-30).join('\n')}`,
         );
+      });
+    });
+
+    test('the /doctor page reaches the bridge through the relay, with TURN servers from XMPP', {
+      timeout: 150_000,
+    }, async () => {
+      await suite.checking(async () => {
+        const p = await suite.launch({ color: GREEN, name: 'Doctor' });
+        await p.page.goto(`${suite.web.url}/doctor`, { timeout: T.nav, waitUntil: 'domcontentloaded' });
+        const turnCheck = p.page.locator('[data-testid="doctor-check"][data-check="turn"]');
+        await p.page.locator('[data-testid="doctor-summary"][data-done="true"]').waitFor({ timeout: 120_000 });
+        assert.equal(await turnCheck.getAttribute('data-status'), 'ok', await turnCheck.innerText());
+        // The doctor has no TURN server but the ones Prosody listed for its XMPP session.
+        assert.match(await turnCheck.innerText(), new RegExp(`\\(relay, relay over ${transport}\\)`));
       });
     });
   });

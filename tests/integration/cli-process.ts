@@ -66,8 +66,11 @@ export interface StartedCli {
   stop(): Promise<number | null>;
 }
 
-export async function startCli(args: string[]): Promise<StartedCli> {
-  const child = spawn(process.execPath, [cliPath, 'start', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startCli(args: string[], env: Record<string, string> = {}): Promise<StartedCli> {
+  const child = spawn(process.execPath, [cliPath, 'start', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

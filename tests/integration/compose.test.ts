@@ -306,7 +306,8 @@ test('.env.example holds exactly the deploy settings and no secret', () => {
 });
 
 test('no secret value and no external address in compose/', () => {
-  const allowedIps = new Set(['127.0.0.1', '0.0.0.0', '192.0.2.10']);
+  // 255.255.255.255: the top of coturn's deny-all range (denied-peer-ip), not an address contacted.
+  const allowedIps = new Set(['127.0.0.1', '0.0.0.0', '192.0.2.10', '255.255.255.255']);
   const allowedHosts = new Set(['prosody', '127.0.0.1', '0.0.0.0', 'localhost']);
   const secretNames = new Set(Object.values(secretEnvNames).flat());
   for (const file of filesUnder(composeDir)) {

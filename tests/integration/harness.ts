@@ -21,7 +21,7 @@ import {
 } from '@parley/protocol';
 import { FakeBridgeClient, startFocus, type BridgeClient, type RunningFocus } from '@parley/focus';
 import { startBridge, type RunningBridge } from '@parley/bridge';
-import { makeTestProsody, type TestProsody } from '@parley/xmpp-config';
+import { makeTestProsody, type ProsodySettingsInput, type TestProsody } from '@parley/xmpp-config';
 import { createLogger, type Logger } from '@parley/service';
 
 /** Where a scripted participant connects. */
@@ -48,9 +48,11 @@ export interface Stack extends Target {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { idleTimeoutMs?: number; realBridge?: boolean; turn?: ProsodySettingsInput['turn'] } = {},
+): Promise<Stack> {
   const logs: string[] = [];
-  const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`) });
+  const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`), turn: opts.turn });
   const d = prosody.domains;
   const bridge = new FakeBridgeClient();
   const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });

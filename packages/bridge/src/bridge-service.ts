@@ -46,6 +46,8 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
     bindAddress: config.bindAddress,
     advertise,
     allowRemote: opts.allowRemote,
+    tcpAuthTimeoutMs: config.tcpAuthTimeoutMs,
+    tcpUnauthenticated: { perSource: config.tcpUnauthPerSource, total: config.tcpUnauthTotal },
   });
   log.info('media.listening', { udp: port.udpPort, tcp: port.tcpPort, advertise });
   const bridge = new Bridge({ transports: port, log });

@@ -62,6 +62,27 @@ export const bridgeConfigSpec = {
     default: 4443,
     allowZero: true,
   }),
+  tcpUnauthPerSource: field.int({
+    describe: 'ICE-TCP connections one address may hold open before its first valid STUN check',
+    flag: 'tcp-unauth-per-source',
+    env: 'PARLEY_TCP_UNAUTH_PER_SOURCE',
+    default: 16,
+    min: 1,
+  }),
+  tcpUnauthTotal: field.int({
+    describe: 'ICE-TCP connections open in all before their first valid STUN check (over it: oldest closed)',
+    flag: 'tcp-unauth-total',
+    env: 'PARLEY_TCP_UNAUTH_TOTAL',
+    default: 256,
+    min: 1,
+  }),
+  tcpAuthTimeoutMs: field.int({
+    describe: 'an ICE-TCP connection without a valid STUN check this long (ms) is closed',
+    flag: 'tcp-auth-timeout-ms',
+    env: 'PARLEY_TCP_AUTH_TIMEOUT_MS',
+    default: 5000,
+    min: 100,
+  }),
   bindAddress: field.string({
     describe: 'address the media sockets bind to',
     flag: 'bind',
@@ -104,7 +125,10 @@ export const bridgeConfigSpec = {
   }),
 };
 
-export type BridgeConfig = ConfigOf<typeof bridgeConfigSpec>;
+/** The ICE-TCP admission settings may be left out (their defaults apply): callers build configs in code too. */
+type TcpGuardKey = 'tcpUnauthPerSource' | 'tcpUnauthTotal' | 'tcpAuthTimeoutMs';
+type FullBridgeConfig = ConfigOf<typeof bridgeConfigSpec>;
+export type BridgeConfig = Omit<FullBridgeConfig, TcpGuardKey> & Partial<Pick<FullBridgeConfig, TcpGuardKey>>;
 
 export const breweryOf = (domain: string) => `jvbbrewery@internal.auth.${domain}`;
 export const defaultFocusJids = (domain: string) => [`focus.${domain}`, `focus@auth.${domain}`];

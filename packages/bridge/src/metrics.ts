@@ -2,6 +2,13 @@
 import { Counter, Gauge, type Registry } from '@parley/service';
 import type { Bridge } from './model/bridge.js';
 
+const ICE_TCP_REFUSALS = [
+  'tcp-unauth-limit-per-source',
+  'tcp-unauth-limit-total',
+  'tcp-auth-timeout',
+  'tcp-bad-first-frame',
+] as const;
+
 export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: () => Record<string, number>): void {
   const c = bridge.counters;
   const counter = (name: string, help: string, read: () => number) =>
@@ -38,6 +45,18 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: 
       this.reset();
       for (const [reason, n] of c.drops) this.inc({ reason }, n);
       for (const [reason, n] of Object.entries(portCounters())) this.inc({ reason }, n);
+    },
+  });
+  // ICE-TCP connections closed before their first valid STUN check: the admission bounds and the deadline.
+  new Counter({
+    name: 'parley_bridge_ice_tcp_refused_total',
+    help: 'ICE-TCP connections closed unauthenticated, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = portCounters();
+      for (const reason of ICE_TCP_REFUSALS) this.inc({ reason }, counts[reason] ?? 0);
     },
   });
   new Gauge({

@@ -8,7 +8,7 @@ export interface Secrets {
   focusComponentSecret: string;
   focusAccountPassword: string;
   bridgeAccountPassword: string;
-  /** coturn's static-auth-secret (TURN REST API): the web server signs short-lived credentials with it. */
+  /** coturn's static-auth-secret (TURN REST API): Prosody signs short-lived credentials with it (XEP-0215). */
   turnSecret: string;
 }
 

@@ -144,6 +144,20 @@ export const startSpec = {
     default: 40,
     min: 0,
   }),
+  turnTtl: field.int({
+    describe: 'seconds a TURN credential Prosody gives an XMPP session stays valid for new allocations, with --turn',
+    flag: 'turn-ttl',
+    env: 'PARLEY_TURN_TTL',
+    default: 3600,
+    min: 60,
+    max: 86_400,
+  }),
+  webMetricsPort: field.port({
+    describe: "web server's /health and /metrics port (loopback only; never on the public HTTPS port)",
+    flag: 'web-metrics-port',
+    env: 'PARLEY_WEB_METRICS_PORT',
+    default: 8889,
+  }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level of every service',

@@ -2,7 +2,7 @@
 // secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startBridge, type RunningBridge } from '@parley/bridge';
+import { discoverAddresses, startBridge, type RunningBridge } from '@parley/bridge';
 import { startFocus, type RunningFocus } from '@parley/focus';
 import { ensureCertificates, localAddresses, startWebServer, type RunningWebServer } from '@parley/web';
 import { hostname } from 'node:os';
@@ -11,7 +11,7 @@ import { prosodyDomains, startProsody, validateProsodySettings, type RunningPros
 import { loadOrCreateSecrets } from './secrets.js';
 import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
 import type { StartConfig } from './start-config.js';
-import { startTurnServer, turnUrls, type RunningTurnServer } from './turn/index.js';
+import { startTurnServer, turnServices, turnUrls, type RunningTurnServer } from './turn/index.js';
 
 export interface ReadyInfo {
   ready: true;
@@ -24,12 +24,14 @@ export interface ReadyInfo {
   bridge: { id: string; udpPort: number; tcpPort?: number; advertise: string[]; health: string };
   /** Every bridge: the in-process one first, then one process each for --bridges > 1. */
   bridges: string[];
+  /** The web server's /metrics, on loopback only. */
+  web: { metrics: string };
   /** The web app: one URL per address of this machine; a room is `<url><room>`. */
   page: string;
   urls: string[];
   /** The local certificate authority browsers must trust (see the README). */
   ca: string;
-  /** TURN (coturn), with --turn: the URLs browsers get with their credentials from /turn-credentials. */
+  /** TURN (coturn), with --turn: the URLs browsers get, with credentials from Prosody over XMPP (XEP-0215). */
   turn?: { urls: string[]; pid: number; log: string };
 }
 
@@ -47,6 +49,8 @@ export async function startStack(
   const { secrets, created, path } = loadOrCreateSecrets(dataDir);
   log.info(created ? 'secrets.generated' : 'secrets.reused', { path });
 
+  // The bridge's addresses are known before it starts: Prosody lists coturn on them (XEP-0215).
+  const advertise = config.advertise.length ? config.advertise : discoverAddresses();
   const settings = validateProsodySettings({
     domain: config.domain,
     interfaces: [config.bind],
@@ -56,6 +60,15 @@ export async function startStack(
     bridgeAccount: { password: secrets.bridgeAccountPassword },
     focusAccount: { password: secrets.focusAccountPassword },
     logLevel: config.logLevel === 'debug' ? 'debug' : 'info',
+    ...(config.turn
+      ? {
+          turn: {
+            secret: secrets.turnSecret,
+            ttlSeconds: config.turnTtl,
+            services: turnServices(advertise, config.turnPort, config.turnsPort),
+          },
+        }
+      : {}),
   });
   const prosodyLog = log.child({ service: 'prosody' });
   const prosody: RunningProsody = await startProsody({
@@ -79,7 +92,7 @@ export async function startStack(
         mediaPort: config.mediaPort,
         tcpPort: config.tcpPort,
         bindAddress: '0.0.0.0',
-        advertise: config.advertise,
+        advertise,
         httpHost: '127.0.0.1',
         httpPort: config.bridgeHttpPort,
         statsIntervalMs: 5000,
@@ -202,7 +215,8 @@ export async function startStack(
       tls: { cert: certs.certPem, key: certs.keyPem },
       caCertPem: certs.caCertPem,
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-      ...(turnInfo ? { turn: { secret: secrets.turnSecret, urls: turnInfo.urls } } : {}),
+      turn: turnInfo !== undefined,
+      metricsHttp: { host: '127.0.0.1', port: config.webMetricsPort },
       log: serviceLog('web'),
     });
   } catch (err) {
@@ -244,6 +258,7 @@ export async function startStack(
       health: `http://127.0.0.1:${bridge.httpPort}/health`,
     },
     bridges: [bridge.id, ...(extraBridges?.ids ?? [])],
+    web: { metrics: `http://127.0.0.1:${web.metricsPort}/metrics` },
     page: urls[0],
     urls,
     ca: certs.caPath,
@@ -279,9 +294,10 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
+    `  Web metrics:  ${info.web.metrics} (loopback only)`,
     `  Bridge:       ${info.bridge.id}, media on UDP ${info.bridge.udpPort}${info.bridge.tcpPort ? ` (ICE-TCP ${info.bridge.tcpPort})` : ''}, advertised at ${info.bridge.advertise.join(', ')}`,
     ...(info.turn
-      ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials from /turn-credentials; log ${info.turn.log})`]
+      ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials over XMPP, XEP-0215; log ${info.turn.log})`]
       : []),
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',

@@ -17,7 +17,7 @@ export interface ParleyConfig {
   doctorUrl: string;
   /** Forced UI language ("en" | "zh-CN"); null: the browser's language picks. */
   language: string | null;
-  /** TURN is on: the peer connection gets its iceServers from /turn-credentials (short-lived). */
+  /** TURN is on: the peer connection gets its iceServers from Prosody over XMPP (XEP-0215, short-lived). */
   turn?: boolean;
   /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
   iceTransportPolicy?: 'all' | 'relay';

@@ -7,3 +7,4 @@ export * from './testing.js';
 export * from './env-config.js';
 export * from './limits.js';
 export * from './plugins.js';
+export * from './external-services.js';

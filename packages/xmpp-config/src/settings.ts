@@ -2,6 +2,7 @@
 // Unknown keys and bad values are errors that name the key. Secrets have no defaults.
 import { isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
+import { validateTurnServices, type ProsodyTurnSettings } from './external-services.js';
 
 export type ProsodyLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,6 +32,8 @@ export interface ProsodySettings {
   mucHistoryLength: number;
   /** Require STARTTLS on c2s. Needs certificates in `<dataDir>/certs`; false for loopback. */
   c2sRequireEncryption: boolean;
+  /** TURN credentials for logged-in sessions (XEP-0215); absent: none. See external-services.ts. */
+  turn?: ProsodyTurnSettings;
 }
 
 /** What callers may pass: everything with a default is optional. */
@@ -46,6 +49,7 @@ export interface ProsodySettingsInput {
   logLevel?: ProsodyLogLevel;
   mucHistoryLength?: number;
   c2sRequireEncryption?: boolean;
+  turn?: { secret: string; ttlSeconds?: number; services: ProsodyTurnSettings['services'] };
 }
 
 export const PROSODY_DEFAULTS = {
@@ -176,6 +180,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
       'logLevel',
       'mucHistoryLength',
       'c2sRequireEncryption',
+      'turn',
     ],
     '',
   );
@@ -254,6 +259,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
     logLevel,
     mucHistoryLength,
     c2sRequireEncryption,
+    ...(o.turn !== undefined ? { turn: validateTurnServices(o.turn) } : {}),
   };
 }
 

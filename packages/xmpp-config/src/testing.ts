@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountMethod, AccountSpec } from './accounts.js';
 import { startProsody, type RunningProsody } from './launcher.js';
-import { prosodyDomains, validateProsodySettings, type ProsodyDomains, type ProsodyLogLevel } from './settings.js';
+import {
+  prosodyDomains,
+  validateProsodySettings,
+  type ProsodyDomains,
+  type ProsodyLogLevel,
+  type ProsodySettingsInput,
+} from './settings.js';
 
 /** A random secret: `bytes` random bytes as base64url (24 bytes -> 32 characters). */
 export function generateSecret(bytes = 24): string {
@@ -63,6 +69,8 @@ export async function makeTestProsody(
     prosodyBinary?: string;
     accounts?: AccountSpec[];
     accountMethod?: AccountMethod;
+    /** TURN credentials for sessions (XEP-0215), as `parley start --turn` configures them. */
+    turn?: ProsodySettingsInput['turn'];
   } = {},
 ): Promise<TestProsody> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-prosody-'));
@@ -78,6 +86,7 @@ export async function makeTestProsody(
       focusAccount: { password: generateSecret() },
       logLevel: opts.logLevel ?? 'info',
       c2sRequireEncryption: false,
+      ...(opts.turn ? { turn: opts.turn } : {}),
     });
     const running = await startProsody({
       settings,

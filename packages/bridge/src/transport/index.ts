@@ -1,5 +1,6 @@
 // packages/bridge/src/transport: ICE-lite + DTLS + SCTP for the bridge, over one shared UDP/TCP port.
-export { MediaPort, type MediaPortOptions } from './media-port.js';
+export { DEFAULT_TCP_AUTH_TIMEOUT_MS, MediaPort, type MediaPortOptions } from './media-port.js';
+export { DEFAULT_TCP_ADMISSION, TcpAdmission, type TcpAdmissionLimits } from './tcp-admission.js';
 export {
   EndpointTransport,
   type LocalIceTransport,

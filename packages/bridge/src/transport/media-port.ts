@@ -21,6 +21,7 @@ import {
 } from './stun.js';
 import { createCertificate, type DtlsCertificate, type SrtpProfileName } from './werift-session.js';
 import { TcpFramer } from './tcp-framing.js';
+import { TcpAdmission, tcpAdmissionLimits, type TcpAdmissionLimits } from './tcp-admission.js';
 
 export interface MediaPortOptions {
   /** UDP port for every endpoint (0: let the OS choose; read `udpPort` afterwards). */
@@ -41,9 +42,13 @@ export interface MediaPortOptions {
   openChannelAfterMs?: number | null;
   /** Label of the channel the bridge opens itself (default 'default', as JVB did). */
   channelLabel?: string;
-  /** Unauthenticated ICE-TCP connections are closed after this long without a valid first frame (default 10 s). */
+  /** Unauthenticated ICE-TCP connections are closed after this long without a valid first frame (default 5 s). */
   tcpAuthTimeoutMs?: number;
+  /** Bounds on unauthenticated ICE-TCP connections, per remote address and in all (see tcp-admission.ts). */
+  tcpUnauthenticated?: Partial<TcpAdmissionLimits>;
 }
+
+export const DEFAULT_TCP_AUTH_TIMEOUT_MS = 5000;
 
 const ICE_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 function iceString(n: number): string {
@@ -71,6 +76,7 @@ export class MediaPort {
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
   private readonly tcpConns = new Map<string, TcpSocket>();
   private tcpSeq = 0;
+  private readonly tcpAdmission: TcpAdmission<string>;
   private closed = false;
   private readonly link: PortLink;
   private readonly transportOptions: TransportOptions;
@@ -87,6 +93,7 @@ export class MediaPort {
       release: (t) => this.release(t),
       count: (reason) => this.count(reason),
     };
+    this.tcpAdmission = new TcpAdmission(tcpAdmissionLimits(opts.tcpUnauthenticated));
     this.transportOptions = {
       consentTimeoutMs: opts.consentTimeoutMs ?? 30_000,
       srtpProfiles: opts.srtpProfiles ?? ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'],
@@ -113,6 +120,7 @@ export class MediaPort {
 
   static async open(opts: MediaPortOptions): Promise<MediaPort> {
     const bind = opts.bindAddress ?? '0.0.0.0';
+    new TcpAdmission(tcpAdmissionLimits(opts.tcpUnauthenticated)); // bad limits throw before any socket opens
     const certificate = await createCertificate();
     const udp = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4' });
     await new Promise<void>((resolve, reject) => {
@@ -148,6 +156,10 @@ export class MediaPort {
   get tcpPort(): number | undefined {
     const a = this.tcp?.address();
     return a && typeof a === 'object' ? a.port : undefined;
+  }
+  /** ICE-TCP connections open now that have not sent a valid Binding request yet. */
+  get unauthenticatedTcpCount(): number {
+    return this.tcpAdmission.size;
   }
   get transportCount(): number {
     return this.byUfrag.size;
@@ -387,11 +399,15 @@ export class MediaPort {
     s.setNoDelay(true);
     const path: PeerPath = { key: `tcp:${++this.tcpSeq}`, kind: 'tcp', ip, port: s.remotePort ?? 0 };
     this.tcpConns.set(path.key, s);
+    for (const evicted of this.tcpAdmission.admit(path.key, ip)) {
+      this.count(evicted.reason);
+      this.tcpConns.get(evicted.key)?.destroy();
+    }
     let authenticated = false;
     const authTimer = setTimeout(() => {
       this.count('tcp-auth-timeout');
       s.destroy();
-    }, this.opts.tcpAuthTimeoutMs ?? 10_000);
+    }, this.opts.tcpAuthTimeoutMs ?? DEFAULT_TCP_AUTH_TIMEOUT_MS);
     authTimer.unref();
     const framer = new TcpFramer((frame) => {
       if (!authenticated) {
@@ -402,6 +418,7 @@ export class MediaPort {
           return;
         }
         authenticated = true;
+        this.tcpAdmission.forget(path.key);
         clearTimeout(authTimer);
         return;
       }
@@ -418,6 +435,7 @@ export class MediaPort {
     s.on('error', () => this.count('tcp-conn-error'));
     s.on('close', () => {
       clearTimeout(authTimer);
+      this.tcpAdmission.forget(path.key);
       this.tcpConns.delete(path.key);
       const t = this.byPath.get(path.key);
       if (t) {

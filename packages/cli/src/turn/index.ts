@@ -2,6 +2,7 @@
 export {
   renderTurnConfig,
   turnPaths,
+  turnServices,
   turnUrls,
   validateTurnSettings,
   type TurnPaths,

@@ -5,16 +5,19 @@
 // `--turns-port 443` (TURN over TLS on 443 looks like HTTPS to most firewalls; the web app then
 // needs another port, or another address).
 //
-// Credentials: TURN REST API (use-auth-secret + static-auth-secret), the web server signs
-// short-lived ones at /turn-credentials with the same secret (secrets.json: turnSecret).
-// The relay may talk only to the bridge: every peer address is denied but the bridge's own.
+// Credentials: TURN REST API (use-auth-secret + static-auth-secret). Prosody signs short-lived ones
+// with the same secret (secrets.json: turnSecret) for logged-in XMPP sessions only (XEP-0215,
+// mod_external_services); nothing is handed out over HTTP.
+// The relay may talk only to the bridge: every peer address (loopback, private ranges, link-local
+// included) is denied but the bridge's own, and only as UDP: no TCP relay (RFC 6062), which would
+// reach any TCP port of the bridge's machine.
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 export interface TurnSettings {
   /** realm = the XMPP domain. */
   realm: string;
-  /** static-auth-secret (the web server signs credentials with it). */
+  /** static-auth-secret (Prosody signs the credentials of XMPP sessions with it). */
   secret: string;
   /** Addresses coturn listens on (TCP and UDP on `port`, TLS on `tlsPort`). */
   listeningIps: string[];
@@ -115,6 +118,9 @@ export function renderTurnConfig(input: TurnSettings): string {
     'no-tlsv1',
     'no-tlsv1_1',
     'no-multicast-peers',
+    // Browsers relay media over UDP only; a TCP relay (RFC 6062) would open any TCP port of the
+    // allowed peer addresses (Prosody, the web server, ssh on the bridge's machine) to anyone.
+    'no-tcp-relay',
     // The relay may only talk to the bridge: every address denied, the bridge's allowed (coturn
     // checks allowed-peer-ip before denied-peer-ip).
     'denied-peer-ip=0.0.0.0-255.255.255.255',
@@ -137,5 +143,17 @@ export function turnUrls(hosts: string[], port: number, tlsPort: number | null):
   return hosts.flatMap((a) => [
     `turn:${h(a)}:${port}?transport=tcp`,
     ...(tlsPort !== null ? [`turns:${h(a)}:${tlsPort}?transport=tcp`] : []),
+  ]);
+}
+
+/** The XEP-0215 services Prosody lists for sessions: the same servers as turnUrls, as Prosody settings. */
+export function turnServices(
+  hosts: string[],
+  port: number,
+  tlsPort: number | null,
+): { type: 'turn' | 'turns'; host: string; port: number; transport: 'tcp' }[] {
+  return hosts.flatMap((host) => [
+    { type: 'turn' as const, host, port, transport: 'tcp' as const },
+    ...(tlsPort !== null ? [{ type: 'turns' as const, host, port: tlsPort, transport: 'tcp' as const }] : []),
   ]);
 }

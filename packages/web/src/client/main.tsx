@@ -27,6 +27,9 @@ function readConfig(): ParleyConfig {
     boshUrl: c.boshUrl ?? '/http-bind',
     doctorUrl: c.doctorUrl ?? '/doctor',
     language: c.language ?? null,
+    // Without these the /doctor page never ran its TURN check (the meeting reads PARLEY_CONFIG itself).
+    turn: c.turn === true,
+    ...(c.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
   };
 }
 

@@ -33,6 +33,21 @@ export const webConfigSpec = {
     default: 8000,
     allowZero: true,
   }),
+  metricsHost: field.string({
+    describe: "address of the operators' /health and /metrics (keep it loopback: never the public port)",
+    flag: 'web-metrics-host',
+    env: 'PARLEY_WEB_METRICS_HOST',
+    default: '127.0.0.1',
+    pattern: /^[0-9a-fA-F.:]+$/,
+    hint: 'an IP address',
+  }),
+  metricsPort: field.port({
+    describe: "port of the operators' /health and /metrics (0: none)",
+    flag: 'web-metrics-port',
+    env: 'PARLEY_WEB_METRICS_PORT',
+    default: 8889,
+    allowZero: true,
+  }),
   xmppHttpHost: field.string({
     describe: "host of Prosody's HTTP port (WebSocket, BOSH are proxied there)",
     flag: 'xmpp-http-host',

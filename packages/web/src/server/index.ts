@@ -10,10 +10,3 @@ export { ensureCertificates, certificateNames, type Certificates, type Certifica
 export { localAddresses } from './addresses.js';
 export { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
 export { webConfigSpec, type WebConfig } from './config-spec.js';
-export {
-  turnCredentials,
-  turnPassword,
-  DEFAULT_TURN_TTL_SECONDS,
-  type TurnOptions,
-  type TurnCredentialsJson,
-} from './turn-credentials.js';

@@ -33,6 +33,7 @@ await runServiceMain({
       caCertPem: readCert(c, 'ca.pem'),
       staticDir: c.staticDir || undefined,
       maxConnectionsPerAddress: c.maxConnectionsPerAddress,
+      ...(c.metricsPort !== 0 ? { metricsHttp: { host: c.metricsHost, port: c.metricsPort } } : {}),
       log: createLogger('web', { level: c.logLevel, write: (l) => process.stderr.write(l + '\n') }),
     }),
 });

@@ -1,7 +1,7 @@
 // The web server without Prosody: pages, routing, headers, the HTTP redirect, and what happens
 // when the XMPP upstream is down (a free port nobody listens on).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -19,6 +19,8 @@ const dirs: string[] = [];
 before(async () => {
   const certDir = mkdtempSync(join(tmpdir(), 'parley-web-certs-'));
   const staticDir = makeStaticDir();
+  // A map left by a dev build (build-client.mjs --dev): it must still never be served.
+  writeFileSync(join(staticDir, 'app.js.map'), '{"version":3,"sources":["main.tsx"]}\n');
   dirs.push(certDir, staticDir);
   const certs = await ensureCertificates(certDir, { hostnames: ['meet.test'], addresses: [] });
   ca = certs.caCertPem;
@@ -33,6 +35,7 @@ before(async () => {
     config: { websocketUrl: 'wss://127.0.0.1:9/xmpp-websocket' },
     caCertPem: certs.caCertPem,
     staticDir,
+    metricsHttp: { host: '127.0.0.1', port: 0 },
   });
 });
 after(async () => {
@@ -42,6 +45,8 @@ after(async () => {
 
 const get = (path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
   fetchText(web.url + path, { ca, ...o });
+/** The operators' port (loopback): /health and /metrics. */
+const metrics = () => fetchText(`http://127.0.0.1:${web.metricsPort}/metrics`);
 
 describe('web server', () => {
   it('listens on HTTPS and plain HTTP and reports its URL', () => {
@@ -71,6 +76,14 @@ describe('web server', () => {
 
   it('answers 404 on /turn-credentials when TURN is off', async () => {
     assert.equal((await get('/turn-credentials')).status, 404);
+  });
+
+  it('never serves source maps or metrics on the public port', async () => {
+    for (const path of ['/app.js.map', '/APP.JS.MAP', '/metrics']) {
+      const r = await get(path);
+      assert.equal(r.status, 404, path);
+      assert.doesNotMatch(r.body, /sources|parley_web_/, path);
+    }
   });
 
   it('serves index.html for / and for valid room names', async () => {
@@ -174,13 +187,14 @@ describe('web server', () => {
     assert.ok(redirect.body.includes(`https://127.0.0.1:${web.httpsPort}/ca.pem`));
   });
 
-  it('reports unhealthy while Prosody is down, and serves metrics', async () => {
+  it('reports unhealthy while Prosody is down, and serves metrics on the loopback port', async () => {
     const h = await get('/health');
     assert.equal(h.status, 503);
     const report = JSON.parse(h.body);
     assert.equal(report.healthy, false);
     assert.match(report.prosody.upstream, new RegExp(`127\\.0\\.0\\.1:${deadPort}`));
-    const m = await get('/metrics');
+    assert.equal((await fetchText(`http://127.0.0.1:${web.metricsPort}/health`)).status, 503);
+    const m = await metrics();
     assert.equal(m.status, 200);
     assert.match(m.body, /parley_web_http_requests_total\{[^}]*route="index"/);
     assert.match(m.body, /service="web"/);
@@ -202,7 +216,7 @@ describe('web server', () => {
     assert.equal(bosh.status, 502);
     assert.match(bosh.body, new RegExp(`Prosody at http://127\\.0\\.0\\.1:${deadPort}`));
     assert.equal((await get('/room')).status, 200);
-    const m = await get('/metrics');
+    const m = await metrics();
     assert.match(m.body, /parley_web_websocket_upgrades_total\{result="upstream_error"[^}]*\} 1/);
   });
 
@@ -258,12 +272,11 @@ describe('web server without a built client', () => {
 });
 
 describe('web server with TURN', () => {
-  it('says turn: true in /config.js and signs short-lived credentials at /turn-credentials', async () => {
+  it('says turn: true in /config.js and hands no credential to anyone at /turn-credentials', async () => {
     const certDir = mkdtempSync(join(tmpdir(), 'parley-web-certs-'));
     const staticDir = makeStaticDir();
     dirs.push(certDir, staticDir);
     const certs = await ensureCertificates(certDir, { hostnames: ['meet.test'], addresses: [] });
-    const urls = ['turn:127.0.0.1:3478?transport=tcp', 'turns:127.0.0.1:5349?transport=tcp'];
     const w = await startWebServer({
       host: '127.0.0.1',
       httpsPort: 0,
@@ -271,31 +284,17 @@ describe('web server with TURN', () => {
       domain: 'meet.test',
       tls: { cert: certs.certPem, key: certs.keyPem },
       staticDir,
-      turn: { secret: 'a-shared-secret-of-24-chars', urls, ttlSeconds: 600 },
+      turn: true,
     });
     try {
       const cfg = await fetchText(w.url + '/config.js', { ca: certs.caCertPem });
       const window: { PARLEY_CONFIG?: Record<string, unknown> } = {};
       runInNewContext(cfg.body, { window });
       assert.equal(window.PARLEY_CONFIG?.turn, true);
-      const before = Math.floor(Date.now() / 1000);
       const r = await fetchText(w.url + '/turn-credentials', { ca: certs.caCertPem });
-      assert.equal(r.status, 200);
-      assert.match(String(r.headers['cache-control']), /no-store/);
-      const body = JSON.parse(r.body) as {
-        iceServers: { urls: string[]; username: string; credential: string }[];
-        ttl: number;
-      };
-      assert.equal(body.ttl, 600);
-      assert.equal(body.iceServers.length, 1);
-      const [s] = body.iceServers;
-      assert.deepEqual(s.urls, urls);
-      const m = /^(\d+):parley$/.exec(s.username);
-      assert.ok(m, s.username);
-      const expiry = Number(m[1]);
-      assert.ok(expiry >= before + 600 && expiry <= Math.floor(Date.now() / 1000) + 600, `expiry ${expiry}`);
-      const { createHmac } = await import('node:crypto');
-      assert.equal(s.credential, createHmac('sha1', 'a-shared-secret-of-24-chars').update(s.username).digest('base64'));
+      assert.equal(r.status, 404);
+      assert.doesNotMatch(r.body, /credential"|username/);
+      assert.match(r.body, /XMPP sessions only/);
     } finally {
       await w.close();
     }

@@ -1,6 +1,7 @@
 // The HTTPS origin of a Parley deployment: the client bundle, /config.js, the SPA's room routes,
-// same-origin signaling proxies to Prosody, /health and /metrics. An optional plain HTTP port
-// only redirects to HTTPS and says why.
+// same-origin signaling proxies to Prosody, /health. An optional plain HTTP port only redirects to
+// HTTPS and says why. Internals stay off the public port: /metrics is on a loopback service port
+// (like the focus's and the bridge's), and no source map (*.map) is ever served.
 import { existsSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -14,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Counter, Gauge, createRegistry, type Logger } from '@parley/service';
+import { Counter, Gauge, createRegistry, startServiceHttp, type Logger, type ServiceHttp } from '@parley/service';
 import { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
 import {
   absoluteOrigins,
@@ -27,7 +28,6 @@ import {
 } from './pages.js';
 import { AddressCaps, clientAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './address-caps.js';
 import { probeUpstream, proxyHttp, proxyWebSocket, refuseUpgrade, upstreamName } from './proxy.js';
-import { turnCredentials, type TurnOptions } from './turn-credentials.js';
 
 export interface WebServerOptions {
   /** Bind address, e.g. '127.0.0.1' or '0.0.0.0'. */
@@ -47,10 +47,16 @@ export interface WebServerOptions {
   /** Overrides for /config.js. */
   config?: Partial<ParleyConfigJson>;
   /**
-   * TURN (coturn with use-auth-secret): GET /turn-credentials signs short-lived credentials with
-   * `secret` and /config.js says `turn: true`. Absent: /turn-credentials is 404, `turn: false`.
+   * TURN is on: /config.js says `turn: true`, and the client asks Prosody for short-lived TURN
+   * credentials over its XMPP session (XEP-0215). This server never hands out credentials:
+   * GET /turn-credentials is 404 whatever this says.
    */
-  turn?: TurnOptions;
+  turn?: boolean;
+  /**
+   * The operators' port: GET /health and /metrics (Prometheus). Give it a loopback address: it is
+   * never the public port. Absent: metrics are not served.
+   */
+  metricsHttp?: { host: string; port: number };
   /** Default: packages/web/dist/public. */
   staticDir?: string;
   /**
@@ -66,6 +72,8 @@ export interface RunningWebServer {
   url: string;
   httpsPort: number;
   httpPort?: number;
+  /** The port of /health and /metrics for operators (with `metricsHttp`). */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -116,8 +124,7 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   const log = o.log;
   const staticDir = resolve(o.staticDir ?? defaultStaticDir());
   const indexPath = join(staticDir, 'index.html');
-  const parleyConfig = buildParleyConfig(o.domain, { ...o.config, turn: !!o.turn });
-  if (o.turn) turnCredentials(o.turn); // bad TURN options fail at start, not at the first request
+  const parleyConfig = buildParleyConfig(o.domain, { ...o.config, turn: o.turn === true });
   const configJs = renderConfigJs(parleyConfig);
   const extraConnect = absoluteOrigins([parleyConfig.websocketUrl, parleyConfig.boshUrl]);
   const upstream = { host: o.xmppHttp.host, port: o.xmppHttp.port };
@@ -173,30 +180,36 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
       })
       .send(o.caCertPem);
   });
+  // Not next() for these: both are valid room names, and neither may ever show what it once did.
   app.get('/turn-credentials', (_req, res) => {
-    // Not next(): "turn-credentials" is also a valid room name.
-    if (!o.turn)
-      return void res
-        .status(404)
-        .set('Cache-Control', 'no-store')
-        .json({ error: 'TURN is off on this deployment (parley start --turn)' });
-    res.set('Cache-Control', 'no-store').json(turnCredentials(o.turn));
+    res
+      .status(404)
+      .set('Cache-Control', 'no-store')
+      .json({ error: 'no TURN credentials here: they are given to XMPP sessions only (XEP-0215)' });
   });
-  app.get('/health', async (_req, res) => {
+  app.get('/metrics', (req, res) => {
+    res.status(404).type('html').set('Cache-Control', 'no-cache').send(notFoundPage(req.path));
+  });
+  // Source maps would hand out the readable client source: never served, even if one was built.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!/\.map$/i.test(req.path)) return next();
+    res.status(404).type('html').set('Cache-Control', 'no-cache').send(notFoundPage(req.path));
+  });
+  const healthReport = async () => {
     const probe = await probeUpstream(upstream);
-    const report = {
+    return {
       healthy: probe.ok,
       service: 'web',
       prosody: { upstream: upstreamName(upstream), ...probe },
       client: existsSync(indexPath),
     };
+  };
+  app.get('/health', async (_req, res) => {
+    const report = await healthReport();
     res
-      .status(probe.ok ? 200 : 503)
+      .status(report.healthy ? 200 : 503)
       .set('Cache-Control', 'no-store')
       .json(report);
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', registry.contentType).send(await registry.metrics());
   });
   app.all('/http-bind', (req, res) => {
     const address = clientAddress(req.socket);
@@ -339,8 +352,29 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     }
   }
 
+  let metrics: ServiceHttp | undefined;
+  if (o.metricsHttp) {
+    try {
+      metrics = await startServiceHttp({ ...o.metricsHttp, registry, health: healthReport });
+    } catch (e) {
+      https.closeAllConnections();
+      await new Promise((r) => https.close(r));
+      if (http) {
+        http.closeAllConnections();
+        await new Promise((r) => http!.close(r));
+      }
+      throw e;
+    }
+  }
+
   const url = `https://${urlHost(o.host)}:${httpsPort}`;
-  log?.info('web.listening', { url, httpPort, staticDir, upstream: upstreamName(upstream) });
+  log?.info('web.listening', {
+    url,
+    httpPort,
+    metrics: metrics ? `http://${urlHost(o.metricsHttp!.host)}:${metrics.port}/metrics` : undefined,
+    staticDir,
+    upstream: upstreamName(upstream),
+  });
   let closing: Promise<void> | undefined;
   const closeServer = (s: HttpServer | HttpsServer) =>
     new Promise<void>((r) => {
@@ -351,11 +385,12 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     url,
     httpsPort,
     httpPort,
+    metricsPort: metrics?.port,
     close: () =>
       (closing ??= (async () => {
         for (const s of upgraded) s.destroy();
         upgraded.clear();
-        await Promise.all([closeServer(https), http ? closeServer(http) : Promise.resolve()]);
+        await Promise.all([closeServer(https), http ? closeServer(http) : Promise.resolve(), metrics?.close()]);
       })()),
   };
 }

@@ -3,36 +3,30 @@
 // source-remove renegotiation, and our screen share as an extra local send m-line.
 import { answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup } from '@parley/protocol';
 import type { ParleyConfig } from './types.js';
+import type { TurnIceServer } from './turn-services.js';
 
 /**
  * The peer connection's ICE servers: none, or, when the deployment runs TURN (config.turn), the
- * deployment's own coturn with short-lived credentials from GET /turn-credentials. Never any
- * other STUN/TURN server. Read from window.PARLEY_CONFIG (the store's config comes from there).
+ * deployment's own coturn with short-lived credentials that Prosody gives our XMPP session
+ * (XEP-0215, `turnServers`). Never any other STUN/TURN server. Read from window.PARLEY_CONFIG
+ * (the store's config comes from there).
  */
 async function iceConfiguration(
   config: Partial<ParleyConfig> | undefined,
+  turnServers: (() => Promise<TurnIceServer[]>) | undefined,
 ): Promise<Pick<RTCConfiguration, 'iceServers' | 'iceTransportPolicy'> | null> {
   if (!config?.turn && !config?.iceTransportPolicy) return null;
   const policy: RTCIceTransportPolicy = config.iceTransportPolicy === 'relay' ? 'relay' : 'all';
   if (!config.turn) return { iceServers: [], iceTransportPolicy: policy };
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), 5000);
   try {
-    const res = await fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin', signal: ctl.signal });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = (await res.json()) as { iceServers?: { urls: string[]; username: string; credential: string }[] };
-    const iceServers = (body.iceServers ?? []).filter(
-      (s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)),
-    );
+    if (!turnServers) throw new Error('no XMPP session to ask');
+    const iceServers = await turnServers();
+    if (iceServers.length === 0) throw new Error('the server listed no TURN service');
     return { iceServers, iceTransportPolicy: policy };
   } catch (err) {
     // Without TURN, direct UDP/ICE-TCP to the bridge may still work (not with policy 'relay').
-    console.warn(
-      `parley: no TURN credentials from /turn-credentials (${(err as Error).message}); connecting without TURN`,
-    );
+    console.warn(`parley: no TURN servers from XMPP (${(err as Error).message}); connecting without TURN`);
     return { iceServers: [], iceTransportPolicy: policy };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -83,14 +77,21 @@ export class JingleSession {
     return this.closed;
   }
 
-  /** Answers the offer with our tracks on the 'audio' / 'video' transceivers; returns the session-accept. */
+  /**
+   * Answers the offer with our tracks on the 'audio' / 'video' transceivers; returns the session-accept.
+   * `turnServers` asks Prosody for TURN over our XMPP session (used when config.turn).
+   */
   async accept(
     tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
     responder: string,
+    turnServers?: () => Promise<TurnIceServer[]>,
   ): Promise<Jingle> {
     // TURN credentials are fetched here: the constructor is synchronous, and nothing gathers ICE
     // candidates before setLocalDescription, so setConfiguration now is as good as at creation.
-    const ice = await iceConfiguration((globalThis as { PARLEY_CONFIG?: Partial<ParleyConfig> }).PARLEY_CONFIG);
+    const ice = await iceConfiguration(
+      (globalThis as { PARLEY_CONFIG?: Partial<ParleyConfig> }).PARLEY_CONFIG,
+      turnServers,
+    );
     if (ice && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     for (const kind of ['audio', 'video'] as const) {

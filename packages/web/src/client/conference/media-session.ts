@@ -8,6 +8,7 @@ import { receiverConstraints, type RemoteSource } from './tiles.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
 import { FOCUS_NICK } from './room.js';
+import { fetchTurnIceServers } from './turn-services.js';
 
 export interface MediaSession {
   /** A Jingle IQ from the focus (run on the queue). */
@@ -33,7 +34,7 @@ export interface MediaSession {
 }
 
 export function createMediaSession(c: Conference): MediaSession {
-  const { env } = c;
+  const { env, config } = c;
   // Our Jingle goes to the focus through the room, as lib-jitsi-meet sends it (the MUC relays it).
   const focusOccupant = occupantJid(c.roomJid, FOCUS_NICK);
   let session: JingleSession | undefined;
@@ -144,6 +145,7 @@ export function createMediaSession(c: Conference): MediaSession {
       answer = await s.accept(
         { audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null },
         c.myJid,
+        () => fetchTurnIceServers((el, ms) => c.xmpp!.request(el, ms), config.domain),
       );
     } catch (err) {
       close();

@@ -20,6 +20,7 @@ import {
 } from '@parley/protocol';
 import type { ParleyConfig } from '../conference/types';
 import { createXmppConnection, type XmppConnection } from '../conference/xmpp-connection';
+import { fetchTurnIceServers } from '../conference/turn-services';
 import { deviceErrorKind, resolveServiceUrl } from '../conference/errors';
 import {
   boshCreateBody,
@@ -176,21 +177,13 @@ interface TurnIce {
   ports: number[];
 }
 
-async function turnCredentials(): Promise<TurnIce> {
-  const res = await timeout(
-    fetch('/turn-credentials', { cache: 'no-store', credentials: 'same-origin' }),
-    5000,
-    'GET /turn-credentials',
-  );
-  if (!res.ok) throw new Error(`GET /turn-credentials: HTTP ${res.status}`);
-  const body = (await res.json()) as { iceServers?: { urls: string[]; username: string; credential: string }[] };
-  const iceServers = (body.iceServers ?? []).filter(
-    (s) => Array.isArray(s.urls) && s.urls.every((u) => /^turns?:/.test(u)),
-  );
-  if (iceServers.length === 0) throw new Error('GET /turn-credentials: no turn: or turns: server in the answer');
+/** TURN servers from Prosody over the doctor's XMPP session (XEP-0215), and their ports. */
+async function turnCredentials(x: XmppConnection, domain: string): Promise<TurnIce> {
+  const iceServers = await fetchTurnIceServers((el, ms) => x.request(el, ms), domain);
+  if (iceServers.length === 0) throw new Error(`XEP-0215 services of ${domain}: no turn: or turns: service listed`);
   const ports = new Set<number>();
   for (const s of iceServers)
-    for (const u of s.urls as string[]) {
+    for (const u of s.urls) {
       const m = /:(\d+)(\?|$)/.exec(u);
       if (m) ports.add(Number(m[1]));
     }
@@ -202,7 +195,7 @@ async function turnCredentials(): Promise<TurnIce> {
  * the `keep` candidates, an answer without local tracks (recvonly, plus the data channel),
  * session-accept, then up to MEDIA_WAIT_MS for connectionState 'connected'. Leaves the room after.
  */
-async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce): Promise<CheckOutcome> {
+async function media(config: ParleyConfig, keep: CandidateFilter, withTurn = false): Promise<CheckOutcome> {
   const room = doctorRoomName();
   const roomJid = `${room}@${config.mucDomain}`;
   const endpointId = newEndpointId();
@@ -281,6 +274,14 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
     } catch (err) {
       return signalingFail(err);
     }
+    let turn: TurnIce | undefined;
+    if (withTurn) {
+      try {
+        turn = await turnCredentials(x, config.domain);
+      } catch (err) {
+        return { status: 'fail', reason: 'credentials', detail: errorText(err) };
+      }
+    }
     let offer: Jingle;
     try {
       offer = await timeout(initiated, FOCUS_MS, `session-initiate from the focus ${config.focusJid}`);
@@ -343,7 +344,8 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
       if (!pair) await sleep(100);
     }
     pair ??= 'connected (no selected candidate pair in getStats)';
-    return { status: 'ok', vars: { pair }, detail: `${pair}; connected ${ms} ms after session-accept` };
+    const via = turn ? `; TURN servers: ${turn.iceServers.flatMap((s) => s.urls).join(' ')}` : '';
+    return { status: 'ok', vars: { pair }, detail: `${pair}; connected ${ms} ms after session-accept${via}` };
   } finally {
     // Leave: session-terminate, MUC unavailable, disconnect (each bounded, best effort).
     if (sid) {
@@ -371,15 +373,7 @@ async function media(config: ParleyConfig, keep: CandidateFilter, turn?: TurnIce
 
 async function turnCheck(config: ParleyConfig): Promise<CheckOutcome> {
   if (!config.turn) return { status: 'skipped', reason: 'off' };
-  let ice: TurnIce;
-  try {
-    ice = await turnCredentials();
-  } catch (err) {
-    return { status: 'fail', reason: 'credentials', detail: errorText(err) };
-  }
-  const out = await media(config, 'all', ice);
-  const urls = ice.iceServers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
-  return { ...out, detail: `${out.detail ?? ''}; TURN servers: ${urls.join(' ')}` };
+  return media(config, 'all', true);
 }
 
 /** The seven checks of the page, in order. */

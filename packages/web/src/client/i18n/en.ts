@@ -233,7 +233,7 @@ export const en = {
   'doctor.turn.title': 'Audio and video through TURN',
   'doctor.turn.ok': 'Connected to the media server through the TURN relay: {pair}.',
   'doctor.turn.skipped.off': 'Skipped: TURN is not enabled on this server (start it with --turn).',
-  'doctor.turn.fail.credentials': 'Could not get TURN credentials from /turn-credentials.',
+  'doctor.turn.fail.credentials': 'Could not get TURN credentials from the XMPP server (XEP-0215 external services).',
   'doctor.turn.fix.credentials':
     'The server says TURN is on but gave no credentials: the administrator should check the TURN settings and run `parley doctor` on the server.',
   'doctor.turn.fail.blocked': 'No audio/video connection through the TURN relay within {seconds} s.',

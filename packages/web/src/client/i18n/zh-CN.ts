@@ -228,7 +228,7 @@ export const zhCN: Record<MessageKey, string> = {
   'doctor.turn.title': '通过 TURN 中继传输音视频',
   'doctor.turn.ok': '已通过 TURN 中继连接到媒体服务器：{pair}。',
   'doctor.turn.skipped.off': '已跳过：此服务器没有启用 TURN（启动时加上 --turn）。',
-  'doctor.turn.fail.credentials': '无法从 /turn-credentials 获取 TURN 凭据。',
+  'doctor.turn.fail.credentials': '无法从 XMPP 服务器获取 TURN 凭据（XEP-0215 外部服务）。',
   'doctor.turn.fix.credentials':
     '服务器表示已启用 TURN，但没有提供凭据：请管理员检查 TURN 设置，并在服务器上运行 `parley doctor`。',
   'doctor.turn.fail.blocked': '{seconds} 秒内未能通过 TURN 中继建立音视频连接。',
