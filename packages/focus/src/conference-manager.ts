@@ -6,7 +6,9 @@ import {
   conferenceReadyToXml,
   errorIq,
   FOCUS_NS,
+  isRoomAccessRequest,
   parseConferenceRequest,
+  parseRoomAccessRequest,
   parseJingle,
   resourceOf,
   splitJid,
@@ -79,6 +81,7 @@ export class ConferenceManager {
       type === 'set'
     )
       void reply(this.onMute(iq, payload));
+    else if (isRoomAccessRequest(payload) && type === 'set') void reply(this.onRoomAccess(iq, payload!));
     else
       this.refuse(
         iq,
@@ -175,10 +178,20 @@ export class ConferenceManager {
     return undefined;
   }
 
+  /** Password, lobby, knock, admit, deny (room-access.ts); the conference checks who asks. */
+  private async onRoomAccess(iq: Element, payload: Element): Promise<Element | undefined> {
+    const request = parseRoomAccessRequest(payload);
+    const conference = this.conferences.get(request.room.toLowerCase());
+    if (!conference) throw new ProtocolError(`no conference ${request.room} is running`, 'item-not-found');
+    return conference.handleRoomAccess(iq.attrs.from, request);
+  }
+
   private handlePresence(stanza: Element): void {
     const from = stanza.attrs.from ?? '';
     const conference = this.conferences.get(bareJid(from).toLowerCase());
-    conference?.handlePresence(stanza);
+    if (conference) return conference.handlePresence(stanza);
+    // A knocker's directed presence to the focus ends (it left, or its session closed).
+    if (stanza.attrs.type === 'unavailable') for (const c of this.conferences.values()) c.access.knockerGone(from);
   }
 
   /** Ends every conference (the focus leaves each room); used on shutdown. */

@@ -13,6 +13,7 @@ import {
   ProtocolError,
   type Element,
   type Jingle,
+  type RoomAccessRequest,
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import type { BridgeClient, ColibriSession } from './bridge-client.js';
@@ -21,6 +22,7 @@ import { Participant } from './participant.js';
 import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
+import { RoomAccess } from './room-access.js';
 import type { XmppLink } from './xmpp-link.js';
 
 export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
@@ -51,6 +53,8 @@ export class Conference {
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
+  /** Password and lobby: who may enter the room (room-access.ts). */
+  readonly access: RoomAccess;
 
   constructor(
     readonly roomJid: string,
@@ -64,6 +68,12 @@ export class Conference {
     this.colibri = deps.bridge.session(this.meetingId, roomJid);
     this.ready = new Promise((resolve, reject) => (this.joined = { resolve, reject }));
     this.ready.catch(() => {});
+    this.access = new RoomAccess({
+      roomJid,
+      link: deps.link,
+      log: this.log,
+      participants: () => this.participants.values(),
+    });
   }
 
   get focusOccupant(): string {
@@ -113,6 +123,7 @@ export class Conference {
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
+      this.access.participantUpdated(known);
     } else {
       const realJid = info.jid;
       if (!realJid) {
@@ -180,6 +191,23 @@ export class Conference {
         xml('iq', { type: 'set', to: target.realJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')),
       )
       .catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
+  }
+
+  /** A password or lobby request (the manager found the room); runs in the queue, refusals are thrown. */
+  async handleRoomAccess(from: string, r: RoomAccessRequest): Promise<Element | undefined> {
+    let failure: unknown;
+    const answer = await this.queue.run(`room access ${r.kind}`, async () => {
+      try {
+        return await this.access.handle(from, r);
+      } catch (err) {
+        failure = err;
+        return undefined;
+      }
+    });
+    if (failure) throw failure;
+    if (this.state === 'ended')
+      throw new ProtocolError(`the conference in ${this.roomJid} has ended`, 'item-not-found');
+    return answer;
   }
 
   private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
@@ -301,6 +329,7 @@ export class Conference {
     if (!p) return;
     this.participants.delete(endpointId);
     this.deps.metrics.participants.dec();
+    this.access.participantLeft(endpointId);
     if (p.sid) this.deps.sessions.remove(p.sid);
     p.sessionState = 'ended';
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
@@ -345,6 +374,7 @@ export class Conference {
     try {
       await this.deps.link.request(setRoleIq(this.roomJid, first.endpointId, 'moderator'));
       this.log.info('participant.moderator', { endpoint: first.endpointId });
+      this.access.participantUpdated(first);
     } catch (err) {
       first.isModerator = false;
       this.log.warn('participant.moderator_failed', { endpoint: first.endpointId, error: err as Error });
@@ -383,6 +413,7 @@ export class Conference {
       this.deps.metrics.participants.dec();
     }
     this.participants.clear();
+    this.access.close();
     await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
     this.deps.link.send(xml('presence', { to: this.focusOccupant, type: 'unavailable' }));
     this.queue.close();
