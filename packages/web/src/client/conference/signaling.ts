@@ -28,6 +28,10 @@ export interface SignalingHooks {
   remoteMute(): void;
   /** The connection dropped: the media session will be replaced. */
   disconnected(): void;
+  /** A new connection: register more IQ handlers on it (room access). */
+  connected?(x: XmppConnection): void;
+  /** The room refused our join with this condition: true when handled (password prompt, lobby). */
+  joinRefused?(condition: string): boolean;
 }
 
 export interface Signaling {
@@ -76,6 +80,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
     c.xmpp?.send(
       mucJoinPresence(occupantJid(roomJid, c.endpointId!), {
         maxHistory,
+        ...(c.roomPassword ? { password: c.roomPassword } : {}),
         children: participantPresenceChildren(presenceInfo()),
       }),
     );
@@ -93,6 +98,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
         }, 2000);
         return;
       }
+      if (hooks.joinRefused?.(condition)) return;
       c.fail({
         kind: 'signaling-failed',
         detail: `the room ${roomJid} refused to let us in: ${condition}`,
@@ -188,6 +194,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       },
     );
     handleIqs(x);
+    hooks.connected?.(x);
     try {
       c.myJid = await withTimeout(x.start(), env.timeouts.connectMs, `XMPP connection to ${wsUrl}`);
     } catch (err) {

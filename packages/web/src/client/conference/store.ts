@@ -14,6 +14,7 @@ import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
+import { createRoomAccess } from './room-access.js';
 
 export type { StoreEnv } from './context.js';
 
@@ -90,10 +91,12 @@ export function createConferenceStore(
   const media = createMediaSession(c);
   const local = createLocalTracks(c, media);
   const moderation = createModeration(c, local.setAudioMuted);
+  const access = createRoomAccess(c, () => signaling);
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
+    ...access.hooks,
   });
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
@@ -146,7 +149,7 @@ export function createConferenceStore(
     if (stopTracks) local.stop();
   }
 
-  const actions: ConferenceStore['actions'] = {
+  const actions: Omit<ConferenceStore['actions'], keyof typeof access.actions> = {
     async startPreview() {
       if (!local.secureOk()) return;
       try {
@@ -324,7 +327,7 @@ export function createConferenceStore(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    actions,
+    actions: { ...actions, ...access.actions },
   };
 
   if (typeof window !== 'undefined') {

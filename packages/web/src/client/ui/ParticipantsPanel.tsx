@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState, Participant } from '../conference/types';
 import { t } from '../i18n';
 import { Avatar } from './Avatar';
+import { RoomAccessSection } from './RoomAccessSection';
 import { displayNameOf } from './Tile';
 import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
 
@@ -38,6 +39,7 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
           <CloseIcon size={20} />
         </button>
       </header>
+      {iAmModerator && <RoomAccessSection state={state} actions={actions} />}
       <ul class="participant-list">
         {list.map((p) => {
           const audioMuted = p.isLocal ? state.audioMuted : p.audioMuted;
