@@ -1,6 +1,6 @@
 // Lobby: the moderator turns it on; a second participant knocks and waits on the lobby screen;
 // the moderator hears and sees the knock and admits it, and both see each other's colour; a third
-// knocks, is denied, and is told why.
+// knocks and gives up (it leaves the moderator's list), knocks again, is denied, and is told why.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GREEN, RED, T, YELLOW, poll, tileOf, waitForTileColor, useWebStack } from './harness.js';
@@ -45,11 +45,24 @@ describe('lobby in the browser', () => {
       await waitForTileColor(green.page, tileOf(green.page, redId), RED);
       await notice.waitFor({ state: 'detached', timeout: T.ui });
 
+      // Yellow knocks, then gives up: it disappears from the moderator's list.
       const yellow = await suite.launch({ color: YELLOW, name: 'Yellow', url: link, join: false });
-      await yellow.page.getByTestId('name-input').fill('Yellow');
-      await yellow.page.getByTestId('join-button').click();
-      await yellow.page.getByTestId('lobby-screen').waitFor({ timeout: T.join });
-      await red.page.getByTestId('knocker-row').filter({ hasText: 'Yellow' }).waitFor({ timeout: T.join });
+      const knock = async () => {
+        await yellow.page.getByTestId('name-input').fill('Yellow');
+        await yellow.page.getByTestId('join-button').click();
+        await yellow.page.getByTestId('lobby-screen').waitFor({ timeout: T.join });
+        await red.page.getByTestId('knocker-row').filter({ hasText: 'Yellow' }).waitFor({ timeout: T.join });
+      };
+      await knock();
+      await yellow.page.getByTestId('lobby-cancel').click();
+      await yellow.page.getByTestId('left').waitFor({ timeout: T.ui });
+      await red.page.getByTestId('knocker-row').first().waitFor({ state: 'detached', timeout: T.join });
+      await notice.waitFor({ state: 'detached', timeout: T.ui });
+
+      // Yellow asks again and is denied.
+      await yellow.page.getByTestId('rejoin').click();
+      await yellow.page.getByTestId('prejoin').waitFor({ timeout: T.nav });
+      await knock();
       assert.match(await notice.innerText(), /Yellow asks to join/);
       await red.page.getByTestId('knock-notice-deny').click();
 
