@@ -1,8 +1,9 @@
 // Password and lobby on the client. Joining: when the room refuses us with not-authorized the
-// prejoin screen asks for the password (the connection stays open; the next join resends the MUC
-// join with it); with registration-required (members-only: the lobby is on) we knock on the focus
-// and wait until a moderator answers. Moderating: the focus pushes the room's access settings and
-// the knocks to moderators; their changes are IQs to the focus, which checks them.
+// prejoin screen asks for the password (the next join() starts afresh and sends it); with
+// registration-required (members-only: the lobby is on) we knock on the focus and wait until a
+// moderator answers. Moderating: the focus pushes the room's access settings and the knocks to
+// moderators; their changes are IQs to the focus, which checks them.
+// DOM-free (unit-tested in Node): it sees the store's Conference through RoomAccessHost.
 import {
   PARLEY_FOCUS_NS,
   bareJid,
@@ -14,24 +15,60 @@ import {
   type Element,
   type RoomAccessRequest,
 } from '@parley/protocol';
-import type { Conference } from './context.js';
 import { errorDetail } from './errors.js';
+import type { SerialQueue } from './queue.js';
 import { NO_ROOM_ACCESS, type RoomAccessState } from './room-access-state.js';
-import type { Signaling, SignalingHooks } from './signaling.js';
-import type { ConferenceActions } from './types.js';
-import type { XmppConnection } from './xmpp-connection.js';
 
 /** Knocks answered "admitted" in a row whose join the room still refused: then we stop trying. */
 const MAX_FRUITLESS_ADMITS = 2;
 
+type IqAnswer = boolean | { error: string; text?: string };
+
+/** The part of XmppConnection this module uses. */
+export interface RoomAccessConnection {
+  send(el: Element): void;
+  request(el: Element, timeoutMs: number): Promise<Element>;
+  onIqSet(ns: string, name: string, handler: (iq: Element, payload: Element) => Promise<IqAnswer>): void;
+  stop(): Promise<void>;
+}
+
+/** The part of the store's Conference (context.ts) this module uses. */
+export interface RoomAccessHost {
+  readonly env: { log(event: string, data?: Record<string, unknown>): void };
+  readonly config: { focusJid: string };
+  readonly roomJid: string;
+  readonly wsUrl: string;
+  readonly focusJids: Set<string>;
+  readonly queue: SerialQueue;
+  readonly state: { phase: string; displayName: string; roomAccess?: RoomAccessState };
+  set(patch: { phase?: 'prejoin' | 'joining' | 'lobby'; roomAccess?: RoomAccessState }): void;
+  fail(error: { kind: 'signaling-failed' | 'lobby-denied'; detail?: string; url?: string }): void;
+  terminal(): boolean;
+  xmpp: RoomAccessConnection | undefined;
+  inRoom: boolean;
+  roomPassword?: string;
+}
+
+/** The part of Signaling this module uses. */
+export interface RoomAccessSignaling {
+  joinRoom(maxHistory: number): void;
+  requestConference(x: RoomAccessConnection): Promise<void>;
+}
+
 export interface RoomAccessClient {
   /** Signaling hooks: our IQ handlers on each connection, and the room's refusals of our join. */
-  hooks: Pick<SignalingHooks, 'connected' | 'joinRefused'>;
-  actions: Pick<ConferenceActions, 'setJoinPassword' | 'setRoomPassword' | 'setLobbyEnabled' | 'answerKnock'>;
+  hooks: { connected(x: RoomAccessConnection): void; joinRefused(condition: string): boolean };
+  /** The ConferenceActions this module implements. */
+  actions: {
+    setJoinPassword(password: string): void;
+    setRoomPassword(password: string): void;
+    setLobbyEnabled(enabled: boolean): void;
+    answerKnock(knockerId: string, admit: boolean): void;
+  };
 }
 
 /** `signaling` is read lazily: the store creates it after us, with our hooks. */
-export function createRoomAccess(c: Conference, signaling: () => Signaling): RoomAccessClient {
+export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessSignaling): RoomAccessClient {
   const { env, config, roomJid } = c;
   let fruitlessAdmits = 0;
 
@@ -90,7 +127,7 @@ export function createRoomAccess(c: Conference, signaling: () => Signaling): Roo
     }
   }
 
-  function register(x: XmppConnection): void {
+  function register(x: RoomAccessConnection): void {
     x.onIqSet(PARLEY_FOCUS_NS, 'room-access', async (iq, payload) => {
       if (!fromFocus(iq)) return false;
       try {
