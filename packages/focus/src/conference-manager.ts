@@ -9,7 +9,9 @@ import {
   isModerationRequest,
   moderatorKeyOf,
   parseModerationRequest,
+  isRoomAccessRequest,
   parseConferenceRequest,
+  parseRoomAccessRequest,
   parseJingle,
   resourceOf,
   splitJid,
@@ -98,6 +100,7 @@ export class ConferenceManager {
     )
       void reply(this.onMute(iq, payload));
     else if (isModerationRequest(payload) && type === 'set') void reply(this.onModeration(iq, payload!));
+    else if (isRoomAccessRequest(payload) && type === 'set') void reply(this.onRoomAccess(iq, payload!));
     else
       this.refuse(
         iq,
@@ -133,8 +136,9 @@ export class ConferenceManager {
       const release = this.limits.admitNew(bareJid(from).toLowerCase(), this.conferences.size);
       conference = this.createConference(room, release);
     }
-    conference.moderation.presentKey(from, moderatorKeyOf(request));
     await conference.ready;
+    // A moderator who reloads keeps the role, and gets back in past the lobby (members-only room).
+    if (conference.moderation.presentKey(from, moderatorKeyOf(request))) await conference.access.addMember(from);
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
 
@@ -207,10 +211,20 @@ export class ConferenceManager {
     return undefined;
   }
 
+  /** Password, lobby, knock, admit, deny (room-access.ts); the conference checks who asks. */
+  private async onRoomAccess(iq: Element, payload: Element): Promise<Element | undefined> {
+    const request = parseRoomAccessRequest(payload);
+    const conference = this.conferences.get(request.room.toLowerCase());
+    if (!conference) throw new ProtocolError(`no conference ${request.room} is running`, 'item-not-found');
+    return conference.handleRoomAccess(iq.attrs.from, request);
+  }
+
   private handlePresence(stanza: Element): void {
     const from = stanza.attrs.from ?? '';
     const conference = this.conferences.get(bareJid(from).toLowerCase());
-    conference?.handlePresence(stanza);
+    if (conference) return conference.handlePresence(stanza);
+    // A knocker's directed presence to the focus ends (it left, or its session closed).
+    if (stanza.attrs.type === 'unavailable') for (const c of this.conferences.values()) c.access.knockerGone(from);
   }
 
   /** Ends every conference (the focus leaves each room); used on shutdown. */

@@ -12,6 +12,7 @@ import {
   ProtocolError,
   type Element,
   type Jingle,
+  type RoomAccessRequest,
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import type { BridgeClient, ColibriSession } from './bridge-client.js';
@@ -21,6 +22,7 @@ import { Participant } from './participant.js';
 import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
+import { RoomAccess } from './room-access.js';
 import type { XmppLink } from './xmpp-link.js';
 import { ConferenceModeration } from './moderation.js';
 
@@ -57,6 +59,8 @@ export class Conference {
   /** Grant moderator, mute everyone, end for everyone, moderator keys (moderation.ts). */
   readonly moderation: ConferenceModeration;
   private readonly seat: FocusSeat;
+  /** Password and lobby: who may enter the room (room-access.ts). */
+  readonly access: RoomAccess;
 
   constructor(
     readonly roomJid: string,
@@ -83,6 +87,12 @@ export class Conference {
       deps.link,
       this.log,
     );
+    this.access = new RoomAccess({
+      roomJid,
+      link: deps.link,
+      log: this.log,
+      participants: () => this.participants.values(),
+    });
   }
 
   get focusOccupant(): string {
@@ -132,6 +142,7 @@ export class Conference {
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
+      this.access.participantUpdated(known);
     } else {
       const realJid = info.jid;
       if (!realJid) {
@@ -201,6 +212,23 @@ export class Conference {
     this.requestAsOccupant(
       xml('iq', { type: 'set', to: target.occupantJid }, xml('mute', { xmlns: ns, jid: target.occupantJid }, 'true')),
     ).catch((err: Error) => this.log.warn('participant.mute_refused', { endpoint: target.endpointId, error: err }));
+  }
+
+  /** A password or lobby request (the manager found the room); runs in the queue, refusals are thrown. */
+  async handleRoomAccess(from: string, r: RoomAccessRequest): Promise<Element | undefined> {
+    let failure: unknown;
+    const answer = await this.queue.run(`room access ${r.kind}`, async () => {
+      try {
+        return await this.access.handle(from, r);
+      } catch (err) {
+        failure = err;
+        return undefined;
+      }
+    });
+    if (failure) throw failure;
+    if (this.state === 'ended')
+      throw new ProtocolError(`the conference in ${this.roomJid} has ended`, 'item-not-found');
+    return answer;
   }
 
   private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
@@ -322,6 +350,7 @@ export class Conference {
     if (!p) return;
     this.participants.delete(endpointId);
     this.deps.metrics.participants.dec();
+    this.access.participantLeft(endpointId);
     if (p.sid) this.deps.sessions.remove(p.sid);
     p.sessionState = 'ended';
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
@@ -380,6 +409,7 @@ export class Conference {
     try {
       await this.requestAsOccupant(setRoleIq(this.roomJid, p.endpointId, 'moderator'));
       this.log.info('participant.moderator', { endpoint: p.endpointId, why });
+      this.access.participantUpdated(p);
     } catch (err) {
       p.isModerator = false;
       this.log.warn('participant.moderator_failed', { endpoint: p.endpointId, error: err as Error });
@@ -430,6 +460,7 @@ export class Conference {
       this.deps.metrics.participants.dec();
     }
     this.participants.clear();
+    this.access.close();
     await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
     this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
     this.queue.close();

@@ -1,2 +1,3 @@
 export * from './conference-iq.js';
 export * from './moderation-iq.js';
+export * from './room-access.js';

@@ -94,4 +94,6 @@ export interface Conference {
   leaving: boolean;
   screen: MediaStream | null;
   raisedHand: number | undefined;
+  /** The room password we join with (typed in prejoin, or given to us when a moderator admitted us). */
+  roomPassword?: string;
 }

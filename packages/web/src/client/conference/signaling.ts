@@ -33,6 +33,10 @@ export interface SignalingHooks {
   conferenceProperties?(): Record<string, string>;
   /** Registers more handlers of IQs from the focus on a new connection (moderation.ts). */
   focusIqs?(x: XmppConnection, fromFocus: (iq: Element) => boolean): void;
+  /** A new connection: register more IQ handlers on it (room access). */
+  connected?(x: XmppConnection): void;
+  /** The room refused our join with this condition: true when handled (password prompt, lobby). */
+  joinRefused?(condition: string): boolean;
 }
 
 export interface Signaling {
@@ -83,6 +87,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
     c.xmpp?.send(
       mucJoinPresence(occupantJid(roomJid, c.endpointId!), {
         maxHistory,
+        ...(c.roomPassword ? { password: c.roomPassword } : {}),
         children: participantPresenceChildren(presenceInfo()),
       }),
     );
@@ -100,6 +105,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
         }, 2000);
         return;
       }
+      if (hooks.joinRefused?.(condition)) return;
       c.fail({
         kind: 'signaling-failed',
         detail: `the room ${roomJid} refused to let us in: ${condition}`,
@@ -192,6 +198,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       },
     );
     handleIqs(x);
+    hooks.connected?.(x);
     try {
       c.myJid = await withTimeout(x.start(), env.timeouts.connectMs, `XMPP connection to ${wsUrl}`);
     } catch (err) {

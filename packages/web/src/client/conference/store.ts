@@ -14,18 +14,15 @@ import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
+import { createRoomAccess } from './room-access.js';
 
 export type { StoreEnv } from './context.js';
 
 const NAME_KEY = 'parley.displayName';
 
-export function createConferenceStore(
-  config: ParleyConfig,
-  room: string,
-  envOverrides: Partial<StoreEnv> = {},
-): ConferenceStore {
-  const env: StoreEnv = { ...defaultEnv(), ...envOverrides };
-  let state: ConferenceState = {
+/** A new store's state: on the prejoin screen, nothing joined yet. */
+function initialState(room: string, env: StoreEnv): ConferenceState {
+  return {
     phase: 'prejoin',
     room,
     displayName: env.storage?.getItem(NAME_KEY) ?? '',
@@ -45,6 +42,16 @@ export function createConferenceStore(
     devices: { audioInputs: [], videoInputs: [], audioOutputs: [] },
     reconnecting: false,
   };
+}
+
+export function createConferenceStore(
+  config: ParleyConfig,
+  room: string,
+  envOverrides: Partial<StoreEnv> = {},
+): ConferenceStore {
+  const env: StoreEnv = { ...defaultEnv(), ...envOverrides };
+  let state: ConferenceState = initialState(room, env);
+
   const listeners = new Set<(s: ConferenceState) => void>();
 
   function set(patch: Partial<ConferenceState>): void {
@@ -90,12 +97,14 @@ export function createConferenceStore(
   const media = createMediaSession(c);
   const local = createLocalTracks(c, media);
   const moderation = createModeration(c, { audio: local.setAudioMuted, video: local.setVideoMuted });
+  const access = createRoomAccess(c, () => signaling);
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
     conferenceProperties: moderation.conferenceProperties,
     focusIqs: moderation.focusIqs,
+    ...access.hooks,
   });
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
@@ -148,7 +157,7 @@ export function createConferenceStore(
     if (stopTracks) local.stop();
   }
 
-  const actions: ConferenceStore['actions'] = {
+  const actions: Omit<ConferenceStore['actions'], keyof typeof access.actions> = {
     async startPreview() {
       if (!local.secureOk()) return;
       try {
@@ -325,7 +334,7 @@ export function createConferenceStore(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    actions,
+    actions: { ...actions, ...access.actions },
   };
 
   if (typeof window !== 'undefined') {

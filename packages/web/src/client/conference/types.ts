@@ -8,6 +8,7 @@ export type { ParleyConfig } from '@parley/protocol';
 export type Phase =
   | 'prejoin' // name, camera preview, mic level, device choice, join muted
   | 'joining' // connecting to XMPP, asking the focus, waiting for the session
+  | 'lobby' // the room's lobby is on: we knocked and wait for a moderator (room-access.ts)
   | 'in-meeting'
   | 'left' // the user pressed leave
   | 'error'; // see ConferenceState.error
@@ -19,7 +20,8 @@ export type ErrorKind =
   | 'signaling-failed' // WebSocket/BOSH or the focus could not be reached: `url` says which
   | 'media-failed' // ICE/DTLS to the bridge failed: point to the doctor page
   | 'meeting-ended' // the focus ended the session
-  | 'removed'; // a moderator removed this participant
+  | 'removed' // a moderator removed this participant
+  | 'lobby-denied'; // a moderator declined our request to join
 
 export interface ConferenceError {
   kind: ErrorKind;
@@ -34,6 +36,8 @@ export interface ConferenceError {
 // Defined in a module without DOM types so the pure room reducer can use it too.
 import type { Participant } from './participant';
 export type { Participant };
+import type { RoomAccessState } from './room-access-state';
+export type { RoomAccessState };
 
 /** One video tile: a camera or a screen share of one participant. */
 export interface Tile {
@@ -100,6 +104,8 @@ export interface ConferenceState {
   /** True while the XMPP connection is being restored after a drop (the meeting stays on screen). */
   reconnecting: boolean;
   error?: ConferenceError;
+  /** Password prompt, lobby settings and knocks (room-access.ts); absent until the room says anything. */
+  roomAccess?: RoomAccessState;
 }
 
 export interface JoinOptions {
@@ -138,6 +144,14 @@ export interface ConferenceActions {
   /** Moderator only: end the meeting for everyone (the focus removes everybody and closes the room). */
   endMeetingForEveryone(): void;
   copyInviteLink(): Promise<void>;
+  /** Prejoin: the password to join with, once the room asked for one (the next join() sends it). */
+  setJoinPassword(password: string): void;
+  /** Moderator only: set the room password ('' removes it), through the focus. */
+  setRoomPassword(password: string): void;
+  /** Moderator only: turn the lobby on or off, through the focus. */
+  setLobbyEnabled(enabled: boolean): void;
+  /** Moderator only: let a knocker in, or turn it away. */
+  answerKnock(knockerId: string, admit: boolean): void;
 }
 
 export interface ConferenceStore {

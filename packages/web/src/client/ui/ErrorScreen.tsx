@@ -136,6 +136,16 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
           </div>
         </>
       );
+    case 'lobby-denied':
+      return (
+        <>
+          <p>{t('error.lobby-denied.body')}</p>
+          <div class="button-row">
+            <RetryButton />
+            <HomeButton />
+          </div>
+        </>
+      );
     case 'removed':
       return (
         <>

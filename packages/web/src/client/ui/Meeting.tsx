@@ -6,6 +6,7 @@ import { useSrcObject } from './hooks';
 import { ChatPanel } from './ChatPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { Toolbar } from './Toolbar';
+import { KnockNotice } from './KnockNotice';
 import { StageView, TileGrid } from './VideoArea';
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
@@ -88,6 +89,7 @@ export function Meeting({ store, state }: { store: ConferenceStore; state: Confe
         {state.participantsOpen && <ParticipantsPanel state={state} actions={actions} />}
         {state.chatOpen && <ChatPanel state={state} actions={actions} />}
       </div>
+      <KnockNotice state={state} actions={actions} />
       <Toolbar state={state} actions={actions} />
       <div class="audio-sinks" aria-hidden="true">
         {Object.entries(state.audioStreams).map(([key, stream]) => (

@@ -5,6 +5,7 @@ import type { ConferenceActions, ConferenceState, Participant } from '../confere
 import { t } from '../i18n';
 import { Avatar } from './Avatar';
 import { GrantModeratorButton, ModeratorBar } from './ModerationControls';
+import { RoomAccessSection } from './RoomAccessSection';
 import { displayNameOf } from './Tile';
 import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
 
@@ -41,6 +42,7 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
         </button>
       </header>
       {iAmModerator && <ModeratorBar actions={actions} />}
+      {iAmModerator && <RoomAccessSection state={state} actions={actions} />}
       <ul class="participant-list">
         {list.map((p) => {
           const audioMuted = p.isLocal ? state.audioMuted : p.audioMuted;

@@ -6,6 +6,7 @@ import { useSrcObject } from './hooks';
 import { Avatar } from './Avatar';
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from './icons';
 import { DeviceSelect } from './DeviceSelect';
+import { PasswordField } from './PasswordField';
 
 export function Prejoin({ store, state }: { store: ConferenceStore; state: ConferenceState }) {
   const { actions } = store;
@@ -13,10 +14,13 @@ export function Prejoin({ store, state }: { store: ConferenceStore; state: Confe
   const [audioOff, setAudioOff] = useState(state.audioMuted);
   const [videoOff, setVideoOff] = useState(state.videoMuted);
   const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState('');
+  const prompt = state.roomAccess?.passwordPrompt;
   const videoRef = useSrcObject<HTMLVideoElement>(state.localStream);
 
   useEffect(() => {
-    void actions.startPreview().catch(() => undefined);
+    // Back from a password refusal the camera is already on: keep it.
+    if (!store.getState().localStream) void actions.startPreview().catch(() => undefined);
   }, [actions]);
 
   // The store may load the remembered name after the first render.
@@ -27,6 +31,7 @@ export function Prejoin({ store, state }: { store: ConferenceStore; state: Confe
   const join = () => {
     if (busy) return;
     setBusy(true);
+    if (prompt) actions.setJoinPassword(password);
     actions
       .join({ displayName: name.trim(), startAudioMuted: audioOff, startVideoMuted: videoOff })
       .catch(() => undefined)
@@ -73,6 +78,7 @@ export function Prejoin({ store, state }: { store: ConferenceStore; state: Confe
             }}
           />
         </label>
+        {prompt && <PasswordField prompt={prompt} value={password} onInput={setPassword} onEnter={join} />}
         <div class="field">
           <span class="field-label">{t('prejoin.micLevel')}</span>
           <div

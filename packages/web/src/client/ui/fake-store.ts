@@ -301,6 +301,17 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     endMeetingForEveryone() {
       set({ phase: 'error', error: { kind: 'meeting-ended', endedBy: 'moderator' } });
     },
+    setJoinPassword() {},
+    setRoomPassword(password) {
+      set({ roomAccess: { passwordSet: !!password, lobbyEnabled: false, knockers: [], ...state.roomAccess } });
+    },
+    setLobbyEnabled(enabled) {
+      set({ roomAccess: { passwordSet: false, knockers: [], ...state.roomAccess, lobbyEnabled: enabled } });
+    },
+    answerKnock(id) {
+      const knockers = (state.roomAccess?.knockers ?? []).filter((k) => k.id !== id);
+      set({ roomAccess: { passwordSet: false, lobbyEnabled: true, ...state.roomAccess, knockers } });
+    },
     async copyInviteLink() {
       await navigator.clipboard.writeText(`${location.origin}/${encodeURIComponent(room)}`);
     },
