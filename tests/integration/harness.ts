@@ -157,8 +157,13 @@ export class TestParticipant {
     readonly name: string,
   ) {}
 
-  static async connect(stack: Target, name = 'Tester'): Promise<TestParticipant> {
-    const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
+  /** Anonymous on stack.domain, or logged in with `credentials` (access mode "login"). */
+  static async connect(
+    stack: Target,
+    name = 'Tester',
+    credentials?: { username: string; password: string },
+  ): Promise<TestParticipant> {
+    const xmpp = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain, ...credentials });
     xmpp.on('error', () => {});
     const self = new TestParticipant(stack, xmpp, name);
     xmpp.iqCallee.set('urn:xmpp:jingle:1', 'jingle', (ctx: { stanza: Element; element: Element }) => {
@@ -210,15 +215,15 @@ export class TestParticipant {
   }
 
   /** Asks the focus for the conference, like lib-jitsi-meet's moderator.createConferenceRequest. */
-  async requestConference(room: string): Promise<Element> {
+  async requestConference(room: string, properties: Record<string, string> = {}): Promise<Element> {
     this.room = `${room}@${this.stack.mucDomain}`;
     return this.request(
-      xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties: {} })),
+      xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties })),
     );
   }
 
-  async join(room: string, info: ParticipantInfo = {}): Promise<void> {
-    await this.requestConference(room);
+  async join(room: string, info: ParticipantInfo = {}, properties: Record<string, string> = {}): Promise<void> {
+    await this.requestConference(room, properties);
     this.xmpp.send(
       mucJoinPresence(occupantJid(this.room!, this.endpointId), {
         maxHistory: 20,

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
+import { accessLines, focusAccess, prosodyAccess, webAccess } from './access-settings.js';
 import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
 import type { StartConfig } from './start-config.js';
 import { startTurnServer, turnUrls, type RunningTurnServer } from './turn/index.js';
@@ -29,6 +30,8 @@ export interface ReadyInfo {
   urls: string[];
   /** The local certificate authority browsers must trust (see the README). */
   ca: string;
+  /** Who may start or join meetings (--auth): none, login or token. */
+  auth: StartConfig['auth'];
   /** TURN (coturn), with --turn: the URLs browsers get with their credentials from /turn-credentials. */
   turn?: { urls: string[]; pid: number; log: string };
 }
@@ -56,6 +59,7 @@ export async function startStack(
     bridgeAccount: { password: secrets.bridgeAccountPassword },
     focusAccount: { password: secrets.focusAccountPassword },
     logLevel: config.logLevel === 'debug' ? 'debug' : 'info',
+    access: prosodyAccess(config),
   });
   const prosodyLog = log.child({ service: 'prosody' });
   const prosody: RunningProsody = await startProsody({
@@ -129,6 +133,7 @@ export async function startStack(
         bridge: 'colibri2',
         idleTimeoutMs: 60_000,
         logLevel: config.logLevel,
+        ...focusAccess(config, secrets),
       },
       { log: serviceLog('focus') },
     );
@@ -200,6 +205,7 @@ export async function startStack(
       domain: config.domain,
       tls: { cert: certs.certPem, key: certs.keyPem },
       caCertPem: certs.caCertPem,
+      config: webAccess(config),
       ...(turnInfo ? { turn: { secret: secrets.turnSecret, urls: turnInfo.urls } } : {}),
       log: serviceLog('web'),
     });
@@ -245,6 +251,7 @@ export async function startStack(
     page: urls[0],
     urls,
     ca: certs.caPath,
+    auth: config.auth,
     ...(turnInfo ? { turn: turnInfo } : {}),
   };
   let stopping: Promise<void> | undefined;
@@ -281,6 +288,7 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     ...(info.turn
       ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials from /turn-credentials; log ${info.turn.log})`]
       : []),
+    ...accessLines(info),
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');

@@ -21,6 +21,9 @@ import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
+import { applyAdmission } from './auth/admit.js';
+import { createAccessPolicy, type AccessPolicy } from './auth/access-policy.js';
+import { RoomMembership } from './auth/room-membership.js';
 
 const JINGLE_NS = 'urn:xmpp:jingle:1';
 
@@ -34,13 +37,19 @@ export interface ManagerOptions {
   focusNick?: string;
   idleTimeoutMs?: number;
   jingleTimeoutMs?: number;
+  /** Who may start or join (issue 11); default: everyone. */
+  access?: AccessPolicy;
 }
 
 export class ConferenceManager {
   readonly conferences = new Map<string, Conference>();
   private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
+  private readonly access: AccessPolicy;
+  private readonly membership: RoomMembership;
 
   constructor(private readonly opts: ManagerOptions) {
+    this.access = opts.access ?? createAccessPolicy({ mode: 'none' });
+    this.membership = new RoomMembership(opts.link);
     opts.link.onStanza((s) => this.handleStanza(s));
     opts.bridge.onBridgeDown?.((bridgeId) => {
       for (const c of this.conferences.values()) void c.bridgeLost(bridgeId);
@@ -70,7 +79,7 @@ export class ConferenceManager {
         (err) => this.refuse(iq, err),
       );
     if (payload?.name === 'conference' && payload.attrs.xmlns === FOCUS_NS)
-      void reply(this.onConferenceRequest(payload));
+      void reply(this.onConferenceRequest(payload, iq.attrs.from ?? ''));
     else if (payload?.name === 'jingle' && payload.attrs.xmlns === JINGLE_NS && type === 'set')
       void reply(this.onJingle(iq, payload).then(() => undefined));
     else if (
@@ -97,7 +106,7 @@ export class ConferenceManager {
     this.opts.link.send(errorIq(iq, condition, toStanzaError(e).text));
   }
 
-  private async onConferenceRequest(payload: Element): Promise<Element> {
+  private async onConferenceRequest(payload: Element, from: string): Promise<Element> {
     const request = parseConferenceRequest(payload);
     const room = request.room.toLowerCase();
     if (splitJid(room).domain !== this.opts.mucDomain) {
@@ -106,6 +115,13 @@ export class ConferenceManager {
         'not-acceptable',
       );
     }
+    const running = this.conferences.get(room);
+    const admission = await this.access.admit({
+      room,
+      from,
+      properties: request.properties,
+      roomExists: !!running && running.state !== 'ended',
+    });
     let conference = this.conferences.get(room);
     if (!conference) {
       if (this.opts.bridge.available() === 0)
@@ -113,6 +129,7 @@ export class ConferenceManager {
       conference = this.createConference(room);
     }
     await conference.ready;
+    await applyAdmission(this.membership, conference, admission, from);
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
 
@@ -132,6 +149,7 @@ export class ConferenceManager {
       onEnded: (c) => {
         if (this.conferences.get(c.roomJid) === c) {
           this.conferences.delete(c.roomJid);
+          this.membership.forget(c.roomJid);
           this.opts.metrics.conferences.dec();
         }
       },

@@ -51,6 +51,8 @@ export class Conference {
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
+  /** Real JIDs that are moderators on joining: logged-in users, holders of a moderator token. */
+  readonly moderatorsByRight = new Set<string>();
 
   constructor(
     readonly roomJid: string,
@@ -189,6 +191,7 @@ export class Conference {
     this.deps.metrics.participants.inc();
     this.disarmIdleTimer();
     this.log.info('participant.joined', { endpoint: endpointId, jid: realJid });
+    if (this.moderatorsByRight.has(realJid)) await this.grantModerator(p);
     await this.ensureModerator();
     await this.offer(p);
   }
@@ -340,14 +343,17 @@ export class Conference {
   private async ensureModerator(): Promise<void> {
     const people = [...this.participants.values()];
     if (people.length === 0 || people.some((q) => q.isModerator)) return;
-    const first = people.reduce((a, b) => (b.joinedAt < a.joinedAt ? b : a));
-    first.isModerator = true;
+    await this.grantModerator(people.reduce((a, b) => (b.joinedAt < a.joinedAt ? b : a)));
+  }
+
+  private async grantModerator(p: Participant): Promise<void> {
+    p.isModerator = true;
     try {
-      await this.deps.link.request(setRoleIq(this.roomJid, first.endpointId, 'moderator'));
-      this.log.info('participant.moderator', { endpoint: first.endpointId });
+      await this.deps.link.request(setRoleIq(this.roomJid, p.endpointId, 'moderator'));
+      this.log.info('participant.moderator', { endpoint: p.endpointId });
     } catch (err) {
-      first.isModerator = false;
-      this.log.warn('participant.moderator_failed', { endpoint: first.endpointId, error: err as Error });
+      p.isModerator = false;
+      this.log.warn('participant.moderator_failed', { endpoint: p.endpointId, error: err as Error });
     }
   }
 

@@ -10,3 +10,4 @@ export * from './sources.js';
 export * from './xmpp-link.js';
 export * from './brewery.js';
 export * from './colibri2-bridge-client.js';
+export * from './auth/index.js';

@@ -5,3 +5,4 @@ export * from './daemon.js';
 export * from './launcher.js';
 export * from './testing.js';
 export * from './env-config.js';
+export * from './access.js';

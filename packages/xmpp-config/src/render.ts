@@ -1,4 +1,5 @@
 // Renders prosody.cfg.lua from validated settings. Pure: same settings, same bytes.
+import { renderClientHosts } from './access.js';
 import { prosodyDomains, prosodyPaths, type ProsodySettings } from './settings.js';
 
 /** A Lua string literal that is safe for any input (quotes, backslashes, control bytes). */
@@ -72,10 +73,7 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     '',
     `modules_enabled = ${luaList(globalModules)}`,
     '',
-    '---------- Guests: anonymous login ----------',
-    `VirtualHost ${q(d.domain)}`,
-    '  authentication = "anonymous"',
-    '  modules_enabled = { "websocket", "bosh" }',
+    ...renderClientHosts(d.domain, s.access),
     '',
     '---------- Service accounts: bridges and focus (created by the launcher) ----------',
     `VirtualHost ${q(d.auth)}`,

@@ -2,6 +2,7 @@
 // Unknown keys and bad values are errors that name the key. Secrets have no defaults.
 import { isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
+import { guestDomainOf, validateAccess, type ProsodyAccess } from './access.js';
 
 export type ProsodyLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,6 +32,8 @@ export interface ProsodySettings {
   mucHistoryLength: number;
   /** Require STARTTLS on c2s. Needs certificates in `<dataDir>/certs`; false for loopback. */
   c2sRequireEncryption: boolean;
+  /** Access mode (issue 11): who logs in where; see access.ts. */
+  access: ProsodyAccess;
 }
 
 /** What callers may pass: everything with a default is optional. */
@@ -46,6 +49,7 @@ export interface ProsodySettingsInput {
   logLevel?: ProsodyLogLevel;
   mucHistoryLength?: number;
   c2sRequireEncryption?: boolean;
+  access?: Partial<ProsodyAccess>;
 }
 
 export const PROSODY_DEFAULTS = {
@@ -62,8 +66,10 @@ export const PROSODY_DEFAULTS = {
 
 /** Every XMPP address derived from the main domain. */
 export interface ProsodyDomains {
-  /** Anonymous guests. */
+  /** The main domain: anonymous guests, or (access mode "login") accounts that may start meetings. */
   domain: string;
+  /** Where guests log in anonymously: guest.<domain> in access mode "login", else the main domain. */
+  guest: string;
   /** Service accounts (bridges, focus user). */
   auth: string;
   /** Conference rooms. */
@@ -83,6 +89,7 @@ export function prosodyDomains(s: ProsodySettings): ProsodyDomains {
   const internalMuc = `internal.${auth}`;
   return {
     domain: s.domain,
+    guest: guestDomainOf(s.domain, s.access.mode),
     auth,
     muc: `conference.${s.domain}`,
     internalMuc,
@@ -176,6 +183,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
       'logLevel',
       'mucHistoryLength',
       'c2sRequireEncryption',
+      'access',
     ],
     '',
   );
@@ -209,7 +217,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
   if (f.subdomain !== undefined) {
     if (typeof f.subdomain !== 'string' || !LABEL.test(f.subdomain))
       fail('focus.subdomain', f.subdomain, 'is not a DNS label');
-    if (['auth', 'conference', 'internal'].includes(f.subdomain))
+    if (['auth', 'conference', 'internal', 'guest'].includes(f.subdomain))
       fail('focus.subdomain', f.subdomain, 'is taken by another Parley host');
     subdomain = f.subdomain;
   }
@@ -254,6 +262,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
     logLevel,
     mucHistoryLength,
     c2sRequireEncryption,
+    access: validateAccess(o.access),
   };
 }
 

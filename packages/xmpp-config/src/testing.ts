@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProsodyAccess } from './access.js';
 import type { AccountMethod, AccountSpec } from './accounts.js';
 import { startProsody, type RunningProsody } from './launcher.js';
 import { prosodyDomains, validateProsodySettings, type ProsodyDomains, type ProsodyLogLevel } from './settings.js';
@@ -63,6 +64,8 @@ export async function makeTestProsody(
     prosodyBinary?: string;
     accounts?: AccountSpec[];
     accountMethod?: AccountMethod;
+    /** Access mode (default: anonymous guests on the main domain). */
+    access?: Partial<ProsodyAccess>;
   } = {},
 ): Promise<TestProsody> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-prosody-'));
@@ -78,6 +81,7 @@ export async function makeTestProsody(
       focusAccount: { password: generateSecret() },
       logLevel: opts.logLevel ?? 'info',
       c2sRequireEncryption: false,
+      ...(opts.access ? { access: opts.access } : {}),
     });
     const running = await startProsody({
       settings,

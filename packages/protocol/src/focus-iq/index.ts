@@ -1,1 +1,2 @@
 export * from './conference-iq.js';
+export * from './access.js';
