@@ -48,9 +48,26 @@ export interface Stack extends Target {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: boolean } = {}): Promise<Stack> {
+/** An access mode of issue 11 (tests/integration/access-stack.ts has the scripted side). */
+export interface StackAccess {
+  mode: 'login' | 'token';
+  /** Accounts on the main domain (login mode). */
+  accounts?: { user: string; password: string }[];
+  /** HS256 secret of invite tokens (token mode). */
+  tokenSecret?: string;
+}
+
+export async function startStack(
+  opts: { idleTimeoutMs?: number; realBridge?: boolean; access?: StackAccess } = {},
+): Promise<Stack> {
   const logs: string[] = [];
-  const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`) });
+  const prosody = await makeTestProsody({
+    log: (l) => logs.push(`prosody ${l}`),
+    ...(opts.access && {
+      access: { mode: opts.access.mode },
+      accounts: (opts.access.accounts ?? []).map((a) => ({ ...a, host: 'parley.test' })),
+    }),
+  });
   const d = prosody.domains;
   const bridge = new FakeBridgeClient();
   const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });
@@ -91,6 +108,7 @@ export async function startStack(opts: { idleTimeoutMs?: number; realBridge?: bo
         bridge: opts.realBridge ? 'colibri2' : 'fake',
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
         logLevel: 'debug',
+        ...(opts.access && { auth: opts.access.mode, tokenSecret: opts.access.tokenSecret ?? '' }),
       },
       { log, bridge: opts.realBridge ? undefined : (bridge as BridgeClient) },
     );

@@ -27,6 +27,8 @@ function readConfig(): ParleyConfig {
     boshUrl: c.boshUrl ?? '/http-bind',
     doctorUrl: c.doctorUrl ?? '/doctor',
     language: c.language ?? null,
+    ...(c.auth ? { auth: c.auth } : {}),
+    ...(c.anonymousDomain ? { anonymousDomain: c.anonymousDomain } : {}),
   };
 }
 

@@ -10,14 +10,14 @@ import { createXmppConnection, type XmppConnection, type XmppFactory } from './x
 export interface StoreEnv {
   mediaDevices: MediaDevices | undefined;
   isSecureContext: boolean;
-  location: { protocol: string; host: string; origin: string };
+  location: { protocol: string; host: string; origin: string; search?: string };
   RTCPeerConnection: typeof RTCPeerConnection;
   MediaStream: typeof MediaStream;
   AudioContext: typeof AudioContext | undefined;
   createXmpp: XmppFactory;
   storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   clipboard: { writeText(text: string): Promise<void> } | undefined;
-  timeouts: { focusMs: number; mediaMs: number; reconnectMs: number; connectMs: number };
+  timeouts: { focusMs: number; mediaMs: number; reconnectMs: number; connectMs: number; waitingMs: number };
   log(event: string, data?: Record<string, unknown>): void;
 }
 
@@ -39,7 +39,7 @@ export function defaultEnv(): StoreEnv {
     createXmpp: createXmppConnection,
     storage,
     clipboard: g.navigator?.clipboard,
-    timeouts: { focusMs: 15_000, mediaMs: 20_000, reconnectMs: 30_000, connectMs: 15_000 },
+    timeouts: { focusMs: 15_000, mediaMs: 20_000, reconnectMs: 30_000, connectMs: 15_000, waitingMs: 60 * 60_000 },
     log: (event, data) => console.info(JSON.stringify({ event, ...data })),
   };
 }
@@ -89,4 +89,8 @@ export interface Conference {
   leaving: boolean;
   screen: MediaStream | null;
   raisedHand: number | undefined;
+  /** Access (issue 11): the invite link's token, sent with the conference request. */
+  token?: string;
+  /** Access mode "login": the host's account; connect() then logs in on config.domain. */
+  login?: { username: string; password: string };
 }

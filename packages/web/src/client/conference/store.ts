@@ -14,6 +14,8 @@ import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
+import { createAccessFlow } from './access-flow.js';
+import { inviteToken, tokenDisplayName } from './access.js';
 
 export type { StoreEnv } from './context.js';
 
@@ -28,7 +30,7 @@ export function createConferenceStore(
   let state: ConferenceState = {
     phase: 'prejoin',
     room,
-    displayName: env.storage?.getItem(NAME_KEY) ?? '',
+    displayName: tokenDisplayName(inviteToken(env.location.search)) ?? env.storage?.getItem(NAME_KEY) ?? '',
     participants: {},
     tiles: [],
     audioStreams: {},
@@ -95,6 +97,7 @@ export function createConferenceStore(
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
   });
+  const access = createAccessFlow(c, signaling);
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
   function refresh(patch: Partial<ConferenceState> = {}): void {
@@ -138,6 +141,7 @@ export function createConferenceStore(
 
   function teardown(stopTracks: boolean): void {
     signaling.stopTimers();
+    access.stop();
     media.close();
     c.inRoom = false;
     const x = c.xmpp;
@@ -195,10 +199,9 @@ export function createConferenceStore(
         c.xmpp = x;
         await signaling.requestConference(x);
         if (c.xmpp !== x || (state.phase as string) !== 'joining') return;
-        signaling.joinRoom(20);
-        refresh();
+        access.enterRoom();
       } catch (err) {
-        return fail({ kind: 'signaling-failed', detail: errorDetail(err), url: c.wsUrl });
+        return access.joinFailed(err);
       }
     },
 
@@ -310,6 +313,7 @@ export function createConferenceStore(
       media.sendConstraints();
     },
 
+    login: access.login,
     muteParticipant: moderation.muteParticipant,
     kickParticipant: moderation.kickParticipant,
 

@@ -8,6 +8,7 @@ export type { ParleyConfig } from '@parley/protocol';
 export type Phase =
   | 'prejoin' // name, camera preview, mic level, device choice, join muted
   | 'joining' // connecting to XMPP, asking the focus, waiting for the session
+  | 'waiting-for-host' // access mode "login": the meeting has not started; the host may log in here
   | 'in-meeting'
   | 'left' // the user pressed leave
   | 'error'; // see ConferenceState.error
@@ -19,7 +20,8 @@ export type ErrorKind =
   | 'signaling-failed' // WebSocket/BOSH or the focus could not be reached: `url` says which
   | 'media-failed' // ICE/DTLS to the bridge failed: point to the doctor page
   | 'meeting-ended' // the focus ended the session
-  | 'removed'; // a moderator removed this participant
+  | 'removed' // a moderator removed this participant
+  | 'access-denied'; // the focus refused the invite token: `reason` says why
 
 export interface ConferenceError {
   kind: ErrorKind;
@@ -27,6 +29,8 @@ export interface ConferenceError {
   detail?: string;
   /** The URL that failed, for signaling-failed. */
   url?: string;
+  /** access-denied: the refusal tag (token-expired, token-wrong-room, ...; see @parley/protocol). */
+  reason?: string;
 }
 
 // Defined in a module without DOM types so the pure room reducer can use it too.
@@ -98,6 +102,8 @@ export interface ConferenceState {
   /** True while the XMPP connection is being restored after a drop (the meeting stays on screen). */
   reconnecting: boolean;
   error?: ConferenceError;
+  /** The host's login on the waiting-for-host screen: in progress, or why it failed. */
+  login?: { busy: boolean; error?: 'bad-credentials' | 'failed' };
 }
 
 export interface JoinOptions {
@@ -130,6 +136,8 @@ export interface ConferenceActions {
   /** Moderator only: remove this participant from the room. */
   kickParticipant(id: string): void;
   copyInviteLink(): Promise<void>;
+  /** Waiting for the host (access mode "login"): log in with an account and start the meeting. */
+  login(username: string, password: string): Promise<void>;
 }
 
 export interface ConferenceStore {

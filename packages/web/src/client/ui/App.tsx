@@ -7,6 +7,7 @@ import { Prejoin } from './Prejoin';
 import { Meeting } from './Meeting';
 import { ErrorScreen } from './ErrorScreen';
 import { Joining, Left } from './Screens';
+import { WaitingForHost } from './WaitingForHost';
 
 export function MeetingApp({ store, config }: { store: ConferenceStore; config: ParleyConfig }) {
   const state = useConferenceState(store);
@@ -20,6 +21,8 @@ export function MeetingApp({ store, config }: { store: ConferenceStore; config: 
       return <Prejoin store={store} state={state} />;
     case 'joining':
       return <Joining room={state.room} />;
+    case 'waiting-for-host':
+      return <WaitingForHost store={store} state={state} />;
     case 'in-meeting':
       return <Meeting store={store} state={state} />;
     case 'left':

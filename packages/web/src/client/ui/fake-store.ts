@@ -287,6 +287,7 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
       const { [id]: _gone, ...rest } = state.participants;
       setParticipants(rest);
     },
+    async login() {},
     async copyInviteLink() {
       await navigator.clipboard.writeText(`${location.origin}/${encodeURIComponent(room)}`);
     },
