@@ -48,11 +48,32 @@ export interface Stack extends Target {
   close(): Promise<void>;
 }
 
+/** An access mode of issue 11 (tests/integration/access-stack.ts has the scripted side). */
+export interface StackAccess {
+  mode: 'login' | 'token';
+  /** Accounts on the main domain (login mode). */
+  accounts?: { user: string; password: string }[];
+  /** HS256 secret of invite tokens (token mode). */
+  tokenSecret?: string;
+}
+
 export async function startStack(
-  opts: { idleTimeoutMs?: number; realBridge?: boolean; turn?: ProsodySettingsInput['turn'] } = {},
+  opts: {
+    idleTimeoutMs?: number;
+    realBridge?: boolean;
+    turn?: ProsodySettingsInput['turn'];
+    access?: StackAccess;
+  } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
-  const prosody = await makeTestProsody({ log: (l) => logs.push(`prosody ${l}`), turn: opts.turn });
+  const prosody = await makeTestProsody({
+    log: (l) => logs.push(`prosody ${l}`),
+    turn: opts.turn,
+    ...(opts.access && {
+      access: { mode: opts.access.mode },
+      accounts: (opts.access.accounts ?? []).map((a) => ({ ...a, host: 'parley.test' })),
+    }),
+  });
   const d = prosody.domains;
   const bridge = new FakeBridgeClient();
   const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });
@@ -94,6 +115,7 @@ export async function startStack(
         bridgeUser: prosody.settings.bridgeAccount.username,
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
         logLevel: 'debug',
+        ...(opts.access && { auth: opts.access.mode, tokenSecret: opts.access.tokenSecret ?? '' }),
       },
       { log, bridge: opts.realBridge ? undefined : (bridge as BridgeClient) },
     );
@@ -160,14 +182,22 @@ export class TestParticipant {
     readonly name: string,
   ) {}
 
-  /** `via`: another way in than c2s, e.g. the web server's wss:// /xmpp-websocket like a browser. */
+  /**
+   * `how.service`: another way in than c2s, e.g. the web server's wss:// /xmpp-websocket like a browser.
+   * `how.username`/`how.password`: logged in instead of anonymous (access mode "login").
+   */
   static async connect(
     stack: Target,
     name = 'Tester',
-    via?: { service: string; prepare?(xmpp: XmppClient): void },
+    how: { service?: string; prepare?(xmpp: XmppClient): void; username?: string; password?: string } = {},
   ): Promise<TestParticipant> {
-    const xmpp = client({ service: via?.service ?? `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
-    via?.prepare?.(xmpp);
+    const { service, prepare, ...credentials } = how;
+    const xmpp = client({
+      service: service ?? `xmpp://127.0.0.1:${stack.c2sPort}`,
+      domain: stack.domain,
+      ...credentials,
+    });
+    prepare?.(xmpp);
     xmpp.on('error', () => {});
     const self = new TestParticipant(stack, xmpp, name);
     xmpp.iqCallee.set('urn:xmpp:jingle:1', 'jingle', (ctx: { stanza: Element; element: Element }) => {
@@ -219,15 +249,15 @@ export class TestParticipant {
   }
 
   /** Asks the focus for the conference, like lib-jitsi-meet's moderator.createConferenceRequest. */
-  async requestConference(room: string): Promise<Element> {
+  async requestConference(room: string, properties: Record<string, string> = {}): Promise<Element> {
     this.room = `${room}@${this.stack.mucDomain}`;
     return this.request(
-      xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties: {} })),
+      xml('iq', { type: 'set', to: this.stack.focusJid }, conferenceRequestToXml({ room: this.room, properties })),
     );
   }
 
-  async join(room: string, info: ParticipantInfo = {}): Promise<void> {
-    await this.requestConference(room);
+  async join(room: string, info: ParticipantInfo = {}, properties: Record<string, string> = {}): Promise<void> {
+    await this.requestConference(room, properties);
     this.xmpp.send(
       mucJoinPresence(occupantJid(this.room!, this.endpointId), {
         maxHistory: 20,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// parley <command> [flags]: start | doctor | help
+// parley <command> [flags]: start | doctor | user | token | help
 import { configHelp, readConfig, ConfigError } from '@parley/service';
 import { startSpec } from './start-config.js';
 import { readyLine, startStack } from './start.js';
 import { formatReport, runDoctor } from './doctor/index.js';
+import { runTokenCli, runUserCli } from './access-commands.js';
 
 const [command, ...argv] = process.argv.slice(2);
 
@@ -11,6 +12,10 @@ function usage(): string {
   return [
     'usage: parley start [flags]    (npm start -- [flags])',
     '       parley doctor [flags]   (node packages/cli/dist/main.js doctor [flags])',
+    '       parley user add NAME | remove NAME | list [flags]   (accounts that start meetings with --auth login;',
+    '         add reads the password from stdin)',
+    '       parley token --room ROOM [--name NAME] [--moderator] [--ttl 1h] [--private-key FILE] [flags]',
+    '         (prints an invite link with a token, for --auth token)',
     '',
     'start: runs Prosody, the bridge and the focus with secrets generated in the data dir; Ctrl-C stops everything.',
     'doctor: checks a stack started with the same flags (Prosody, focus, bridge, WebSocket, BOSH, certificate,',
@@ -59,6 +64,8 @@ async function doctor(): Promise<void> {
 try {
   if (command === 'start') await start();
   else if (command === 'doctor') await doctor();
+  else if (command === 'user') process.exitCode = await runUserCli(argv);
+  else if (command === 'token') process.exitCode = await runTokenCli(argv);
   else if (!command || command === 'help' || command === '--help') console.log(usage());
   else {
     console.error(`parley: unknown command "${command}"\n\n${usage()}`);

@@ -10,11 +10,15 @@ export interface Secrets {
   bridgeAccountPassword: string;
   /** coturn's static-auth-secret (TURN REST API): Prosody signs short-lived credentials with it (XEP-0215). */
   turnSecret: string;
+  /** HS256 key of invite tokens (--auth token): the focus checks them, `parley token` signs them. */
+  tokenSecret: string;
 }
 
 const KEYS: (keyof Secrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword'];
 /** Added later: generated and written into an existing secrets.json that lacks them. */
-const LATER_KEYS: (keyof Secrets)[] = ['turnSecret'];
+const LATER_KEYS: (keyof Secrets)[] = ['turnSecret', 'tokenSecret'];
+/** tokenSecret is an HS256 key: 32 random bytes (256 bits), like the hash. */
+const bytesOf = (k: keyof Secrets) => (k === 'tokenSecret' ? 32 : 24);
 
 export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; created: boolean; path: string } {
   const path = join(dataDir, 'secrets.json');
@@ -29,16 +33,18 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: Secrets; create
       if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16)
         throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
     }
-    const missing = LATER_KEYS.filter((k) => typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16);
+    const missing = LATER_KEYS.filter(
+      (k) => typeof parsed[k] !== 'string' || (parsed[k] as string).length < (k === 'tokenSecret' ? 32 : 16),
+    );
     if (missing.length) {
-      for (const k of missing) parsed[k] = randomBytes(24).toString('base64url');
+      for (const k of missing) parsed[k] = randomBytes(bytesOf(k)).toString('base64url');
       writeFileSync(path, JSON.stringify(parsed, null, 2) + '\n', { mode: 0o600 });
     }
     return { secrets: parsed as unknown as Secrets, created: false, path };
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = Object.fromEntries(
-    [...KEYS, ...LATER_KEYS].map((k) => [k, randomBytes(24).toString('base64url')]),
+    [...KEYS, ...LATER_KEYS].map((k) => [k, randomBytes(bytesOf(k)).toString('base64url')]),
   ) as unknown as Secrets;
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return { secrets, created: true, path };

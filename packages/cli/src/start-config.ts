@@ -1,6 +1,7 @@
 // `parley start` settings: one typed spec, read from flags, then PARLEY_* env, then defaults.
 import { isIP } from 'node:net';
 import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+import { focusAccessSpec } from '@parley/focus';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -157,6 +158,25 @@ export const startSpec = {
     flag: 'web-metrics-port',
     env: 'PARLEY_WEB_METRICS_PORT',
     default: 8889,
+  }),
+  // Access (issue 11): the focus's own fields, the same flags and PARLEY_* names.
+  auth: focusAccessSpec.auth,
+  tokenPublicKey: focusAccessSpec.tokenPublicKey,
+  tokenAudience: focusAccessSpec.tokenAudience,
+  tokenIssuer: focusAccessSpec.tokenIssuer,
+  loginProvider: field.string({
+    describe: 'Prosody authentication provider for --auth login accounts (internal_hashed; ldap with mod_auth_ldap)',
+    flag: 'login-provider',
+    env: 'PARLEY_LOGIN_PROVIDER',
+    default: 'internal_hashed',
+    pattern: /^[a-z][a-z0-9_]{0,40}$/,
+    hint: 'a Prosody provider name like internal_hashed or ldap',
+  }),
+  loginInclude: field.string({
+    describe: "Lua file included in the main domain's VirtualHost with --auth login (e.g. ldap_server, ldap_base)",
+    flag: 'login-include',
+    env: 'PARLEY_LOGIN_INCLUDE',
+    default: '',
   }),
   json: field.bool({ describe: 'print the ready line as one JSON object', flag: 'json', default: false }),
   logLevel: field.oneOf(LOG_LEVELS, {

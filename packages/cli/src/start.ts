@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
 import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
+import { accessLines, focusAccess, prosodyAccess, webAccess } from './access-settings.js';
 import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
 import type { StartConfig } from './start-config.js';
 import { startTurnServer, turnServices, turnUrls, type RunningTurnServer } from './turn/index.js';
@@ -31,6 +32,8 @@ export interface ReadyInfo {
   urls: string[];
   /** The local certificate authority browsers must trust (see the README). */
   ca: string;
+  /** Who may start or join meetings (--auth): none, login or token. */
+  auth: StartConfig['auth'];
   /** TURN (coturn), with --turn: the URLs browsers get, with credentials from Prosody over XMPP (XEP-0215). */
   turn?: { urls: string[]; pid: number; log: string };
 }
@@ -69,6 +72,7 @@ export async function startStack(
           },
         }
       : {}),
+    access: prosodyAccess(config),
   });
   const prosodyLog = log.child({ service: 'prosody' });
   const prosody: RunningProsody = await startProsody({
@@ -143,6 +147,7 @@ export async function startStack(
         bridgeUser: settings.bridgeAccount.username,
         idleTimeoutMs: 60_000,
         logLevel: config.logLevel,
+        ...focusAccess(config, secrets),
       },
       { log: serviceLog('focus') },
     );
@@ -217,6 +222,7 @@ export async function startStack(
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
       turn: turnInfo !== undefined,
       metricsHttp: { host: '127.0.0.1', port: config.webMetricsPort },
+      config: webAccess(config),
       log: serviceLog('web'),
     });
   } catch (err) {
@@ -262,6 +268,7 @@ export async function startStack(
     page: urls[0],
     urls,
     ca: certs.caPath,
+    auth: config.auth,
     ...(turnInfo ? { turn: turnInfo } : {}),
   };
   let stopping: Promise<void> | undefined;
@@ -299,6 +306,7 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     ...(info.turn
       ? [`  TURN:         ${info.turn.urls.join(', ')} (credentials over XMPP, XEP-0215; log ${info.turn.log})`]
       : []),
+    ...accessLines(info),
     `  Data dir:     ${info.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');

@@ -27,6 +27,9 @@ import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
+import { applyAdmission } from './auth/admit.js';
+import { createAccessPolicy, type AccessPolicy } from './auth/access-policy.js';
+import { RoomMembership } from './auth/room-membership.js';
 
 const JINGLE_NS = 'urn:xmpp:jingle:1';
 
@@ -42,6 +45,8 @@ export interface ManagerOptions {
   jingleTimeoutMs?: number;
   /** Bounds on creating conferences (limits.ts); default: DEFAULT_CONFERENCE_LIMITS. */
   limits?: ConferenceLimits;
+  /** Who may start or join (issue 11); default: everyone. */
+  access?: AccessPolicy;
 }
 
 /**
@@ -58,9 +63,13 @@ export class ConferenceManager {
   readonly conferences = new Map<string, Conference>();
   private readonly sessions = new Map<string, { conference: Conference; participant: Participant }>();
   private readonly limits: ConferenceLimits;
+  private readonly access: AccessPolicy;
+  private readonly membership: RoomMembership;
 
   constructor(private readonly opts: ManagerOptions) {
     this.limits = opts.limits ?? new ConferenceLimits();
+    this.access = opts.access ?? createAccessPolicy({ mode: 'none' });
+    this.membership = new RoomMembership(opts.link);
     opts.link.onStanza((s) => this.handleStanza(s));
     opts.bridge.onBridgeDown?.((bridgeId) => {
       for (const c of this.conferences.values()) void c.bridgeLost(bridgeId);
@@ -128,6 +137,13 @@ export class ConferenceManager {
         'not-acceptable',
       );
     }
+    const running = this.conferences.get(room);
+    const admission = await this.access.admit({
+      room,
+      from,
+      properties: request.properties,
+      roomExists: !!running && running.state !== 'ended',
+    });
     let conference = this.conferences.get(room);
     if (!conference) {
       if (this.opts.bridge.available() === 0)
@@ -137,6 +153,7 @@ export class ConferenceManager {
       conference = this.createConference(room, release);
     }
     await conference.ready;
+    await applyAdmission(this.membership, conference, admission, from);
     // A moderator who reloads keeps the role, and gets back in past the lobby (members-only room).
     if (conference.moderation.presentKey(from, moderatorKeyOf(request))) await conference.access.addMember(from);
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
@@ -151,6 +168,7 @@ export class ConferenceManager {
       focusNick: this.opts.focusNick ?? 'focus',
       idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000,
       jingleTimeoutMs: this.opts.jingleTimeoutMs ?? 15_000,
+      alwaysMembersOnly: this.access.mode === 'token',
       sessions: {
         add: (sid, c, p) => this.sessions.set(sid, { conference: c, participant: p }),
         remove: (sid) => this.sessions.delete(sid),
@@ -159,6 +177,7 @@ export class ConferenceManager {
         release();
         if (this.conferences.get(c.roomJid) === c) {
           this.conferences.delete(c.roomJid);
+          this.membership.forget(c.roomJid);
           this.opts.metrics.conferences.dec();
         }
       },

@@ -41,6 +41,8 @@ export interface ConferenceDeps {
   idleTimeoutMs: number;
   jingleTimeoutMs: number;
   sessions: { add(sid: string, c: Conference, p: Participant): void; remove(sid: string): void };
+  /** Token mode: the room stays members-only even when a moderator turns the lobby off. */
+  alwaysMembersOnly?: boolean;
   onEnded(c: Conference): void;
 }
 
@@ -61,6 +63,8 @@ export class Conference {
   private readonly seat: FocusSeat;
   /** Password and lobby: who may enter the room (room-access.ts). */
   readonly access: RoomAccess;
+  /** Real JIDs that are moderators on joining: logged-in users, holders of a moderator token. */
+  readonly moderatorsByRight = new Set<string>();
 
   constructor(
     readonly roomJid: string,
@@ -92,6 +96,7 @@ export class Conference {
       link: deps.link,
       log: this.log,
       participants: () => this.participants.values(),
+      alwaysMembersOnly: () => deps.alwaysMembersOnly === true,
     });
   }
 
@@ -238,6 +243,7 @@ export class Conference {
     this.deps.metrics.participants.inc();
     this.disarmIdleTimer();
     this.log.info('participant.joined', { endpoint: endpointId, jid: realJid });
+    if (this.moderatorsByRight.has(realJid)) await this.makeModerator(p, 'by right').catch(() => undefined);
     await this.ensureModerator();
     await this.offer(p);
   }

@@ -15,6 +15,7 @@ import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
 import { Colibri2BridgeClient } from './colibri2-bridge-client.js';
+import { accessPolicyFromConfig, type FocusAccessConfig } from './auth/access-config.js';
 
 export interface RunningFocus {
   manager: ConferenceManager;
@@ -24,10 +25,11 @@ export interface RunningFocus {
 }
 
 export async function startFocus(
-  config: FocusStartConfig,
+  config: FocusStartConfig & Partial<FocusAccessConfig>,
   opts: { log?: Logger; bridge?: BridgeClient } = {},
 ): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
+  const access = accessPolicyFromConfig(config.domain, config);
   const registry = createRegistry('focus', { processMetrics: true });
   const metrics = focusMetrics(registry);
   const link = await connectComponent({
@@ -49,6 +51,7 @@ export async function startFocus(
       maxConferencesPerSession: config.maxConferencesPerSession ?? DEFAULT_CONFERENCE_LIMITS.maxConferencesPerSession,
       newConferencesPerMinute: config.newConferencesPerMinute ?? DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
     }),
+    access,
   });
   const http = await startServiceHttp({
     host: config.httpHost,
@@ -61,7 +64,7 @@ export async function startFocus(
     }),
     routes: { '/debug/conferences': () => manager.dump() },
   });
-  log.info('focus.ready', { jid: link.jid, http: `${config.httpHost}:${http.port}` });
+  log.info('focus.ready', { access: access.mode, jid: link.jid, http: `${config.httpHost}:${http.port}` });
   return {
     manager,
     bridge,

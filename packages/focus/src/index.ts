@@ -11,3 +11,4 @@ export * from './xmpp-link.js';
 export * from './brewery.js';
 export * from './colibri2-bridge-client.js';
 export * from './limits.js';
+export * from './auth/index.js';

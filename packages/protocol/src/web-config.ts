@@ -19,6 +19,14 @@ export interface ParleyConfig {
   language: string | null;
   /** TURN is on: the peer connection gets its iceServers from Prosody over XMPP (XEP-0215, short-lived). */
   turn?: boolean;
+  /**
+   * Access mode (issue 11). "login": guests connect anonymously to `anonymousDomain`, and the host logs
+   * in on `domain` (SASL PLAIN over the same-origin WebSocket) to start the meeting. "token": the
+   * invite link's ?jwt= goes to the focus with the conference request. Absent: "none".
+   */
+  auth?: 'none' | 'login' | 'token';
+  /** Where anonymous guests log in; absent: `domain`. */
+  anonymousDomain?: string;
   /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
   iceTransportPolicy?: 'all' | 'relay';
 }

@@ -8,3 +8,4 @@ export * from './env-config.js';
 export * from './limits.js';
 export * from './plugins.js';
 export * from './external-services.js';
+export * from './access.js';

@@ -1,6 +1,7 @@
 // Renders prosody.cfg.lua from validated settings. Pure: same settings, same bytes.
 import { ROOM_INFO_MODULE } from './plugins.js';
 import { LIMITS_GLOBAL_MODULES, LIMITS_MUC_MODULES, limitsGlobalLines, limitsMucLines } from './limits.js';
+import { renderClientHosts } from './access.js';
 import { prosodyDomains, prosodyPaths, type ProsodySettings } from './settings.js';
 import { renderExternalServices } from './external-services.js';
 
@@ -84,10 +85,7 @@ export function renderProsodyConfig(s: ProsodySettings): string {
     '',
     ...limitsGlobalLines({ unlimitedJids: [d.bridgeJid, d.focusUserJid] }, q),
     ...(s.turn ? renderExternalServices(s.turn, q) : []),
-    '---------- Guests: anonymous login ----------',
-    `VirtualHost ${q(d.domain)}`,
-    '  authentication = "anonymous"',
-    '  modules_enabled = { "websocket", "bosh" }',
+    ...renderClientHosts(d.domain, s.access),
     '',
     '---------- Service accounts: bridges and focus (created by the launcher) ----------',
     `VirtualHost ${q(d.auth)}`,

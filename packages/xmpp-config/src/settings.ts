@@ -3,6 +3,7 @@
 import { isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
 import { validateTurnServices, type ProsodyTurnSettings } from './external-services.js';
+import { guestDomainOf, validateAccess, type ProsodyAccess } from './access.js';
 
 export type ProsodyLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -34,6 +35,8 @@ export interface ProsodySettings {
   c2sRequireEncryption: boolean;
   /** TURN credentials for logged-in sessions (XEP-0215); absent: none. See external-services.ts. */
   turn?: ProsodyTurnSettings;
+  /** Access mode (issue 11): who logs in where; see access.ts. */
+  access: ProsodyAccess;
 }
 
 /** What callers may pass: everything with a default is optional. */
@@ -50,6 +53,7 @@ export interface ProsodySettingsInput {
   mucHistoryLength?: number;
   c2sRequireEncryption?: boolean;
   turn?: { secret: string; ttlSeconds?: number; services: ProsodyTurnSettings['services'] };
+  access?: Partial<ProsodyAccess>;
 }
 
 export const PROSODY_DEFAULTS = {
@@ -66,8 +70,10 @@ export const PROSODY_DEFAULTS = {
 
 /** Every XMPP address derived from the main domain. */
 export interface ProsodyDomains {
-  /** Anonymous guests. */
+  /** The main domain: anonymous guests, or (access mode "login") accounts that may start meetings. */
   domain: string;
+  /** Where guests log in anonymously: guest.<domain> in access mode "login", else the main domain. */
+  guest: string;
   /** Service accounts (bridges, focus user). */
   auth: string;
   /** Conference rooms. */
@@ -87,6 +93,7 @@ export function prosodyDomains(s: ProsodySettings): ProsodyDomains {
   const internalMuc = `internal.${auth}`;
   return {
     domain: s.domain,
+    guest: guestDomainOf(s.domain, s.access.mode),
     auth,
     muc: `conference.${s.domain}`,
     internalMuc,
@@ -181,6 +188,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
       'mucHistoryLength',
       'c2sRequireEncryption',
       'turn',
+      'access',
     ],
     '',
   );
@@ -214,7 +222,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
   if (f.subdomain !== undefined) {
     if (typeof f.subdomain !== 'string' || !LABEL.test(f.subdomain))
       fail('focus.subdomain', f.subdomain, 'is not a DNS label');
-    if (['auth', 'conference', 'internal'].includes(f.subdomain))
+    if (['auth', 'conference', 'internal', 'guest'].includes(f.subdomain))
       fail('focus.subdomain', f.subdomain, 'is taken by another Parley host');
     subdomain = f.subdomain;
   }
@@ -260,6 +268,7 @@ export function validateProsodySettings(input: unknown): ProsodySettings {
     mucHistoryLength,
     c2sRequireEncryption,
     ...(o.turn !== undefined ? { turn: validateTurnServices(o.turn) } : {}),
+    access: validateAccess(o.access),
   };
 }
 

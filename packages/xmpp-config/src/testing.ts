@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProsodyAccess } from './access.js';
 import type { AccountMethod, AccountSpec } from './accounts.js';
 import { startProsody, type RunningProsody } from './launcher.js';
 import {
@@ -71,6 +72,8 @@ export async function makeTestProsody(
     accountMethod?: AccountMethod;
     /** TURN credentials for sessions (XEP-0215), as `parley start --turn` configures them. */
     turn?: ProsodySettingsInput['turn'];
+    /** Access mode (default: anonymous guests on the main domain). */
+    access?: Partial<ProsodyAccess>;
   } = {},
 ): Promise<TestProsody> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-prosody-'));
@@ -87,6 +90,7 @@ export async function makeTestProsody(
       logLevel: opts.logLevel ?? 'info',
       c2sRequireEncryption: false,
       ...(opts.turn ? { turn: opts.turn } : {}),
+      ...(opts.access ? { access: opts.access } : {}),
     });
     const running = await startProsody({
       settings,

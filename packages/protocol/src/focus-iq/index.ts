@@ -1,3 +1,4 @@
 export * from './conference-iq.js';
 export * from './moderation-iq.js';
 export * from './room-access.js';
+export * from './access.js';

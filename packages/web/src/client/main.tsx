@@ -30,6 +30,8 @@ function readConfig(): ParleyConfig {
     // Without these the /doctor page never ran its TURN check (the meeting reads PARLEY_CONFIG itself).
     turn: c.turn === true,
     ...(c.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
+    ...(c.auth ? { auth: c.auth } : {}),
+    ...(c.anonymousDomain ? { anonymousDomain: c.anonymousDomain } : {}),
   };
 }
 

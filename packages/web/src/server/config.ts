@@ -14,6 +14,8 @@ const KEYS: (keyof ParleyConfigJson)[] = [
   'language',
   'turn',
   'iceTransportPolicy',
+  'auth',
+  'anonymousDomain',
 ];
 
 /** Defaults derived from the XMPP domain, then the overrides; unknown keys and bad values throw, naming the key. */
@@ -36,6 +38,9 @@ export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfi
       if (v !== null && typeof v !== 'string') throw new Error('web config: "language" must be a string or null');
     } else if (k === 'turn') {
       if (typeof v !== 'boolean') throw new Error('web config: "turn" must be true or false');
+    } else if (k === 'auth') {
+      if (v !== 'none' && v !== 'login' && v !== 'token')
+        throw new Error('web config: "auth" must be "none", "login" or "token"');
     } else if (k === 'iceTransportPolicy') {
       if (v !== 'all' && v !== 'relay') throw new Error('web config: "iceTransportPolicy" must be "all" or "relay"');
     } else if (typeof v !== 'string' || v === '') {

@@ -10,7 +10,7 @@ import { createXmppConnection, type XmppConnection, type XmppFactory } from './x
 export interface StoreEnv {
   mediaDevices: MediaDevices | undefined;
   isSecureContext: boolean;
-  location: { protocol: string; host: string; origin: string };
+  location: { protocol: string; host: string; origin: string; search?: string };
   RTCPeerConnection: typeof RTCPeerConnection;
   MediaStream: typeof MediaStream;
   AudioContext: typeof AudioContext | undefined;
@@ -19,7 +19,7 @@ export interface StoreEnv {
   /** Per-tab storage that survives a reload (the moderator key); absent where the browser denies it. */
   session?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   clipboard: { writeText(text: string): Promise<void> } | undefined;
-  timeouts: { focusMs: number; mediaMs: number; reconnectMs: number; connectMs: number };
+  timeouts: { focusMs: number; mediaMs: number; reconnectMs: number; connectMs: number; waitingMs: number };
   log(event: string, data?: Record<string, unknown>): void;
 }
 
@@ -44,7 +44,7 @@ export function defaultEnv(): StoreEnv {
     storage,
     session,
     clipboard: g.navigator?.clipboard,
-    timeouts: { focusMs: 15_000, mediaMs: 20_000, reconnectMs: 30_000, connectMs: 15_000 },
+    timeouts: { focusMs: 15_000, mediaMs: 20_000, reconnectMs: 30_000, connectMs: 15_000, waitingMs: 60 * 60_000 },
     log: (event, data) => console.info(JSON.stringify({ event, ...data })),
   };
 }
@@ -96,4 +96,8 @@ export interface Conference {
   raisedHand: number | undefined;
   /** The room password we join with (typed in prejoin, or given to us when a moderator admitted us). */
   roomPassword?: string;
+  /** Access (issue 11): the invite link's token, sent with the conference request. */
+  token?: string;
+  /** Access mode "login": the host's account; connect() then logs in on config.domain. */
+  login?: { username: string; password: string };
 }

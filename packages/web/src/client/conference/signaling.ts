@@ -10,6 +10,7 @@ import {
   parseConferenceReady,
   parseJingle,
   participantPresenceChildren,
+  TOKEN_PROPERTY,
   xml,
   type Element,
   type Jingle,
@@ -19,6 +20,7 @@ import {
 import { AUDIO_NS, JINGLE_NS, sleep, withTimeout, type Conference } from './context.js';
 import { errorDetail } from './errors.js';
 import { FocusIdentity } from './focus-identity.js';
+import { refusalOf } from './access.js';
 import { addChat, applyPresenceStanza, parseChatStanza } from './room.js';
 import type { XmppConnection } from './xmpp-connection.js';
 
@@ -170,8 +172,11 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   async function connect(): Promise<XmppConnection> {
+    // Access mode "login": guests are anonymous on config.anonymousDomain; the host logs in on config.domain.
     const x = env.createXmpp(
-      { service: wsUrl, domain: config.domain },
+      c.login
+        ? { service: wsUrl, domain: config.domain, ...c.login }
+        : { service: wsUrl, domain: config.anonymousDomain ?? config.domain },
       {
         stanza: (el) => {
           let from: string;
@@ -219,11 +224,20 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
           xml(
             'iq',
             { type: 'set', to: config.focusJid },
-            conferenceRequestToXml({ room: roomJid, properties: hooks.conferenceProperties?.() ?? {} }),
+            conferenceRequestToXml({
+              room: roomJid,
+              properties: { ...hooks.conferenceProperties?.(), ...(c.token ? { [TOKEN_PROPERTY]: c.token } : {}) },
+            }),
           ),
           Math.max(1, left),
         );
       } catch (err) {
+        const access = refusalOf(err);
+        if (access)
+          throw Object.assign(new Error(`the focus ${config.focusJid} refused: ${errorDetail(err)}`), {
+            signaling: true,
+            access,
+          });
         const timeout = /timeout/i.test(errorDetail(err)) || Date.now() >= deadline;
         throw Object.assign(
           new Error(

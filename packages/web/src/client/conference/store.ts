@@ -15,6 +15,8 @@ import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
 import { createRoomAccess } from './room-access.js';
+import { createAccessFlow } from './access-flow.js';
+import { inviteToken, tokenDisplayName } from './access.js';
 
 export type { StoreEnv } from './context.js';
 
@@ -25,7 +27,7 @@ function initialState(room: string, env: StoreEnv): ConferenceState {
   return {
     phase: 'prejoin',
     room,
-    displayName: env.storage?.getItem(NAME_KEY) ?? '',
+    displayName: tokenDisplayName(inviteToken(env.location.search)) ?? env.storage?.getItem(NAME_KEY) ?? '',
     participants: {},
     tiles: [],
     audioStreams: {},
@@ -106,6 +108,7 @@ export function createConferenceStore(
     focusIqs: moderation.focusIqs,
     ...access.hooks,
   });
+  const accessFlow = createAccessFlow(c, signaling);
 
   /** Recomputes participants, tiles and audio from the room model and the session. */
   function refresh(patch: Partial<ConferenceState> = {}): void {
@@ -149,6 +152,7 @@ export function createConferenceStore(
 
   function teardown(stopTracks: boolean): void {
     signaling.stopTimers();
+    accessFlow.stop();
     media.close();
     c.inRoom = false;
     const x = c.xmpp;
@@ -206,10 +210,9 @@ export function createConferenceStore(
         c.xmpp = x;
         await signaling.requestConference(x);
         if (c.xmpp !== x || (state.phase as string) !== 'joining') return;
-        signaling.joinRoom(20);
-        refresh();
+        accessFlow.enterRoom();
       } catch (err) {
-        return fail({ kind: 'signaling-failed', detail: errorDetail(err), url: c.wsUrl });
+        return accessFlow.joinFailed(err);
       }
     },
 
@@ -322,6 +325,7 @@ export function createConferenceStore(
     },
 
     ...moderation.actions,
+    login: accessFlow.login,
 
     async copyInviteLink() {
       await env.clipboard?.writeText(`${env.location.origin}/${room}`);

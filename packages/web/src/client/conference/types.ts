@@ -9,6 +9,7 @@ export type Phase =
   | 'prejoin' // name, camera preview, mic level, device choice, join muted
   | 'joining' // connecting to XMPP, asking the focus, waiting for the session
   | 'lobby' // the room's lobby is on: we knocked and wait for a moderator (room-access.ts)
+  | 'waiting-for-host' // access mode "login": the meeting has not started; the host may log in here
   | 'in-meeting'
   | 'left' // the user pressed leave
   | 'error'; // see ConferenceState.error
@@ -21,7 +22,8 @@ export type ErrorKind =
   | 'media-failed' // ICE/DTLS to the bridge failed: point to the doctor page
   | 'meeting-ended' // the focus ended the session
   | 'removed' // a moderator removed this participant
-  | 'lobby-denied'; // a moderator declined our request to join
+  | 'lobby-denied' // a moderator declined our request to join
+  | 'access-denied'; // the focus refused the invite token: `reason` says why
 
 export interface ConferenceError {
   kind: ErrorKind;
@@ -31,6 +33,8 @@ export interface ConferenceError {
   url?: string;
   /** meeting-ended: a moderator ended it for everyone. */
   endedBy?: 'moderator';
+  /** access-denied: the refusal tag (token-expired, token-wrong-room, ...; see @parley/protocol). */
+  reason?: string;
 }
 
 // Defined in a module without DOM types so the pure room reducer can use it too.
@@ -106,6 +110,8 @@ export interface ConferenceState {
   error?: ConferenceError;
   /** Password prompt, lobby settings and knocks (room-access.ts); absent until the room says anything. */
   roomAccess?: RoomAccessState;
+  /** The host's login on the waiting-for-host screen: in progress, or why it failed. */
+  login?: { busy: boolean; error?: 'bad-credentials' | 'failed' };
 }
 
 export interface JoinOptions {
@@ -152,6 +158,8 @@ export interface ConferenceActions {
   setLobbyEnabled(enabled: boolean): void;
   /** Moderator only: let a knocker in, or turn it away. */
   answerKnock(knockerId: string, admit: boolean): void;
+  /** Waiting for the host (access mode "login"): log in with an account and start the meeting. */
+  login(username: string, password: string): Promise<void>;
 }
 
 export interface ConferenceStore {

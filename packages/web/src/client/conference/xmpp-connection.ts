@@ -17,7 +17,7 @@ export interface XmppHandlers {
 }
 
 export interface XmppConnection {
-  /** Connects and authenticates anonymously; resolves with our full JID. */
+  /** Connects and authenticates (anonymously, or with the factory's username/password); resolves with our JID. */
   start(): Promise<string>;
   stop(): Promise<void>;
   send(el: Element): void;
@@ -31,12 +31,16 @@ export interface XmppConnection {
   dropConnection?(): void;
 }
 
-export type XmppFactory = (opts: { service: string; domain: string }, handlers: XmppHandlers) => XmppConnection;
+/** Without username/password: SASL ANONYMOUS; with them: SASL PLAIN (the browser build has no SCRAM). */
+export type XmppFactory = (
+  opts: { service: string; domain: string; username?: string; password?: string },
+  handlers: XmppHandlers,
+) => XmppConnection;
 
 type Raw = ReturnType<typeof client>;
 
-export const createXmppConnection: XmppFactory = ({ service, domain }, handlers) => {
-  const x: Raw = client({ service, domain });
+export const createXmppConnection: XmppFactory = ({ service, domain, username, password }, handlers) => {
+  const x: Raw = client({ service, domain, ...(username ? { username, password } : {}) });
   let started = false;
   x.on('error', () => {}); // surfaced through start() and 'disconnect'
   x.on('stanza', (s) => {

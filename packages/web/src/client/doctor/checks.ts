@@ -105,7 +105,7 @@ async function devices(): Promise<CheckOutcome> {
 // 3. -------------------------------------------------------------------------------------------------
 function xmppConnection(config: ParleyConfig, onStanza: (el: Element) => void = () => {}): XmppConnection {
   return createXmppConnection(
-    { service: websocketUrl(config), domain: config.domain },
+    { service: websocketUrl(config), domain: config.anonymousDomain ?? config.domain },
     {
       stanza: onStanza,
       online: () => {},
@@ -139,7 +139,7 @@ async function bosh(config: ParleyConfig): Promise<CheckOutcome> {
     const res = await fetch(url, {
       method: 'POST',
       headers,
-      body: boshCreateBody(config.domain, rid),
+      body: boshCreateBody(config.anonymousDomain ?? config.domain, rid),
       cache: 'no-store',
       signal: ctl.signal,
     });

@@ -1,5 +1,8 @@
 // English strings: the reference dictionary. Every key here must exist in zh-CN.ts (checked by the compiler).
+import { accessEn } from './access.js';
+
 export const en = {
+  ...accessEn,
   'app.name': 'Parley',
   'common.guest': 'Guest',
   'common.you': '(you)',

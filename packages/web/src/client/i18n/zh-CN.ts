@@ -1,7 +1,9 @@
 // Simplified Chinese. Typed as Record<MessageKey, string>: a missing or unknown key is a compile error.
 import type { MessageKey } from './en';
+import { accessZhCN } from './access.js';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...accessZhCN,
   'app.name': 'Parley',
   'common.guest': '访客',
   'common.you': '（我）',

@@ -8,6 +8,7 @@ import { Meeting } from './Meeting';
 import { ErrorScreen } from './ErrorScreen';
 import { Joining, Left } from './Screens';
 import { LobbyScreen } from './LobbyScreen';
+import { WaitingForHost } from './WaitingForHost';
 
 export function MeetingApp({ store, config }: { store: ConferenceStore; config: ParleyConfig }) {
   const state = useConferenceState(store);
@@ -23,6 +24,8 @@ export function MeetingApp({ store, config }: { store: ConferenceStore; config: 
       return <Joining room={state.room} />;
     case 'lobby':
       return <LobbyScreen store={store} state={state} />;
+    case 'waiting-for-host':
+      return <WaitingForHost store={store} state={state} />;
     case 'in-meeting':
       return <Meeting store={store} state={state} />;
     case 'left':

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { ConferenceStore, ConferenceError, ParleyConfig, ErrorKind } from '../conference/types';
 import { t, type MessageKey } from '../i18n';
 import { WarningIcon } from './icons';
+import { AccessDenied } from './AccessDenied';
 
 function k(kind: ErrorKind, part: string): MessageKey {
   return `error.${kind}.${part}` as MessageKey;
@@ -146,6 +147,8 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
           </div>
         </>
       );
+    case 'access-denied':
+      return <AccessDenied reason={error.reason} />;
     case 'removed':
       return (
         <>

@@ -312,6 +312,7 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
       const knockers = (state.roomAccess?.knockers ?? []).filter((k) => k.id !== id);
       set({ roomAccess: { passwordSet: false, lobbyEnabled: true, ...state.roomAccess, knockers } });
     },
+    async login() {},
     async copyInviteLink() {
       await navigator.clipboard.writeText(`${location.origin}/${encodeURIComponent(room)}`);
     },

@@ -1,0 +1,5 @@
+export * from './token.js';
+export * from './access-policy.js';
+export * from './room-membership.js';
+export * from './access-config.js';
+export * from './admit.js';
