@@ -1,10 +1,10 @@
 // Real sockets on 127.0.0.1: werift RTCPeerConnection plays the browser against MediaPort.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { RTCPeerConnection, RtpHeader, RtpPacket, SrtpSession, type RTCDataChannel } from 'werift';
 import { MediaPort } from './media-port.js';
 import type { EndpointTransport } from './endpoint-transport.js';
+import { prng, parseSeeds } from '../srtp/fixtures/util.js';
 import { buildOffer, parseAnswerTransport, spyOnDatagrams, startLoopbackStun, waitFor } from './test-helpers.js';
 
 const spy = spyOnDatagrams();
@@ -154,23 +154,111 @@ test('bridge channel: client-opened data channel, ping -> pong', async () => {
   assert.ok((port.counters['sctp-bad-message'] ?? 0) >= 2);
 });
 
+// Seeded: a failure names its seed; PARLEY_FUZZ_SEEDS=1234 (or "1,7,9" or "1-500") replays or widens it.
+const fuzzSeeds = parseSeeds(process.env.PARLEY_FUZZ_SEEDS) ?? [1, 2, 3, 4, 5, 6, 7, 8, 0x5eed, 0xbad5eed];
+
 test('fuzz through the authenticated path: junk DTLS records and junk SCTP packets', async () => {
-  const { pc, t, dc } = first;
+  const failures: string[] = [];
+  for (const seed of fuzzSeeds) {
+    // A fresh session per seed, so that one seed's damage is not blamed on the next.
+    const c = await connect(`f${seed.toString(16).padStart(7, '0').slice(-7)}`, true);
+    try {
+      await fuzzOnce(c, seed);
+    } catch (e) {
+      failures.push(`seed ${seed} (replay: PARLEY_FUZZ_SEEDS=${seed}): ${(e as Error).message}`);
+    } finally {
+      c.t.close();
+      await c.pc.close().catch(() => {});
+    }
+  }
+  const inputs = fuzzSeeds.length * 300;
+  console.log(`fuzz: ${fuzzSeeds.length} seeds, ${inputs} junk inputs, ${failures.length} sessions lost`);
+  assert.deepEqual(failures, [], `${failures.length} of ${fuzzSeeds.length} seeds ended the session`);
+  assert.ok((port.counters['sctp-bad-packet'] ?? 0) > 0, JSON.stringify(port.counters));
+});
+
+async function fuzzOnce({ pc, t, dc }: Client, seed: number): Promise<void> {
+  const rnd = prng(seed);
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
   const ice = pc.iceTransports[0].connection;
   const dtls = pc.dtlsTransports[0];
+  await waitFor(() => dc!.readyState === 'open' && t.dataChannelOpen, 3000, 'data channel open before fuzz');
   for (let i = 0; i < 200; i++) {
-    const junk = randomBytes(1 + Math.floor(Math.random() * 200));
+    const junk = bytes(1 + Math.floor(rnd() * 200));
     junk[0] = [20, 21, 22, 23, 63, 128, 191, 5][i % 8];
     await ice.send(junk);
   }
-  for (let i = 0; i < 100; i++) await dtls.sendData(randomBytes(12 + Math.floor(Math.random() * 100)));
-  const answers: string[] = [];
-  dc!.onMessage.subscribe((m) => answers.push(m.toString()));
-  dc!.send('ping');
-  await waitFor(() => answers.length > 0, 3000, 'pong after fuzz');
-  assert.equal(t.state, 'connected');
-  assert.ok((port.counters['sctp-bad-packet'] ?? 0) > 0, JSON.stringify(port.counters));
+  for (let i = 0; i < 100; i++) await dtls.sendData(bytes(12 + Math.floor(rnd() * 100)));
+  await pingPong({ pc, t, dc, connectMs: 0 }, 'fuzz');
+}
+
+// Each of these single records ended a session before dtls-record-filter.ts (werift believed them).
+test("unauthenticated DTLS records cannot end a session; the peer's encrypted close_notify does", async () => {
+  const c = await connect('a1e70001', true);
+  const ice = c.pc.iceTransports[0].connection;
+  const record = (type: number, epoch: number, fragment: Buffer) => {
+    const header = Buffer.alloc(13);
+    header.writeUInt8(type, 0);
+    header.writeUInt16BE(0xfefd, 1);
+    header.writeUInt16BE(epoch, 3);
+    header.writeUIntBE(1000, 5, 6);
+    header.writeUInt16BE(fragment.length, 11);
+    return Buffer.concat([header, fragment]);
+  };
+  const forged = {
+    'unknown content type 63': record(63, 54471, Buffer.from('0f17', 'hex')),
+    'plaintext close_notify': record(21, 0, Buffer.from([1, 0])),
+    'epoch-1 alert that does not decrypt': record(21, 1, Buffer.from([1, 0])),
+    'plaintext ClientHello (renegotiation)': record(22, 0, Buffer.from('010000000000000000000000', 'hex')),
+  };
+  for (const [what, buf] of Object.entries(forged)) {
+    await ice.send(buf);
+    await pingPong(c, what);
+  }
+  assert.ok((port.counters['dtls-unknown-type'] ?? 0) >= 1, JSON.stringify(port.counters));
+  assert.ok((port.counters['dtls-plaintext-after-handshake'] ?? 0) >= 2, JSON.stringify(port.counters));
+  assert.ok((port.counters['dtls-bad-alert'] ?? 0) >= 1, JSON.stringify(port.counters));
+
+  // The real thing: close_notify encrypted with the client's keys (what a browser sends on close).
+  const client = c.pc.dtlsTransports[0].dtls as unknown as {
+    dtls: { version: { major: number; minor: number }; epoch: number; recordSequenceNumber: number };
+    cipher: { encryptPacket(p: unknown): { fragment: Buffer } };
+  };
+  const pkt = {
+    recordLayerHeader: {
+      contentType: 21,
+      protocolVersion: client.dtls.version,
+      epoch: client.dtls.epoch,
+      sequenceNumber: ++client.dtls.recordSequenceNumber,
+      contentLen: 2,
+    },
+    fragment: Buffer.from([1, 0]),
+  };
+  const sealed = client.cipher.encryptPacket(pkt).fragment;
+  const wire = record(21, client.dtls.epoch, sealed);
+  wire.writeUIntBE(pkt.recordLayerHeader.sequenceNumber, 5, 6);
+  await ice.send(wire);
+  await waitFor(() => c.t.state === 'failed', 3000, 'closed by the authenticated close_notify');
+  assert.equal(c.t.failureReason, 'dtls closed by peer');
+  c.t.close();
 });
+
+async function pingPong({ t, dc }: Client, after: string): Promise<void> {
+  const open = () => dc!.readyState === 'open' && t.dataChannelOpen;
+  await waitFor(() => open() || t.state !== 'connected', 3000, `data channel open after ${after}`);
+  assert.equal(t.state, 'connected', `${after}: ${t.failureReason}`);
+  const answers: string[] = [];
+  const sub = dc!.onMessage.subscribe((m) => answers.push(m.toString()));
+  const off = t.onDataChannelMessage((text) => {
+    if (text === 'ping') t.sendDataChannel('pong');
+  });
+  dc!.send('ping');
+  await waitFor(() => answers.length > 0 || t.state !== 'connected', 3000, `pong after ${after}`);
+  sub.unSubscribe();
+  off();
+  assert.equal(t.state, 'connected', `${after}: ${t.failureReason}`);
+  assert.deepEqual(answers, ['pong'], after);
+}
 
 test('two more endpoints on the same UDP port, each routed to its own transport', async () => {
   const [b, c] = await Promise.all([connect('bbbb0002', false), connect('cccc0003', true)]);
