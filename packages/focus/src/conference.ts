@@ -51,6 +51,8 @@ export class Conference {
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
+  /** Occupants whose unavailable presence arrived but whose leave is still queued: nothing more is sent to them. */
+  private readonly departed = new Set<string>();
 
   constructor(
     readonly roomJid: string,
@@ -110,6 +112,7 @@ export class Conference {
     if (!nick || !isEndpointId(nick)) return; // a chat-only occupant, e.g. another XMPP app
     const known = this.participants.get(nick);
     if (info.unavailable) {
+      this.departed.add(nick);
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
@@ -298,6 +301,7 @@ export class Conference {
 
   private async removeParticipant(endpointId: string, why: string, leftRoom = true): Promise<void> {
     const p = this.participants.get(endpointId);
+    this.departed.delete(endpointId);
     if (!p) return;
     this.participants.delete(endpointId);
     this.deps.metrics.participants.dec();
@@ -315,7 +319,7 @@ export class Conference {
   /** Tells every other participant about a change in p's sources (held until they accept). */
   private announce(p: Participant, action: 'source-add' | 'source-remove', sources: EndpointSources): void {
     for (const q of this.others(p)) {
-      if (!q.receivesSourceUpdates || !q.sid) continue;
+      if (!q.receivesSourceUpdates || !q.sid || this.departed.has(q.endpointId)) continue;
       const j = sourceChange(action, q.sid, sources);
       if (!j) continue;
       if (q.sessionState === 'offered') q.held.push(j);
@@ -338,7 +342,7 @@ export class Conference {
 
   /** Jitsi's rule: the room always has a moderator; the longest-present participant becomes one. */
   private async ensureModerator(): Promise<void> {
-    const people = [...this.participants.values()];
+    const people = [...this.participants.values()].filter((q) => !this.departed.has(q.endpointId));
     if (people.length === 0 || people.some((q) => q.isModerator)) return;
     const first = people.reduce((a, b) => (b.joinedAt < a.joinedAt ? b : a));
     first.isModerator = true;
