@@ -5,3 +5,5 @@ export * from './daemon.js';
 export * from './launcher.js';
 export * from './testing.js';
 export * from './env-config.js';
+export * from './pid-files.js';
+export * from './supervisor.js';

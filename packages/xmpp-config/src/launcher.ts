@@ -22,6 +22,10 @@ export interface StartProsodyOptions {
   accountMethod?: AccountMethod;
   /** Bound on waiting for the ports; default 15000 ms. */
   readyTimeoutMs?: number;
+  /** Record the pid in <dir>/run/prosody.pid (parley start: its data dir). */
+  pidDir?: string;
+  /** SIGKILL Prosody when this process dies, even by SIGKILL (see daemon.ts). */
+  dieWithParent?: boolean;
 }
 
 /** Re-exported for existing importers; it lives in daemon.ts. */
@@ -71,6 +75,14 @@ export async function startProsody(opts: StartProsodyOptions): Promise<RunningPr
     method: opts.accountMethod,
   });
 
+  return launchProsody(opts);
+}
+
+/** Runs Prosody with the config and accounts startProsody wrote: what a supervisor's restart does. */
+export async function launchProsody(opts: StartProsodyOptions): Promise<RunningProsody> {
+  const { settings } = opts;
+  const bins = findProsody(opts.prosodyBinary);
+  const paths = prosodyPaths(settings);
   const host = probeHost(settings.interfaces);
   const daemon = await startDaemon({
     name: 'prosody',
@@ -84,6 +96,8 @@ export async function startProsody(opts: StartProsodyOptions): Promise<RunningPr
     consoleFile: paths.console,
     logFile: paths.log,
     configPath: paths.config,
+    ...(opts.pidDir ? { pidFile: { dataDir: opts.pidDir, name: 'prosody' } } : {}),
+    dieWithParent: opts.dieWithParent,
   });
   return { settings, configPath: paths.config, ...daemon };
 }

@@ -15,6 +15,10 @@ export interface StartTurnOptions {
   log?: (line: string) => void;
   /** Bound on waiting for the TCP port; default 10000 ms. */
   readyTimeoutMs?: number;
+  /** Record the pid in <pidDir>/run/turnserver.pid (parley start: its data dir). */
+  pidDir?: string;
+  /** SIGKILL coturn when this process dies, even by SIGKILL (see daemon.ts in @parley/xmpp-config). */
+  dieWithParent?: boolean;
 }
 
 /** pid, startupMs, stop() (SIGTERM, up to 5 s, then SIGKILL; idempotent) and exited: see RunningDaemon. */
@@ -48,6 +52,8 @@ export async function startTurnServer(opts: StartTurnOptions): Promise<RunningTu
     log: opts.log,
     logFile: paths.log,
     configPath: paths.config,
+    ...(opts.pidDir ? { pidFile: { dataDir: opts.pidDir, name: 'turnserver' } } : {}),
+    dieWithParent: opts.dieWithParent,
   });
   return { settings, configPath: paths.config, logPath: paths.log, ...daemon };
 }
