@@ -136,6 +136,7 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
         [
           'prosody',
           'components',
+          'stack',
           'websocket',
           'bosh',
           'certificate',
@@ -147,7 +148,17 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
           'external',
         ],
       );
-      for (const id of ['prosody', 'components', 'websocket', 'bosh', 'certificate', 'media', 'ice-tcp', 'external'])
+      for (const id of [
+        'prosody',
+        'components',
+        'stack',
+        'websocket',
+        'bosh',
+        'certificate',
+        'media',
+        'ice-tcp',
+        'external',
+      ])
         assert.equal(byId(report, id).status, 'ok', `${id}: ${byId(report, id).summary}`);
       assert.equal(byId(report, 'advertise').status, 'warn');
       assert.match(byId(report, 'websocket').summary, /ANONYMOUS/);
@@ -167,7 +178,7 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
       assert.equal(code, 0, out);
       assert.match(out, /^ok {4}prosody /m);
       assert.match(out, /^warn {2}advertise /m);
-      assert.match(out, /11 checks: 10 ok, 1 warn, 0 FAIL/);
+      assert.match(out, /12 checks: 11 ok, 1 warn, 0 FAIL/);
     });
 
     await t.test('advertised address not on this machine: advertise FAIL, and no media is sent there', async () => {

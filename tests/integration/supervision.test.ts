@@ -75,6 +75,15 @@ async function conference(s: StartedCli, c2sPort: number, room: string): Promise
   return [a, b];
 }
 
+/** A numeric field of the last log line of `event` (from `service`, naming `name`) on start's stderr. */
+function logged(s: StartedCli, service: string, event: string, field: string, name?: string): number | undefined {
+  const line = s.stderr
+    .filter((l) => l.includes(`"service":"${service}"`) && l.includes(`"event":"${event}"`))
+    .filter((l) => name === undefined || l.includes(`"name":"${name}"`))
+    .at(-1);
+  return line ? (JSON.parse(line)[field] as number) : undefined;
+}
+
 const unhandled = (s: StartedCli) => s.stderr.filter((l) => l.includes('process.unhandled_rejection'));
 
 test('kill -9 of Prosody during a conference: restarted, focus and bridge reconnect, a new conference works', async () => {
@@ -115,6 +124,9 @@ test('kill -9 of Prosody during a conference: restarted, focus and bridge reconn
     const conferenceMs = Date.now() - killedAt;
     console.log(
       `prosody kill -9 -> /health ok: ${healthyMs} ms; -> a new conference offered media: ${conferenceMs} ms (${back.value.bridges} bridge)`,
+    );
+    console.log(
+      `  of which: Prosody down ${logged(s, 'parley', 'supervisor.restarted', 'downMs', 'prosody')} ms (exit to ports open), focus offline ${logged(s, 'focus', 'xmpp.reconnected', 'offlineMs')} ms`,
     );
     assert.ok(s.stderr.some((l) => l.includes('"event":"supervisor.restarted"') && l.includes('"name":"prosody"')));
     assert.ok(s.stderr.some((l) => l.includes('"service":"focus"') && l.includes('"event":"xmpp.reconnected"')));

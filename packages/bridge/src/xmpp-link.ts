@@ -65,7 +65,7 @@ export async function connectBridgeXmpp(o: BridgeXmppOptions): Promise<BridgeXmp
     if (!online || closing) return;
     online = false;
     wasLost = true;
-    o.log.warn('xmpp.disconnected', { service: o.service });
+    o.log.warn('xmpp.disconnected', { server: o.service });
   });
   xmpp.on('online', () => {
     online = true;
@@ -73,7 +73,7 @@ export async function connectBridgeXmpp(o: BridgeXmppOptions): Promise<BridgeXmp
     void join(lastPresence).catch(() => {});
     if (!wasLost) return;
     wasLost = false;
-    o.log.info('xmpp.reconnected', { service: o.service });
+    o.log.info('xmpp.reconnected', { server: o.service });
     for (const h of reconnected) h();
   });
   // @xmpp/reconnect retries only after a 'disconnect': a reconnect whose socket connected but whose

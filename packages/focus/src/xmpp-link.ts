@@ -167,7 +167,7 @@ export async function connectComponent(opts: ComponentOptions): Promise<Componen
   function lost(): void {
     online = false;
     iqs.rejectAll('component connection lost');
-    opts.log.warn('xmpp.disconnected', { service: opts.service });
+    opts.log.warn('xmpp.disconnected', { server: opts.service });
     notify(false);
     void reconnect();
   }

@@ -20,7 +20,7 @@ export interface StartProsodyOptions {
   log?: (line: string) => void;
   /** How accounts are created (see accounts.ts); default "auto". */
   accountMethod?: AccountMethod;
-  /** Bound on waiting for the ports; default 15000 ms. */
+  /** Bound on waiting for the ports; default 30000 ms (a loaded machine took 9 s). */
   readyTimeoutMs?: number;
   /** Record the pid in <dir>/run/prosody.pid (parley start: its data dir). */
   pidDir?: string;
@@ -91,7 +91,7 @@ export async function launchProsody(opts: StartProsodyOptions): Promise<RunningP
     args: ['-F', '--config', paths.config],
     cwd: settings.dataDir,
     readyPorts: [settings.ports.c2s, settings.ports.http, settings.ports.component].map((port) => ({ host, port })),
-    readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     log: opts.log,
     consoleFile: paths.console,
     logFile: paths.log,

@@ -1,4 +1,5 @@
-// Real sockets on 127.0.0.1: werift RTCPeerConnection plays the browser against MediaPort.
+// Real sockets on 127.0.0.1: werift RTCPeerConnection plays the browser against MediaPort. Waits are
+// bounded at 15 s: a loaded 2-core machine (several suites at once) has missed 3 s ones.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RTCPeerConnection, RtpHeader, RtpPacket, SrtpSession, type RTCDataChannel } from 'werift';
@@ -71,11 +72,11 @@ async function connect(endpointId: string, openChannel: boolean, o: ConnectOptio
   if (o.tamperFingerprint)
     remote.fingerprints[0].value = remote.fingerprints[0].value.replace(/^../, (x) => (x === '00' ? '01' : '00'));
   t.start(remote);
-  await waitFor(() => t.state === 'connected' || t.state === 'failed', 5000, `${endpointId} connected`);
+  await waitFor(() => t.state === 'connected' || t.state === 'failed', 15_000, `${endpointId} connected`);
   if (o.expect === 'failed') return { pc, t, dc, connectMs: Date.now() - started };
   assert.equal(t.state, 'connected', t.failureReason);
   // The DTLS server finishes first; the client is done once it has processed our Finished.
-  await waitFor(() => pc.dtlsTransports[0]?.state === 'connected', 3000, `${endpointId} client dtls`);
+  await waitFor(() => pc.dtlsTransports[0]?.state === 'connected', 15_000, `${endpointId} client dtls`);
   return { pc, t, dc, connectMs: Date.now() - started };
 }
 
@@ -115,7 +116,7 @@ test('ICE-lite + DTLS: werift client connects, SRTP keys match the client and de
     payload,
     new RtpHeader({ payloadType: 111, ssrc: 0x1234, sequenceNumber: 7, timestamp: 960 }),
   );
-  await waitFor(() => received.length > 0, 2000, 'rtp at the bridge');
+  await waitFor(() => received.length > 0, 15_000, 'rtp at the bridge');
   assert.notDeepEqual(received[0].subarray(12), payload, 'arrives still encrypted');
   const plain = RtpPacket.deSerialize(bridgeSrtp.decrypt(received[0]));
   assert.equal(plain.header.ssrc, 0x1234);
@@ -129,7 +130,7 @@ test('ICE-lite + DTLS: werift client connects, SRTP keys match the client and de
     Buffer.from('from-bridge'),
   );
   assert.ok(first.t.send(bridgeSrtp.encrypt(back.payload, back.header)));
-  await waitFor(() => got.length > 0, 2000, 'rtp at the client');
+  await waitFor(() => got.length > 0, 15_000, 'rtp at the client');
   assert.equal(got[0].toString(), 'from-bridge');
 });
 
@@ -138,24 +139,26 @@ test('bridge channel: client-opened data channel, ping -> pong', async () => {
   t.onDataChannelMessage((text) => {
     if (text === 'ping') t.sendDataChannel('pong');
   });
-  await waitFor(() => t.dataChannelOpen && dc!.readyState === 'open', 3000, 'data channel open');
+  await waitFor(() => t.dataChannelOpen && dc!.readyState === 'open', 15_000, 'data channel open');
   const answers: string[] = [];
   dc!.onMessage.subscribe((m) => answers.push(m.toString()));
   dc!.send('ping');
-  await waitFor(() => answers.length > 0, 3000, 'pong');
+  await waitFor(() => answers.length > 0, 15_000, 'pong');
   assert.deepEqual(answers, ['pong']);
   // A peer sending an unknown PPID (52: deprecated partial string) or a stray DCEP ACK must not
   // crash the bridge (werift's handler throws inside an un-awaited promise).
   await first.pc.sctpTransport!.sctp.send(dc!.id, 52, Buffer.from('odd'));
   await first.pc.sctpTransport!.sctp.send(77, 50, Buffer.from([2]));
   dc!.send('ping');
-  await waitFor(() => answers.length > 1, 3000, 'pong after junk');
+  await waitFor(() => answers.length > 1, 15_000, 'pong after junk');
   assert.deepEqual(answers, ['pong', 'pong']);
   assert.ok((port.counters['sctp-bad-message'] ?? 0) >= 2);
 });
 
 // Seeded: a failure names its seed; PARLEY_FUZZ_SEEDS=1234 (or "1,7,9" or "1-500") replays or widens it.
-const fuzzSeeds = parseSeeds(process.env.PARLEY_FUZZ_SEEDS) ?? [1, 2, 3, 4, 5, 6, 7, 8, 0x5eed, 0xbad5eed];
+// The default list holds seeds that ended the session before dtls-record-filter.ts (34, 66, 71, 105,
+// 115, 124 of seeds 1-150) and a few others.
+const fuzzSeeds = parseSeeds(process.env.PARLEY_FUZZ_SEEDS) ?? [1, 2, 3, 34, 66, 71, 105, 115, 124, 0x5eed];
 
 test('fuzz through the authenticated path: junk DTLS records and junk SCTP packets', async () => {
   const failures: string[] = [];
@@ -182,7 +185,7 @@ async function fuzzOnce({ pc, t, dc }: Client, seed: number): Promise<void> {
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
   const ice = pc.iceTransports[0].connection;
   const dtls = pc.dtlsTransports[0];
-  await waitFor(() => dc!.readyState === 'open' && t.dataChannelOpen, 3000, 'data channel open before fuzz');
+  await waitFor(() => dc!.readyState === 'open' && t.dataChannelOpen, 15_000, 'data channel open before fuzz');
   for (let i = 0; i < 200; i++) {
     const junk = bytes(1 + Math.floor(rnd() * 200));
     junk[0] = [20, 21, 22, 23, 63, 128, 191, 5][i % 8];
@@ -238,14 +241,14 @@ test("unauthenticated DTLS records cannot end a session; the peer's encrypted cl
   const wire = record(21, client.dtls.epoch, sealed);
   wire.writeUIntBE(pkt.recordLayerHeader.sequenceNumber, 5, 6);
   await ice.send(wire);
-  await waitFor(() => c.t.state === 'failed', 3000, 'closed by the authenticated close_notify');
+  await waitFor(() => c.t.state === 'failed', 15_000, 'closed by the authenticated close_notify');
   assert.equal(c.t.failureReason, 'dtls closed by peer');
   c.t.close();
 });
 
 async function pingPong({ t, dc }: Client, after: string): Promise<void> {
   const open = () => dc!.readyState === 'open' && t.dataChannelOpen;
-  await waitFor(() => open() || t.state !== 'connected', 3000, `data channel open after ${after}`);
+  await waitFor(() => open() || t.state !== 'connected', 15_000, `data channel open after ${after}`);
   assert.equal(t.state, 'connected', `${after}: ${t.failureReason}`);
   const answers: string[] = [];
   const sub = dc!.onMessage.subscribe((m) => answers.push(m.toString()));
@@ -253,7 +256,7 @@ async function pingPong({ t, dc }: Client, after: string): Promise<void> {
     if (text === 'ping') t.sendDataChannel('pong');
   });
   dc!.send('ping');
-  await waitFor(() => answers.length > 0 || t.state !== 'connected', 3000, `pong after ${after}`);
+  await waitFor(() => answers.length > 0 || t.state !== 'connected', 15_000, `pong after ${after}`);
   sub.unSubscribe();
   off();
   assert.equal(t.state, 'connected', `${after}: ${t.failureReason}`);
@@ -272,19 +275,19 @@ test('two more endpoints on the same UDP port, each routed to its own transport'
   await b.pc.dtlsTransports[0].sendRtp(Buffer.from('b'), hdr(2));
   await c.pc.dtlsTransports[0].sendRtp(Buffer.from('c'), hdr(3));
   await c.pc.dtlsTransports[0].sendRtp(Buffer.from('c'), hdr(3));
-  await waitFor(() => seen.b === 1 && seen.c === 2, 2000, 'per-endpoint routing');
+  await waitFor(() => seen.b === 1 && seen.c === 2, 15_000, 'per-endpoint routing');
 
   // b opened no channel: the bridge opens one itself after openChannelAfterMs.
   const remoteChannel = new Promise<RTCDataChannel>((resolve) => b.pc.onDataChannel.subscribe(resolve));
   const opened: string[] = [];
   b.t.onDataChannelOpen((label) => opened.push(label));
   const ch = await remoteChannel;
-  await waitFor(() => opened.length === 1, 3000, 'bridge-opened channel open');
+  await waitFor(() => opened.length === 1, 15_000, 'bridge-opened channel open');
   assert.equal(ch.label, 'default');
   const msgs: string[] = [];
   b.t.onDataChannelMessage((m) => msgs.push(m));
   ch.send('hello bridge');
-  await waitFor(() => msgs.length === 1, 2000, 'client -> bridge on bridge-opened channel');
+  await waitFor(() => msgs.length === 1, 15_000, 'client -> bridge on bridge-opened channel');
   assert.equal(msgs[0], 'hello bridge');
 
   c.t.close();
@@ -298,11 +301,11 @@ test('ICE-TCP only: werift client (active TCP) connects, data channel and RTP ov
   const d = await connect('dddd0004', true, { tcpOnly: true });
   assert.equal(d.t.selected?.kind, 'tcp');
   d.t.onDataChannelMessage((text) => d.t.sendDataChannel(`echo:${text}`));
-  await waitFor(() => d.dc!.readyState === 'open', 3000, 'tcp data channel');
+  await waitFor(() => d.dc!.readyState === 'open', 15_000, 'tcp data channel');
   const answers: string[] = [];
   d.dc!.onMessage.subscribe((m) => answers.push(m.toString()));
   d.dc!.send('over tcp');
-  await waitFor(() => answers.length === 1, 3000, 'echo over tcp');
+  await waitFor(() => answers.length === 1, 15_000, 'echo over tcp');
   assert.equal(answers[0], 'echo:over tcp');
   const got: Buffer[] = [];
   d.t.onPacket((p) => got.push(p));
@@ -310,7 +313,7 @@ test('ICE-TCP only: werift client (active TCP) connects, data channel and RTP ov
     Buffer.from('x'),
     new RtpHeader({ payloadType: 111, ssrc: 9, sequenceNumber: 1, timestamp: 1 }),
   );
-  await waitFor(() => got.length === 1, 2000, 'rtp over tcp');
+  await waitFor(() => got.length === 1, 15_000, 'rtp over tcp');
   assert.equal(port.counters['unknown-address'] ?? 0, before);
   d.t.close();
 });

@@ -13,7 +13,7 @@ export interface StartTurnOptions {
   binary?: string;
   /** Each line coturn writes to stdout/stderr. */
   log?: (line: string) => void;
-  /** Bound on waiting for the TCP port; default 10000 ms. */
+  /** Bound on waiting for the TCP port; default 30000 ms. */
   readyTimeoutMs?: number;
   /** Record the pid in <pidDir>/run/turnserver.pid (parley start: its data dir). */
   pidDir?: string;
@@ -48,7 +48,7 @@ export async function startTurnServer(opts: StartTurnOptions): Promise<RunningTu
     args: ['-c', paths.config],
     cwd: settings.dataDir,
     readyPorts: ports.map((port) => ({ host, port })),
-    readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     log: opts.log,
     logFile: paths.log,
     configPath: paths.config,
