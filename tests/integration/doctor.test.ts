@@ -59,7 +59,12 @@ async function start(args: string[]): Promise<{ child: ChildProcess; stderr: str
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`parley start exited with ${code}:\n${stderr.join('\n')}`)));
   });
-  assert.equal(JSON.parse(await withTimeout(firstLine, 20_000, 'parley start ready line')).ready, true);
+  // Generous but bounded (a loaded 2-core machine took over 20 s); on failure start goes, and its children with it.
+  const line = await withTimeout(firstLine, 90_000, 'parley start ready line').catch((err) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  assert.equal(JSON.parse(line).ready, true);
   return { child, stderr };
 }
 
