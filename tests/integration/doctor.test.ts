@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -277,7 +277,16 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
           break;
         }
       }
-      const { code, report } = await doctor(flags(dataDir, ports));
+      // start restarts a dead Prosody (200 ms later): hold its client port so the restart fails
+      // ("port in use", retried with backoff) and Prosody stays down while doctor looks.
+      const blocker = createTcpServer();
+      await new Promise<void>((resolve, reject) => {
+        blocker.once('error', reject);
+        blocker.listen(ports[0], '127.0.0.1', () => resolve());
+      });
+      blocker.unref();
+      const { code, report } = await doctor(flags(dataDir, ports)).finally(() => blocker.close());
+      assert.equal(byId(report, 'stack').status, 'fail', byId(report, 'stack').summary);
       assert.equal(code, 1);
       const p = byId(report, 'prosody');
       assert.equal(p.status, 'fail');
