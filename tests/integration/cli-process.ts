@@ -78,7 +78,12 @@ export async function startCli(args: string[], env: Record<string, string> = {})
     createInterface({ input: child.stdout! }).once('line', resolve);
     void exited.then((code) => reject(new Error(`parley start exited with ${code}:\n${stderr.join('\n')}`)));
   });
-  const info = JSON.parse(await withTimeout(firstLine, 30_000, 'parley start ready line'));
+  // Bounded, but generous: a loaded 2-core machine has taken over 30 s to start the stack.
+  const line = await withTimeout(firstLine, 90_000, 'parley start ready line').catch((err) => {
+    child.kill('SIGKILL'); // its children die with it (see packages/xmpp-config/src/daemon.ts)
+    throw err;
+  });
+  const info = JSON.parse(line);
   return {
     child,
     info,

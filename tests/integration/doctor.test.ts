@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -59,7 +59,12 @@ async function start(args: string[]): Promise<{ child: ChildProcess; stderr: str
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`parley start exited with ${code}:\n${stderr.join('\n')}`)));
   });
-  assert.equal(JSON.parse(await withTimeout(firstLine, 20_000, 'parley start ready line')).ready, true);
+  // Generous but bounded (a loaded 2-core machine took over 20 s); on failure start goes, and its children with it.
+  const line = await withTimeout(firstLine, 90_000, 'parley start ready line').catch((err) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  assert.equal(JSON.parse(line).ready, true);
   return { child, stderr };
 }
 
@@ -136,6 +141,7 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
         [
           'prosody',
           'components',
+          'stack',
           'websocket',
           'bosh',
           'certificate',
@@ -147,7 +153,17 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
           'external',
         ],
       );
-      for (const id of ['prosody', 'components', 'websocket', 'bosh', 'certificate', 'media', 'ice-tcp', 'external'])
+      for (const id of [
+        'prosody',
+        'components',
+        'stack',
+        'websocket',
+        'bosh',
+        'certificate',
+        'media',
+        'ice-tcp',
+        'external',
+      ])
         assert.equal(byId(report, id).status, 'ok', `${id}: ${byId(report, id).summary}`);
       assert.equal(byId(report, 'advertise').status, 'warn');
       assert.match(byId(report, 'websocket').summary, /ANONYMOUS/);
@@ -167,7 +183,7 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
       assert.equal(code, 0, out);
       assert.match(out, /^ok {4}prosody /m);
       assert.match(out, /^warn {2}advertise /m);
-      assert.match(out, /11 checks: 10 ok, 1 warn, 0 FAIL/);
+      assert.match(out, /12 checks: 11 ok, 1 warn, 0 FAIL/);
     });
 
     await t.test('advertised address not on this machine: advertise FAIL, and no media is sent there', async () => {
@@ -261,7 +277,16 @@ test('doctor passes a healthy stack, then reports each injected fault by id with
           break;
         }
       }
-      const { code, report } = await doctor(flags(dataDir, ports));
+      // start restarts a dead Prosody (200 ms later): hold its client port so the restart fails
+      // ("port in use", retried with backoff) and Prosody stays down while doctor looks.
+      const blocker = createTcpServer();
+      await new Promise<void>((resolve, reject) => {
+        blocker.once('error', reject);
+        blocker.listen(ports[0], '127.0.0.1', () => resolve());
+      });
+      blocker.unref();
+      const { code, report } = await doctor(flags(dataDir, ports)).finally(() => blocker.close());
+      assert.equal(byId(report, 'stack').status, 'fail', byId(report, 'stack').summary);
       assert.equal(code, 1);
       const p = byId(report, 'prosody');
       assert.equal(p.status, 'fail');

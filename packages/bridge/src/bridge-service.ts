@@ -68,6 +68,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       log,
     });
     xmpp.onColibri2(async (payload, from) => answerColibri2(bridge, focusJids, payload, from, log));
+    // The session was lost (Prosody restarted): the focus has given up every conference it had
+    // here (their rooms are gone, or it saw us leave the brewery), so nothing will expire them.
+    xmpp.onReconnected(() => {
+      const ids = [...bridge.conferences.keys()];
+      for (const meetingId of ids) bridge.handleConferenceModify({ meetingId, expire: true, endpoints: [] });
+      if (ids.length) log.info('bridge.conferences_dropped', { why: 'xmpp reconnected', conferences: ids.length });
+    });
     const publish = () => xmpp!.publish([bridgeStatsToXml(bridge.stats())]);
     publish();
     const statsTimer = setInterval(publish, config.statsIntervalMs);
@@ -80,7 +87,8 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       port: config.httpPort,
       registry,
       health: () => ({
-        healthy: bridge.stats().healthy,
+        healthy: bridge.stats().healthy && xmpp!.online,
+        xmpp: xmpp!.online ? 'online' : 'offline',
         udpPort: port.udpPort,
         tcpPort: port.tcpPort,
         advertise,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // parley <command> [flags]: start | doctor | user | token | help
-import { configHelp, readConfig, ConfigError } from '@parley/service';
+import { configHelp, createLogger, handleUnhandledRejections, readConfig, ConfigError } from '@parley/service';
 import { startSpec } from './start-config.js';
 import { readyLine, startStack } from './start.js';
 import { formatReport, runDoctor } from './doctor/index.js';
@@ -31,6 +31,8 @@ async function start(): Promise<void> {
     return;
   }
   const config = readConfig(startSpec, { argv, env: process.env });
+  // One forgotten .catch in a library must not take the web app, the focus and the bridge down with it.
+  handleUnhandledRejections(createLogger('parley', { write: (l) => process.stderr.write(`${l}\n`) }));
   // Signals are taken before anything starts: a Ctrl-C during start-up still stops what started.
   let stopRequested: string | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;

@@ -7,12 +7,13 @@ import { startFocus, type RunningFocus } from '@parley/focus';
 import { ensureCertificates, localAddresses, startWebServer, type RunningWebServer } from '@parley/web';
 import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
-import { prosodyDomains, startProsody, validateProsodySettings, type RunningProsody } from '@parley/xmpp-config';
+import { prosodyDomains, validateProsodySettings, type SupervisorStatus } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
 import { accessLines, focusAccess, prosodyAccess, webAccess } from './access-settings.js';
 import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
 import type { StartConfig } from './start-config.js';
-import { startTurnServer, turnServices, turnUrls, type RunningTurnServer } from './turn/index.js';
+import { turnServices, turnUrls } from './turn/index.js';
+import { claimDataDir, stackHealth, superviseProsody, superviseTurn } from './stack-supervision.js';
 
 export interface ReadyInfo {
   ready: true;
@@ -49,6 +50,9 @@ export async function startStack(
 ): Promise<RunningStack> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const claim = await claimDataDir(dataDir, log);
+  // Supervised parts (Prosody, extra bridges, coturn), for /health's "degraded".
+  const supervised: (() => SupervisorStatus[])[] = [];
   const { secrets, created, path } = loadOrCreateSecrets(dataDir);
   log.info(created ? 'secrets.generated' : 'secrets.reused', { path });
 
@@ -75,11 +79,15 @@ export async function startStack(
     access: prosodyAccess(config),
   });
   const prosodyLog = log.child({ service: 'prosody' });
-  const prosody: RunningProsody = await startProsody({
+  const prosody = await superviseProsody({
     settings,
     log: (line) => prosodyLog.debug('prosody.output', { line }),
+    pidDir: dataDir,
+    supervisorLog: log,
   });
-  log.info('prosody.ready', { pid: prosody.pid, ms: prosody.startupMs, config: prosody.configPath });
+  supervised.push(() => [prosody.status()]);
+  const p0 = prosody.current;
+  log.info('prosody.ready', { pid: p0.pid, ms: p0.startupMs, config: p0.configPath });
 
   const serviceLog = (service: string) =>
     createLogger(service, { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') });
@@ -124,9 +132,11 @@ export async function startStack(
           httpPort: config.bridgeHttpPort,
           advertise: bridge.advertise,
           logLevel: config.logLevel,
+          dataDir,
         },
         log,
       );
+      supervised.push(() => extraBridges?.status() ?? []);
     }
   } catch (err) {
     await bridge.close();
@@ -149,7 +159,7 @@ export async function startStack(
         logLevel: config.logLevel,
         ...focusAccess(config, secrets),
       },
-      { log: serviceLog('focus') },
+      { log: serviceLog('focus'), stackHealth: () => stackHealth(supervised.flatMap((s) => s())) },
     );
   } catch (err) {
     await extraBridges?.stop();
@@ -158,21 +168,21 @@ export async function startStack(
     throw err;
   }
   // Ready means every bridge can take a conference.
-  for (const deadline = Date.now() + 15_000; focus.bridge.available() < config.bridges; ) {
+  for (const deadline = Date.now() + 60_000; focus.bridge.available() < config.bridges; ) {
     if (Date.now() > deadline) {
       const seen = focus.bridge.available();
       await focus.close().catch(() => {});
       await extraBridges?.stop();
       await bridge.close();
       await prosody.stop();
-      throw new Error(`the focus sees ${seen} of ${config.bridges} bridges in the brewery after 15 s`);
+      throw new Error(`the focus sees ${seen} of ${config.bridges} bridges in the brewery after 60 s`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
 
   let web: RunningWebServer;
   let certs: Awaited<ReturnType<typeof ensureCertificates>>;
-  let turn: RunningTurnServer | undefined;
+  let turn: Awaited<ReturnType<typeof superviseTurn>> | undefined;
   let turnInfo: ReadyInfo['turn'];
   const addresses = [...new Set([...localAddresses(), ...bridge.advertise, '127.0.0.1'])];
   try {
@@ -188,7 +198,7 @@ export async function startStack(
     if (config.turn) {
       // Listens and relays on the bridge's advertised addresses; may relay only to them.
       const turnLog = log.child({ service: 'turn' });
-      turn = await startTurnServer({
+      turn = await superviseTurn({
         settings: {
           realm: config.domain,
           secret: secrets.turnSecret,
@@ -203,13 +213,17 @@ export async function startStack(
           verbose: config.logLevel === 'debug',
         },
         log: (line) => turnLog.debug('turn.output', { line }),
+        pidDir: dataDir,
+        supervisorLog: log,
       });
+      supervised.push(() => (turn ? [turn.status()] : []));
       turnInfo = {
         urls: turnUrls(bridge.advertise, config.turnPort, config.turnsPort),
-        pid: turn.pid,
-        log: turn.logPath,
+        pid: turn.current.pid,
+        log: turn.current.logPath,
       };
-      log.info('turn.ready', { pid: turn.pid, ms: turn.startupMs, config: turn.configPath, urls: turnInfo.urls });
+      const t0 = turn.current;
+      log.info('turn.ready', { pid: t0.pid, ms: t0.startupMs, config: t0.configPath, urls: turnInfo.urls });
     }
     web = await startWebServer({
       host: config.webBind,
@@ -283,6 +297,7 @@ export async function startStack(
         await extraBridges?.stop();
         await turn?.stop();
         await prosody.stop();
+        claim.release();
         log.info('stack.stopped');
       })()),
   };

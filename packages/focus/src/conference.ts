@@ -65,6 +65,8 @@ export class Conference {
   readonly access: RoomAccess;
   /** Real JIDs that are moderators on joining: logged-in users, holders of a moderator token. */
   readonly moderatorsByRight = new Set<string>();
+  /** Occupants whose unavailable presence arrived but whose leave is still queued: nothing more is sent to them. */
+  private readonly departed = new Set<string>();
 
   constructor(
     readonly roomJid: string,
@@ -144,6 +146,7 @@ export class Conference {
     if (!nick || !isEndpointId(nick)) return; // a chat-only occupant, e.g. another XMPP app
     const known = this.participants.get(nick);
     if (info.unavailable) {
+      this.departed.add(nick);
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
@@ -353,6 +356,7 @@ export class Conference {
 
   private async removeParticipant(endpointId: string, why: string, leftRoom = true): Promise<void> {
     const p = this.participants.get(endpointId);
+    this.departed.delete(endpointId);
     if (!p) return;
     this.participants.delete(endpointId);
     this.deps.metrics.participants.dec();
@@ -371,7 +375,7 @@ export class Conference {
   /** Tells every other participant about a change in p's sources (held until they accept). */
   private announce(p: Participant, action: 'source-add' | 'source-remove', sources: EndpointSources): void {
     for (const q of this.others(p)) {
-      if (!q.receivesSourceUpdates || !q.sid) continue;
+      if (!q.receivesSourceUpdates || !q.sid || this.departed.has(q.endpointId)) continue;
       const j = sourceChange(action, q.sid, sources);
       if (!j) continue;
       if (q.sessionState === 'offered') q.held.push(j);
@@ -399,7 +403,7 @@ export class Conference {
    * A participant that presented a valid moderator key (a moderator who reloaded) is one again.
    */
   private async ensureModerator(): Promise<void> {
-    const people = [...this.participants.values()];
+    const people = [...this.participants.values()].filter((q) => !this.departed.has(q.endpointId));
     for (const p of people) {
       if (!p.isModerator && this.moderation.restores(p))
         await this.makeModerator(p, 'moderator key').catch(() => undefined);

@@ -24,9 +24,16 @@ export interface RunningFocus {
   close(): Promise<void>;
 }
 
+/** What a supervisor (parley start) adds to the focus's /health: the parts of the stack that are down. */
+export interface StackHealth {
+  /** e.g. ["prosody"], ["jvb-2"]: restarting or waiting to be restarted. */
+  down: string[];
+  [detail: string]: unknown;
+}
+
 export async function startFocus(
   config: FocusStartConfig & Partial<FocusAccessConfig>,
-  opts: { log?: Logger; bridge?: BridgeClient } = {},
+  opts: { log?: Logger; bridge?: BridgeClient; stackHealth?: () => StackHealth } = {},
 ): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
   const access = accessPolicyFromConfig(config.domain, config);
@@ -53,15 +60,32 @@ export async function startFocus(
     }),
     access,
   });
+  // Prosody went away: every room and Jingle session went with it, and the brewery must be joined
+  // again. Conferences end now (not on reconnect) so a request after the restart starts a fresh one.
+  link.onConnectionChange((online) => {
+    if (online) return bridge instanceof Colibri2BridgeClient ? bridge.start() : undefined;
+    if (bridge instanceof Colibri2BridgeClient) bridge.bridges.clear();
+    for (const c of manager.conferences.values()) void c.end('the connection to the XMPP server was lost');
+  });
   const http = await startServiceHttp({
     host: config.httpHost,
     port: config.httpPort,
     registry,
-    health: () => ({
-      healthy: bridge.available() > 0,
-      bridges: bridge.available(),
-      conferences: manager.conferences.size,
-    }),
+    health: () => {
+      // healthy (HTTP 200): it can run a conference now; degraded: it can, but a part is down.
+      const stack = opts.stackHealth?.();
+      const down = [...(link.online ? [] : ['xmpp']), ...(stack?.down ?? [])];
+      const healthy = link.online && bridge.available() > 0;
+      return {
+        healthy,
+        status: !healthy ? 'down' : down.length ? 'degraded' : 'ok',
+        down,
+        xmpp: link.online ? 'online' : 'offline',
+        bridges: bridge.available(),
+        conferences: manager.conferences.size,
+        ...(stack ? { stack } : {}),
+      };
+    },
     routes: { '/debug/conferences': () => manager.dump() },
   });
   log.info('focus.ready', { access: access.mode, jid: link.jid, http: `${config.httpHost}:${http.port}` });
@@ -71,8 +95,8 @@ export async function startFocus(
     httpPort: http.port,
     async close() {
       await manager.close();
+      await bridge.close(); // leaves the brewery: a send, so before the link closes
       await link.close();
-      await bridge.close();
       await http.close();
     },
   };

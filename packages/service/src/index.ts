@@ -5,3 +5,4 @@ export * from './config.js';
 export * from './metrics.js';
 export * from './service-http.js';
 export * from './service-main.js';
+export * from './process-guards.js';

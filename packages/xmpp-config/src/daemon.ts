@@ -1,10 +1,13 @@
 // Runs a daemon in the foreground as a child process (Prosody, coturn): refuses ports already in
 // use, spawns it, hands its output on line by line, waits until its TCP ports accept connections
 // (bounded, with its last lines in the error), and stops it with SIGTERM, then SIGKILL after 5 s.
-import { spawn, type ChildProcess } from 'node:child_process';
+// With `pidFile` it is recorded in <data dir>/run for the next start to clean up; with `dieWithParent`
+// the kernel kills it when this process dies, even by SIGKILL (PR_SET_PDEATHSIG through setpriv).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { removePidFile, writePidFile } from './pid-files.js';
 
 export interface HostPort {
   host: string;
@@ -34,6 +37,10 @@ export interface StartDaemonOptions {
   configPath?: string;
   /** Thrown when the command is not an executable (as a path or on PATH). */
   installHint?: string;
+  /** Record the pid in <dataDir>/run/<name>.pid while it runs (see pid-files.ts). */
+  pidFile?: { dataDir: string; name: string };
+  /** SIGKILL it when this process dies, however it dies (needs setpriv from util-linux; else not). */
+  dieWithParent?: boolean;
 }
 
 export interface RunningDaemon {
@@ -44,6 +51,21 @@ export interface RunningDaemon {
   stop(): Promise<void>;
   /** Resolves with the exit code (null when killed by a signal or when the spawn failed). */
   exited: Promise<number | null>;
+}
+
+let setprivWorks: boolean | undefined;
+
+/**
+ * The command line that makes the kernel SIGKILL `command` when this process dies: setpriv sets
+ * PR_SET_PDEATHSIG, then execs it (same pid). Node cannot call prctl itself. Without a working
+ * setpriv (not Linux, old util-linux) the command runs as it is; the pid files still let the
+ * next start end what was left.
+ */
+export function withParentDeathSignal(command: string, args: string[]): { command: string; args: string[] } {
+  setprivWorks ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' }).status === 0;
+  return setprivWorks
+    ? { command: 'setpriv', args: ['--pdeathsig', 'KILL', '--', command, ...args] }
+    : { command, args };
 }
 
 export function isExecutable(p: string): boolean {
@@ -138,11 +160,16 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
   };
 
   const t0 = performance.now();
-  const child: ChildProcess = spawn(opts.command, opts.args, {
+  const line = opts.dieWithParent
+    ? withParentDeathSignal(opts.command, opts.args)
+    : { command: opts.command, args: opts.args };
+  const child: ChildProcess = spawn(line.command, line.args, {
     cwd: opts.cwd,
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const pidFile =
+    opts.pidFile && child.pid ? writePidFile(opts.pidFile.dataDir, opts.pidFile.name, child.pid, name) : undefined;
   for (const stream of [child.stdout!, child.stderr!]) {
     let buf = '';
     stream.setEncoding('utf8');
@@ -171,6 +198,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
     });
   });
   void exited.then(() => {
+    if (pidFile) removePidFile(pidFile);
     process.removeListener('exit', killOnParentExit);
     consoleFile?.end();
   });

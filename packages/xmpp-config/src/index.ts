@@ -9,3 +9,5 @@ export * from './limits.js';
 export * from './plugins.js';
 export * from './external-services.js';
 export * from './access.js';
+export * from './pid-files.js';
+export * from './supervisor.js';

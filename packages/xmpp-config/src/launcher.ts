@@ -21,8 +21,12 @@ export interface StartProsodyOptions {
   log?: (line: string) => void;
   /** How accounts are created (see accounts.ts); default "auto". */
   accountMethod?: AccountMethod;
-  /** Bound on waiting for the ports; default 15000 ms. */
+  /** Bound on waiting for the ports; default 30000 ms (a loaded machine took 9 s). */
   readyTimeoutMs?: number;
+  /** Record the pid in <dir>/run/prosody.pid (parley start: its data dir). */
+  pidDir?: string;
+  /** SIGKILL Prosody when this process dies, even by SIGKILL (see daemon.ts). */
+  dieWithParent?: boolean;
 }
 
 /** Re-exported for existing importers; it lives in daemon.ts. */
@@ -73,6 +77,14 @@ export async function startProsody(opts: StartProsodyOptions): Promise<RunningPr
     method: opts.accountMethod,
   });
 
+  return launchProsody(opts);
+}
+
+/** Runs Prosody with the config and accounts startProsody wrote: what a supervisor's restart does. */
+export async function launchProsody(opts: StartProsodyOptions): Promise<RunningProsody> {
+  const { settings } = opts;
+  const bins = findProsody(opts.prosodyBinary);
+  const paths = prosodyPaths(settings);
   const host = probeHost(settings.interfaces);
   const daemon = await startDaemon({
     name: 'prosody',
@@ -81,11 +93,13 @@ export async function startProsody(opts: StartProsodyOptions): Promise<RunningPr
     args: ['-F', '--config', paths.config],
     cwd: settings.dataDir,
     readyPorts: [settings.ports.c2s, settings.ports.http, settings.ports.component].map((port) => ({ host, port })),
-    readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     log: opts.log,
     consoleFile: paths.console,
     logFile: paths.log,
     configPath: paths.config,
+    ...(opts.pidDir ? { pidFile: { dataDir: opts.pidDir, name: 'prosody' } } : {}),
+    dieWithParent: opts.dieWithParent,
   });
   return { settings, configPath: paths.config, ...daemon };
 }

@@ -13,6 +13,7 @@ import {
   RTCSctpTransport,
   SignatureAlgorithm,
 } from 'werift';
+import { type DtlsRecord, judgeRecord, splitRecords } from './dtls-record-filter.js';
 
 export type SrtpProfileName = 'AES_CM_128_HMAC_SHA1_80' | 'AEAD_AES_128_GCM';
 const PROFILE_IDS: Record<SrtpProfileName, 1 | 7> = { AES_CM_128_HMAC_SHA1_80: 1, AEAD_AES_128_GCM: 7 };
@@ -106,6 +107,8 @@ export class WeriftSession {
   private channel?: RTCDataChannel;
   private openTimer?: NodeJS.Timeout;
   private closed = false;
+  /** From here on only authenticated records reach werift (dtls-record-filter.ts). */
+  private handshakeDone = false;
 
   constructor(private readonly o: WeriftSessionOptions) {
     const adapter = {
@@ -130,7 +133,10 @@ export class WeriftSession {
       extendedMasterSecret: true,
       certificateRequest: true,
     });
-    this.dtls.onConnect.once(() => this.handshakeDone());
+    this.dtls.onConnect.once(() => {
+      this.handshakeDone = true;
+      this.verifyHandshake();
+    });
     this.dtls.onError.once((e: Error) => this.fail(`dtls: ${e?.message ?? e}`));
     this.dtls.onClose.once(() => this.fail('dtls closed by peer'));
     // Feed SCTP ourselves rather than through the shim's dataReceiver: SCTP.handleData rejects on a
@@ -142,17 +148,42 @@ export class WeriftSession {
     });
   }
 
-  /** Feed one DTLS record (first byte 20..63) received from the peer. */
+  /** Feed one datagram of DTLS records (first byte 20..63) received from the peer. */
   receive(buf: Buffer): void {
     if (this.closed) return;
+    const { records, truncated } = splitRecords(buf);
+    if (truncated) this.o.onJunk('dtls-truncated');
+    const passed: Buffer[] = [];
+    for (const record of records) {
+      const verdict = judgeRecord(record, this.handshakeDone, (r) => this.decryptRecord(r));
+      if (verdict.kind === 'pass') passed.push(record.raw);
+      else if (verdict.kind === 'drop') this.o.onJunk(verdict.reason);
+      else return this.fail(verdict.description === 0 ? 'dtls closed by peer' : `dtls alert ${verdict.description}`);
+    }
+    if (!passed.length) return;
     try {
-      this.adapter.onData(buf);
+      this.adapter.onData(passed.length === 1 ? passed[0] : Buffer.concat(passed));
     } catch {
       /* werift logs its own errors */
     }
   }
 
-  private handshakeDone(): void {
+  /** Decrypts (and so authenticates) one record with the session's keys; throws when it does not. */
+  private decryptRecord(r: DtlsRecord): Buffer {
+    const cipher = (this.dtls as unknown as { cipher: { decryptPacket(pkt: unknown): Buffer } }).cipher;
+    return cipher.decryptPacket({
+      recordLayerHeader: {
+        contentType: r.contentType,
+        protocolVersion: r.version,
+        epoch: r.epoch,
+        sequenceNumber: r.sequenceNumber,
+        contentLen: r.fragment.length,
+      },
+      fragment: r.fragment,
+    });
+  }
+
+  private verifyHandshake(): void {
     if (this.closed) return;
     const der = this.dtls.remoteCertificate;
     const err = der ? this.o.verifyPeer(Buffer.from(der)) : 'peer sent no certificate';

@@ -19,6 +19,7 @@ import {
   type DoctorContext,
 } from './checks.js';
 import { realIO, type DoctorIO } from './io.js';
+import { checkStack } from './supervision.js';
 
 export type { CheckResult, CheckStatus, DoctorContext } from './checks.js';
 export type { DoctorIO } from './io.js';
@@ -48,6 +49,7 @@ export async function runDoctor(config: StartConfig, io: DoctorIO = realIO, time
   const prosody = await guarded('prosody', () => checkProsody(ctx));
   checks.push(prosody);
   checks.push(await guarded('components', () => checkComponents(ctx)));
+  checks.push(await guarded('stack', () => checkStack(ctx)));
   checks.push(await guarded('websocket', () => checkWebSocket(ctx)));
   checks.push(await guarded('bosh', () => checkBosh(ctx)));
   checks.push(await guarded('certificate', () => checkCertificate(ctx)));

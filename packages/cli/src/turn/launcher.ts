@@ -13,8 +13,12 @@ export interface StartTurnOptions {
   binary?: string;
   /** Each line coturn writes to stdout/stderr. */
   log?: (line: string) => void;
-  /** Bound on waiting for the TCP port; default 10000 ms. */
+  /** Bound on waiting for the TCP port; default 30000 ms. */
   readyTimeoutMs?: number;
+  /** Record the pid in <pidDir>/run/turnserver.pid (parley start: its data dir). */
+  pidDir?: string;
+  /** SIGKILL coturn when this process dies, even by SIGKILL (see daemon.ts in @parley/xmpp-config). */
+  dieWithParent?: boolean;
 }
 
 /** pid, startupMs, stop() (SIGTERM, up to 5 s, then SIGKILL; idempotent) and exited: see RunningDaemon. */
@@ -44,10 +48,12 @@ export async function startTurnServer(opts: StartTurnOptions): Promise<RunningTu
     args: ['-c', paths.config],
     cwd: settings.dataDir,
     readyPorts: ports.map((port) => ({ host, port })),
-    readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     log: opts.log,
     logFile: paths.log,
     configPath: paths.config,
+    ...(opts.pidDir ? { pidFile: { dataDir: opts.pidDir, name: 'turnserver' } } : {}),
+    dieWithParent: opts.dieWithParent,
   });
   return { settings, configPath: paths.config, logPath: paths.log, ...daemon };
 }
