@@ -253,14 +253,17 @@ describe('media through the bridge', () => {
     );
 
     // Garbage on the channel is dropped; the channel keeps working.
-    const dropsBefore = stack.sfu!.bridge.counters.drops.get('bridge-channel-malformed') ?? 0;
+    const drops = stack.sfu!.bridge.counters.drops;
+    const malformedBefore = drops.get('bridge-channel-malformed') ?? 0;
+    const unknownBefore = drops.get('bridge-channel-unknown-class') ?? 0;
     a.sendMessage({ colibriClass: 'NoSuchClass' });
     (a as unknown as { channel: { send(s: string): void } }).channel.send('not json {');
     a.sendMessage({ colibriClass: 'EndpointMessage', to: '', msgPayload: { type: 'after-garbage' } });
     await waitUntil('relay still works after garbage', () =>
       b.messages.some((m) => (m.msgPayload as { type?: string })?.type === 'after-garbage'),
     );
-    assert.equal(stack.sfu!.bridge.counters.drops.get('bridge-channel-malformed'), dropsBefore + 2);
+    assert.equal(drops.get('bridge-channel-malformed'), malformedBefore + 1, 'the text that is not JSON');
+    assert.equal(drops.get('bridge-channel-unknown-class'), unknownBefore + 1, 'a class nobody knows, counted apart');
   });
 });
 

@@ -8,6 +8,7 @@ import {
   checkMediaPort,
   checkPorts,
   checkProsody,
+  checkWebSocket,
   judgeWebSocket,
   makeContext,
 } from './checks.js';
@@ -179,4 +180,24 @@ test('ports: taken ports are named with the flag that moves them, only when the 
   assert.match(r.summary, /8443 \(--https-port\) is taken/);
   assert.match(r.fix!, /--https-port <port>/);
   assert.equal((await checkPorts(makeContext(config(), '/d', io), true)).status, 'ok');
+});
+
+test('websocket: with --auth login the check logs in where guests do (guest.<domain>), not on the accounts domain', async () => {
+  const opened: string[] = [];
+  const io = fakeIO({
+    wsProbe: async (o) => {
+      opened.push(o.send);
+      return {
+        status: 101,
+        headers: { 'sec-websocket-protocol': 'xmpp' },
+        text: '<stream:features><mechanisms><mechanism>ANONYMOUS</mechanism></mechanisms></stream:features>',
+      };
+    },
+  });
+  const login = await checkWebSocket(makeContext(config(['--auth', 'login']), '/d', io));
+  const open = await checkWebSocket(makeContext(config(), '/d', io));
+  assert.equal(login.status, 'ok');
+  assert.equal(open.status, 'ok');
+  assert.match(opened[0], /to="guest\.meet\.parley\.local"/);
+  assert.match(opened[1], /to="meet\.parley\.local"/);
 });

@@ -2,6 +2,7 @@
 // object, and answers ok / warn / fail with, for anything not ok, the exact fix.
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { guestDomainOf } from '@parley/xmpp-config';
 import type { StartConfig } from '../start-config.js';
 import type { DoctorIO } from './io.js';
 import {
@@ -172,6 +173,9 @@ export async function checkComponents(ctx: DoctorContext): Promise<CheckResult> 
 }
 
 // 3. WebSocket through the web server --------------------------------------------------------------
+/** Where guests log in anonymously: guest.<domain> with --auth login, else the main domain. */
+const guestDomain = (c: StartConfig) => guestDomainOf(c.domain, c.auth);
+
 export const wsUntil = (t: string) => /<\/(stream:)?features>|<(stream:)?features[^>]*\/>/.test(t);
 
 /** Judges the answer of the XMPP-over-WebSocket handshake (pure). */
@@ -210,7 +214,7 @@ export function judgeWebSocket(
       id,
       status: 'fail',
       summary: `${url}: upgraded, but the XMPP open got no stream features: ${r.error}${r.text ? `; got ${r.text.slice(0, 240)}` : ''}`,
-      fix: `Prosody must serve the domain doctor opens (${c.domain}): give doctor the --domain \`npm start\` runs with; see ${'<data dir>'}/prosody/prosody.log`,
+      fix: `Prosody must serve the domain doctor opens (${guestDomain(c)}): give doctor the --domain \`npm start\` runs with; see ${'<data dir>'}/prosody/prosody.log`,
     };
   }
   if (!/<mechanism>\s*ANONYMOUS\s*<\/mechanism>/.test(r.text)) {
@@ -218,7 +222,7 @@ export function judgeWebSocket(
       id,
       status: 'fail',
       summary: `${url}: stream features offer no ANONYMOUS login (guests cannot join)`,
-      fix: `VirtualHost "${c.domain}" needs authentication = "anonymous" in <data dir>/prosody/prosody.cfg.lua: restart \`npm start\` to rewrite it`,
+      fix: `VirtualHost "${guestDomain(c)}" needs authentication = "anonymous" in <data dir>/prosody/prosody.cfg.lua: restart \`npm start\` to rewrite it`,
     };
   }
   if ((r.headers['sec-websocket-protocol'] ?? '').toLowerCase() !== 'xmpp') {
@@ -242,7 +246,7 @@ export async function checkWebSocket(ctx: DoctorContext): Promise<CheckResult> {
       port: c.httpsPort,
       path: '/xmpp-websocket',
       protocol: 'xmpp',
-      send: `<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="${c.domain}" version="1.0"/>`,
+      send: `<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="${guestDomain(c)}" version="1.0"/>`,
       until: wsUntil,
       timeoutMs: ctx.timeoutMs,
     })
@@ -257,7 +261,7 @@ export async function checkBosh(ctx: DoctorContext): Promise<CheckResult> {
   const { config: c, io } = ctx;
   const url = `${webOrigin(c)}/http-bind`;
   const rid = 1_000_000 + (randomBytes(4).readUInt32BE(0) % 1_000_000_000);
-  const body = `<body content="text/xml; charset=utf-8" hold="1" rid="${rid}" to="${c.domain}" ver="1.6" wait="10" xml:lang="en" xmlns="http://jabber.org/protocol/httpbind" xmlns:xmpp="urn:xmpp:xbosh" xmpp:version="1.0"/>`;
+  const body = `<body content="text/xml; charset=utf-8" hold="1" rid="${rid}" to="${guestDomain(c)}" ver="1.6" wait="10" xml:lang="en" xmlns="http://jabber.org/protocol/httpbind" xmlns:xmpp="urn:xmpp:xbosh" xmpp:version="1.0"/>`;
   let r: Awaited<ReturnType<typeof io.request>>;
   try {
     r = await io.request(url, {
@@ -301,7 +305,7 @@ export async function checkBosh(ctx: DoctorContext): Promise<CheckResult> {
       id: 'bosh',
       status: 'fail',
       summary: `POST ${url}: Prosody refused the session (${condition})`,
-      fix: `give doctor the --domain \`npm start\` runs with (it opened ${c.domain})`,
+      fix: `give doctor the --domain \`npm start\` runs with (it opened ${guestDomain(c)})`,
     };
   }
   return {

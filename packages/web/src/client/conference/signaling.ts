@@ -168,7 +168,9 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       if (payload.getText().trim() === 'true') await queue.run('remote mute', () => hooks.remoteMute());
       return true;
     });
-    hooks.focusIqs?.(x, fromFocus);
+    // The focus's own notices (moderator key, meeting ended) come from the focus component itself,
+    // an address only the focus can send from (Prosody stamps it), or through the room like Jingle.
+    hooks.focusIqs?.(x, (iq) => fromFocus(iq) || [...focusJids].includes(String(iq.attrs.from ?? '')));
   }
 
   async function connect(): Promise<XmppConnection> {
