@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bridgeConfigSpec } from '@parley/bridge';
 import { deployEnvNames, secretEnvNames, splitSecretEnv, toServiceEnv, type ServiceName } from '@parley/cli';
-import { focusConfigSpec } from '@parley/focus';
+import { focusAccessSpec, focusConfigSpec } from '@parley/focus';
 import type { Field } from '@parley/service';
 import { webConfigSpec } from '@parley/web';
 import { prosodyEnvSpec } from '@parley/xmpp-config';
@@ -124,7 +124,8 @@ function readEnvFile(path: string): Record<string, string> {
 
 const specs: Record<ServiceName, { env: string; required: boolean }[]> = {
   prosody: Object.values(prosodyEnvSpec).map((f) => ({ env: f.env, required: !('default' in f) })),
-  focus: (Object.values(focusConfigSpec) as Field<unknown>[])
+  // The focus's main.ts reads both specs (access: PARLEY_AUTH, PARLEY_TOKEN_*).
+  focus: (Object.values({ ...focusConfigSpec, ...focusAccessSpec }) as Field<unknown>[])
     .filter((f) => f.env)
     .map((f) => ({ env: f.env!, required: !!f.required })),
   bridge: (Object.values(bridgeConfigSpec) as Field<unknown>[])
@@ -302,7 +303,10 @@ test('TZ reaches every service', () => {
 test('.env.example holds exactly the deploy settings and no secret', () => {
   const env = readEnvFile(envExample);
   assert.deepEqual(Object.keys(env).sort(), [...deployEnvNames].sort());
-  for (const k of Object.keys(env)) assert.doesNotMatch(k, /SECRET|PASSWORD|TOKEN|KEY/, `${k} looks like a secret`);
+  // TOKEN_AUDIENCE and TOKEN_ISSUER name claims a token must carry, not a key.
+  const claims = new Set(['TOKEN_AUDIENCE', 'TOKEN_ISSUER']);
+  for (const k of Object.keys(env))
+    if (!claims.has(k)) assert.doesNotMatch(k, /SECRET|PASSWORD|TOKEN|KEY/, `${k} looks like a secret`);
 });
 
 test('no secret value and no external address in compose/', () => {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bridgeConfigSpec } from '@parley/bridge';
-import { focusConfigSpec } from '@parley/focus';
+import { accessPolicyFromConfig, focusAccessSpec, focusConfigSpec } from '@parley/focus';
 import { ConfigError, readConfig, type Field } from '@parley/service';
 import { webConfigSpec } from '@parley/web';
 import { prosodyEnvSpec, prosodySettingsFromEnv } from '@parley/xmpp-config';
@@ -29,6 +29,7 @@ const secrets: DeploySecrets = {
   focusAccountPassword: 'focus-password-0123456789',
   bridgeAccountPassword: 'bridge-password-0123456789',
   turnSecret: 'turn-secret-0123456789',
+  tokenSecret: 'token-secret-0123456789-0123456789',
 };
 const env = {
   ADVERTISE: '10.0.0.5',
@@ -64,6 +65,9 @@ test('the .env keys', () => {
     'LOG_LEVEL',
     'TURN_PORT',
     'MAX_CONNECTIONS_PER_ADDRESS',
+    'AUTH',
+    'TOKEN_AUDIENCE',
+    'TOKEN_ISSUER',
   ]);
 });
 
@@ -106,7 +110,11 @@ test('toStartFlags: the deploy settings that are set, as start flags that start 
 
 test('toServiceEnv gives each service exactly its variables', () => {
   const all = toServiceEnv(env, secrets);
-  const specs = { focus: focusConfigSpec, bridge: bridgeConfigSpec, web: webConfigSpec } as const;
+  const specs = {
+    focus: { ...focusConfigSpec, ...focusAccessSpec },
+    bridge: bridgeConfigSpec,
+    web: webConfigSpec,
+  } as const;
   for (const [svc, spec] of Object.entries(specs)) {
     const names = envNames(spec as Record<string, Field<unknown>>);
     const given = all[svc as keyof typeof specs];
@@ -152,8 +160,53 @@ test('secrets: only in the secret part, and never without being given', () => {
     assert.deepEqual(plain, none[svc]);
     assert.deepEqual(Object.keys(secret).sort(), [...secretEnvNames[svc]].sort());
   }
-  assert.deepEqual(secretEnvNames.focus, ['PARLEY_FOCUS_SECRET']);
+  assert.deepEqual(secretEnvNames.focus, ['PARLEY_FOCUS_SECRET', 'PARLEY_TOKEN_SECRET']);
   assert.deepEqual(secretEnvNames.bridge, ['PARLEY_BRIDGE_PASSWORD']);
+});
+
+test('AUTH: each mode reaches Prosody, the focus and the web server; the token claims reach the focus', () => {
+  for (const mode of ['none', 'login', 'token'] as const) {
+    const all = toServiceEnv({ ...env, AUTH: mode, TOKEN_AUDIENCE: 'aud-x', TOKEN_ISSUER: 'iss-y' }, secrets);
+    const p = prosodySettingsFromEnv(all.prosody);
+    assert.equal(p.access.mode, mode);
+    const focus = readConfig({ ...focusConfigSpec, ...focusAccessSpec }, { env: all.focus });
+    assert.equal(focus.auth, mode);
+    assert.equal(focus.tokenAudience, 'aud-x');
+    assert.equal(focus.tokenIssuer, 'iss-y');
+    assert.equal(focus.tokenSecret, secrets.tokenSecret);
+    // The focus builds its policy from what it gets (token mode: needs the secret, which init gives).
+    assert.equal(accessPolicyFromConfig(focus.domain, focus).mode, mode);
+    assert.equal(readConfig(webConfigSpec, { env: all.web }).auth, mode);
+    assert.equal(all.bridge.PARLEY_AUTH, undefined, 'the bridge has no access mode');
+  }
+  // Unset: none everywhere, default claims.
+  const dflt = toServiceEnv({ ADVERTISE: '10.0.0.5' }, null);
+  assert.equal(dflt.prosody.PARLEY_AUTH, 'none');
+  assert.equal(dflt.web.PARLEY_AUTH, 'none');
+  assert.deepEqual(
+    [dflt.focus.PARLEY_AUTH, dflt.focus.PARLEY_TOKEN_AUDIENCE, dflt.focus.PARLEY_TOKEN_ISSUER],
+    ['none', 'parley', 'parley'],
+  );
+  assert.deepEqual(toStartFlags({ AUTH: 'token', TOKEN_AUDIENCE: 'a' }), ['--auth', 'token', '--token-audience', 'a']);
+});
+
+test('AUTH: a bad value is an error naming AUTH', () => {
+  assert.throws(
+    () => toServiceEnv({ ADVERTISE: '10.0.0.5', AUTH: 'password' }, secrets),
+    (e: Error) => e instanceof ConfigError && /\bAUTH\b/.test(e.message) && /password/.test(e.message),
+  );
+  assert.throws(
+    () => prosodySettingsFromEnv({ ...toServiceEnv(env, secrets).prosody, PARLEY_AUTH: 'x' }),
+    /PARLEY_AUTH/,
+  );
+});
+
+test('the token secret is a secret: in the focus secret file only, never in plain env', () => {
+  const { plain, secret } = splitSecretEnv('focus', toServiceEnv({ ...env, AUTH: 'token' }, secrets).focus);
+  assert.equal(secret.PARLEY_TOKEN_SECRET, secrets.tokenSecret);
+  assert.ok(!('PARLEY_TOKEN_SECRET' in plain));
+  for (const svc of ['prosody', 'bridge', 'web'] as const)
+    assert.ok(!Object.values(toServiceEnv(env, secrets)[svc]).includes(secrets.tokenSecret), svc);
 });
 
 test('ADVERTISE: required, and the .env.example placeholder is refused', () => {
@@ -189,7 +242,7 @@ test('initDeployment writes secrets once, per-service secret files and certifica
     const s1 = readFileSync(join(dir, 'secrets.json'), 'utf8');
     assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
     const focusEnv = readFileSync(join(dir, 'env', 'focus.env'), 'utf8');
-    assert.match(focusEnv, /^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\n$/);
+    assert.match(focusEnv, /^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_TOKEN_SECRET='[A-Za-z0-9_-]{43}'\n$/);
     assert.equal(readFileSync(join(dir, 'env', 'web.env'), 'utf8'), '');
     assert.match(readFileSync(join(dir, 'env', 'turn.env'), 'utf8'), /^PARLEY_TURN_SECRET=/);
     assert.match(readFileSync(join(dir, 'certs', 'ca.pem'), 'utf8'), /BEGIN CERTIFICATE/);
@@ -198,6 +251,25 @@ test('initDeployment writes secrets once, per-service secret files and certifica
     assert.equal(again.certificatesCreated, false);
     assert.equal(readFileSync(join(dir, 'secrets.json'), 'utf8'), s1);
     await assert.rejects(initDeployment(dir, { ADVERTISE: '192.0.2.10' }), /example address/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('initDeployment adds a token secret to a secrets.json made before it existed, keeping the rest', async () => {
+  const { initDeployment } = await import('./deploy-config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'parley-deploy-'));
+  try {
+    const { tokenSecret: _, ...old } = secrets;
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify(old), { mode: 0o600 });
+    await initDeployment(dir, { ADVERTISE: '10.0.0.5', AUTH: 'token' });
+    const now = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'));
+    assert.equal(now.focusComponentSecret, secrets.focusComponentSecret);
+    assert.match(now.tokenSecret, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(
+      readFileSync(join(dir, 'env', 'focus.env'), 'utf8'),
+      new RegExp(`PARLEY_TOKEN_SECRET='${now.tokenSecret}'`),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { bridgeConfigSpec } from '@parley/bridge';
-import { focusConfigSpec } from '@parley/focus';
+import { focusAccessSpec, focusConfigSpec } from '@parley/focus';
 import { ConfigError, field, readConfig, type ConfigOf, type Field } from '@parley/service';
 import { ensureCertificates, webConfigSpec } from '@parley/web';
 import { PROSODY_DEFAULTS, prosodyEnvSpec, type ProsodyEnvField } from '@parley/xmpp-config';
@@ -51,6 +51,13 @@ export const deploySpec = {
     default: 3478,
   }),
   maxConnectionsPerAddress: asDeploy(startSpec.maxConnectionsPerAddress, 'MAX_CONNECTIONS_PER_ADDRESS'),
+  auth: asDeploy(startSpec.auth, 'AUTH'),
+  tokenAudience: asDeploy(startSpec.tokenAudience, 'TOKEN_AUDIENCE', {
+    describe: 'with AUTH=token: the aud claim invite tokens must carry',
+  }),
+  tokenIssuer: asDeploy(startSpec.tokenIssuer, 'TOKEN_ISSUER', {
+    describe: 'with AUTH=token: the iss claim invite tokens must carry',
+  }),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -69,6 +76,9 @@ export const deployToStart = {
   domain: 'domain',
   logLevel: 'logLevel',
   maxConnectionsPerAddress: 'maxConnectionsPerAddress',
+  auth: 'auth',
+  tokenAudience: 'tokenAudience',
+  tokenIssuer: 'tokenIssuer',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
 /** Addresses reserved for documentation (RFC 5737 / 3849): .env.example uses one as a placeholder. */
@@ -99,13 +109,20 @@ export interface DeploySecrets {
   focusAccountPassword: string;
   bridgeAccountPassword: string;
   turnSecret: string;
+  /** HS256 key of invite tokens (AUTH=token): the focus checks them, `parley token --data-dir /run/parley` signs. */
+  tokenSecret: string;
 }
 export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
   'focusComponentSecret',
   'focusAccountPassword',
   'bridgeAccountPassword',
   'turnSecret',
+  'tokenSecret',
 ];
+/** Added after the first deployments: generated into an existing secrets.json that lacks them. */
+const LATER_DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['tokenSecret'];
+/** tokenSecret is an HS256 key: 32 random bytes, as `parley start` makes it (the focus needs >= 32 characters). */
+const secretBytes = (k: keyof DeploySecrets) => (k === 'tokenSecret' ? 32 : 24);
 
 /** Fixed inside the compose network: service names and internal ports (start's defaults). */
 export const COMPOSE = {
@@ -144,7 +161,7 @@ function envOf<S extends Record<string, { env?: string }>>(
 /** The env names that carry secrets, per service (the init service writes these, compose never holds them). */
 export const secretEnvNames: Record<ServiceName, string[]> = {
   prosody: (Object.values(prosodyEnvSpec) as ProsodyEnvField[]).filter((f) => f.secret).map((f) => f.env),
-  focus: [focusConfigSpec.focusSecret.env!],
+  focus: [focusConfigSpec.focusSecret.env!, focusAccessSpec.tokenSecret.env!],
   bridge: [bridgeConfigSpec.password.env!],
   web: [],
 };
@@ -181,6 +198,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         dataDir: COMPOSE.prosodyDataDir,
         bridgeUser: PROSODY_DEFAULTS.bridgeUsername,
         logLevel: c.logLevel,
+        auth: c.auth,
         focusSecret: s?.focusComponentSecret,
         bridgePassword: s?.bridgeAccountPassword,
         focusPassword: s?.focusAccountPassword,
@@ -196,6 +214,12 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         bridge: 'colibri2',
         logLevel: c.logLevel,
         focusSecret: s?.focusComponentSecret,
+      }),
+      ...envOf(focusAccessSpec, {
+        auth: c.auth,
+        tokenAudience: c.tokenAudience,
+        tokenIssuer: c.tokenIssuer,
+        tokenSecret: s?.tokenSecret,
       }),
       ...tz,
     },
@@ -226,6 +250,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         certDir: COMPOSE.certDir,
         maxConnectionsPerAddress: c.maxConnectionsPerAddress,
         logLevel: c.logLevel,
+        auth: c.auth,
       }),
       ...tz,
     },
@@ -277,6 +302,14 @@ export function loadOrCreateDeploySecrets(dir: string): { secrets: DeploySecrets
     } catch (err) {
       throw new Error(`${path} is not valid JSON (${(err as Error).message}); remove it to generate new secrets`);
     }
+    const missing = LATER_DEPLOY_SECRET_KEYS.filter(
+      (k) => typeof parsed[k] !== 'string' || (parsed[k] as string).length < 32,
+    );
+    if (missing.length) {
+      for (const k of missing) parsed[k] = randomBytes(secretBytes(k)).toString('base64url');
+      writeFileSync(path, JSON.stringify(parsed, null, 2) + '\n', { mode: 0o600 });
+      chmodSync(path, 0o600);
+    }
     for (const k of DEPLOY_SECRET_KEYS) {
       if (typeof parsed[k] !== 'string' || (parsed[k] as string).length < 16)
         throw new Error(`${path}: "${k}" is missing or shorter than 16 characters`);
@@ -285,7 +318,7 @@ export function loadOrCreateDeploySecrets(dir: string): { secrets: DeploySecrets
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secrets = Object.fromEntries(
-    DEPLOY_SECRET_KEYS.map((k) => [k, randomBytes(24).toString('base64url')]),
+    DEPLOY_SECRET_KEYS.map((k) => [k, randomBytes(secretBytes(k)).toString('base64url')]),
   ) as unknown as DeploySecrets;
   writeFileSync(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);

@@ -2,6 +2,7 @@
 // container's entry point (main.ts) reads and that deployment code derives its env names from.
 // The names match `parley start`'s flags' env names where they mean the same thing.
 import { isIP } from 'node:net';
+import { ACCESS_DEFAULTS, AUTH_MODES } from './access.js';
 import { PROSODY_DEFAULTS, validateProsodySettings, type ProsodyLogLevel, type ProsodySettings } from './settings.js';
 
 export interface ProsodyEnvField {
@@ -54,6 +55,21 @@ export const prosodyEnvSpec = {
   bridgePassword: { env: 'PARLEY_BRIDGE_PASSWORD', describe: "the bridges' account password", secret: true },
   focusPassword: { env: 'PARLEY_FOCUS_PASSWORD', describe: "the focus user's account password", secret: true },
   logLevel: { env: 'PARLEY_LOG_LEVEL', describe: 'log level (debug, info, warn, error)', default: 'info' },
+  auth: {
+    env: 'PARLEY_AUTH',
+    describe: 'access mode: none (anonymous guests), login (accounts start meetings; guests on guest.<domain>), token',
+    default: ACCESS_DEFAULTS.mode,
+  },
+  loginProvider: {
+    env: 'PARLEY_LOGIN_PROVIDER',
+    describe: 'authentication provider of the main domain with PARLEY_AUTH=login (internal_hashed, ldap, ...)',
+    default: ACCESS_DEFAULTS.provider,
+  },
+  loginInclude: {
+    env: 'PARLEY_LOGIN_INCLUDE',
+    describe: "absolute path of a Lua file included in the main domain's VirtualHost with PARLEY_AUTH=login",
+    default: '',
+  },
 } as const satisfies Record<string, ProsodyEnvField>;
 
 export type ProsodyEnvKey = keyof typeof prosodyEnvSpec;
@@ -86,6 +102,10 @@ export function prosodySettingsFromEnv(env: Record<string, string | undefined>):
   const prosodyLevel: ProsodyLogLevel = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw new Error(`${prosodyEnvSpec.logLevel.env}: "${level}" is not one of debug, info, warn, error`);
+  const auth = get('auth');
+  if (!(AUTH_MODES as readonly string[]).includes(auth))
+    throw new Error(`${prosodyEnvSpec.auth.env}: "${auth}" is not one of ${AUTH_MODES.join(', ')}`);
+  const include = get('loginInclude');
   return validateProsodySettings({
     domain: get('domain'),
     interfaces: list(get('interfaces'), prosodyEnvSpec.interfaces.env),
@@ -100,5 +120,10 @@ export function prosodySettingsFromEnv(env: Record<string, string | undefined>):
     bridgeAccount: { username: get('bridgeUser'), password: get('bridgePassword') },
     focusAccount: { password: get('focusPassword') },
     logLevel: prosodyLevel,
+    access: {
+      mode: auth as (typeof AUTH_MODES)[number],
+      provider: get('loginProvider'),
+      ...(include ? { include } : {}),
+    },
   });
 }

@@ -79,6 +79,13 @@ export const webConfigSpec = {
     default: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     min: 0,
   }),
+  auth: field.oneOf(['none', 'login', 'token'] as const, {
+    describe:
+      'access mode told to the client (config.js): none, login (guests log in on guest.<domain>), token (same as the focus)',
+    flag: 'auth',
+    env: 'PARLEY_AUTH',
+    default: 'none',
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',
