@@ -17,7 +17,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -562,6 +562,11 @@ export function useWebStack(
   before(async () => {
     web = await (opts.start ? opts.start() : startWebStack({ config: opts.config }));
     await opts.setup?.(web);
+  });
+  // Each test's browsers close when it ends: a later test must not share two cores with the last one's
+  // meeting (three more Chromiums decoding video made the next test's clicks time out).
+  afterEach(async () => {
+    await Promise.allSettled(ps.splice(0).map((p) => p.close()));
   });
   after(async () => {
     await web?.close();
