@@ -3,7 +3,7 @@
 import { FakeBridgeClient, startFocus, mintToken, type BridgeClient, type RunningFocus } from '@parley/focus';
 import { makeTestProsody, generateSecret, type TestProsody } from '@parley/xmpp-config';
 import { createLogger } from '@parley/service';
-import { TestParticipant, type Target } from './harness.js';
+import { TestParticipant, testFocusConfig, type Target } from './harness.js';
 
 export const TOKEN_SECRET = 'integration-token-secret-0123456789abcdefgh';
 export const HOST = { username: 'ada', password: 'correct horse battery' };
@@ -33,24 +33,10 @@ export async function startAccessStack(mode: 'login' | 'token'): Promise<AccessS
   const d = prosody.domains;
   let focus: RunningFocus;
   try {
-    focus = await startFocus(
-      {
-        domain: d.domain,
-        xmppComponentUrl: `xmpp://127.0.0.1:${prosody.settings.ports.component}`,
-        focusSecret: prosody.settings.focus.secret,
-        httpHost: '127.0.0.1',
-        httpPort: 0,
-        bridge: 'fake',
-        idleTimeoutMs: 30_000,
-        logLevel: 'debug',
-        auth: mode,
-        tokenSecret: TOKEN_SECRET,
-      },
-      {
-        log: createLogger('focus', { level: 'debug', write: (l) => logs.push(l) }),
-        bridge: new FakeBridgeClient() as BridgeClient,
-      },
-    );
+    focus = await startFocus(testFocusConfig(prosody, { auth: mode, tokenSecret: TOKEN_SECRET }), {
+      log: createLogger('focus', { level: 'debug', write: (l) => logs.push(l) }),
+      bridge: new FakeBridgeClient() as BridgeClient,
+    });
   } catch (err) {
     await prosody.stop();
     throw err;

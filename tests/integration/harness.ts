@@ -57,6 +57,24 @@ export interface StackAccess {
   tokenSecret?: string;
 }
 
+type FocusStartSettings = Parameters<typeof startFocus>[0];
+
+/** The focus's settings for a test Prosody (in-memory bridge, debug logs, no HTTP port); `extra` overrides. */
+export function testFocusConfig(prosody: TestProsody, extra: Partial<FocusStartSettings> = {}): FocusStartSettings {
+  return {
+    domain: prosody.domains.domain,
+    xmppComponentUrl: `xmpp://127.0.0.1:${prosody.settings.ports.component}`,
+    focusSecret: prosody.settings.focus.secret,
+    httpHost: '127.0.0.1',
+    httpPort: 0,
+    bridge: 'fake',
+    bridgeUser: prosody.settings.bridgeAccount.username,
+    idleTimeoutMs: 30_000,
+    logLevel: 'debug',
+    ...extra,
+  };
+}
+
 export async function startStack(
   opts: {
     idleTimeoutMs?: number;
@@ -105,18 +123,11 @@ export async function startStack(
       );
     }
     focus = await startFocus(
-      {
-        domain: d.domain,
-        xmppComponentUrl: `xmpp://127.0.0.1:${prosody.settings.ports.component}`,
-        focusSecret: prosody.settings.focus.secret,
-        httpHost: '127.0.0.1',
-        httpPort: 0,
+      testFocusConfig(prosody, {
         bridge: opts.realBridge ? 'colibri2' : 'fake',
-        bridgeUser: prosody.settings.bridgeAccount.username,
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
-        logLevel: 'debug',
         ...(opts.access && { auth: opts.access.mode, tokenSecret: opts.access.tokenSecret ?? '' }),
-      },
+      }),
       { log, bridge: opts.realBridge ? undefined : (bridge as BridgeClient) },
     );
     if (sfu) await waitUntil('the focus sees the bridge in the brewery', () => focus.bridge.available() > 0, 10_000);

@@ -15,7 +15,7 @@ import { createLogger } from '@parley/service';
 import { ensureCertificates, startWebServer, type RunningWebServer } from '@parley/web';
 import { makeTestProsody, PROSODY_LIMITS, type TestProsody } from '@parley/xmpp-config';
 import { RawWebSocket, fetchText, makeStaticDir } from '../../packages/web/src/server/fixtures/client.js';
-import { TestParticipant, waitUntil, withTimeout, type Target } from './harness.js';
+import { TestParticipant, testFocusConfig, waitUntil, withTimeout, type Target } from './harness.js';
 
 /** Prosody, and the focus with these conference limits (defaults where not given). */
 async function startLimitedStack(limits: Partial<ConferenceLimitSettings> = {}, idleTimeoutMs = 30_000) {
@@ -24,20 +24,10 @@ async function startLimitedStack(limits: Partial<ConferenceLimitSettings> = {}, 
   const d = prosody.domains;
   let focus: RunningFocus;
   try {
-    focus = await startFocus(
-      {
-        domain: d.domain,
-        xmppComponentUrl: `xmpp://127.0.0.1:${prosody.settings.ports.component}`,
-        focusSecret: prosody.settings.focus.secret,
-        httpHost: '127.0.0.1',
-        httpPort: 0,
-        bridge: 'fake',
-        idleTimeoutMs,
-        logLevel: 'debug',
-        ...limits,
-      },
-      { log: createLogger('focus', { level: 'debug', write: (l) => logs.push(l) }), bridge: new FakeBridgeClient() },
-    );
+    focus = await startFocus(testFocusConfig(prosody, { idleTimeoutMs, ...limits }), {
+      log: createLogger('focus', { level: 'debug', write: (l) => logs.push(l) }),
+      bridge: new FakeBridgeClient(),
+    });
   } catch (err) {
     await prosody.stop();
     throw err;
