@@ -61,6 +61,25 @@ const codecs = {
   ],
 };
 
+function newPeerConnection(stunPort: number): RTCPeerConnection {
+  return new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    codecs,
+    headerExtensions: {
+      audio: [useSdesMid(), useAudioLevelIndication()],
+      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+    },
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    // A STUN server of the test's own on loopback: werift otherwise asks Google's.
+    iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }],
+    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
+    iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1',
+  });
+}
+
 export class HeadlessEndpoint {
   readonly received = new Map<number, ReceivedStream>();
   /** RTCP the video sender received from the bridge, by werift class name (e.g. PictureLossIndication, GenericNack). */
@@ -74,36 +93,31 @@ export class HeadlessEndpoint {
   private queue: Promise<void> = Promise.resolve();
   private transceivers: { audio?: RTCRtpTransceiver; video?: RTCRtpTransceiver } = {};
 
+  /** Sessions the focus offered this endpoint (a re-invite after a bridge move or a focus restart adds one). */
+  sessions = 0;
+  private sid?: string;
+
   private constructor(
     readonly participant: TestParticipant,
-    readonly pc: RTCPeerConnection,
+    private peer: RTCPeerConnection,
+    private readonly stunPort: number,
   ) {}
+
+  /** The current session's peer connection (a re-invite replaces it, as a browser's client does). */
+  get pc(): RTCPeerConnection {
+    return this.peer;
+  }
 
   static async join(stack: Stack, room: string, name: string, stunPort: number): Promise<HeadlessEndpoint> {
     const participant = await stack.participant(name);
-    const pc = new RTCPeerConnection({
-      bundlePolicy: 'max-bundle',
-      codecs,
-      headerExtensions: {
-        audio: [useSdesMid(), useAudioLevelIndication()],
-        video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
-      },
-      iceUseIpv4: false,
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-      // A STUN server of the test's own on loopback: werift otherwise asks Google's.
-      iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }],
-      iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
-      iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1',
-    });
-    const ep = new HeadlessEndpoint(participant, pc);
-    pc.onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe((rtp) => ep.record(rtp));
-    });
+    const ep = new HeadlessEndpoint(participant, newPeerConnection(stunPort), stunPort);
+    ep.watchTracks();
     participant.onJingle = (j) => {
       if (j.action === 'source-add' || j.action === 'source-remove')
         ep.queue = ep.queue.then(() => ep.renegotiate(j)).catch(() => {});
+      // A session-initiate after the first replaces the session: a new peer connection, like Parley's client.
+      if (j.action === 'session-initiate' && ep.sid && ep.sid !== j.sid)
+        ep.queue = ep.queue.then(() => ep.replaceSession(j)).catch(() => {});
     };
     await participant.join(room);
     const offer = await participant.sessionInitiate();
@@ -111,7 +125,23 @@ export class HeadlessEndpoint {
     return ep;
   }
 
+  private watchTracks(): void {
+    this.peer.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => this.record(rtp));
+    });
+  }
+
+  private async replaceSession(offer: Jingle): Promise<void> {
+    await this.peer.close().catch(() => {});
+    this.peer = newPeerConnection(this.stunPort);
+    this.watchTracks();
+    this.transceivers = {};
+    await this.acceptOffer(offer);
+  }
+
   private async acceptOffer(offer: Jingle): Promise<void> {
+    this.sid = offer.sid;
+    this.sessions++;
     this.remote = RemoteDescription.fromJingle(offer);
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     for (const kind of ['audio', 'video'] as const) {
@@ -205,6 +235,15 @@ export class HeadlessEndpoint {
     }
   }
 
+  /**
+   * Resolves once every Jingle change received so far is applied to the peer connection.
+   * `remote` knows a source as soon as it arrives; the peer connection takes its packets only after
+   * the renegotiation, so a test sends after this, never after a guessed sleep.
+   */
+  async negotiated(): Promise<void> {
+    for (let seen: Promise<void> | undefined; seen !== this.queue; ) await (seen = this.queue);
+  }
+
   stream(ssrc: number): ReceivedStream | undefined {
     return this.received.get(ssrc);
   }
@@ -214,7 +253,9 @@ export class HeadlessEndpoint {
     const deadline = Date.now() + timeoutMs;
     while (this.pc.connectionState !== 'connected') {
       if (Date.now() > deadline)
-        throw new Error(`${this.endpointId}: peer connection is ${this.pc.connectionState} after ${timeoutMs} ms`);
+        throw new Error(
+          `${this.endpointId}: peer connection is ${this.pc.connectionState} (ICE ${this.pc.iceConnectionState}) after ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -58,6 +58,7 @@ describe('media through the bridge', () => {
       () => es.every((e) => e.remote!.remoteSourceNames().length === 2 * (n - 1)),
       10_000,
     );
+    await Promise.all(es.map((e) => e.negotiated()));
     return es;
   };
   const receivesAll = (
@@ -82,7 +83,7 @@ describe('media through the bridge', () => {
       () => [a, b, c].every((e) => e.remote!.remoteSourceNames().length === 4),
       10_000,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([a, b, c].map((e) => e.negotiated()));
     for (const e of [a, b, c]) {
       await e.send('audio', 50, { intervalMs: 5 });
       await e.send('video', 50, { intervalMs: 5 });
@@ -142,6 +143,7 @@ describe('media through the bridge', () => {
       () => late.remote!.remoteSourceNames().includes(`${a.endpointId}-v0`),
       10_000,
     );
+    await late.negotiated();
     await a.send('video', 20, { firstIndex: 20 });
     await waitUntil('the late receiver gets video', () => (late.stream(a.ssrc('video'))?.indexes.size ?? 0) >= 20);
   });

@@ -28,6 +28,8 @@ export interface BridgeClient {
   available(): number;
   /** Tells the listener the id of a bridge that went away (its conferences lost their media). */
   onBridgeDown?(listener: (bridgeId: string) => void): void;
+  /** Ends a meeting on every bridge known now, whoever created it (a focus process that died). */
+  expireMeeting?(meetingId: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -143,6 +143,20 @@ export class Colibri2BridgeClient implements BridgeClient {
     };
   }
 
+  async expireMeeting(meetingId: string): Promise<void> {
+    const bridges = [...this.bridges.values()];
+    const answers = await Promise.allSettled(
+      bridges.map((b) =>
+        this.opts.link.request(
+          xml('iq', { type: 'set', to: b.jid }, conferenceModifyToXml({ meetingId, expire: true, endpoints: [] })),
+          this.opts.requestTimeoutMs ?? 10_000,
+        ),
+      ),
+    );
+    const failed = answers.flatMap((a, i) => (a.status === 'rejected' ? [`${bridges[i].id}: ${a.reason}`] : []));
+    if (failed.length) throw new Error(`expiring meeting ${meetingId} failed on ${failed.join('; ')}`);
+  }
+
   async close(): Promise<void> {
     this.opts.link.send(xml('presence', { to: `${this.opts.breweryRoom}/${this.nick}`, type: 'unavailable' }));
   }

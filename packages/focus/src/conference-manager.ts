@@ -23,6 +23,7 @@ import {
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient } from './bridge-client.js';
 import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
+import { listRooms } from './room-adoption.js';
 import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
@@ -159,7 +160,21 @@ export class ConferenceManager {
     return conferenceReadyToXml({ room, ready: true, focusJid: this.opts.link.jid });
   }
 
-  private createConference(room: string, release: () => void): Conference {
+  /**
+   * Takes over the rooms of the MUC service that no conference of this focus runs: rooms a focus
+   * process that died left behind (room-adoption.ts). Their participants are invited anew; nothing
+   * is refused, since the rooms exist already. Returns the rooms taken over.
+   */
+  async adoptRooms(): Promise<string[]> {
+    const rooms = (await listRooms(this.opts.link, this.opts.mucDomain)).filter((r) => !this.conferences.has(r));
+    for (const room of rooms) {
+      this.opts.log.warn('conference.adopting', { conference: room, why: 'running without a focus' });
+      this.createConference(room, () => {}, { adopt: true });
+    }
+    return rooms;
+  }
+
+  private createConference(room: string, release: () => void, opts: { adopt?: boolean } = {}): Conference {
     const conference = new Conference(room, {
       link: this.opts.link,
       bridge: this.opts.bridge,
@@ -185,7 +200,7 @@ export class ConferenceManager {
     this.conferences.set(room, conference);
     this.opts.metrics.conferences.inc();
     this.opts.metrics.conferencesCreated.inc();
-    conference.start().catch((err) => {
+    conference.start(undefined, opts).catch((err) => {
       this.opts.log.error('conference.start_failed', { conference: room, error: err as Error });
       void conference.end(`could not join the room: ${(err as Error).message}`);
     });

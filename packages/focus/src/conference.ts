@@ -25,6 +25,7 @@ import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-
 import { RoomAccess } from './room-access.js';
 import type { XmppLink } from './xmpp-link.js';
 import { ConferenceModeration } from './moderation.js';
+import { roomMeetingId } from './room-adoption.js';
 
 export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
 export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
@@ -49,7 +50,8 @@ export interface ConferenceDeps {
 export type ConferenceState = 'joining' | 'running' | 'ended';
 
 export class Conference {
-  readonly meetingId = randomUUID();
+  /** The room's meeting id once joined (the bridge conference's id); a fresh one until then. */
+  private meeting: string = randomUUID();
   readonly participants = new Map<string, Participant>();
   state: ConferenceState = 'joining';
   private readonly queue: SerialQueue;
@@ -72,7 +74,7 @@ export class Conference {
     readonly roomJid: string,
     private readonly deps: ConferenceDeps,
   ) {
-    this.log = deps.log.child({ conference: roomJid, meetingId: this.meetingId });
+    this.log = deps.log.child({ conference: roomJid });
     this.queue = new SerialQueue((err, label) => {
       deps.metrics.errors.inc({ kind: 'conference_event' });
       this.log.error('conference.task_failed', { task: label, error: err as Error });
@@ -102,6 +104,10 @@ export class Conference {
     });
   }
 
+  get meetingId(): string {
+    return this.meeting;
+  }
+
   get focusOccupant(): string {
     return this.seat.occupant;
   }
@@ -116,18 +122,49 @@ export class Conference {
     return `${this.deps.link.jid}/${FOCUS_RESOURCE}`;
   }
 
-  /** Joins the room as its owner (taking back the focus's nick if needed); resolves once in. */
-  async start(timeoutMs = 10_000): Promise<void> {
-    try {
-      await this.seat.join(timeoutMs);
-    } catch (err) {
-      this.joined.reject(err as Error);
-      throw err;
+  /**
+   * Joins the room as its owner (taking back the focus's nick if needed); resolves once in. Runs in
+   * the queue, so the occupants' presences the join brings are handled after it, with the room's
+   * meeting id known. `adopt`: a focus process that died left this room running (see room-adoption.ts).
+   */
+  async start(timeoutMs = 10_000, opts: { adopt?: boolean } = {}): Promise<void> {
+    let failure: unknown;
+    await this.queue.run('start', async () => {
+      try {
+        await this.startNow(timeoutMs, opts.adopt === true);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    if (failure) {
+      this.joined.reject(failure as Error);
+      throw failure;
     }
     this.joined.resolve();
     this.state = 'running';
-    this.log.info('conference.started');
+    this.log.info('conference.started', { meetingId: this.meetingId, adopted: opts.adopt === true });
     this.armIdleTimer();
+  }
+
+  private async startNow(timeoutMs: number, adopt: boolean): Promise<void> {
+    // The dead focus's occupant is ours (same real JID): a join from it would be a mere presence
+    // update, without the occupants' presences. Ending it first makes the join a real one.
+    if (adopt)
+      this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
+    await this.seat.join(timeoutMs);
+    const id = await roomMeetingId(this.deps.link, this.roomJid).catch((err: Error) => {
+      this.log.warn('conference.meeting_id_unknown', { error: err });
+      return undefined;
+    });
+    if (id) {
+      this.meeting = id;
+      this.colibri = this.deps.bridge.session(id, this.roomJid);
+    }
+    // The predecessor's bridge conference still holds every endpoint: end it before inviting anew.
+    if (adopt && id)
+      await this.deps.bridge
+        .expireMeeting?.(id)
+        .catch((err: Error) => this.log.warn('bridge.expire_failed', { meetingId: id, error: err }));
   }
 
   /** Presence from this room (any occupant, the focus included). */

@@ -34,6 +34,12 @@ export class FakeBridgeClient implements BridgeClient {
     return this.healthy ? 1 : 0;
   }
 
+  async expireMeeting(meetingId: string): Promise<void> {
+    const conf = this.conferences.get(meetingId);
+    if (conf) conf.expired = true;
+    this.conferences.delete(meetingId);
+  }
+
   session(meetingId: string, roomJid: string): ColibriSession {
     const conf: FakeConference = { meetingId, roomJid, endpoints: new Map(), expired: false };
     const bridge = this;

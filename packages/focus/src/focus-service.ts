@@ -62,8 +62,13 @@ export async function startFocus(
   });
   // Prosody went away: every room and Jingle session went with it, and the brewery must be joined
   // again. Conferences end now (not on reconnect) so a request after the restart starts a fresh one.
+  // A focus that died (or lost Prosody for a moment) left rooms running: take them over.
+  const adopt = () => void adoptWhenBridged(manager, bridge, log, () => link.online);
   link.onConnectionChange((online) => {
-    if (online) return bridge instanceof Colibri2BridgeClient ? bridge.start() : undefined;
+    if (online) {
+      if (bridge instanceof Colibri2BridgeClient) bridge.start();
+      return adopt();
+    }
     if (bridge instanceof Colibri2BridgeClient) bridge.bridges.clear();
     for (const c of manager.conferences.values()) void c.end('the connection to the XMPP server was lost');
   });
@@ -88,6 +93,7 @@ export async function startFocus(
     },
     routes: { '/debug/conferences': () => manager.dump() },
   });
+  adopt();
   log.info('focus.ready', { access: access.mode, jid: link.jid, http: `${config.httpHost}:${http.port}` });
   return {
     manager,
@@ -100,6 +106,28 @@ export async function startFocus(
       await http.close();
     },
   };
+}
+
+/** Adopts the rooms left without a focus once a bridge is there to carry them (bounded wait). */
+async function adoptWhenBridged(
+  manager: ConferenceManager,
+  bridge: BridgeClient,
+  log: Logger,
+  online: () => boolean,
+  waitMs = 30_000,
+) {
+  for (const deadline = Date.now() + waitMs; bridge.available() === 0; ) {
+    if (!online()) return; // closed or offline again: the next reconnect adopts
+    if (Date.now() > deadline) return log.warn('conference.adopt_skipped', { why: `no bridge within ${waitMs} ms` });
+    await new Promise((r) => setTimeout(r, 250).unref());
+  }
+  if (!online()) return;
+  try {
+    const rooms = await manager.adoptRooms();
+    if (rooms.length) log.info('conference.adopted', { rooms });
+  } catch (err) {
+    log.warn('conference.adopt_failed', { error: err as Error });
+  }
 }
 
 function chooseBridge(config: FocusStartConfig, link: XmppLink, log: Logger): BridgeClient {
