@@ -33,17 +33,23 @@ describe('focus with a real Prosody', () => {
     const initiate = (p: TestParticipant) => p.jingles.find((j) => j.jingle.action === 'session-initiate')!.jingle;
     const initiateSsrcs = (p: TestParticipant) =>
       sorted(initiate(p).contents.flatMap((x) => x.description?.sources.map((s) => s.ssrc) ?? []));
-    assert.deepEqual(initiateSsrcs(a), [], 'the first participant is offered nobody');
-    assert.deepEqual(initiateSsrcs(b), sorted(ssrcsOf(a.own)));
-    assert.deepEqual(initiateSsrcs(c), sorted([...ssrcsOf(a.own), ...ssrcsOf(b.own)]));
-    // The offer carries the bridge's transport and the groups of the sources it names.
+    // The offers name no sources (lib-jitsi-meet would send on the m-line of the first one it names and
+    // reject that m-line when its owner leaves): everyone else's follow in the first source-add.
+    for (const p of [a, b, c]) assert.deepEqual(initiateSsrcs(p), [], `${p.name}'s offer names no sources`);
+    const firstAdd = (p: TestParticipant) => p.jingles.find((j) => j.jingle.action === 'source-add')!.jingle;
+    const firstAddSsrcs = (p: TestParticipant) =>
+      sorted(firstAdd(p).contents.flatMap((x) => x.description?.sources.map((s) => s.ssrc) ?? []));
+    assert.deepEqual(firstAddSsrcs(b), sorted(ssrcsOf(a.own)));
+    assert.deepEqual(firstAddSsrcs(c), sorted([...ssrcsOf(a.own), ...ssrcsOf(b.own)]));
+    // The offer carries the bridge's transport; the source-add the groups of the sources it names.
     const video = initiate(c).contents.find((x) => x.name === 'video')!;
     assert.ok(
       video.transport?.ufrag &&
         video.transport.fingerprints.length === 1 &&
         video.transport.candidates[0].ip === '127.0.0.1',
     );
-    assert.equal(video.description!.sourceGroups.filter((g) => g.semantics === 'SIM').length, 2);
+    const addedVideo = firstAdd(c).contents.find((x) => x.name === 'video')!;
+    assert.equal(addedVideo.description!.sourceGroups.filter((g) => g.semantics === 'SIM').length, 2);
     assert.deepEqual(initiate(c).bundle, ['audio', 'video', 'data']);
 
     for (const [p, others] of [

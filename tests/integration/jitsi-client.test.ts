@@ -110,6 +110,33 @@ describe('lib-jitsi-meet rules against the real Prosody and focus', () => {
     assert.equal(j.mLines.filter((l) => l.direction === 'inactive').length, 2, 'its audio and video m-lines');
   });
 
+  test('a Jitsi client joining after a Parley participant frees its m-lines when it leaves (no offer sources)', async () => {
+    const p = await stack.participant('Parley');
+    await p.join('later');
+    await p.accept();
+    const j = await ljm();
+    await j.join('later');
+    await j.waitFor('the session accepted', () => j.accepted);
+    // The offer names nobody: lib-jitsi-meet would put those sources on the m-lines it sends on.
+    const initiate = j.received.find((r) => r.jingle.action === 'session-initiate')!.jingle;
+    assert.deepEqual(
+      initiate.contents.flatMap((c) => c.description?.sources ?? []),
+      [],
+      'the session-initiate carries no sources',
+    );
+    await j.waitFor("the Parley participant's sources (source-add)", () =>
+      ssrcsOf(p.own).every((s) => j.receiving().includes(s)),
+    );
+    assert.ok(j.mLines.every((l) => !l.contentLine));
+    await p.disconnect();
+    await j.waitFor(
+      'the source-remove',
+      () => !ssrcsOf(p.own).some((s) => j.receiving().includes(s)) || j.sourceErrors.length > 0,
+    );
+    assert.deepEqual(j.sourceErrors, []);
+    assert.equal(j.mLines.filter((l) => l.direction === 'inactive').length, 2, 'its audio and video m-lines');
+  });
+
   test("session-initiate from anyone but the focus is declined; the focus's session is untouched", async () => {
     const j = await ljm();
     await j.join('guarded');

@@ -10,7 +10,9 @@
 //   + <unknown-session/>;
 // - the answer carries our sources without <ssrc-info owner>, simulcast as SIM + FID groups;
 // - remote sources live on m-lines found by their first ssrc; source-remove frees the m-line
-//   (port 0 / inactive), and a source it cannot find is an error;
+//   (port 0 / inactive), and a source it cannot find is an error; a source named in the offer
+//   itself sits on its content's own m-line (the one we send on, for audio the BUNDLE tag), so
+//   freeing it fails as in Chrome ("The m= section with mid='2' should be rejected");
 // - mute requests are obeyed only from the focus's occupant JID ("Ignored mute from non focus peer").
 import { client, xml as xmppXml } from '@xmpp/client';
 import {
@@ -49,6 +51,8 @@ export interface RemoteMLine {
   groups: SourceGroup[];
   /** recvonly while the source is there; inactive (port 0) once removed. */
   direction: 'recvonly' | 'inactive';
+  /** The content's own m-line (the offer's first source of that content), which we also send on. */
+  contentLine?: boolean;
 }
 
 /** A Jingle we refused, and how. */
@@ -192,7 +196,7 @@ export class LjmClient {
       );
     } else {
       this.session = { sid: jingle.sid, remoteJid: from };
-      this.addRemote(jingle);
+      this.addRemote(jingle, true);
       void this.afterAck(() => this.accept(jingle));
     }
     return true;
@@ -251,16 +255,21 @@ export class LjmClient {
     else if (j.action === 'session-terminate') this.session = undefined;
   }
 
-  /** One m-line per remote source name, with the groups among its ssrcs. */
-  private addRemote(j: Jingle): void {
+  /**
+   * One m-line per remote source name, with the groups among its ssrcs. In the offer, the first
+   * source of each content goes on that content's own m-line (SDP.fromJingle), the others on new ones.
+   */
+  private addRemote(j: Jingle, offer = false): void {
     for (const c of j.contents) {
       const d = c.description;
       if (!d || (d.media !== 'audio' && d.media !== 'video')) continue;
       const byName = new Map<string, number[]>();
       for (const s of d.sources) byName.set(s.name, [...(byName.get(s.name) ?? []), s.ssrc]);
+      let first = offer;
       for (const [sourceName, ssrcs] of byName) {
         const groups = d.sourceGroups.filter((g) => g.ssrcs.every((x) => ssrcs.includes(x)));
-        this.mLines.push({ media: d.media, sourceName, ssrcs, groups, direction: 'recvonly' });
+        this.mLines.push({ media: d.media, sourceName, ssrcs, groups, direction: 'recvonly', contentLine: first });
+        first = false;
       }
     }
   }
@@ -280,6 +289,11 @@ export class LjmClient {
       for (const first of primaries) {
         const line = this.mLines.find((l) => l.direction === 'recvonly' && l.ssrcs[0] === first);
         if (!line) throw new Error(`source-remove: no m-line has ${first} as its first ssrc`);
+        if (line.contentLine)
+          throw new Error(
+            `source-remove of ${line.sourceName} rejects the ${line.media} content's own m-line, which we send on: ` +
+              'Chrome refuses the offer ("The m= section with mid=\'2\' should be rejected")',
+          );
         const missing = line.ssrcs.filter((x) => !named.has(x));
         if (missing.length) throw new Error(`source-remove leaves ssrcs ${missing.join(',')} on a freed m-line`);
         const lostGroups = line.groups.filter(

@@ -21,7 +21,7 @@ import { FocusSeat } from './focus-seat.js';
 import { Participant } from './participant.js';
 import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
-import { sessionInitiate, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
+import { sessionOpening, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
 import { RoomAccess } from './room-access.js';
 import type { XmppLink } from './xmpp-link.js';
 import { ConferenceModeration } from './moderation.js';
@@ -288,7 +288,7 @@ export class Conference {
     await this.offer(p);
   }
 
-  /** Allocates the participant on the bridge and offers it a session with everyone else's sources. */
+  /** Allocates the participant on the bridge and offers it a session; everyone else's sources follow its accept. */
   private async offer(p: Participant): Promise<void> {
     const allocation = await this.colibri.allocate(p.endpointId, { statsId: p.statsId, sources: p.sources });
     if (this.participants.get(p.endpointId) !== p) return; // left while the bridge answered
@@ -299,7 +299,7 @@ export class Conference {
         .filter((q) => q.sessionState === 'active')
         .map((q) => q.sources),
     );
-    const offer = sessionInitiate({
+    const { offer, afterAccept } = sessionOpening({
       sid: p.sid,
       initiator: this.focusOccupant,
       responder: p.realJid,
@@ -308,6 +308,8 @@ export class Conference {
     });
     this.deps.sessions.add(p.sid, this, p);
     p.sessionState = 'offered';
+    // Everyone else's sources follow the accept, before any change announced meanwhile (jingle-offer.ts).
+    if (afterAccept) p.held.unshift(afterAccept);
     this.sendJingle(p, offer);
     this.log.info('session.offered', {
       endpoint: p.endpointId,

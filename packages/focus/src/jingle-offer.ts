@@ -1,5 +1,13 @@
 // Builds the Jingle the focus sends: the session-initiate that offers a participant the bridge's
-// transport and everyone else's sources, and the source-add / source-remove that follow.
+// transport, the source-add of everyone else's sources once it is accepted, and the source-add /
+// source-remove that follow.
+//
+// Why the offer carries no sources: lib-jitsi-meet (Unified Plan) puts the first remote source of each
+// content on that content's own m-line, the one it also sends on and, for audio, the first of the
+// BUNDLE group. When that participant leaves, it rejects the m-lines holding its sources (port 0), and
+// Chrome refuses the whole offer: a rejected BUNDLE-tag m-line must take every other m-line of the
+// group with it ("The m= section with mid='2' should be rejected", mid 2 being the data channel). jicofo avoids it by putting the bridge's own sources first; sources
+// that only ever arrive in source-add land on m-lines of their own, which can be freed safely.
 import {
   defaultAudioDescription,
   defaultVideoDescription,
@@ -10,18 +18,30 @@ import {
 } from '@parley/protocol';
 import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 
-export function sessionInitiate(opts: {
+/**
+ * What opens a participant's session: the offer (the bridge's transport and codecs, no sources) and,
+ * when others already send, the source-add of their sources to send once the offer is accepted.
+ */
+export function sessionOpening(opts: {
   sid: string;
   initiator: string;
   responder: string;
   transport: IceTransport;
   others: EndpointSources;
+}): { offer: Jingle; afterAccept?: Jingle } {
+  return { offer: sessionInitiate(opts), afterAccept: sourceChange('source-add', opts.sid, opts.others) };
+}
+
+/** The session-initiate: the bridge's transport, Parley's codecs, no sources (see the top of this file). */
+export function sessionInitiate(opts: {
+  sid: string;
+  initiator: string;
+  responder: string;
+  transport: IceTransport;
 }): Jingle {
   const { sctpPort, ...mediaTransport } = opts.transport;
   const media = (m: MediaType): JingleContent => {
     const description = m === 'audio' ? defaultAudioDescription() : defaultVideoDescription();
-    description.sources = [...opts.others[m].sources];
-    description.sourceGroups = [...opts.others[m].groups];
     return { name: m, creator: 'initiator', senders: 'both', description, transport: { ...mediaTransport } };
   };
   const contents = [media('audio'), media('video')];
