@@ -389,6 +389,22 @@ export class TestParticipant {
     return known;
   }
 
+  /**
+   * Waits until this participant has been told about every one of `ssrcs` (the offer names no sources:
+   * others' follow the accept in a source-add, so accept first).
+   */
+  async waitForRemoteSsrcs(what: string, ssrcs: number[], timeoutMs = 8000): Promise<void> {
+    const known = await this.waitFor(
+      what,
+      () => {
+        const k = this.knownRemoteSsrcs();
+        return ssrcs.every((s) => k.has(s)) && k;
+      },
+      timeoutMs,
+    );
+    assert.ok(known, what);
+  }
+
   async disconnect(): Promise<void> {
     await withTimeout(this.xmpp.stop(), 5000, 'xmpp client stop').catch(() => {});
   }

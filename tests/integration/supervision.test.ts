@@ -67,11 +67,8 @@ async function conference(s: StartedCli, c2sPort: number, room: string): Promise
   await a.join(room);
   await a.accept();
   await b.join(room);
-  const offer = await b.sessionInitiate();
-  assert.ok(
-    offer.contents.some((c) => c.description?.sources.some((x) => x.ssrc === a.own.audio[0].ssrc)),
-    `in ${room}, B is offered A's audio`,
-  );
+  await b.accept();
+  await b.waitForRemoteSsrcs(`in ${room}, B is offered A's audio`, [a.own.audio[0].ssrc]);
   return [a, b];
 }
 

@@ -23,7 +23,8 @@ import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionOpening, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
 import { RoomAccess } from './room-access.js';
-import type { XmppLink } from './xmpp-link.js';
+import { DepartedSources } from './departures.js';
+import { IqError, type XmppLink } from './xmpp-link.js';
 import { ConferenceModeration } from './moderation.js';
 import { roomMeetingId } from './room-adoption.js';
 
@@ -41,6 +42,8 @@ export interface ConferenceDeps {
   /** How long a conference with nobody in it waits before the focus leaves. */
   idleTimeoutMs: number;
   jingleTimeoutMs: number;
+  /** How long the removes for people who left wait for more leaves (default 250 ms; departures.ts). */
+  leaveSettleMs?: number;
   sessions: { add(sid: string, c: Conference, p: Participant): void; remove(sid: string): void };
   /** Token mode: the room stays members-only even when a moderator turns the lobby off. */
   alwaysMembersOnly?: boolean;
@@ -60,6 +63,9 @@ export class Conference {
   private joined!: { resolve(): void; reject(e: Error): void };
   readonly ready: Promise<void>;
   private idleTimer?: NodeJS.Timeout;
+  /** Removes for people who left, sent once the leaves of a moment have arrived (departures.ts). */
+  private readonly departedSources = new DepartedSources();
+  private settleTimer?: NodeJS.Timeout;
   /** Grant moderator, mute everyone, end for everyone, moderator keys (moderation.ts). */
   readonly moderation: ConferenceModeration;
   private readonly seat: FocusSeat;
@@ -403,12 +409,50 @@ export class Conference {
     if (p.sid) this.deps.sessions.remove(p.sid);
     p.sessionState = 'ended';
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
-    if (!isEmpty(p.sources)) this.announce(p, 'source-remove', p.sources);
     if (this.participants.size === 0) return this.endNow('the last participant left');
+    if (!isEmpty(p.sources)) this.holdRemoval(p.sources);
+    this.armSettleTimer();
     await this.colibri
       .expireEndpoint(endpointId)
       .catch((err) => this.log.warn('bridge.expire_failed', { endpoint: endpointId, error: err }));
+  }
+
+  /** A leaver's sources, to be removed from everyone still here once the leaves of the moment are in. */
+  private holdRemoval(sources: EndpointSources): void {
+    for (const q of this.participants.values()) {
+      if (!q.receivesSourceUpdates || !q.sid || this.departed.has(q.endpointId)) continue;
+      const j = sourceChange('source-remove', q.sid, sources);
+      if (!j) continue;
+      if (q.sessionState === 'offered') q.held.push(j);
+      else this.departedSources.add(q.endpointId, q.sid, sources);
+    }
+  }
+
+  private armSettleTimer(): void {
+    if (this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      void this.queue.run('after leaves', () => this.afterLeaves());
+    }, this.deps.leaveSettleMs ?? 250);
+    this.settleTimer.unref();
+  }
+
+  /** The leaves of a moment are in: tell those still here what is gone, and keep a moderator. */
+  private async afterLeaves(): Promise<void> {
+    if (this.state === 'ended') return;
+    for (const id of this.departedSources.recipients()) {
+      const q = this.participants.get(id);
+      if (q && !this.departed.has(id)) this.sendHeldRemoval(q);
+      else this.departedSources.take(id, undefined);
+    }
     await this.ensureModerator();
+  }
+
+  /** Sends q the removes held for it (before anything newer, so q hears changes in order). */
+  private sendHeldRemoval(q: Participant): void {
+    const sources = this.departedSources.take(q.endpointId, q.sid);
+    const j = sources && q.sid && sourceChange('source-remove', q.sid, sources);
+    if (j) this.sendJingle(q, j);
   }
 
   /** Tells every other participant about a change in p's sources (held until they accept). */
@@ -418,7 +462,10 @@ export class Conference {
       const j = sourceChange(action, q.sid, sources);
       if (!j) continue;
       if (q.sessionState === 'offered') q.held.push(j);
-      else this.sendJingle(q, j);
+      else {
+        this.sendHeldRemoval(q);
+        this.sendJingle(q, j);
+      }
     }
   }
 
@@ -428,8 +475,11 @@ export class Conference {
     // a Jitsi client takes Jingle from (and answers to).
     const iq = xml('iq', { type: 'set', to: p.occupantJid }, jingleToXml(j));
     this.requestAsOccupant(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
-      this.deps.metrics.errors.inc({ kind: 'jingle_refused' });
-      this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
+      if (occupantGone(err)) this.log.info('jingle.recipient_gone', { endpoint: p.endpointId, action: j.action });
+      else {
+        this.deps.metrics.errors.inc({ kind: 'jingle_refused' });
+        this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
+      }
       if (j.action === 'session-initiate')
         void this.queue.run('offer refused', () =>
           this.removeParticipant(p.endpointId, `refused session-initiate: ${err.message}`, false),
@@ -461,7 +511,9 @@ export class Conference {
       this.access.participantUpdated(p);
     } catch (err) {
       p.isModerator = false;
-      this.log.warn('participant.moderator_failed', { endpoint: p.endpointId, error: err as Error });
+      // Gone while the grant was on its way: its leave is queued, and the next one is chosen after it.
+      if (occupantGone(err)) this.log.info('participant.moderator_gone', { endpoint: p.endpointId });
+      else this.log.warn('participant.moderator_failed', { endpoint: p.endpointId, error: err as Error });
       throw err;
     }
     this.moderation.issueKey(p);
@@ -504,6 +556,8 @@ export class Conference {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.disarmIdleTimer();
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.departedSources.clear();
     for (const p of this.participants.values()) {
       if (p.sid) this.deps.sessions.remove(p.sid);
       this.deps.metrics.participants.dec();
@@ -516,4 +570,12 @@ export class Conference {
     this.log.info('conference.ended', { why });
     this.deps.onEnded(this);
   }
+}
+
+/**
+ * The MUC's answer for an occupant that has left (its unavailable presence is still on its way to us):
+ * a race that a meeting ending or a network cut always has, not a refusal.
+ */
+function occupantGone(err: unknown): boolean {
+  return err instanceof IqError && err.condition === 'item-not-found';
 }
