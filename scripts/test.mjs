@@ -30,10 +30,12 @@ function which(cmd) {
 
 const layers = {
   unit: {
+    timeoutMs: 120_000,
     files: () => findTests(join(root, 'packages')).filter((f) => !f.endsWith('.integration.test.ts')),
     tools: [],
   },
   integration: {
+    timeoutMs: 300_000,
     files: () => [
       ...findTests(join(root, 'packages')).filter((f) => f.endsWith('.integration.test.ts')),
       ...findTests(join(root, 'tests', 'integration')),
@@ -47,10 +49,12 @@ const layers = {
     ],
   },
   media: {
+    timeoutMs: 300_000,
     files: () => findTests(join(root, 'tests', 'media')),
     tools: [{ cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' }],
   },
   browser: {
+    timeoutMs: 600_000,
     files: () => findTests(join(root, 'tests', 'browser')),
     tools: [
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
@@ -119,6 +123,10 @@ for (const name of wanted) {
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
+      // A test that hangs fails at its layer's bound (a test may set its own, shorter one) instead of
+      // holding CI until its deadline; a file whose tests are done exits even if a handle leaked.
+      `--test-timeout=${layer.timeoutMs}`,
+      '--test-force-exit',
       ...(layer.args ?? []),
       ...files,
     ],

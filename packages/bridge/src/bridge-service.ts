@@ -14,7 +14,7 @@ import { createLogger, createRegistry, startServiceHttp, type Logger } from '@pa
 import { breweryOf, defaultFocusJids, discoverAddresses, type BridgeConfig } from './config.js';
 import { bridgeMetrics } from './metrics.js';
 import { Bridge } from './model/bridge.js';
-import { MediaPort } from './transport/index.js';
+import { DEFAULT_UDP_RECEIVE_BUFFER, MediaPort } from './transport/index.js';
 import { connectBridgeXmpp, type BridgeXmpp } from './xmpp-link.js';
 
 export interface RunningBridge {
@@ -49,7 +49,19 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
     tcpAuthTimeoutMs: config.tcpAuthTimeoutMs,
     tcpUnauthenticated: { perSource: config.tcpUnauthPerSource, total: config.tcpUnauthTotal },
   });
-  log.info('media.listening', { udp: port.udpPort, tcp: port.tcpPort, advertise });
+  log.info('media.listening', {
+    udp: port.udpPort,
+    tcp: port.tcpPort,
+    advertise,
+    receiveBuffer: port.receiveBufferBytes,
+  });
+  // Linux reports twice the size it grants; less than the default asked for means rmem_max capped it.
+  if (port.receiveBufferBytes / 2 < DEFAULT_UDP_RECEIVE_BUFFER)
+    log.warn('media.receive_buffer_small', {
+      granted: port.receiveBufferBytes / 2,
+      wanted: DEFAULT_UDP_RECEIVE_BUFFER,
+      hint: `bursts will be dropped at the socket; as root: sysctl -w net.core.rmem_max=${DEFAULT_UDP_RECEIVE_BUFFER}`,
+    });
   const bridge = new Bridge({ transports: port, log });
   const focusJids = new Set(
     (config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()),
@@ -81,7 +93,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
     statsTimer.unref();
 
     const registry = createRegistry('bridge', { processMetrics: true });
-    bridgeMetrics(registry, bridge, () => port.counters);
+    bridgeMetrics(registry, bridge, port);
     http = await startServiceHttp({
       host: config.httpHost,
       port: config.httpPort,
@@ -93,6 +105,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
         tcpPort: port.tcpPort,
         advertise,
         conferences: bridge.conferences.size,
+        udpSocketDrops: port.socketDrops() ?? null,
       }),
       routes: { '/debug/conferences': () => bridge.dump() },
     });

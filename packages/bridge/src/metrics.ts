@@ -2,6 +2,13 @@
 import { Counter, Gauge, type Registry } from '@parley/service';
 import type { Bridge } from './model/bridge.js';
 
+/** What the metrics read from the media port at scrape time. */
+export interface PortReadings {
+  readonly counters: Record<string, number>;
+  readonly receiveBufferBytes: number;
+  socketDrops(): number | undefined;
+}
+
 const ICE_TCP_REFUSALS = [
   'tcp-unauth-limit-per-source',
   'tcp-unauth-limit-total',
@@ -9,8 +16,9 @@ const ICE_TCP_REFUSALS = [
   'tcp-bad-first-frame',
 ] as const;
 
-export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: () => Record<string, number>): void {
+export function bridgeMetrics(registry: Registry, bridge: Bridge, port: PortReadings): void {
   const c = bridge.counters;
+  const portCounters = () => port.counters;
   const counter = (name: string, help: string, read: () => number) =>
     new Counter({
       name,
@@ -57,6 +65,19 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, portCounters: 
       this.reset();
       const counts = portCounters();
       for (const reason of ICE_TCP_REFUSALS) this.inc({ reason }, counts[reason] ?? 0);
+    },
+  });
+  counter(
+    'parley_bridge_udp_socket_drops_total',
+    'Datagrams the kernel dropped at the media UDP socket (receive buffer full: the event loop fell behind)',
+    () => port.socketDrops() ?? 0,
+  );
+  new Gauge({
+    name: 'parley_bridge_udp_receive_buffer_bytes',
+    help: 'Receive buffer of the media UDP socket as the kernel reports it (twice the usable size on Linux)',
+    registers: [registry],
+    collect() {
+      this.set(port.receiveBufferBytes);
     },
   });
   new Gauge({

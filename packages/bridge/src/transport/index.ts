@@ -1,5 +1,12 @@
 // packages/bridge/src/transport: ICE-lite + DTLS + SCTP for the bridge, over one shared UDP/TCP port.
-export { DEFAULT_TCP_AUTH_TIMEOUT_MS, MediaPort, type MediaPortOptions } from './media-port.js';
+export {
+  DEFAULT_TCP_AUTH_TIMEOUT_MS,
+  DEFAULT_UDP_RECEIVE_BUFFER,
+  DEFAULT_UDP_SEND_BUFFER,
+  MediaPort,
+  type MediaPortOptions,
+} from './media-port.js';
+export { dropsAtPort, udpSocketDrops } from './socket-drops.js';
 export { DEFAULT_TCP_ADMISSION, TcpAdmission, type TcpAdmissionLimits } from './tcp-admission.js';
 export {
   EndpointTransport,

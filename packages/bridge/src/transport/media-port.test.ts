@@ -5,7 +5,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { IceTransport } from '@parley/protocol';
-import { MediaPort } from './media-port.js';
+import { DEFAULT_UDP_RECEIVE_BUFFER, MediaPort } from './media-port.js';
+import { readFileSync } from 'node:fs';
 import type { EndpointTransport } from './endpoint-transport.js';
 import {
   ATTR,
@@ -235,4 +236,12 @@ test('ICE-TCP: framed Binding request gets a framed answer; bad first frame clos
   silent.on('error', () => {});
   await new Promise<void>((r) => silent.once('close', () => r()));
   assert.equal(port.counters['tcp-auth-timeout'], 1);
+});
+
+test('the UDP socket gets a 4 MiB receive buffer (up to the kernel cap), and its drops are readable', () => {
+  const cap = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  const granted = port.receiveBufferBytes / 2; // Linux reports double what it grants
+  assert.ok(granted >= Math.min(DEFAULT_UDP_RECEIVE_BUFFER, cap), `granted ${granted}, cap ${cap}`);
+  assert.ok(granted > 212_992 || cap <= 212_992, 'more than the kernel default when the cap allows it');
+  assert.equal(port.socketDrops(), 0);
 });

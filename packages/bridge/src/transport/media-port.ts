@@ -21,6 +21,7 @@ import {
 } from './stun.js';
 import { createCertificate, type DtlsCertificate, type SrtpProfileName } from './werift-session.js';
 import { TcpFramer } from './tcp-framing.js';
+import { udpSocketDrops } from './socket-drops.js';
 import { TcpAdmission, tcpAdmissionLimits, type TcpAdmissionLimits } from './tcp-admission.js';
 
 export interface MediaPortOptions {
@@ -46,7 +47,17 @@ export interface MediaPortOptions {
   tcpAuthTimeoutMs?: number;
   /** Bounds on unauthenticated ICE-TCP connections, per remote address and in all (see tcp-admission.ts). */
   tcpUnauthenticated?: Partial<TcpAdmissionLimits>;
+  /**
+   * UDP receive buffer to ask for (default 4 MiB). The kernel's default (~208 KB) overflows during a
+   * short event-loop stall at ten participants; Linux caps the request at net.core.rmem_max.
+   */
+  receiveBufferBytes?: number;
+  /** UDP send buffer to ask for (default 1 MiB; capped at net.core.wmem_max). */
+  sendBufferBytes?: number;
 }
+
+export const DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+export const DEFAULT_UDP_SEND_BUFFER = 1024 * 1024;
 
 export const DEFAULT_TCP_AUTH_TIMEOUT_MS = 5000;
 
@@ -130,6 +141,11 @@ export class MediaPort {
         resolve();
       });
     });
+    sizeBuffers(
+      udp,
+      opts.receiveBufferBytes ?? DEFAULT_UDP_RECEIVE_BUFFER,
+      opts.sendBufferBytes ?? DEFAULT_UDP_SEND_BUFFER,
+    );
     let tcp: Server | undefined;
     if (opts.tcpPort !== undefined && opts.tcpPort !== null) {
       const server = createServer();
@@ -152,6 +168,14 @@ export class MediaPort {
 
   get udpPort(): number {
     return this.udp.address().port;
+  }
+  /** The UDP receive buffer the kernel granted (Linux reports twice the usable size, as `ss -m` does). */
+  get receiveBufferBytes(): number {
+    return this.udp.getRecvBufferSize();
+  }
+  /** Datagrams the kernel dropped at the UDP socket because its buffer was full (undefined: no /proc). */
+  socketDrops(): number | undefined {
+    return udpSocketDrops(this.udpPort);
   }
   get tcpPort(): number | undefined {
     const a = this.tcp?.address();
@@ -446,5 +470,15 @@ export class MediaPort {
         );
       }
     });
+  }
+}
+
+/** Asks for the buffers; a kernel that grants less (its *mem_max) is reported by the caller, not here. */
+function sizeBuffers(udp: UdpSocket, receive: number, send: number): void {
+  try {
+    udp.setRecvBufferSize(receive);
+    udp.setSendBufferSize(send);
+  } catch {
+    // Not settable on this platform: the default buffers still work, with more drops under bursts.
   }
 }
