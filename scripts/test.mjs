@@ -68,6 +68,10 @@ const layers = {
   },
 };
 
+// Whole-layer bounds, far above a loaded 2-core machine's run (unit ~1, integration ~5, media ~1,
+// browser ~12 min), so that only a hang reaches them.
+const LAYER_LIMIT_MS = { unit: 10 * 60_000, integration: 20 * 60_000, media: 10 * 60_000, browser: 40 * 60_000 };
+
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(layers);
 let failed = false;
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -124,9 +128,8 @@ for (const name of wanted) {
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
       // A test that hangs fails at its layer's bound (a test may set its own, shorter one) instead of
-      // holding CI until its deadline; a file whose tests are done exits even if a handle leaked.
+      // holding CI until its deadline. (Not --test-force-exit: it cuts the TAP summary counted below.)
       `--test-timeout=${layer.timeoutMs}`,
-      '--test-force-exit',
       ...(layer.args ?? []),
       ...files,
     ],
@@ -134,8 +137,13 @@ for (const name of wanted) {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, PARLEY_TEST_LAYER: name },
+      // A file that never exits (a handle left open after its tests) would hold CI to its deadline.
+      timeout: LAYER_LIMIT_MS[name],
+      killSignal: 'SIGKILL',
     },
   );
+  if (r.error?.code === 'ETIMEDOUT')
+    console.error(`[${name}] stopped after ${LAYER_LIMIT_MS[name] / 60_000} min: a test file hung (open handle?)`);
   const c = counts(tapFile);
   if (r.status !== 0 && c.failed === 0) c.failed = 1; // the runner itself failed (crash, syntax error)
   if (r.status !== 0) failed = true;

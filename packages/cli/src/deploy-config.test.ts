@@ -30,6 +30,7 @@ const secrets: DeploySecrets = {
   bridgeAccountPassword: 'bridge-password-0123456789',
   turnSecret: 'turn-secret-0123456789',
   tokenSecret: 'token-secret-0123456789-0123456789',
+  webhookSecret: 'webhook-secret-0123456789',
 };
 const env = {
   ADVERTISE: '10.0.0.5',
@@ -68,6 +69,7 @@ test('the .env keys', () => {
     'AUTH',
     'TOKEN_AUDIENCE',
     'TOKEN_ISSUER',
+    'WEBHOOK_URLS',
   ]);
 });
 
@@ -160,7 +162,7 @@ test('secrets: only in the secret part, and never without being given', () => {
     assert.deepEqual(plain, none[svc]);
     assert.deepEqual(Object.keys(secret).sort(), [...secretEnvNames[svc]].sort());
   }
-  assert.deepEqual(secretEnvNames.focus, ['PARLEY_FOCUS_SECRET', 'PARLEY_TOKEN_SECRET']);
+  assert.deepEqual(secretEnvNames.focus, ['PARLEY_FOCUS_SECRET', 'PARLEY_TOKEN_SECRET', 'PARLEY_WEBHOOK_SECRET']);
   assert.deepEqual(secretEnvNames.bridge, ['PARLEY_BRIDGE_PASSWORD']);
 });
 
@@ -242,7 +244,10 @@ test('initDeployment writes secrets once, per-service secret files and certifica
     const s1 = readFileSync(join(dir, 'secrets.json'), 'utf8');
     assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
     const focusEnv = readFileSync(join(dir, 'env', 'focus.env'), 'utf8');
-    assert.match(focusEnv, /^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_TOKEN_SECRET='[A-Za-z0-9_-]{43}'\n$/);
+    assert.match(
+      focusEnv,
+      /^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_WEBHOOK_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_TOKEN_SECRET='[A-Za-z0-9_-]{43}'\n$/,
+    );
     assert.equal(readFileSync(join(dir, 'env', 'web.env'), 'utf8'), '');
     assert.match(readFileSync(join(dir, 'env', 'turn.env'), 'utf8'), /^PARLEY_TURN_SECRET=/);
     assert.match(readFileSync(join(dir, 'certs', 'ca.pem'), 'utf8'), /BEGIN CERTIFICATE/);

@@ -58,6 +58,7 @@ export const deploySpec = {
   tokenIssuer: asDeploy(startSpec.tokenIssuer, 'TOKEN_ISSUER', {
     describe: 'with AUTH=token: the iss claim invite tokens must carry',
   }),
+  webhookUrls: asDeploy(startSpec.webhookUrls, 'WEBHOOK_URLS'),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -79,6 +80,7 @@ export const deployToStart = {
   auth: 'auth',
   tokenAudience: 'tokenAudience',
   tokenIssuer: 'tokenIssuer',
+  webhookUrls: 'webhookUrls',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
 /** Addresses reserved for documentation (RFC 5737 / 3849): .env.example uses one as a placeholder. */
@@ -111,6 +113,8 @@ export interface DeploySecrets {
   turnSecret: string;
   /** HS256 key of invite tokens (AUTH=token): the focus checks them, `parley token --data-dir /run/parley` signs. */
   tokenSecret: string;
+  /** HMAC key of webhook requests (X-Parley-Signature). */
+  webhookSecret: string;
 }
 export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
   'focusComponentSecret',
@@ -118,9 +122,10 @@ export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
   'bridgeAccountPassword',
   'turnSecret',
   'tokenSecret',
+  'webhookSecret',
 ];
 /** Added after the first deployments: generated into an existing secrets.json that lacks them. */
-const LATER_DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['tokenSecret'];
+const LATER_DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['tokenSecret', 'webhookSecret'];
 /** tokenSecret is an HS256 key: 32 random bytes, as `parley start` makes it (the focus needs >= 32 characters). */
 const secretBytes = (k: keyof DeploySecrets) => (k === 'tokenSecret' ? 32 : 24);
 
@@ -161,7 +166,7 @@ function envOf<S extends Record<string, { env?: string }>>(
 /** The env names that carry secrets, per service (the init service writes these, compose never holds them). */
 export const secretEnvNames: Record<ServiceName, string[]> = {
   prosody: (Object.values(prosodyEnvSpec) as ProsodyEnvField[]).filter((f) => f.secret).map((f) => f.env),
-  focus: [focusConfigSpec.focusSecret.env!, focusAccessSpec.tokenSecret.env!],
+  focus: [focusConfigSpec.focusSecret.env!, focusAccessSpec.tokenSecret.env!, focusConfigSpec.webhookSecret.env!],
   bridge: [bridgeConfigSpec.password.env!],
   web: [],
 };
@@ -214,6 +219,8 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         bridge: 'colibri2',
         logLevel: c.logLevel,
         focusSecret: s?.focusComponentSecret,
+        webhookUrls: c.webhookUrls,
+        webhookSecret: s?.webhookSecret,
       }),
       ...envOf(focusAccessSpec, {
         auth: c.auth,

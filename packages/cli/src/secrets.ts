@@ -12,11 +12,13 @@ export interface Secrets {
   turnSecret: string;
   /** HS256 key of invite tokens (--auth token): the focus checks them, `parley token` signs them. */
   tokenSecret: string;
+  /** HMAC key of webhook requests (X-Parley-Signature): receivers check it (docs/api.md). */
+  webhookSecret: string;
 }
 
 const KEYS: (keyof Secrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword'];
 /** Added later: generated and written into an existing secrets.json that lacks them. */
-const LATER_KEYS: (keyof Secrets)[] = ['turnSecret', 'tokenSecret'];
+const LATER_KEYS: (keyof Secrets)[] = ['turnSecret', 'tokenSecret', 'webhookSecret'];
 /** tokenSecret is an HS256 key: 32 random bytes (256 bits), like the hash. */
 const bytesOf = (k: keyof Secrets) => (k === 'tokenSecret' ? 32 : 24);
 

@@ -82,6 +82,15 @@ export const startSpec = {
       if (isIP(s) === 0) throw new ConfigError(`${key}: "${s}" is not an IP address`);
     },
   }),
+  webhookUrls: field.list({
+    describe: 'URLs told of rooms created/ended and participants joined/left (signed with secrets.json webhookSecret)',
+    flag: 'webhook-url',
+    env: 'PARLEY_WEBHOOK_URLS',
+    default: [],
+    item: (s, key) => {
+      if (!/^https?:\/\/[^\s]+$/.test(s)) throw new ConfigError(`${key}: "${s}" is not an http(s) URL`);
+    },
+  }),
   httpsPort: field.port({
     describe: 'HTTPS port of the web app (the invite links point here)',
     flag: 'https-port',

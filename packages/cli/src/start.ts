@@ -157,6 +157,8 @@ export async function startStack(
         bridgeUser: settings.bridgeAccount.username,
         idleTimeoutMs: 60_000,
         logLevel: config.logLevel,
+        webhookUrls: config.webhookUrls,
+        webhookSecret: secrets.webhookSecret,
         ...focusAccess(config, secrets),
       },
       { log: serviceLog('focus'), stackHealth: () => stackHealth(supervised.flatMap((s) => s())) },

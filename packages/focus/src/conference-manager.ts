@@ -28,6 +28,7 @@ import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
 import type { Participant } from './participant.js';
 import type { XmppLink } from './xmpp-link.js';
+import type { MeetingEvents } from './webhooks.js';
 import { applyAdmission } from './auth/admit.js';
 import { createAccessPolicy, type AccessPolicy } from './auth/access-policy.js';
 import { RoomMembership } from './auth/room-membership.js';
@@ -48,6 +49,8 @@ export interface ManagerOptions {
   limits?: ConferenceLimits;
   /** Who may start or join (issue 11); default: everyone. */
   access?: AccessPolicy;
+  /** Where rooms and participants coming and going are reported (webhooks.ts). */
+  events?: MeetingEvents;
 }
 
 /**
@@ -184,6 +187,7 @@ export class ConferenceManager {
       idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000,
       jingleTimeoutMs: this.opts.jingleTimeoutMs ?? 15_000,
       alwaysMembersOnly: this.access.mode === 'token',
+      events: this.opts.events,
       sessions: {
         add: (sid, c, p) => this.sessions.set(sid, { conference: c, participant: p }),
         remove: (sid) => this.sessions.delete(sid),

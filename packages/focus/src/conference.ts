@@ -25,6 +25,7 @@ import { sessionOpening, sourceChange, sourcesOf, transportOf } from './jingle-o
 import { RoomAccess } from './room-access.js';
 import { DepartedSources } from './departures.js';
 import { IqError, type XmppLink } from './xmpp-link.js';
+import type { MeetingEvents } from './webhooks.js';
 import { ConferenceModeration } from './moderation.js';
 import { roomMeetingId } from './room-adoption.js';
 
@@ -47,6 +48,8 @@ export interface ConferenceDeps {
   sessions: { add(sid: string, c: Conference, p: Participant): void; remove(sid: string): void };
   /** Token mode: the room stays members-only even when a moderator turns the lobby off. */
   alwaysMembersOnly?: boolean;
+  /** Where rooms and participants coming and going are reported (webhooks.ts); default: nowhere. */
+  events?: MeetingEvents;
   onEnded(c: Conference): void;
 }
 
@@ -66,6 +69,8 @@ export class Conference {
   /** Removes for people who left, sent once the leaves of a moment have arrived (departures.ts). */
   private readonly departedSources = new DepartedSources();
   private settleTimer?: NodeJS.Timeout;
+  /** When the focus was in the room (undefined until then: a conference that never started is not reported). */
+  private startedAt?: number;
   /** Grant moderator, mute everyone, end for everyone, moderator keys (moderation.ts). */
   readonly moderation: ConferenceModeration;
   private readonly seat: FocusSeat;
@@ -148,7 +153,10 @@ export class Conference {
     }
     this.joined.resolve();
     this.state = 'running';
+    this.startedAt = Date.now();
     this.log.info('conference.started', { meetingId: this.meetingId, adopted: opts.adopt === true });
+    // An adopted room was announced by the focus that created it.
+    if (!opts.adopt) this.report({ event: 'room.created' });
     this.armIdleTimer();
   }
 
@@ -203,7 +211,7 @@ export class Conference {
         });
         return;
       }
-      void this.queue.run('join', () => this.addParticipant(nick, realJid, info.statsId));
+      void this.queue.run('join', () => this.addParticipant(nick, realJid, info.statsId, info.nick));
     }
   }
 
@@ -282,13 +290,14 @@ export class Conference {
     return answer;
   }
 
-  private async addParticipant(endpointId: string, realJid: string, statsId?: string): Promise<void> {
+  private async addParticipant(endpointId: string, realJid: string, statsId?: string, name?: string): Promise<void> {
     if (this.state === 'ended' || this.participants.has(endpointId)) return;
     const p = new Participant(endpointId, occupantJid(this.roomJid, endpointId), realJid, statsId);
     this.participants.set(endpointId, p);
     this.deps.metrics.participants.inc();
     this.disarmIdleTimer();
     this.log.info('participant.joined', { endpoint: endpointId, jid: realJid });
+    this.report({ event: 'participant.joined', participant: { id: endpointId, name } });
     if (this.moderatorsByRight.has(realJid)) await this.makeModerator(p, 'by right').catch(() => undefined);
     await this.ensureModerator();
     await this.offer(p);
@@ -409,6 +418,7 @@ export class Conference {
     if (p.sid) this.deps.sessions.remove(p.sid);
     p.sessionState = 'ended';
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
+    this.report({ event: 'participant.left', participant: { id: endpointId }, reason: why });
     if (this.participants.size === 0) return this.endNow('the last participant left');
     if (!isEmpty(p.sources)) this.holdRemoval(p.sources);
     this.armSettleTimer();
@@ -533,6 +543,10 @@ export class Conference {
     return [...this.participants.values()].filter((q) => q !== p);
   }
 
+  private report(e: Omit<Parameters<MeetingEvents['emit']>[0], 'room' | 'meetingId'>): void {
+    this.deps.events?.emit({ room: this.roomJid, meetingId: this.meetingId, ...e });
+  }
+
   private armIdleTimer(): void {
     this.disarmIdleTimer();
     this.idleTimer = setTimeout(
@@ -568,6 +582,7 @@ export class Conference {
     this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
     this.queue.close();
     this.log.info('conference.ended', { why });
+    if (this.startedAt) this.report({ event: 'room.ended', reason: why, durationMs: Date.now() - this.startedAt });
     this.deps.onEnded(this);
   }
 }

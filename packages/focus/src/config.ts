@@ -85,6 +85,17 @@ export const focusConfigSpec = {
     default: DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
     min: 1,
   }),
+  webhookUrls: field.list({
+    describe: 'URLs told of rooms created/ended and participants joined/left (signed POSTs, retried; docs/api.md)',
+    flag: 'webhook-url',
+    env: 'PARLEY_WEBHOOK_URLS',
+    default: [],
+  }),
+  webhookSecret: field.string({
+    describe: 'HMAC key that signs webhook requests (generated at setup)',
+    env: 'PARLEY_WEBHOOK_SECRET',
+    default: '',
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',
@@ -96,8 +107,11 @@ export const focusConfigSpec = {
 export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
 
 /** What startFocus takes: the limits and the bridges' account may be left out (their defaults apply). */
-export type FocusStartConfig = Omit<FocusConfig, keyof ConferenceLimitSettings | 'bridgeUser'> &
-  Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser'>>;
+export type FocusStartConfig = Omit<
+  FocusConfig,
+  keyof ConferenceLimitSettings | 'bridgeUser' | 'webhookUrls' | 'webhookSecret'
+> &
+  Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser' | 'webhookUrls' | 'webhookSecret'>>;
 
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;

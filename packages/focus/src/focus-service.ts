@@ -15,6 +15,7 @@ import { FakeBridgeClient } from './fake-bridge-client.js';
 import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
 import { Colibri2BridgeClient } from './colibri2-bridge-client.js';
+import { WebhookSender } from './webhooks.js';
 import { accessPolicyFromConfig, type FocusAccessConfig } from './auth/access-config.js';
 
 export interface RunningFocus {
@@ -39,6 +40,12 @@ export async function startFocus(
   const access = accessPolicyFromConfig(config.domain, config);
   const registry = createRegistry('focus', { processMetrics: true });
   const metrics = focusMetrics(registry);
+  // Bad webhook settings fail here, before anything connects.
+  const webhooks = new WebhookSender({
+    urls: config.webhookUrls ?? [],
+    secret: config.webhookSecret ?? '',
+    log: log.child({ part: 'webhooks' }),
+  });
   const link = await connectComponent({
     service: config.xmppComponentUrl,
     domain: focusJidOf(config.domain),
@@ -59,6 +66,7 @@ export async function startFocus(
       newConferencesPerMinute: config.newConferencesPerMinute ?? DEFAULT_CONFERENCE_LIMITS.newConferencesPerMinute,
     }),
     access,
+    events: webhooks,
   });
   // Prosody went away: every room and Jingle session went with it, and the brewery must be joined
   // again. Conferences end now (not on reconnect) so a request after the restart starts a fresh one.
@@ -101,6 +109,8 @@ export async function startFocus(
     httpPort: http.port,
     async close() {
       await manager.close();
+      await webhooks.drained(2000); // the room.ended of the conferences just closed
+      webhooks.close();
       await bridge.close(); // leaves the brewery: a send, so before the link closes
       await link.close();
       await http.close();

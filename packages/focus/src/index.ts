@@ -12,3 +12,4 @@ export * from './brewery.js';
 export * from './colibri2-bridge-client.js';
 export * from './limits.js';
 export * from './auth/index.js';
+export * from './webhooks.js';
