@@ -266,6 +266,41 @@ export async function storeSummary(page: Page): Promise<string> {
   ).catch((err: Error) => `store unreadable: ${err.message.split('\n')[0]}`);
 }
 
+/** Each video stream as getStats() reports it (for failure messages): did packets and keyframes flow? */
+export async function videoStatsSummary(page: Page): Promise<string> {
+  if (page.isClosed()) return 'page closed';
+  return withTimeout(
+    page.evaluate(async () => {
+      const dbg = (globalThis as any).parleyDebug;
+      if (!dbg?.getStats) return 'no parleyDebug.getStats';
+      const report: Map<string, any> = await dbg.getStats();
+      const rows: string[] = [];
+      const codec = (id: string | undefined) => {
+        const c = id ? report.get(id) : undefined;
+        return c ? `${c.mimeType}/${c.payloadType}` : 'no-codec';
+      };
+      for (const r of report.values()) {
+        if (r.kind !== 'video') continue;
+        if (r.type === 'inbound-rtp')
+          rows.push(
+            `in mid=${r.mid} ssrc=${r.ssrc} ${codec(r.codecId)} pkts=${r.packetsReceived} lost=${r.packetsLost}` +
+              ` frames=${r.framesDecoded} key=${r.keyFramesDecoded} h=${r.frameHeight ?? '-'} pli=${r.pliCount}` +
+              ` nack=${r.nackCount}`,
+          );
+        if (r.type === 'outbound-rtp')
+          rows.push(
+            `out ssrc=${r.ssrc} ${codec(r.codecId)} rid=${r.rid ?? '-'} pkts=${r.packetsSent} frames=${r.framesEncoded}` +
+              ` key=${r.keyFramesEncoded} h=${r.frameHeight ?? '-'} pliIn=${r.pliCount} active=${r.active}` +
+              ` limit=${r.qualityLimitationReason}`,
+          );
+      }
+      return rows.length ? rows.join('; ') : 'no video streams';
+    }),
+    3000,
+    'reading getStats',
+  ).catch((err: Error) => `stats unreadable: ${err.message.split('\n')[0]}`);
+}
+
 /** Runs `fn`; a failure is rethrown with each page's store summary and logs attached. */
 export async function checking<T>(
   ps: BrowserParticipant[] | (() => BrowserParticipant[]),
@@ -276,7 +311,12 @@ export async function checking<T>(
     return await fn();
   } catch (err) {
     const list = typeof ps === 'function' ? ps() : ps;
-    const states = await Promise.all(list.map(async (p) => `[${p.name} store] ${await storeSummary(p.page)}`));
+    const states = await Promise.all(
+      list.map(
+        async (p) =>
+          `[${p.name} store] ${await storeSummary(p.page)}\n[${p.name} video] ${await videoStatsSummary(p.page)}`,
+      ),
+    );
     throw explain(err, list, [
       ...states,
       ...(serverLogs?.().filter((l) => /"level":"(warn|error)"|error|fail/i.test(l)) ?? []),

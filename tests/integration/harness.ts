@@ -81,6 +81,8 @@ export async function startStack(
     realBridge?: boolean;
     turn?: ProsodySettingsInput['turn'];
     access?: StackAccess;
+    /** More focus settings (e.g. webhookUrls). */
+    focus?: Partial<FocusStartSettings>;
   } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
@@ -127,6 +129,7 @@ export async function startStack(
         bridge: opts.realBridge ? 'colibri2' : 'fake',
         idleTimeoutMs: opts.idleTimeoutMs ?? 30_000,
         ...(opts.access && { auth: opts.access.mode, tokenSecret: opts.access.tokenSecret ?? '' }),
+        ...opts.focus,
       }),
       { log, bridge: opts.realBridge ? undefined : (bridge as BridgeClient) },
     );

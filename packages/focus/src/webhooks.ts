@@ -102,7 +102,8 @@ export class WebhookSender implements MeetingEvents {
       const u = new URL(url); // throws on a malformed URL, naming it
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`webhook URL ${url} is not http(s)`);
     }
-    if (opts.urls.length && opts.secret.length < 16) throw new Error('the webhook secret is shorter than 16 characters');
+    if (opts.urls.length && opts.secret.length < 16)
+      throw new Error('the webhook secret is shorter than 16 characters');
     this.attempts = opts.attempts ?? 6;
     this.firstDelayMs = opts.firstDelayMs ?? 1000;
     this.maxDelayMs = opts.maxDelayMs ?? 60_000;
