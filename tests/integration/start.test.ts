@@ -77,6 +77,20 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
     assert.match(configJs.body, /"domain": "start\.parley\.test"/);
     assert.match(configJs.body, /"focusJid": "focus\.start\.parley\.test"/);
     assert.equal((await fetch(s.info.focus.health)).status, 200);
+    // The operators' HTTP API answers with the admin token generated into secrets.json, and only with it.
+    const auth = { authorization: `Bearer ${JSON.parse(secrets).adminToken}` };
+    assert.equal((await fetch(`${s.info.focus.api}rooms`)).status, 401);
+    const listed = (await (await fetch(`${s.info.focus.api}rooms/launch`, { headers: auth })).json()) as {
+      participants: { id: string }[];
+    };
+    assert.deepEqual(listed.participants.map((p) => p.id).sort(), [a.endpointId, b.endpointId].sort());
+    const invite = await fetch(`${s.info.focus.api}invites`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ room: 'launch' }),
+    });
+    assert.equal(invite.status, 201);
+    assert.equal(((await invite.json()) as { url: string }).url, `${s.info.urls[0]}launch`, 'the invite is the room URL');
     await Promise.all([a.disconnect(), b.disconnect()]);
 
     const prosodyPid = Number(readFileSync(join(dataDir, 'prosody', 'prosody.pid'), 'utf8'));

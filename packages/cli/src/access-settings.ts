@@ -7,7 +7,7 @@ import type { FocusAccessConfig } from '@parley/focus';
 import type { Secrets } from './secrets.js';
 import type { StartConfig } from './start-config.js';
 
-type AccessConfig = Pick<
+export type AccessConfig = Pick<
   StartConfig,
   'auth' | 'tokenPublicKey' | 'tokenAudience' | 'tokenIssuer' | 'loginProvider' | 'loginInclude' | 'domain'
 >;

@@ -31,6 +31,7 @@ const secrets: DeploySecrets = {
   turnSecret: 'turn-secret-0123456789',
   tokenSecret: 'token-secret-0123456789-0123456789',
   webhookSecret: 'webhook-secret-0123456789',
+  adminToken: 'admin-token-0123456789',
 };
 const env = {
   ADVERTISE: '10.0.0.5',
@@ -162,7 +163,12 @@ test('secrets: only in the secret part, and never without being given', () => {
     assert.deepEqual(plain, none[svc]);
     assert.deepEqual(Object.keys(secret).sort(), [...secretEnvNames[svc]].sort());
   }
-  assert.deepEqual(secretEnvNames.focus, ['PARLEY_FOCUS_SECRET', 'PARLEY_TOKEN_SECRET', 'PARLEY_WEBHOOK_SECRET']);
+  assert.deepEqual(secretEnvNames.focus, [
+    'PARLEY_FOCUS_SECRET',
+    'PARLEY_TOKEN_SECRET',
+    'PARLEY_WEBHOOK_SECRET',
+    'PARLEY_ADMIN_TOKEN',
+  ]);
   assert.deepEqual(secretEnvNames.bridge, ['PARLEY_BRIDGE_PASSWORD']);
 });
 
@@ -246,7 +252,10 @@ test('initDeployment writes secrets once, per-service secret files and certifica
     const focusEnv = readFileSync(join(dir, 'env', 'focus.env'), 'utf8');
     assert.match(
       focusEnv,
-      /^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_WEBHOOK_SECRET='[A-Za-z0-9_-]{32}'\nPARLEY_TOKEN_SECRET='[A-Za-z0-9_-]{43}'\n$/,
+      new RegExp(
+        "^PARLEY_FOCUS_SECRET='[A-Za-z0-9_-]{32}'\\nPARLEY_WEBHOOK_SECRET='[A-Za-z0-9_-]{32}'\\n" +
+          "PARLEY_ADMIN_TOKEN='[A-Za-z0-9_-]{32}'\\nPARLEY_TOKEN_SECRET='[A-Za-z0-9_-]{43}'\\n$",
+      ),
     );
     assert.equal(readFileSync(join(dir, 'env', 'web.env'), 'utf8'), '');
     assert.match(readFileSync(join(dir, 'env', 'turn.env'), 'utf8'), /^PARLEY_TURN_SECRET=/);

@@ -115,6 +115,8 @@ export interface DeploySecrets {
   tokenSecret: string;
   /** HMAC key of webhook requests (X-Parley-Signature). */
   webhookSecret: string;
+  /** Bearer token of the focus's HTTP API (docs/api.md). */
+  adminToken: string;
 }
 export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
   'focusComponentSecret',
@@ -123,9 +125,10 @@ export const DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = [
   'turnSecret',
   'tokenSecret',
   'webhookSecret',
+  'adminToken',
 ];
 /** Added after the first deployments: generated into an existing secrets.json that lacks them. */
-const LATER_DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['tokenSecret', 'webhookSecret'];
+const LATER_DEPLOY_SECRET_KEYS: (keyof DeploySecrets)[] = ['tokenSecret', 'webhookSecret', 'adminToken'];
 /** tokenSecret is an HS256 key: 32 random bytes, as `parley start` makes it (the focus needs >= 32 characters). */
 const secretBytes = (k: keyof DeploySecrets) => (k === 'tokenSecret' ? 32 : 24);
 
@@ -166,7 +169,12 @@ function envOf<S extends Record<string, { env?: string }>>(
 /** The env names that carry secrets, per service (the init service writes these, compose never holds them). */
 export const secretEnvNames: Record<ServiceName, string[]> = {
   prosody: (Object.values(prosodyEnvSpec) as ProsodyEnvField[]).filter((f) => f.secret).map((f) => f.env),
-  focus: [focusConfigSpec.focusSecret.env!, focusAccessSpec.tokenSecret.env!, focusConfigSpec.webhookSecret.env!],
+  focus: [
+    focusConfigSpec.focusSecret.env!,
+    focusAccessSpec.tokenSecret.env!,
+    focusConfigSpec.webhookSecret.env!,
+    focusConfigSpec.adminToken.env!,
+  ],
   bridge: [bridgeConfigSpec.password.env!],
   web: [],
 };
@@ -221,6 +229,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         focusSecret: s?.focusComponentSecret,
         webhookUrls: c.webhookUrls,
         webhookSecret: s?.webhookSecret,
+        adminToken: s?.adminToken,
       }),
       ...envOf(focusAccessSpec, {
         auth: c.auth,

@@ -14,11 +14,13 @@ export interface Secrets {
   tokenSecret: string;
   /** HMAC key of webhook requests (X-Parley-Signature): receivers check it (docs/api.md). */
   webhookSecret: string;
+  /** Bearer token of the focus's HTTP API (/api/ on the focus port; docs/api.md). */
+  adminToken: string;
 }
 
 const KEYS: (keyof Secrets)[] = ['focusComponentSecret', 'focusAccountPassword', 'bridgeAccountPassword'];
 /** Added later: generated and written into an existing secrets.json that lacks them. */
-const LATER_KEYS: (keyof Secrets)[] = ['turnSecret', 'tokenSecret', 'webhookSecret'];
+const LATER_KEYS: (keyof Secrets)[] = ['turnSecret', 'tokenSecret', 'webhookSecret', 'adminToken'];
 /** tokenSecret is an HS256 key: 32 random bytes (256 bits), like the hash. */
 const bytesOf = (k: keyof Secrets) => (k === 'tokenSecret' ? 32 : 24);
 

@@ -1,9 +1,10 @@
 // `parley start`: Prosody, the bridge, the focus and the web app (HTTPS, same origin for WebSocket), with
 // secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { discoverAddresses, startBridge, type RunningBridge } from '@parley/bridge';
 import { startFocus, type RunningFocus } from '@parley/focus';
+import { inviteMinter } from './invites.js';
 import { ensureCertificates, localAddresses, startWebServer, type RunningWebServer } from '@parley/web';
 import { hostname } from 'node:os';
 import { createLogger, type Logger } from '@parley/service';
@@ -22,7 +23,8 @@ export interface ReadyInfo {
   xmpp: { host: string; port: number };
   websocket: string;
   bosh: string;
-  focus: { jid: string; health: string; metrics: string };
+  /** `api`: the operators' HTTP API (Bearer adminToken from secrets.json; docs/api.md), loopback only. */
+  focus: { jid: string; health: string; metrics: string; api: string };
   bridge: { id: string; udpPort: number; tcpPort?: number; advertise: string[]; health: string };
   /** Every bridge: the in-process one first, then one process each for --bridges > 1. */
   bridges: string[];
@@ -145,6 +147,7 @@ export async function startStack(
   }
 
   let focus: RunningFocus;
+  let inviteBase = '';
   try {
     focus = await startFocus(
       {
@@ -159,9 +162,14 @@ export async function startStack(
         logLevel: config.logLevel,
         webhookUrls: config.webhookUrls,
         webhookSecret: secrets.webhookSecret,
+        adminToken: secrets.adminToken,
         ...focusAccess(config, secrets),
       },
-      { log: serviceLog('focus'), stackHealth: () => stackHealth(supervised.flatMap((s) => s())) },
+      {
+        log: serviceLog('focus'),
+        stackHealth: () => stackHealth(supervised.flatMap((s) => s())),
+        invite: inviteMinter(config, secrets.tokenSecret, () => inviteBase),
+      },
     );
   } catch (err) {
     await extraBridges?.stop();
@@ -260,6 +268,7 @@ export async function startStack(
     ...(config.publicUrl ? [config.publicUrl.replace(/\/?$/, '/')] : []),
     ...webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`),
   ];
+  inviteBase = urls[0];
   const info: ReadyInfo = {
     ready: true,
     domain: d.domain,
@@ -271,6 +280,7 @@ export async function startStack(
       jid: d.focus,
       health: `http://127.0.0.1:${focus.httpPort}/health`,
       metrics: `http://127.0.0.1:${focus.httpPort}/metrics`,
+      api: `http://127.0.0.1:${focus.httpPort}/api/`,
     },
     bridge: {
       id: bridge.id,
@@ -318,6 +328,7 @@ export function readyLine(info: ReadyInfo, json: boolean): string {
     `  XMPP clients: ${info.xmpp.host}:${info.xmpp.port} (anonymous login on ${info.domain}; rooms on conference.${info.domain})`,
     `  WebSocket:    ${info.websocket}   BOSH: ${info.bosh}`,
     `  Focus:        ${info.focus.jid}, health ${info.focus.health}`,
+    `  HTTP API:     ${info.focus.api} (Authorization: Bearer <adminToken in ${join(info.dataDir, 'secrets.json')}>)`,
     `  Web metrics:  ${info.web.metrics} (loopback only)`,
     `  Bridge:       ${info.bridge.id}, media on UDP ${info.bridge.udpPort}${info.bridge.tcpPort ? ` (ICE-TCP ${info.bridge.tcpPort})` : ''}, advertised at ${info.bridge.advertise.join(', ')}`,
     ...(info.turn

@@ -5,6 +5,7 @@ import {
   jingleToXml,
   occupantJid,
   parseParticipantPresence,
+  type ParticipantPresence,
   resourceOf,
   setRoleIq,
   isEndpointId,
@@ -102,6 +103,8 @@ export class Conference {
         makeModerator: (p, why) => this.makeModerator(p, why),
         requestMute: (...args) => this.requestMute(...args),
         endNow: (why) => this.endNow(why),
+        kickNow: (nick, reason) =>
+          this.requestAsOccupant(setRoleIq(this.roomJid, nick, 'none', reason)).then(() => undefined),
       },
       deps.link,
       this.log,
@@ -113,6 +116,11 @@ export class Conference {
       participants: () => this.participants.values(),
       alwaysMembersOnly: () => deps.alwaysMembersOnly === true,
     });
+  }
+
+  /** When the focus was in the room (undefined while joining). */
+  get runningSince(): number | undefined {
+    return this.startedAt;
   }
 
   get meetingId(): string {
@@ -201,6 +209,7 @@ export class Conference {
       void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
+      known.noteState(info);
       this.access.participantUpdated(known);
     } else {
       const realJid = info.jid;
@@ -211,7 +220,7 @@ export class Conference {
         });
         return;
       }
-      void this.queue.run('join', () => this.addParticipant(nick, realJid, info.statsId, info.nick));
+      void this.queue.run('join', () => this.addParticipant(nick, realJid, info));
     }
   }
 
@@ -290,14 +299,15 @@ export class Conference {
     return answer;
   }
 
-  private async addParticipant(endpointId: string, realJid: string, statsId?: string, name?: string): Promise<void> {
+  private async addParticipant(endpointId: string, realJid: string, info: ParticipantPresence): Promise<void> {
     if (this.state === 'ended' || this.participants.has(endpointId)) return;
-    const p = new Participant(endpointId, occupantJid(this.roomJid, endpointId), realJid, statsId);
+    const p = new Participant(endpointId, occupantJid(this.roomJid, endpointId), realJid, info.statsId);
+    p.noteState(info);
     this.participants.set(endpointId, p);
     this.deps.metrics.participants.inc();
     this.disarmIdleTimer();
     this.log.info('participant.joined', { endpoint: endpointId, jid: realJid });
-    this.report({ event: 'participant.joined', participant: { id: endpointId, name } });
+    this.report({ event: 'participant.joined', participant: { id: endpointId, name: p.name } });
     if (this.moderatorsByRight.has(realJid)) await this.makeModerator(p, 'by right').catch(() => undefined);
     await this.ensureModerator();
     await this.offer(p);

@@ -91,6 +91,11 @@ export const focusConfigSpec = {
     env: 'PARLEY_WEBHOOK_URLS',
     default: [],
   }),
+  adminToken: field.string({
+    describe: 'bearer token of the HTTP API on the focus port (/api/; generated at setup); empty: the API is off',
+    env: 'PARLEY_ADMIN_TOKEN',
+    default: '',
+  }),
   webhookSecret: field.string({
     describe: 'HMAC key that signs webhook requests (generated at setup)',
     env: 'PARLEY_WEBHOOK_SECRET',
@@ -107,11 +112,9 @@ export const focusConfigSpec = {
 export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
 
 /** What startFocus takes: the limits and the bridges' account may be left out (their defaults apply). */
-export type FocusStartConfig = Omit<
-  FocusConfig,
-  keyof ConferenceLimitSettings | 'bridgeUser' | 'webhookUrls' | 'webhookSecret'
-> &
-  Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser' | 'webhookUrls' | 'webhookSecret'>>;
+export type FocusStartConfig = Omit<FocusConfig, keyof ConferenceLimitSettings | 'bridgeUser' | OptionalSettings> &
+  Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser' | OptionalSettings>>;
+type OptionalSettings = 'webhookUrls' | 'webhookSecret' | 'adminToken';
 
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;

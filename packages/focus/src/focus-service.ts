@@ -16,6 +16,7 @@ import { focusMetrics } from './metrics.js';
 import { connectComponent, type XmppLink } from './xmpp-link.js';
 import { Colibri2BridgeClient } from './colibri2-bridge-client.js';
 import { WebhookSender } from './webhooks.js';
+import { adminApi, type AdminApiOptions } from './admin-api.js';
 import { accessPolicyFromConfig, type FocusAccessConfig } from './auth/access-config.js';
 
 export interface RunningFocus {
@@ -34,7 +35,13 @@ export interface StackHealth {
 
 export async function startFocus(
   config: FocusStartConfig & Partial<FocusAccessConfig>,
-  opts: { log?: Logger; bridge?: BridgeClient; stackHealth?: () => StackHealth } = {},
+  opts: {
+    log?: Logger;
+    bridge?: BridgeClient;
+    stackHealth?: () => StackHealth;
+    /** Mints invite links for POST /api/invites (parley start knows the public URL). */
+    invite?: AdminApiOptions['invite'];
+  } = {},
 ): Promise<RunningFocus> {
   const log = opts.log ?? createLogger('focus', { level: config.logLevel });
   const access = accessPolicyFromConfig(config.domain, config);
@@ -100,6 +107,13 @@ export async function startFocus(
       };
     },
     routes: { '/debug/conferences': () => manager.dump() },
+    api: adminApi({
+      manager,
+      mucDomain: mucDomainOf(config.domain),
+      token: config.adminToken ?? '',
+      invite: opts.invite,
+      log: log.child({ part: 'api' }),
+    }),
   });
   adopt();
   log.info('focus.ready', { access: access.mode, jid: link.jid, http: `${config.httpHost}:${http.port}` });

@@ -13,3 +13,4 @@ export * from './colibri2-bridge-client.js';
 export * from './limits.js';
 export * from './auth/index.js';
 export * from './webhooks.js';
+export * from './admin-api.js';

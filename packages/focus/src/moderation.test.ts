@@ -37,6 +37,7 @@ function setup() {
     },
     requestMute: (_from, nick, media) => void calls.push(`mute ${nick} ${media}`),
     endNow: async (why) => void calls.push(`end: ${why}`),
+    kickNow: async (nick, reason) => void calls.push(`kick ${nick}: ${reason}`),
   };
   m = new ConferenceModeration(conference, link, createLogger('test', { level: 'error', write: () => {} }));
   const keysSentTo = (p: Participant) =>
@@ -119,4 +120,17 @@ test('mute everyone asks every other participant; end for everyone tells them, d
   assert.ok(destroy, 'the room is destroyed');
   assert.equal(calls.at(-1), 'end: ended by the moderator aaaaaaaa');
   assert.equal(m.presentKey('someone@example/x', key), false, 'keys die with the conference');
+});
+
+test('the operator (HTTP API) ends a meeting like a moderator, and removes one participant', async () => {
+  const { m, add, calls, sent } = setup();
+  add('aaaaaaaa', true);
+  add('bbbbbbbb');
+  await assert.rejects(m.removeByOperator('cccccccc'), refused('item-not-found', /no participant cccccccc/));
+  await m.removeByOperator('bbbbbbbb');
+  assert.equal(calls.at(-1), 'kick bbbbbbbb: Removed by the operator');
+  await m.endByOperator();
+  assert.ok(sent.some((s) => s.getChild('meeting-ended')), 'participants are told');
+  assert.ok(sent.some((s) => s.attrs.to === ROOM && s.getChild('query')?.getChild('destroy')), 'the room is destroyed');
+  assert.equal(calls.at(-1), 'end: ended by the operator');
 });

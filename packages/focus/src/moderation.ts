@@ -33,6 +33,8 @@ export interface ModeratedConference {
   requestMute(requesterJid: string, targetNick: string, media: ModerationMedia, mute: boolean): void;
   /** Ends the conference now (call from a task on the queue). */
   endNow(why: string): Promise<void>;
+  /** Removes an occupant from the room (MUC role none; the focus is owner); throws when the room refuses. */
+  kickNow(nick: string, reason: string): Promise<void>;
 }
 
 /** How long the focus waits for participants to acknowledge "meeting ended" before destroying the room. */
@@ -147,23 +149,45 @@ export class ConferenceModeration {
   private endForEveryone(requesterJid: string): Promise<void> {
     return this.exclusive('end for everyone', async () => {
       const by = this.moderator(requesterJid, 'end the meeting for everyone');
-      const room = this.conference.roomJid;
-      const people = [...this.conference.participants.values()];
-      this.log.info('conference.ended_by_moderator', { by: by.endpointId, participants: people.length });
-      await Promise.allSettled(
-        people.map((p) =>
-          this.link.request(
-            xml('iq', { type: 'set', to: p.realJid }, meetingEndedToXml({ room, by: by.endpointId })),
-            NOTICE_TIMEOUT_MS,
-          ),
-        ),
-      );
-      await this.link
-        .request(destroyRoomIq(room, 'The moderator ended the meeting'))
-        .catch((err: Error) => this.log.warn('room.destroy_failed', { error: err }));
-      this.keys.clear();
-      this.restoring.clear();
-      await this.conference.endNow(`ended by the moderator ${by.endpointId}`);
+      await this.end(by.endpointId, `the moderator ${by.endpointId}`);
     });
+  }
+
+  /** The operator ends the meeting (HTTP API, already authenticated there): as a moderator would. */
+  endByOperator(): Promise<void> {
+    return this.exclusive('end by the operator', () => this.end('operator', 'the operator'));
+  }
+
+  /** The operator removes one participant (HTTP API): it is kicked from the room, the others stay. */
+  removeByOperator(nick: string): Promise<void> {
+    return this.exclusive('remove by the operator', async () => {
+      if (!this.conference.participants.has(nick))
+        throw new ProtocolError(`no participant ${nick} in ${this.conference.roomJid}`, 'item-not-found');
+      this.log.info('participant.removed_by_operator', { endpoint: nick });
+      await this.conference.kickNow(nick, 'Removed by the operator').catch((err: Error) => {
+        throw new ProtocolError(`the room refused to remove ${nick}: ${err.message}`, 'not-allowed');
+      });
+    });
+  }
+
+  /** Tells everyone (their clients show "ended by <by>"), destroys the room, ends the conference. */
+  private async end(by: string, who: string): Promise<void> {
+    const room = this.conference.roomJid;
+    const people = [...this.conference.participants.values()];
+    this.log.info('conference.ended_by_moderator', { by, participants: people.length });
+    await Promise.allSettled(
+      people.map((p) =>
+        this.link.request(
+          xml('iq', { type: 'set', to: p.realJid }, meetingEndedToXml({ room, by })),
+          NOTICE_TIMEOUT_MS,
+        ),
+      ),
+    );
+    await this.link
+      .request(destroyRoomIq(room, 'The moderator ended the meeting'))
+      .catch((err: Error) => this.log.warn('room.destroy_failed', { error: err }));
+    this.keys.clear();
+    this.restoring.clear();
+    await this.conference.endNow(`ended by ${who}`);
   }
 }

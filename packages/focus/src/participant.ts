@@ -14,6 +14,10 @@ export class Participant {
   /** source-add/remove for this participant that wait until it accepts the session. */
   readonly held: Jingle[] = [];
   readonly joinedAt = Date.now();
+  /** From its presence: the display name and whether its microphone and camera are muted. */
+  name?: string;
+  audioMuted = false;
+  videoMuted = false;
 
   constructor(
     readonly endpointId: string,
@@ -23,6 +27,13 @@ export class Participant {
     readonly realJid: string,
     public statsId?: string,
   ) {}
+
+  /** Takes what its latest presence says about it (absent fields keep their value). */
+  noteState(info: { nick?: string; audioMuted?: boolean; videoMuted?: boolean }): void {
+    if (info.nick !== undefined) this.name = info.nick;
+    if (info.audioMuted !== undefined) this.audioMuted = info.audioMuted;
+    if (info.videoMuted !== undefined) this.videoMuted = info.videoMuted;
+  }
 
   /** True once the participant can be told about others' sources. */
   get receivesSourceUpdates(): boolean {

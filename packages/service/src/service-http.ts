@@ -1,6 +1,7 @@
 // Every Parley service exposes GET /health (200 when healthy, 503 otherwise, JSON body) and
-// GET /metrics (Prometheus text). Extra read-only routes (a debug dump) may be added by the caller.
-import { createServer, type Server } from 'node:http';
+// GET /metrics (Prometheus text). Extra read-only routes (a debug dump) may be added by the caller,
+// and one handler of its own for a path prefix (the focus's authenticated /api/).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -15,6 +16,8 @@ export interface ServiceHttpOptions {
   registry: Registry;
   health: () => HealthReport | Promise<HealthReport>;
   routes?: Record<string, () => unknown>;
+  /** Requests whose path starts with `prefix` go to `handle` (any method); it answers them itself. */
+  api?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }
 
 export interface ServiceHttp {
@@ -27,7 +30,9 @@ export async function startServiceHttp(opts: ServiceHttpOptions): Promise<Servic
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (req.method !== 'GET') {
+      if (opts.api && path.startsWith(opts.api.prefix)) {
+        await opts.api.handle(req, res);
+      } else if (req.method !== 'GET') {
         res.writeHead(405, { allow: 'GET' }).end();
       } else if (path === '/health') {
         const report = await opts.health();
