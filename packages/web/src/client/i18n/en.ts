@@ -118,6 +118,8 @@ export const en = {
 
   'participants.title': 'Participants ({n})',
   'participants.moderator': 'Moderator',
+  'participants.chatOnly': 'Chat only',
+  'participants.chatOnlyHint': 'In the room from another XMPP app: chat, no audio or video',
   'participants.mute': 'Mute',
   'participants.remove': 'Remove',
   'participants.confirmTitle': 'Remove participant?',

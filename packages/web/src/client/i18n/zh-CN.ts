@@ -118,6 +118,8 @@ export const zhCN: Record<MessageKey, string> = {
 
   'participants.title': '参会者（{n}）',
   'participants.moderator': '主持人',
+  'participants.chatOnly': '仅聊天',
+  'participants.chatOnlyHint': '通过其他 XMPP 应用加入：只能聊天，没有音视频',
   'participants.mute': '静音',
   'participants.remove': '移出',
   'participants.confirmTitle': '移出参会者？',

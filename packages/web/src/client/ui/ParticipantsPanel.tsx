@@ -54,6 +54,11 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
               <div class="participant-name">
                 <span class="name">{name}</span>
                 {p.isLocal && <span class="you">{t('common.you')}</span>}
+                {p.external && (
+                  <span class="chat-only" data-testid="chat-only" title={t('participants.chatOnlyHint')}>
+                    {t('participants.chatOnly')}
+                  </span>
+                )}
                 {p.moderator && (
                   <span class="mod-badge" data-testid="moderator-badge" title={t('participants.moderator')}>
                     <StarIcon size={11} /> {t('participants.moderator')}
