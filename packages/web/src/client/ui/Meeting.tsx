@@ -7,6 +7,7 @@ import { ChatPanel } from './ChatPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { Toolbar } from './Toolbar';
 import { KnockNotice } from './KnockNotice';
+import { LiveAnnouncer } from './LiveAnnouncer';
 import { StageView, TileGrid } from './VideoArea';
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
@@ -90,6 +91,7 @@ export function Meeting({ store, state }: { store: ConferenceStore; state: Confe
         {state.chatOpen && <ChatPanel state={state} actions={actions} />}
       </div>
       <KnockNotice state={state} actions={actions} />
+      <LiveAnnouncer state={state} />
       <Toolbar state={state} actions={actions} />
       <div class="audio-sinks" aria-hidden="true">
         {Object.entries(state.audioStreams).map(([key, stream]) => (

@@ -134,7 +134,9 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
         </ToolbarButton>
         <ToolbarButton
           testid="toggle-participants"
-          label={state.participantsOpen ? t('toolbar.closeParticipants') : t('toolbar.openParticipants')}
+          label={`${state.participantsOpen ? t('toolbar.closeParticipants') : t('toolbar.openParticipants')}, ${
+            Object.keys(state.participants).length
+          }`}
           pressed={state.participantsOpen}
           onClick={() => actions.setParticipantsOpen(!state.participantsOpen)}
         >
