@@ -123,6 +123,8 @@ export interface LaunchOptions {
   join?: boolean;
   /** Extra Chromium arguments (e.g. --host-resolver-rules=...). */
   args?: string[];
+  /** A phone: this viewport (CSS pixels), touch, mobile viewport meta honoured, 3x pixels. */
+  phone?: { width: number; height: number };
 }
 
 export interface BrowserParticipant {
@@ -154,7 +156,8 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') },
     args: [...BASE_ARGS, `--use-file-for-fake-video-capture=${y4m}`, ...SCREEN_SHARE_ARGS, ...(opts.args ?? [])],
     ignoreHTTPSErrors: true,
-    viewport: { width: 1100, height: 700 },
+    viewport: opts.phone ?? { width: 1100, height: 700 },
+    ...(opts.phone && { isMobile: true, hasTouch: true, deviceScaleFactor: 3 }),
     permissions: ['camera', 'microphone'],
   });
   // tsx (esbuild, keepNames) wraps functions passed to page.evaluate in __name(...): define it.
@@ -545,6 +548,7 @@ export async function startWebStack(
       xmppHttp: { host: '127.0.0.1', port: stack.prosody.settings.ports.http },
       domain: stack.domain,
       tls: { cert: certs.certPem, key: certs.keyPem },
+      caCertPem: certs.caCertPem, // as parley start serves it: /ca.pem
       ...(opts.config ? { config: opts.config } : {}),
       staticDir,
     });

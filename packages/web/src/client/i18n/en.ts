@@ -89,6 +89,8 @@ export const en = {
   'toolbar.shortcut': '{label} ({key})',
   'toolbar.unread': '{n} unread messages',
   'toolbar.openSettings': 'Open settings',
+  'toolbar.openMore': 'More actions',
+  'toolbar.closeMore': 'Close more actions',
   'toolbar.closeSettings': 'Close settings',
 
   'settings.title': 'Settings',
@@ -119,6 +121,9 @@ export const en = {
   'participants.title': 'Participants ({n})',
   'participants.moderator': 'Moderator',
   'participants.chatOnly': 'Chat only',
+  'home.phoneTitle': 'Join from a phone',
+  'home.phoneOpen': 'Scan to open Parley on your phone',
+  'home.phoneCa': "Scan to download this server's certificate authority; install it once so the phone trusts Parley",
   'announce.joined': '{name} joined',
   'announce.left': '{name} left',
   'announce.handRaised': '{name} raised their hand',

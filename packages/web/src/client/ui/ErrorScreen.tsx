@@ -4,6 +4,7 @@ import type { ConferenceStore, ConferenceError, ParleyConfig, ErrorKind } from '
 import { t, type MessageKey } from '../i18n';
 import { WarningIcon } from './icons';
 import { AccessDenied } from './AccessDenied';
+import { QrCode } from './QrCode';
 
 function k(kind: ErrorKind, part: string): MessageKey {
   return `error.${kind}.${part}` as MessageKey;
@@ -65,6 +66,10 @@ function Body({ error, store, config }: { error: ConferenceError; store: Confere
             </li>
             <li>{t('error.insecure-context.step3')}</li>
           </Steps>
+          <figure class="qr-ca">
+            <QrCode text={`${location.origin}/ca.pem`} label={t('home.phoneCa')} testid="qr-ca" />
+            <figcaption>{t('home.phoneCa')}</figcaption>
+          </figure>
           <div class="button-row">
             <a class="button primary" href={https}>
               {t('error.retry')}

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { generateRoomName, normalizeRoomName, roomPath } from './room-name';
 import { CamIcon } from './icons';
+import { QrCode } from './QrCode';
 
 export function Home() {
   const [suggested] = useState(generateRoomName);
@@ -50,6 +51,19 @@ export function Home() {
           </button>
         </form>
         <p class="muted hint">{t('home.hint')}</p>
+        <details class="home-phone" data-testid="phone-help">
+          <summary>{t('home.phoneTitle')}</summary>
+          <div class="qr-pair">
+            <figure>
+              <QrCode text={`${location.origin}/`} label={t('home.phoneOpen')} testid="qr-home" />
+              <figcaption>{t('home.phoneOpen')}</figcaption>
+            </figure>
+            <figure>
+              <QrCode text={`${location.origin}/ca.pem`} label={t('home.phoneCa')} testid="qr-ca" />
+              <figcaption>{t('home.phoneCa')}</figcaption>
+            </figure>
+          </div>
+        </details>
       </div>
     </div>
   );

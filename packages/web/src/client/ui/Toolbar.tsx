@@ -13,6 +13,7 @@ import {
   HangupIcon,
   LinkIcon,
   MicIcon,
+  MoreIcon,
   MicOffIcon,
   PeopleIcon,
   ScreenIcon,
@@ -30,10 +31,15 @@ interface ButtonProps {
   onClick: () => void;
   children: ComponentChildren;
   buttonRef?: { current: HTMLButtonElement | null };
+  extraClass?: string;
+  /** For a button that opens a menu: aria-expanded. */
+  expanded?: boolean;
 }
 
-function ToolbarButton({ testid, label, shortcut, pressed, danger, onClick, children, buttonRef }: ButtonProps) {
+function ToolbarButton(props: ButtonProps) {
+  const { testid, label, shortcut, pressed, danger, onClick, children, buttonRef, extraClass, expanded } = props;
   const classes = ['tb-button'];
+  if (extraClass) classes.push(extraClass);
   if (pressed) classes.push('pressed');
   if (danger) classes.push('danger');
   return (
@@ -43,11 +49,16 @@ function ToolbarButton({ testid, label, shortcut, pressed, danger, onClick, chil
       class={classes.join(' ')}
       data-testid={testid}
       aria-label={label}
-      aria-pressed={pressed === undefined ? undefined : pressed ? 'true' : 'false'}
+      aria-pressed={pressed === undefined || expanded !== undefined ? undefined : pressed ? 'true' : 'false'}
+      aria-expanded={expanded === undefined ? undefined : expanded ? 'true' : 'false'}
       title={shortcut ? t('toolbar.shortcut', { label, key: shortcut }) : label}
       onClick={onClick}
     >
       {children}
+      {/* Shown only in the phone's "more" menu, where the buttons carry their names. */}
+      <span class="tb-label" aria-hidden="true">
+        {label}
+      </span>
     </button>
   );
 }
@@ -59,6 +70,7 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
   const timer = useRef<number>();
   useEffect(() => () => window.clearTimeout(timer.current), []);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
   const settingsButton = useRef<HTMLButtonElement>(null);
   const closeSettings = useCallback((refocus: boolean) => {
     setSettingsOpen(false);
@@ -110,15 +122,6 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           {state.videoMuted ? <CamOffIcon /> : <CamIcon />}
         </ToolbarButton>
         <ToolbarButton
-          testid="toggle-screen"
-          label={state.screenSharing ? t('toolbar.stopShare') : t('toolbar.startShare')}
-          shortcut="D"
-          pressed={state.screenSharing}
-          onClick={() => void actions.toggleScreenShare().catch(() => undefined)}
-        >
-          <ScreenIcon />
-        </ToolbarButton>
-        <ToolbarButton
           testid="toggle-chat"
           label={state.chatOpen ? t('toolbar.closeChat') : t('toolbar.openChat')}
           shortcut="C"
@@ -144,35 +147,63 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           <span class="count">{Object.keys(state.participants).length}</span>
         </ToolbarButton>
         <ToolbarButton
-          testid="toggle-hand"
-          label={handRaised ? t('toolbar.lowerHand') : t('toolbar.raiseHand')}
-          shortcut="R"
-          pressed={handRaised}
-          onClick={() => actions.toggleRaiseHand()}
+          testid="toggle-more"
+          extraClass="tb-more"
+          label={moreOpen ? t('toolbar.closeMore') : t('toolbar.openMore')}
+          pressed={moreOpen}
+          expanded={moreOpen}
+          onClick={() => setMoreOpen(!moreOpen)}
         >
-          <HandIcon />
+          <MoreIcon />
         </ToolbarButton>
-        <ToolbarButton
-          testid="toggle-view"
-          label={state.view === 'tile' ? t('toolbar.stageView') : t('toolbar.tileView')}
-          shortcut="W"
-          pressed={state.view === 'tile'}
-          onClick={() => actions.setView(state.view === 'tile' ? 'stage' : 'tile')}
+        {/* Secondary actions: in line on wide screens, a menu behind "more" on phones (app.css). */}
+        <div
+          class={moreOpen ? 'toolbar-more open' : 'toolbar-more'}
+          data-testid="more-menu"
+          onClick={(e) => {
+            if ((e.target as HTMLElement).closest('button')) setMoreOpen(false);
+          }}
         >
-          {state.view === 'tile' ? <StageIcon /> : <GridIcon />}
-        </ToolbarButton>
-        <ToolbarButton
-          testid="toggle-settings"
-          label={settingsOpen ? t('toolbar.closeSettings') : t('toolbar.openSettings')}
-          pressed={settingsOpen}
-          buttonRef={settingsButton}
-          onClick={() => setSettingsOpen(!settingsOpen)}
-        >
-          <GearIcon />
-        </ToolbarButton>
-        <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={() => void copy()}>
-          <LinkIcon />
-        </ToolbarButton>
+          <ToolbarButton
+            testid="toggle-screen"
+            label={state.screenSharing ? t('toolbar.stopShare') : t('toolbar.startShare')}
+            shortcut="D"
+            pressed={state.screenSharing}
+            onClick={() => void actions.toggleScreenShare().catch(() => undefined)}
+          >
+            <ScreenIcon />
+          </ToolbarButton>
+          <ToolbarButton
+            testid="toggle-hand"
+            label={handRaised ? t('toolbar.lowerHand') : t('toolbar.raiseHand')}
+            shortcut="R"
+            pressed={handRaised}
+            onClick={() => actions.toggleRaiseHand()}
+          >
+            <HandIcon />
+          </ToolbarButton>
+          <ToolbarButton
+            testid="toggle-view"
+            label={state.view === 'tile' ? t('toolbar.stageView') : t('toolbar.tileView')}
+            shortcut="W"
+            pressed={state.view === 'tile'}
+            onClick={() => actions.setView(state.view === 'tile' ? 'stage' : 'tile')}
+          >
+            {state.view === 'tile' ? <StageIcon /> : <GridIcon />}
+          </ToolbarButton>
+          <ToolbarButton
+            testid="toggle-settings"
+            label={settingsOpen ? t('toolbar.closeSettings') : t('toolbar.openSettings')}
+            pressed={settingsOpen}
+            buttonRef={settingsButton}
+            onClick={() => setSettingsOpen(!settingsOpen)}
+          >
+            <GearIcon />
+          </ToolbarButton>
+          <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={() => void copy()}>
+            <LinkIcon />
+          </ToolbarButton>
+        </div>
         <ToolbarButton testid="leave" label={t('toolbar.leave')} danger onClick={() => void actions.leave()}>
           <HangupIcon />
         </ToolbarButton>

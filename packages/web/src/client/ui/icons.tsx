@@ -150,3 +150,12 @@ export const GearIcon = (p: IconProps) =>
     </g>,
     p,
   );
+export const MoreIcon = (p: IconProps) =>
+  svg(
+    <g fill="currentColor">
+      <circle cx="5" cy="12" r="2" />
+      <circle cx="12" cy="12" r="2" />
+      <circle cx="19" cy="12" r="2" />
+    </g>,
+    p,
+  );
