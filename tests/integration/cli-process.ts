@@ -18,11 +18,12 @@ export interface StartPorts {
   bridgeHttp: number;
   https: number;
   http: number;
+  webMetrics: number;
 }
 
 export async function pickStartPorts(): Promise<StartPorts> {
-  const [xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http] = await freePorts(9);
-  return { xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http };
+  const [xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http, webMetrics] = await freePorts(10);
+  return { xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http, webMetrics };
 }
 
 /** The flags that put start's stack on loopback, on these ports, in this data dir. */
@@ -54,6 +55,9 @@ export function startFlags(dataDir: string, p: StartPorts, domain: string): stri
     String(p.http),
     '--web-bind',
     '127.0.0.1',
+    // Not the default 8889: test files that start a stack may run at once.
+    '--web-metrics-port',
+    String(p.webMetrics),
   ];
 }
 
