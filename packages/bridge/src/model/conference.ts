@@ -132,6 +132,19 @@ export class Conference implements EndpointHost {
     this.updateForwarding();
   }
 
+  onReconnected(ep: Endpoint): void {
+    this.log.info('endpoint.reconnected', { endpoint: ep.id });
+    // What ep receives and what it sends both had a gap: keyframes both ways.
+    this.onConnected(ep);
+    for (const other of this.endpoints.values())
+      if (other !== ep) for (const name of other.forwardedVideo) this.requestKeyframeFrom(ep, name);
+  }
+
+  private requestKeyframeFrom(owner: Endpoint, name: string): void {
+    const source = this.sourceByName(name);
+    if (source && owner.sources.get(name) === source) this.requestKeyframe(source);
+  }
+
   onRtp(from: Endpoint, plain: Buffer): void {
     const entry = this.ssrcs.get(rtpSsrc(plain));
     if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');

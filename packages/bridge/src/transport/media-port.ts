@@ -91,6 +91,7 @@ export class MediaPort {
       certificate,
       sendTo: (path, buf) => this.sendTo(path, buf),
       release: (t) => this.release(t),
+      renewCredentials: (t) => this.renewCredentials(t),
       count: (reason) => this.count(reason),
     };
     this.tcpAdmission = new TcpAdmission(tcpAdmissionLimits(opts.tcpUnauthenticated));
@@ -354,6 +355,14 @@ export class MediaPort {
     keys.push(path.key);
     this.pathsOf.set(t, keys);
     this.byPath.set(path.key, t);
+  }
+
+  private renewCredentials(t: EndpointTransport): { ufrag: string; pwd: string } {
+    if (this.byUfrag.get(t.local.ufrag) === t) this.byUfrag.delete(t.local.ufrag);
+    let ufrag = iceString(8);
+    while (this.byUfrag.has(ufrag)) ufrag = iceString(8);
+    this.byUfrag.set(ufrag, t);
+    return { ufrag, pwd: iceString(24) };
   }
 
   private release(t: EndpointTransport): void {
