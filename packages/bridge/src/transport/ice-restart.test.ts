@@ -95,3 +95,21 @@ test('a transport whose consent expired is failed, and an ICE restart brings it 
   t.close();
   assert.throws(() => t.restartIce(), /closed/);
 });
+
+test('blockEndpoint drops one endpoint both ways, whatever its credentials, until lifted', async () => {
+  const t = port.createTransport('aaaa0003');
+  const other = port.createTransport('aaaa0004');
+  t.start(remote('b1'));
+  other.start(remote('o1'));
+  port.blockEndpoint = (id) => id === 'aaaa0003';
+  try {
+    assert.equal(await check(t.local, 'b1'), false, 'the blocked endpoint gets no answer');
+    assert.equal(await check(t.restartIce(), 'b2'), false, 'nor with its restarted credentials');
+    assert.ok(await check(other.local, 'o1'), 'the other endpoint still works');
+  } finally {
+    port.blockEndpoint = null;
+  }
+  assert.ok(await check(t.local, 'b2'), 'answered again once the block is lifted');
+  t.close();
+  other.close();
+});
