@@ -1,28 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Jingle } from '@parley/protocol';
-import { IceRecovery } from './ice-recovery.js';
-import type { JingleSession } from './jingle-session.js';
+import { IceRecovery, type RestartableSession } from './ice-recovery.js';
 
 /** A JingleSession whose peer connection is an EventTarget with an ICE state the test sets. */
 function fakeSession() {
-  const pc = new EventTarget() as EventTarget & { iceConnectionState: RTCIceConnectionState };
+  const pc = new EventTarget() as EventTarget & { iceConnectionState: string };
   pc.iceConnectionState = 'new';
   const replaced: unknown[] = [];
-  const s = {
+  const s: RestartableSession = {
     sid: 'sid1',
     pc,
     isClosed: false,
     async replaceTransport(t: unknown) {
       replaced.push(t);
-      return [{ name: 'audio', creator: 'initiator', senders: 'both', transport: { ufrag: 'mine2' } }];
+      const transport = { ufrag: 'mine2', pwd: 'p', rtcpMux: true, candidates: [], fingerprints: [] };
+      return [{ name: 'audio', creator: 'initiator' as const, senders: 'both' as const, transport }];
     },
   };
-  const ice = (state: RTCIceConnectionState) => {
+  const ice = (state: string) => {
     pc.iceConnectionState = state;
     pc.dispatchEvent(new Event('iceconnectionstatechange'));
   };
-  return { s: s as unknown as JingleSession, ice, replaced };
+  return { s, ice, replaced };
 }
 
 function setup() {

@@ -4,8 +4,20 @@
 // a new offer (same DTLS, so the same SRTP keys) and answer with a transport-accept carrying ours.
 // We stay in the room the whole time: the others never see us leave. Only when nothing comes back
 // for `giveUpMs` is the failure shown.
-import type { Jingle } from '@parley/protocol';
-import type { JingleSession } from './jingle-session.js';
+import type { IceTransport, Jingle, JingleContent } from '@parley/protocol';
+
+/** What recovery needs of a JingleSession (no DOM types, so its tests run in Node). */
+export interface RestartableSession {
+  readonly sid: string;
+  readonly isClosed: boolean;
+  readonly pc: {
+    /** An RTCIceConnectionState. */
+    readonly iceConnectionState: string;
+    addEventListener(type: 'iceconnectionstatechange', listener: () => void): void;
+  };
+  /** Applies the bridge's new transport; returns our answer's transports. */
+  replaceTransport(t: IceTransport): Promise<JingleContent[]>;
+}
 
 export interface IceRecoveryDeps {
   /** Sends a Jingle request to the focus. */
@@ -29,7 +41,7 @@ export class IceRecovery {
   private closed = false;
 
   constructor(
-    private readonly s: JingleSession,
+    private readonly s: RestartableSession,
     private readonly deps: IceRecoveryDeps,
   ) {
     s.pc.addEventListener('iceconnectionstatechange', () => this.onIceState(s.pc.iceConnectionState));
@@ -40,7 +52,7 @@ export class IceRecovery {
     return this.wasConnected && !this.closed;
   }
 
-  private onIceState(state: RTCIceConnectionState): void {
+  private onIceState(state: string): void {
     if (this.closed || this.s.isClosed) return;
     if (state === 'connected' || state === 'completed') {
       if (this.failedAt !== undefined)
