@@ -140,7 +140,9 @@ export class EndpointTransport {
     this.local = { ...this.local, ufrag, pwd };
     this.nominated = false;
     if (this.remote) this.awaitingRemote = true;
-    if (this.state === 'failed') {
+    // The peer's path is gone (that is why it restarts): nothing is sent until its new checks arrive,
+    // and going back to 'connected' then tells the endpoint to ask for keyframes.
+    if (this.state === 'failed' || this.state === 'connected') {
       this.failureReason = undefined;
       this.setState('checking');
     }
