@@ -32,6 +32,25 @@ async function videoFlows(page: Page, what: string, timeoutMs: number): Promise<
   return Date.now();
 }
 
+/** Resolves when the page's ICE transport is connected again; returns when (ms since epoch). */
+async function iceConnected(page: Page, timeoutMs: number): Promise<number> {
+  const state = () =>
+    withTimeout(
+      page.evaluate(async () => {
+        const report = await (globalThis as any).parleyDebug.getStats();
+        let ice = '';
+        report?.forEach((s: any) => {
+          if (s.type === 'transport') ice = s.iceState ?? '';
+        });
+        return ice;
+      }),
+      5000,
+      'parleyDebug.getStats()',
+    );
+  await poll('ICE is connected again', async () => (await state()) === 'connected', timeoutMs, 50);
+  return Date.now();
+}
+
 /** Records, in the page, every moment the given participant was missing from the store. */
 async function watchPresence(page: Page, id: string): Promise<() => Promise<number>> {
   await page.evaluate((id: string) => {
@@ -77,13 +96,14 @@ describe("a participant's network drops and comes back", () => {
         port.blockEndpoint = null;
         restoredAt = Date.now();
       }
-      const [redSees, blueSees] = await Promise.all([
+      const [redSees, blueSees, iceBack] = await Promise.all([
         videoFlows(red.page, "Red decodes Blue's video again", 30_000),
         videoFlows(blue.page, "Blue decodes Red's video again", 30_000),
+        iceConnected(blue.page, 30_000),
       ]);
       const back = Math.max(redSees, blueSees) - restoredAt;
       console.log(
-        `ICE restart: media back ${back} ms after the network returned (Red sees Blue after ${redSees - restoredAt} ms, Blue sees Red after ${blueSees - restoredAt} ms)`,
+        `ICE restart: media back ${back} ms after the network returned (Blue's ICE connected after ${iceBack - restoredAt} ms; Red sees Blue after ${redSees - restoredAt} ms, Blue sees Red after ${blueSees - restoredAt} ms)`,
       );
       await waitForTileColor(red.page, tileOf(red.page, blueId), BLUE, T.media);
       await waitForTileColor(blue.page, tileOf(blue.page, redId), RED, T.media);
