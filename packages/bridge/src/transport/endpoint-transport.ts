@@ -138,6 +138,9 @@ export class EndpointTransport {
       throw new Error(`transport failed (${this.failureReason}); ICE restart cannot revive it`);
     const { ufrag, pwd } = this.port.renewCredentials(this);
     this.local = { ...this.local, ufrag, pwd };
+    // The old path is dead: the first valid check of the new generation is used at once, before the
+    // peer nominates (browsers nominate a little later), so media and keyframe requests go there.
+    this.selected = undefined;
     this.nominated = false;
     if (this.remote) this.awaitingRemote = true;
     // The peer's path is gone (that is why it restarts): nothing is sent until its new checks arrive,
