@@ -56,6 +56,8 @@ export class Conference implements EndpointHost {
   private readonly ssrcs = new Map<number, SsrcEntry>();
   private readonly speakers = new DominantSpeaker();
   private readonly pli = new PliLimiter({ intervalMs: 300 });
+  /** Video sources of a reconnected endpoint: a keyframe is asked for again on their first packet. */
+  private readonly keyframeOnResume = new WeakSet<MediaSource>();
   private readonly rtxSeq = new RtxSeqAllocator();
   private codecs = new CodecMap();
   readonly counters: BridgeCounters;
@@ -138,6 +140,9 @@ export class Conference implements EndpointHost {
     this.onConnected(ep);
     for (const other of this.endpoints.values())
       if (other !== ep) for (const name of other.forwardedVideo) this.requestKeyframeFrom(ep, name);
+    // A browser pauses its encoder while its network is down and may miss a request sent as it comes
+    // back (its receivers would then wait ~3 s for their own): ask again on its first packet.
+    for (const s of ep.sources.values()) if (s.media === 'video') this.keyframeOnResume.add(s);
   }
 
   private requestKeyframeFrom(owner: Endpoint, name: string): void {
@@ -164,6 +169,7 @@ export class Conference implements EndpointHost {
       stream.loss?.onPacket(rtpSeq(plain));
     }
     stream.cache?.insert(packet);
+    if (this.keyframeOnResume.delete(stream.source)) this.requestKeyframe(stream.source);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
     const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
     for (const receiver of this.endpoints.values()) {
