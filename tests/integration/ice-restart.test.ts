@@ -67,6 +67,12 @@ describe('ICE restart signaling', () => {
       replace.contents.map((c) => c.name),
       ['audio', 'video', 'data'],
     );
+    // A whole offer, as jicofo's: it names what A receives now (lib-jitsi-meet rebuilds from it).
+    const named = replace.contents.flatMap((c) => c.description?.sources.map((s) => s.ssrc) ?? []);
+    assert.deepEqual(
+      named.sort((x, y) => x - y),
+      ssrcsOf(b.own).sort((x, y) => x - y),
+    );
     await a.sendJingle(transportAccept(a, replace, 'clnew1'));
     assert.equal(endpointOf(a)!.remoteTransport?.ufrag, 'clnew1', "the client's new credentials reached the bridge");
     assert.equal(endpointOf(a)!.iceRestarts, 1);

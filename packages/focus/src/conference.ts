@@ -111,6 +111,12 @@ export class Conference {
       request: (p, j) => this.jingleRequest(p, j),
       reinvite: (p, why) => this.reinvite(p, why),
       run: (label, task) => void this.queue.run(label, task),
+      received: (p) =>
+        unionAll(
+          this.others(p)
+            .filter((q) => q.sessionState === 'active')
+            .map((q) => q.sources),
+        ),
       current: (p, sid) => this.participants.get(p.endpointId) === p && p.sid === sid,
     });
     this.access = new RoomAccess({

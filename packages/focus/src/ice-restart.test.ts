@@ -5,9 +5,20 @@ import { createLogger } from '@parley/service';
 import { FakeBridgeClient } from './fake-bridge-client.js';
 import { IceRestarts, RESTART_DEBOUNCE_MS, transportReplace } from './ice-restart.js';
 import { Participant } from './participant.js';
-import { noSources } from './sources.js';
+import { noSources, type EndpointSources } from './sources.js';
 
 const ROOM = 'r@conference.example';
+/** What the participant receives from the one other participant. */
+const RECEIVED: EndpointSources = {
+  audio: { sources: [{ ssrc: 111, name: 'bbbbbbbb-a0', owner: 'bbbbbbbb' }], groups: [] },
+  video: {
+    sources: [
+      { ssrc: 221, name: 'bbbbbbbb-v0', owner: 'bbbbbbbb', videoType: 'camera' },
+      { ssrc: 222, name: 'bbbbbbbb-v0', owner: 'bbbbbbbb', videoType: 'camera' },
+    ],
+    groups: [{ semantics: 'FID', ssrcs: [221, 222] }],
+  },
+};
 const FOCUS = `${ROOM}/focus`;
 
 async function setup(opts: { clientRefuses?: string } = {}) {
@@ -31,6 +42,7 @@ async function setup(opts: { clientRefuses?: string } = {}) {
     },
     reinvite: async (_p, why) => void reinvited.push(why),
     run: (_label, task) => void queued.push(task()),
+    received: () => RECEIVED,
     current: (q, sid) => q === p && p.sid === sid,
   });
   const endpoint = () => bridge.conferences.get('m1')!.endpoints.get(p.endpointId)!;
@@ -80,6 +92,18 @@ test('ice-state failed: the bridge restarts, the client gets its new credentials
     ['audio', 'video', 'data'],
   );
   assert.equal(replace.contents[2]?.transport?.sctpPort, 5000);
+  // A whole offer, as jicofo's: codecs and the sources the participant receives now (lib-jitsi-meet).
+  const video = replace.contents[1]?.description;
+  assert.ok(video && video.payloadTypes.length > 0, 'codecs');
+  assert.deepEqual(
+    video.sources.map((s) => s.ssrc),
+    [221, 222],
+  );
+  assert.deepEqual(video.sourceGroups, RECEIVED.video.groups);
+  assert.deepEqual(
+    replace.contents[0]?.description?.sources.map((s) => s.ssrc),
+    [111],
+  );
   await restarts.onTransportAccept(p, clientAccept('cli2'));
   assert.equal(endpoint().remoteTransport?.ufrag, 'cli2');
   assert.deepEqual(restarts.counts, { requested: 1, completed: 1, fellBack: 0 });
@@ -139,12 +163,12 @@ test('unsolicited or early Jingle gets a clear error; other ICE states and pings
 });
 
 test('transportReplace without an SCTP port has only the media contents', () => {
-  const j = transportReplace('s', FOCUS, {
-    ufrag: 'u',
-    pwd: 'p',
-    rtcpMux: true,
-    candidates: [],
-    fingerprints: [],
+  const j = transportReplace({
+    sid: 's',
+    initiator: FOCUS,
+    responder: 'x@example/r',
+    transport: { ufrag: 'u', pwd: 'p', rtcpMux: true, candidates: [], fingerprints: [] },
+    received: noSources,
   });
   assert.deepEqual(j.bundle, ['audio', 'video']);
 });

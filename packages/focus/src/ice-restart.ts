@@ -5,11 +5,12 @@
 // bridge. The participant stays in the room and in the conference: nobody sees it leave, and the
 // DTLS session (hence SRTP keys) is kept. When the bridge or the client cannot restart, the focus
 // re-invites instead (session-terminate + a new session-initiate), as before.
-import { ProtocolError, type IceTransport, type Jingle, type JingleContent } from '@parley/protocol';
+import { ProtocolError, type IceTransport, type Jingle } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import type { ColibriSession } from './bridge-client.js';
 import type { Participant } from './participant.js';
-import { transportOf } from './jingle-offer.js';
+import { sessionInitiate, transportOf } from './jingle-offer.js';
+import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 
 /** A second ice-state failed this soon after a restart began is the same failure: not restarted again. */
 export const RESTART_DEBOUNCE_MS = 2_000;
@@ -26,6 +27,8 @@ export interface IceRestartHost {
   reinvite(p: Participant, why: string): Promise<void>;
   /** Runs a task on the conference's queue (for work that starts outside it, e.g. a refused send). */
   run(label: string, task: () => Promise<void>): void;
+  /** The sources p receives now (everyone else's active ones): a transport-replace is a whole offer. */
+  received(p: Participant): EndpointSources;
   /** Whether p is still in the conference with this session. */
   current(p: Participant, sid: string): boolean;
 }
@@ -69,7 +72,14 @@ export class IceRestarts {
     if (!this.host.current(p, sid)) return;
     restart.ufrag = transport.ufrag;
     // Not awaited: the client answers this IQ and sends its transport-accept, which needs the queue.
-    this.host.request(p, transportReplace(sid, this.host.initiator(), transport)).catch((err: Error) => {
+    const replace = transportReplace({
+      sid,
+      initiator: this.host.initiator(),
+      responder: p.realJid,
+      transport,
+      received: this.host.received(p),
+    });
+    this.host.request(p, replace).catch((err: Error) => {
       log.warn('ice_restart.client_refused', { error: err });
       this.host.run('ice restart refused', async () => {
         if (this.host.current(p, sid) && this.pending.get(p) === restart)
@@ -99,16 +109,25 @@ export class IceRestarts {
   }
 }
 
-/** The transport-replace: the bridge's new transport on every content of the BUNDLE group. */
-export function transportReplace(sid: string, initiator: string, t: IceTransport): Jingle {
-  const { sctpPort, ...media } = t;
-  const content = (name: string, transport: IceTransport): JingleContent => ({
-    name,
-    creator: 'initiator',
-    senders: 'both',
-    transport,
-  });
-  const contents = [content('audio', { ...media }), content('video', { ...media })];
-  if (sctpPort !== undefined) contents.push(content('data', { ...media, sctpPort }));
-  return { action: 'transport-replace', sid, initiator, contents, bundle: contents.map((c) => c.name) };
+/**
+ * The transport-replace: a whole offer, as jicofo sends it (lib-jitsi-meet takes it as one, dropping and
+ * re-adding the remote sources): codecs, the bridge's new transport on every BUNDLE content, and the
+ * sources p receives now. Parley's client only takes the transport from it.
+ */
+export function transportReplace(opts: {
+  sid: string;
+  initiator: string;
+  responder: string;
+  transport: IceTransport;
+  received: EndpointSources;
+}): Jingle {
+  const offer = sessionInitiate(opts);
+  for (const c of offer.contents) {
+    const d = c.description;
+    const m = MEDIA_TYPES.find((x) => x === d?.media);
+    if (!d || !m) continue;
+    d.sources = [...opts.received[m].sources];
+    d.sourceGroups = [...opts.received[m].groups];
+  }
+  return { ...offer, action: 'transport-replace' };
 }

@@ -77,7 +77,8 @@ test('restartIce: new credentials at once, the old ones refused, any peer ufrag 
   assert.equal(await check(before, 'old1'), false, 'the old ufrag no longer reaches the transport');
   // The browser's checks may arrive before the focus forwards its transport-accept.
   assert.ok(await check(after, 'new2'), 'a check with the new local credentials passes');
-  assert.equal(t.selected?.port, sock.address().port, 'and its path is used at once');
+  const selectedNow = t.selected as { port: number } | undefined; // (narrowed to undefined above)
+  assert.equal(selectedNow?.port, sock.address().port, 'and its path is used at once');
   t.start(remote('new2'));
   assert.ok(await check(after, 'new2'));
   assert.equal(await check(after, 'old1'), false, "the peer's old ufrag is refused once its new one is known");
