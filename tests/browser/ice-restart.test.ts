@@ -105,6 +105,10 @@ describe("a participant's network drops and comes back", () => {
       console.log(
         `ICE restart: media back ${back} ms after the network returned (Blue's ICE connected after ${iceBack - restoredAt} ms; Red sees Blue after ${redSees - restoredAt} ms, Blue sees Red after ${blueSees - restoredAt} ms)`,
       );
+      // The bridge's timeline for Blue after the restore (for a slow recovery: ICE, keyframes, resumed sources).
+      for (const l of logs.slice(logsBefore).filter((x) => /reconnected|source\.resumed|transport\.state/.test(x)))
+        console.log(`  ${l.slice(0, 200)}`);
+      console.log(`  (network restored at ${new Date(restoredAt).toISOString()})`);
       await waitForTileColor(red.page, tileOf(red.page, blueId), BLUE, T.media);
       await waitForTileColor(blue.page, tileOf(blue.page, redId), RED, T.media);
       assert.equal(await blueMissing(), 0, 'Red never saw Blue leave');
