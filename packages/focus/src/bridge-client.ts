@@ -17,6 +17,8 @@ export interface ColibriSession {
   allocate(endpointId: string, opts: { statsId?: string; sources: EndpointSources }): Promise<EndpointAllocation>;
   /** Forwards what the participant answered: its transport and/or its sources. */
   update(endpointId: string, change: { transport?: IceTransport; sources?: EndpointSources }): Promise<void>;
+  /** New ICE credentials for the endpoint (colibri2 ice-restart); resolves with the bridge's new transport. */
+  restartIce(endpointId: string): Promise<IceTransport>;
   expireEndpoint(endpointId: string): Promise<void>;
   /** Ends the conference on every bridge it used. */
   expire(): Promise<void>;

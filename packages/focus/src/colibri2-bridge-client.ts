@@ -133,6 +133,13 @@ export class Colibri2BridgeClient implements BridgeClient {
         if (change.sources) endpoint.sources = toMediaSources(change.sources);
         await send({ meetingId, endpoints: [endpoint] });
       },
+      async restartIce(endpointId) {
+        const answer = await send({ meetingId, endpoints: [{ id: endpointId, transport: { iceRestart: true } }] });
+        const ep = answer.endpoints.find((e) => e.id === endpointId);
+        const ice = ep?.transport?.ice;
+        if (!ice) throw new Error(`bridge ${bridge?.id} answered an ICE restart without a transport for ${endpointId}`);
+        return { ...ice, sctpPort: ice.sctpPort ?? ep?.transport?.sctp?.port };
+      },
       async expireEndpoint(endpointId) {
         await send({ meetingId, endpoints: [{ id: endpointId, expire: true }] });
       },

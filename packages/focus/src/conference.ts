@@ -29,6 +29,7 @@ import { IqError, type XmppLink } from './xmpp-link.js';
 import type { MeetingEvents } from './webhooks.js';
 import { ConferenceModeration } from './moderation.js';
 import { roomMeetingId } from './room-adoption.js';
+import { IceRestarts } from './ice-restart.js';
 
 export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
 export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
@@ -81,6 +82,8 @@ export class Conference {
   readonly moderatorsByRight = new Set<string>();
   /** Occupants whose unavailable presence arrived but whose leave is still queued: nothing more is sent to them. */
   private readonly departed = new Set<string>();
+  /** ICE restarts of participants whose network dropped (ice-restart.ts). */
+  readonly iceRestarts: IceRestarts;
 
   constructor(
     readonly roomJid: string,
@@ -109,6 +112,21 @@ export class Conference {
       deps.link,
       this.log,
     );
+    this.iceRestarts = new IceRestarts({
+      log: this.log,
+      colibri: () => this.colibri,
+      initiator: () => this.focusOccupant,
+      request: (p, j) => this.jingleRequest(p, j),
+      reinvite: (p, why) => this.reinvite(p, why),
+      run: (label, task) => void this.queue.run(label, task),
+      received: (p) =>
+        unionAll(
+          this.others(p)
+            .filter((q) => q.sessionState === 'active')
+            .map((q) => q.sources),
+        ),
+      current: (p, sid) => this.participants.get(p.endpointId) === p && p.sid === sid,
+    });
     this.access = new RoomAccess({
       roomJid,
       link: deps.link,
@@ -253,6 +271,10 @@ export class Conference {
         if (transport) await this.colibri.update(p.endpointId, { transport });
         return;
       }
+      case 'session-info':
+        return this.iceRestarts.onSessionInfo(p, j);
+      case 'transport-accept':
+        return this.iceRestarts.onTransportAccept(p, j);
       case 'session-terminate':
         return this.removeParticipant(p.endpointId, `session-terminate: ${j.reason?.condition ?? 'no reason'}`, false);
       default:
@@ -375,6 +397,30 @@ export class Conference {
       .then(() => undefined);
   }
 
+  /** Ends p's session and offers it a new one on the same bridge conference; others see its sources go and come. */
+  private async reinvite(p: Participant, why: string): Promise<void> {
+    if (this.participants.get(p.endpointId) !== p) return;
+    this.log.warn('session.reinvite', { endpoint: p.endpointId, why });
+    if (p.sid) {
+      this.sendJingle(p, {
+        action: 'session-terminate',
+        sid: p.sid,
+        contents: [],
+        reason: { condition: 'connectivity-error', text: why },
+      });
+      this.deps.sessions.remove(p.sid);
+    }
+    if (!isEmpty(p.sources)) this.announce(p, 'source-remove', p.sources);
+    p.sid = undefined;
+    p.sources = noSources;
+    p.held.length = 0;
+    p.sessionState = 'allocating';
+    await this.colibri
+      .expireEndpoint(p.endpointId)
+      .catch((err) => this.log.warn('bridge.expire_failed', { endpoint: p.endpointId, error: err }));
+    await this.offer(p);
+  }
+
   private async onSessionAccept(p: Participant, j: Jingle): Promise<void> {
     if (p.sessionState !== 'offered')
       throw new ProtocolError(`session-accept while the session is ${p.sessionState}`, 'unexpected-request');
@@ -489,12 +535,17 @@ export class Conference {
     }
   }
 
-  private sendJingle(p: Participant, j: Jingle): void {
+  /** A Jingle request to p; rejects with its refusal. */
+  private jingleRequest(p: Participant, j: Jingle): Promise<Element> {
     this.deps.metrics.jingleSent.inc({ action: j.action });
     // To the participant's occupant JID: the MUC relays it with from = room/focus, the only sender
     // a Jitsi client takes Jingle from (and answers to).
     const iq = xml('iq', { type: 'set', to: p.occupantJid }, jingleToXml(j));
-    this.requestAsOccupant(iq, this.deps.jingleTimeoutMs).catch((err: Error) => {
+    return this.requestAsOccupant(iq, this.deps.jingleTimeoutMs);
+  }
+
+  private sendJingle(p: Participant, j: Jingle): void {
+    this.jingleRequest(p, j).catch((err: Error) => {
       if (occupantGone(err)) this.log.info('jingle.recipient_gone', { endpoint: p.endpointId, action: j.action });
       else {
         this.deps.metrics.errors.inc({ kind: 'jingle_refused' });

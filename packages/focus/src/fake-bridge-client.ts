@@ -12,6 +12,7 @@ export interface FakeEndpoint {
   sources: EndpointSources;
   remoteTransport?: IceTransport;
   local: IceTransport;
+  iceRestarts?: number;
 }
 export interface FakeConference {
   meetingId: string;
@@ -23,6 +24,8 @@ export interface FakeConference {
 export class FakeBridgeClient implements BridgeClient {
   readonly conferences = new Map<string, FakeConference>();
   healthy = true;
+  /** When set, ICE restarts are refused with this message (the focus then re-invites). */
+  refuseIceRestart?: string;
 
   constructor(
     readonly bridgeId = 'fake-bridge',
@@ -63,6 +66,16 @@ export class FakeBridgeClient implements BridgeClient {
         if (!ep) throw new Error(`endpoint ${endpointId} not found in ${meetingId}`);
         if (change.transport) ep.remoteTransport = change.transport;
         if (change.sources) ep.sources = change.sources;
+      },
+      async restartIce(endpointId) {
+        live();
+        if (bridge.refuseIceRestart) throw new Error(bridge.refuseIceRestart);
+        const ep = conf.endpoints.get(endpointId);
+        if (!ep) throw new Error(`endpoint ${endpointId} not found in ${meetingId}`);
+        const fresh = bridge.transport();
+        ep.local = { ...ep.local, ufrag: fresh.ufrag, pwd: fresh.pwd };
+        ep.iceRestarts = (ep.iceRestarts ?? 0) + 1;
+        return ep.local;
       },
       async expireEndpoint(endpointId) {
         conf.endpoints.delete(endpointId);

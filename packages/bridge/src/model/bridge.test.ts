@@ -10,7 +10,7 @@ class FakeTransport implements MediaTransport {
   state: MediaTransportState = 'new';
   remote?: IceTransport;
   closed = false;
-  readonly local: IceTransport;
+  local: IceTransport;
   constructor(id: string) {
     this.local = {
       ufrag: `u${id}`,
@@ -24,6 +24,12 @@ class FakeTransport implements MediaTransport {
   }
   start(remote: IceTransport) {
     this.remote = remote;
+  }
+  restarts = 0;
+  restartIce(): IceTransport {
+    this.restarts++;
+    this.local = { ...this.local, ufrag: `${this.local.ufrag}r`, pwd: `${this.local.pwd}r` };
+    return this.local;
   }
   onStateChange() {}
   onPacket() {}
@@ -89,6 +95,39 @@ test('allocation answers each new endpoint with its ICE-lite transport and SCTP 
   });
   assert.equal(transports.get('aaaaaaaa')!.remote?.ufrag, 'cu');
   assert.deepEqual([...bridge.conferences.get('m1')!.endpoints.get('aaaaaaaa')!.sources.keys()], ['aaaaaaaa-a0']);
+  bridge.close();
+});
+
+test("colibri2 ice-restart answers the endpoint with new ICE credentials; the peer's new ones follow", () => {
+  const { bridge, transports } = setup();
+  bridge.handleConferenceModify({ meetingId: 'm1', create: true, endpoints: [{ id: 'aaaaaaaa', create: true }] });
+  bridge.handleConferenceModify({
+    meetingId: 'm1',
+    endpoints: [{ id: 'aaaaaaaa', transport: { ice: clientTransport } }],
+  });
+  const before = transports.get('aaaaaaaa')!.local.ufrag;
+  const answer = bridge.handleConferenceModify({
+    meetingId: 'm1',
+    endpoints: [{ id: 'aaaaaaaa', transport: { iceRestart: true } }],
+  });
+  assert.equal(transports.get('aaaaaaaa')!.restarts, 1);
+  assert.equal(answer.endpoints[0]?.id, 'aaaaaaaa');
+  assert.notEqual(answer.endpoints[0]?.transport?.ice?.ufrag, before);
+  assert.equal(answer.endpoints[0]?.transport?.ice?.ufrag, transports.get('aaaaaaaa')!.local.ufrag);
+  bridge.handleConferenceModify({
+    meetingId: 'm1',
+    endpoints: [{ id: 'aaaaaaaa', transport: { ice: { ...clientTransport, ufrag: 'cu2' } } }],
+  });
+  assert.equal(transports.get('aaaaaaaa')!.remote?.ufrag, 'cu2');
+  // A restart for an endpoint that does not exist is refused like any other change to it.
+  assert.throws(
+    () =>
+      bridge.handleConferenceModify({
+        meetingId: 'm1',
+        endpoints: [{ id: 'cccccccc', transport: { iceRestart: true } }],
+      }),
+    /not found/,
+  );
   bridge.close();
 });
 

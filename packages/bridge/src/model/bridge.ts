@@ -80,8 +80,10 @@ export class Bridge {
             media: e.media,
           })
         : conference.endpoints.get(e.id)!;
+      const restarted = e.transport?.iceRestart === true && !e.create ? ep.restartIce() : undefined;
       if (e.transport?.ice) ep.setRemoteTransport(e.transport.ice);
       if (e.sources) ep.setSources(e.sources);
+      if (restarted) answer.push({ id: e.id, transport: { ice: restarted } });
       if (e.create) {
         const local = ep.transport.local;
         answer.push({

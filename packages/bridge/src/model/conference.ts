@@ -10,11 +10,13 @@ import {
   buildPli,
   buildSr,
   fromRtx,
+  isKeyframe,
   parseRtcp,
   PliLimiter,
   removeHeaderExtension,
   RtxSeqAllocator,
   rtpHasExtension,
+  rtpPayload,
   rtpPayloadType,
   rtpSeq,
   rtpSsrc,
@@ -51,11 +53,16 @@ export interface ConferenceOptions {
   bridgeLastN?: number;
 }
 
+/** How long after a reconnection a source's keyframe is asked for (receivers ask themselves after ~3 s). */
+const KEYFRAME_CHASE_MS = 3_000;
+
 export class Conference implements EndpointHost {
   readonly endpoints = new Map<string, Endpoint>();
   private readonly ssrcs = new Map<number, SsrcEntry>();
   private readonly speakers = new DominantSpeaker();
   private readonly pli = new PliLimiter({ intervalMs: 300 });
+  /** Video sources of a reconnected endpoint, until when their keyframe is asked for (see onReconnected). */
+  private readonly keyframeOnResume = new WeakMap<MediaSource, number>();
   private readonly rtxSeq = new RtxSeqAllocator();
   private codecs = new CodecMap();
   readonly counters: BridgeCounters;
@@ -132,6 +139,38 @@ export class Conference implements EndpointHost {
     this.updateForwarding();
   }
 
+  onReconnected(ep: Endpoint): void {
+    this.log.info('endpoint.reconnected', { endpoint: ep.id });
+    // What ep receives and what it sends both had a gap: keyframes both ways.
+    this.onConnected(ep);
+    for (const other of this.endpoints.values())
+      if (other !== ep) for (const name of other.forwardedVideo) this.requestKeyframeFrom(ep, name);
+    // A browser pauses its encoder while its network is down and may miss a request sent as it comes
+    // back (its receivers would then wait ~3 s to ask themselves): its packets keep asking (one PLI
+    // per limiter interval) until a keyframe comes, for at most KEYFRAME_CHASE_MS.
+    const until = Date.now() + KEYFRAME_CHASE_MS;
+    for (const s of ep.sources.values()) if (s.media === 'video') this.keyframeOnResume.set(s, until);
+  }
+
+  /** After a reconnection: asks for a keyframe until one of this source's packets is one. */
+  private chaseKeyframe(source: MediaSource, packet: Buffer): void {
+    const until = this.keyframeOnResume.get(source);
+    if (until === undefined) return;
+    const codec = this.codecs.videoCodec(rtpPayloadType(packet));
+    const payload = codec && rtpPayload(packet);
+    if ((payload && isKeyframe(payload, codec)) || Date.now() > until) {
+      this.keyframeOnResume.delete(source);
+      this.log.debug('source.resumed', { source: source.name, keyframe: Date.now() <= until });
+      return;
+    }
+    this.requestKeyframe(source);
+  }
+
+  private requestKeyframeFrom(owner: Endpoint, name: string): void {
+    const source = this.sourceByName(name);
+    if (source && owner.sources.get(name) === source) this.requestKeyframe(source);
+  }
+
   onRtp(from: Endpoint, plain: Buffer): void {
     const entry = this.ssrcs.get(rtpSsrc(plain));
     if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');
@@ -151,6 +190,7 @@ export class Conference implements EndpointHost {
       stream.loss?.onPacket(rtpSeq(plain));
     }
     stream.cache?.insert(packet);
+    if (!entry.isRtx) this.chaseKeyframe(stream.source, packet);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
     const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
     for (const receiver of this.endpoints.values()) {

@@ -24,6 +24,8 @@ export interface EndpointHost {
   onRtp(from: Endpoint, plain: Buffer): void;
   onRtcp(from: Endpoint, plain: Buffer): void;
   onConnected(ep: Endpoint): void;
+  /** The transport is back after an ICE restart or consent loss: keys kept, media resumes. */
+  onReconnected(ep: Endpoint): void;
   onMessage(from: Endpoint, m: BridgeChannelMessage): void;
   onSourcesChanged(ep: Endpoint, before: MediaSource[]): void;
 }
@@ -77,6 +79,12 @@ export class Endpoint {
     this.transport.start(remote);
   }
 
+  /** New local ICE credentials (the peer's ICE failed); its new ones follow in setRemoteTransport. */
+  restartIce(): IceTransport {
+    this.log.info('transport.ice_restart', { state: this.transport.state });
+    return this.transport.restartIce();
+  }
+
   /** Replaces the whole set of sources this endpoint sends (colibri2 semantics). */
   setSources(list: readonly Colibri2MediaSource[]): void {
     const before = [...this.sources.values()];
@@ -93,6 +101,8 @@ export class Endpoint {
       this.srtpOut = new SrtpContext(keys.local);
       this.srtpIn = new SrtpContext(keys.remote);
       this.host.onConnected(this);
+    } else if (state === 'connected' && this.srtpOut) {
+      this.host.onReconnected(this);
     }
   }
 

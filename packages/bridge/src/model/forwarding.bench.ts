@@ -45,6 +45,9 @@ class FakeTransport implements MediaTransport {
     this.srtp = { profile: PROFILE, keyingMaterial, isClient: false };
   }
   start(): void {}
+  restartIce(): IceTransport {
+    return this.local;
+  }
   onStateChange(cb: (s: MediaTransportState) => void): void {
     this.stateCb = cb;
   }

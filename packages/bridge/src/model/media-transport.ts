@@ -16,7 +16,13 @@ export interface MediaTransport {
   readonly state: MediaTransportState;
   /** Set once DTLS is done. */
   readonly srtp?: SrtpKeying;
+  /** The peer's ICE credentials and DTLS fingerprints; again after restartIce() with its new ones. */
   start(remote: IceTransport): void;
+  /**
+   * ICE restart (colibri2 ice-restart): fresh local ufrag/pwd, returned as the new local transport.
+   * The DTLS session and SRTP keys stay, as a browser's ICE restart does not redo DTLS.
+   */
+  restartIce(): IceTransport;
   onStateChange(cb: (state: MediaTransportState) => void): void;
   onPacket(cb: (encrypted: Buffer) => void): void;
   send(encrypted: Buffer): void;

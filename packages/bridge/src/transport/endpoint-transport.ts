@@ -34,6 +34,8 @@ export interface TransportOptions {
 export interface PortLink {
   sendTo(path: PeerPath, buf: Buffer): void;
   release(t: EndpointTransport): void;
+  /** Fresh, unique local ICE credentials for t (an ICE restart); the port finds t by the new ufrag. */
+  renewCredentials(t: EndpointTransport): { ufrag: string; pwd: string };
   count(reason: string): void;
   certificate: DtlsCertificate;
 }
@@ -48,7 +50,7 @@ export interface TransportStats {
 type Listener<T extends unknown[]> = (...args: T) => void;
 
 export class EndpointTransport {
-  readonly local: LocalIceTransport;
+  local: LocalIceTransport;
   state: TransportState = 'new';
   srtp?: SrtpKeying;
   remote?: IceTransport;
@@ -57,6 +59,8 @@ export class EndpointTransport {
   failureReason?: string;
   readonly stats: TransportStats = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0 };
   private nominated = false;
+  /** After restartIce(), until the peer's new credentials arrive: checks with any remote ufrag pass. */
+  private awaitingRemote = false;
   private session?: WeriftSession;
   private pendingDtls: Buffer[] = [];
   private consentTimer?: NodeJS.Timeout;
@@ -106,7 +110,10 @@ export class EndpointTransport {
   /** Store the peer's ICE credentials and DTLS fingerprints; DTLS starts once ICE has a path. */
   start(remote: IceTransport): void {
     if (this.state === 'closed' || this.state === 'failed') throw new Error(`transport is ${this.state}`);
-    if (this.remote) throw new Error('transport already started');
+    if (this.remote && !this.awaitingRemote) throw new Error('transport already started');
+    if (this.remote && this.session && !sameFingerprints(this.remote, remote))
+      throw new Error('the new remote DTLS fingerprint differs from the one DTLS was done with');
+    this.awaitingRemote = false;
     if (!remote.fingerprints.some((f) => certificateFingerprint(Buffer.alloc(0), f.hash) !== undefined)) {
       throw new Error('remote transport has no usable DTLS fingerprint');
     }
@@ -115,9 +122,35 @@ export class EndpointTransport {
     const candidates = remote.candidates.filter((c) => !c.ip.toLowerCase().endsWith('.local'));
     for (let i = candidates.length; i < remote.candidates.length; i++) this.port.count('mdns-candidate-refused');
     this.remote = { ...remote, candidates };
-    this.setState('checking');
+    if (this.state === 'new') this.setState('checking');
     this.armConsent();
     this.maybeStartDtls();
+  }
+
+  /**
+   * ICE restart: new local ufrag/pwd (the old ones stop working at once); the DTLS session and its
+   * SRTP keys stay, since a browser's ICE restart keeps its DTLS transport. A transport whose
+   * consent expired is revived by it; one whose DTLS failed is not.
+   */
+  restartIce(): LocalIceTransport {
+    if (this.state === 'closed') throw new Error('transport is closed');
+    if (this.state === 'failed' && this.failureReason !== CONSENT_EXPIRED)
+      throw new Error(`transport failed (${this.failureReason}); ICE restart cannot revive it`);
+    const { ufrag, pwd } = this.port.renewCredentials(this);
+    this.local = { ...this.local, ufrag, pwd };
+    // The old path is dead: the first valid check of the new generation is used at once, before the
+    // peer nominates (browsers nominate a little later), so media and keyframe requests go there.
+    this.selected = undefined;
+    this.nominated = false;
+    if (this.remote) this.awaitingRemote = true;
+    // The peer's path is gone (that is why it restarts): nothing is sent until its new checks arrive,
+    // and going back to 'connected' then tells the endpoint to ask for keyframes.
+    if (this.state === 'failed' || this.state === 'connected') {
+      this.failureReason = undefined;
+      this.setState('checking');
+    }
+    this.armConsent();
+    return this.local;
   }
 
   /** Send one already-encrypted SRTP/SRTCP packet to the peer. False when there is nowhere to send. */
@@ -144,19 +177,22 @@ export class EndpointTransport {
 
   /** Remote ufrag the peer must put after the colon in USERNAME (undefined before start()). */
   get expectedRemoteUfrag(): string | undefined {
-    return this.remote?.ufrag;
+    return this.awaitingRemote ? undefined : this.remote?.ufrag;
   }
 
   /** A Binding request whose MESSAGE-INTEGRITY verified arrived on `path`. */
   handleValidCheck(path: PeerPath, useCandidate: boolean): void {
     if (this.state === 'closed' || this.state === 'failed') return;
     this.armConsent();
+    // Back after an ICE restart (or a consent loss): DTLS is done, so media resumes on this path.
+    const resumed = this.state === 'checking' && this.srtp !== undefined;
     if (useCandidate && (!this.nominated || this.selected?.key !== path.key)) {
       this.nominated = true;
       this.selected = path;
     } else if (!this.selected) {
       this.selected = path; // first valid check: usable until a nomination arrives
     }
+    if (resumed) this.setState('connected');
     this.maybeStartDtls();
   }
 
@@ -219,8 +255,21 @@ export class EndpointTransport {
   private armConsent(): void {
     if (!this.remote) return; // the clock starts with start()
     if (this.consentTimer) clearTimeout(this.consentTimer);
-    this.consentTimer = setTimeout(() => this.fail('ICE consent expired'), this.opts.consentTimeoutMs);
+    this.consentTimer = setTimeout(() => this.loseConsent(), this.opts.consentTimeoutMs);
     this.consentTimer.unref();
+  }
+
+  /**
+   * No valid check for the consent period: nothing more is sent to the peer, but the DTLS session
+   * and keys are kept, so an ICE restart can bring the same session back (the focus expires the
+   * endpoint when its participant leaves).
+   */
+  private loseConsent(): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.failureReason = CONSENT_EXPIRED;
+    if (this.consentTimer) clearTimeout(this.consentTimer);
+    this.consentTimer = undefined;
+    this.setState('failed');
   }
 
   private fail(reason: string): void {
@@ -242,6 +291,17 @@ export class EndpointTransport {
     this.state = s;
     for (const cb of this.stateCbs) safe(() => cb(s));
   }
+}
+
+const CONSENT_EXPIRED = 'ICE consent expired';
+
+function sameFingerprints(a: IceTransport, b: IceTransport): boolean {
+  const key = (t: IceTransport) =>
+    t.fingerprints
+      .map((f) => `${f.hash.toLowerCase()} ${f.value.trim().toUpperCase()}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
 }
 
 function add<T>(set: Set<T>, cb: T): () => void {

@@ -82,6 +82,12 @@ export class MediaPort {
    * source is this machine's own address and a port of its relay range). null: none dropped.
    */
   blockUdpFrom: ((ip: string, port: number) => boolean) | null = null;
+  /**
+   * Drops everything to and from the endpoints for which this returns true (STUN, DTLS, media, over
+   * UDP and ICE-TCP, whatever ufrag or address they use), as a participant whose network dropped
+   * would look. For the ICE restart tests; null: none dropped.
+   */
+  blockEndpoint: ((endpointId: string) => boolean) | null = null;
   private readonly byUfrag = new Map<string, EndpointTransport>();
   private readonly byPath = new Map<string, EndpointTransport>();
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
@@ -102,6 +108,7 @@ export class MediaPort {
       certificate,
       sendTo: (path, buf) => this.sendTo(path, buf),
       release: (t) => this.release(t),
+      renewCredentials: (t) => this.renewCredentials(t),
       count: (reason) => this.count(reason),
     };
     this.tcpAdmission = new TcpAdmission(tcpAdmissionLimits(opts.tcpUnauthenticated));
@@ -281,6 +288,7 @@ export class MediaPort {
       this.count('unknown-address');
       return false;
     }
+    if (this.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
     t.handlePacket(buf);
     return false;
   }
@@ -311,6 +319,7 @@ export class MediaPort {
       this.count('stun-unknown-ufrag');
       return false;
     }
+    if (this.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
     if (!verifyIntegrity(msg, t.local.pwd)) {
       this.count('stun-bad-integrity');
       return false;
@@ -380,6 +389,14 @@ export class MediaPort {
     this.byPath.set(path.key, t);
   }
 
+  private renewCredentials(t: EndpointTransport): { ufrag: string; pwd: string } {
+    if (this.byUfrag.get(t.local.ufrag) === t) this.byUfrag.delete(t.local.ufrag);
+    let ufrag = iceString(8);
+    while (this.byUfrag.has(ufrag)) ufrag = iceString(8);
+    this.byUfrag.set(ufrag, t);
+    return { ufrag, pwd: iceString(24) };
+  }
+
   private release(t: EndpointTransport): void {
     if (this.byUfrag.get(t.local.ufrag) === t) this.byUfrag.delete(t.local.ufrag);
     for (const k of this.pathsOf.get(t) ?? []) {
@@ -392,8 +409,15 @@ export class MediaPort {
     this.pathsOf.delete(t);
   }
 
+  private dropBlocked(): false {
+    this.count('endpoint-blocked');
+    return false;
+  }
+
   private sendTo(path: PeerPath, buf: Buffer): void {
     if (this.closed) return;
+    const owner = this.blockEndpoint && this.byPath.get(path.key);
+    if (owner && this.blockEndpoint?.(owner.endpointId)) return void this.dropBlocked();
     if (path.kind === 'udp') {
       this.udp.send(buf, path.port, path.ip, (err) => {
         if (err) this.count('udp-send-error');

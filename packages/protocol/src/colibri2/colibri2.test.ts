@@ -146,7 +146,11 @@ test('conference-modify fixture (create) parses to the expected data', () => {
   assert.deepEqual(ep.forceMute, { audio: false, video: true });
 });
 
-for (const name of ['conference-modify-create.xml', 'conference-modify-transport.xml']) {
+for (const name of [
+  'conference-modify-create.xml',
+  'conference-modify-transport.xml',
+  'conference-modify-ice-restart.xml',
+]) {
   test(`fixture ${name}: parse -> build -> parse is stable`, () => {
     const a = parseConferenceModify(fixture(name));
     assert.deepEqual(parseConferenceModify(parseXml(conferenceModifyToXml(a).toString())), a);
@@ -172,6 +176,15 @@ test('conference-modify transport fixture: client ICE transport and expire', () 
     relPort: 54400,
   });
   assert.deepEqual(m.endpoints[1], { id: 'deadbeef', expire: true });
+});
+
+test('conference-modify ice-restart fixture: an ICE restart request for one endpoint', () => {
+  const m = parseConferenceModify(fixture('conference-modify-ice-restart.xml'));
+  assert.deepEqual(m.endpoints, [{ id: 'a1b2c3d4', transport: { iceRestart: true } }]);
+  const bad = parseXml(
+    '<conference-modify xmlns="jitsi:colibri2" meeting-id="m"><endpoint id="a"><transport ice-restart="yes"/></endpoint></conference-modify>',
+  );
+  assert.throws(() => parseConferenceModify(bad), /ice-restart/);
 });
 
 test('conference-modified fixture: bridge transport, sctp, web-socket, feedback sources', () => {

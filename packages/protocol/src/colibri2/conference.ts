@@ -45,6 +45,8 @@ export interface Colibri2Sctp {
 export interface Colibri2Transport {
   iceControlling?: boolean;
   useUniquePort?: boolean;
+  /** Request: new local ICE credentials for the endpoint (JVB's ice-restart); the answer carries them. */
+  iceRestart?: boolean;
   /** Request: the client's transport forwarded by the focus. Response: the bridge's transport. */
   ice?: IceTransport;
   /** Colibri WebSocket URL for the bridge channel (rendered inside the ice-udp transport). */
@@ -99,7 +101,11 @@ function mediaToXml(m: Colibri2Media): Element {
 function transportToXml(t: Colibri2Transport): Element {
   return xml(
     'transport',
-    { 'ice-controlling': bool(t.iceControlling), 'use-unique-port': bool(t.useUniquePort) },
+    {
+      'ice-controlling': bool(t.iceControlling),
+      'use-unique-port': bool(t.useUniquePort),
+      'ice-restart': bool(t.iceRestart),
+    },
     t.ice && iceTransportToXml(t.ice, t.webSocketUrl),
     t.sctp && xml('sctp', { port: t.sctp.port, role: t.sctp.role }),
   );
@@ -183,6 +189,8 @@ function parseTransport(el: Element, where: string): Colibri2Transport {
   if (ic !== undefined) t.iceControlling = ic;
   const uup = boolAttr(el, 'use-unique-port', at);
   if (uup !== undefined) t.useUniquePort = uup;
+  const restart = boolAttr(el, 'ice-restart', at);
+  if (restart !== undefined) t.iceRestart = restart;
   const ice = child(el, 'transport', NS.iceUdp);
   if (ice) {
     t.ice = parseIceTransport(ice, undefined, { where: at, requireCredentials: true });

@@ -1,7 +1,7 @@
 // Jingle (XEP-0166) <jingle> element <-> the plain `Jingle` model, with strict validation.
 import { xml, type Element } from '../xml/element.js';
 import { ProtocolError } from '../errors/protocol-error.js';
-import { NS, type Jingle, type JingleAction, type JingleContent, type Senders } from './model.js';
+import { ICE_STATES, NS, type Jingle, type JingleAction, type JingleContent, type Senders } from './model.js';
 import { rtpDescriptionToXml, parseRtpDescription } from './description.js';
 import { parseIceTransport, iceTransportToXml } from './transport.js';
 import { attr, children, oneOf, requireAttr } from '../xml/attrs.js';
@@ -15,6 +15,7 @@ export const JINGLE_ACTIONS: readonly JingleAction[] = [
   'source-remove',
   'transport-info',
   'transport-replace',
+  'transport-accept',
   'content-modify',
 ];
 const SENDERS: readonly Senders[] = ['both', 'initiator', 'responder', 'none'];
@@ -45,6 +46,8 @@ export function jingleToXml(j: Jingle): Element {
       ),
     j.reason &&
       xml('reason', {}, xml(j.reason.condition), j.reason.text !== undefined && xml('text', {}, j.reason.text)),
+    j.iceState !== undefined && xml('ice-state', { xmlns: NS.focus }, j.iceState),
+    j.bridgeSession !== undefined && xml('bridge-session', { xmlns: NS.focus, id: j.bridgeSession }),
   );
 }
 
@@ -105,5 +108,16 @@ export function parseJingle(el: Element): Jingle {
     const text = children(reason, 'text')[0];
     if (text) j.reason.text = text.getText();
   }
+  parseSessionInfo(el, j);
   return j;
+}
+
+/** lib-jitsi-meet's session-info children: <ice-state> (the client's ICE state) and <bridge-session id>. */
+function parseSessionInfo(el: Element, j: Jingle): void {
+  const iceState = children(el, 'ice-state', NS.focus);
+  if (iceState.length > 1) throw new ProtocolError('more than one ice-state');
+  if (iceState[0]) j.iceState = oneOf(iceState[0].getText().trim(), ICE_STATES, 'ice-state', ` in ${j.action}`);
+  const bridgeSession = children(el, 'bridge-session', NS.focus);
+  if (bridgeSession.length > 1) throw new ProtocolError('more than one bridge-session');
+  if (bridgeSession[0]) j.bridgeSession = requireAttr(bridgeSession[0], 'id', ' in bridge-session');
 }

@@ -12,6 +12,8 @@ export const NS = {
   sctp: 'urn:xmpp:jingle:transports:dtls-sctp:1',
   grouping: 'urn:xmpp:jingle:apps:grouping:0',
   jitmeet: 'http://jitsi.org/jitmeet',
+  /** Jitsi's focus namespace: <ice-state> and <bridge-session> in a session-info (lib-jitsi-meet). */
+  focus: 'http://jitsi.org/protocol/focus',
 } as const;
 
 export type JingleAction =
@@ -23,7 +25,12 @@ export type JingleAction =
   | 'source-remove'
   | 'transport-info'
   | 'transport-replace'
+  | 'transport-accept'
   | 'content-modify';
+
+/** ICE states a client may report in a session-info (RTCIceConnectionState; lib-jitsi-meet sends 'failed'). */
+export const ICE_STATES = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'] as const;
+export type IceState = (typeof ICE_STATES)[number];
 
 export type MediaType = 'audio' | 'video';
 export type VideoType = 'camera' | 'desktop';
@@ -134,4 +141,8 @@ export interface Jingle {
   /** Content names of the BUNDLE group (XEP-0338), in order. */
   bundle?: string[];
   reason?: { condition: string; text?: string };
+  /** session-info: the client's ICE state, `<ice-state xmlns="http://jitsi.org/protocol/focus">`. */
+  iceState?: IceState;
+  /** session-info: the bridge session the client is on, `<bridge-session xmlns=... id=.../>`. */
+  bridgeSession?: string;
 }

@@ -1,7 +1,15 @@
 // One Jingle session with the focus and its RTCPeerConnection (the only file touching it): the
 // focus's offer (RemoteDescription from Jingle) answered with our camera/microphone, source-add /
 // source-remove renegotiation, and our screen share as an extra local send m-line.
-import { answerToJingle, RemoteDescription, type Jingle, type Source, type SourceGroup } from '@parley/protocol';
+import {
+  answerToJingle,
+  RemoteDescription,
+  type IceTransport,
+  type Jingle,
+  type JingleContent,
+  type Source,
+  type SourceGroup,
+} from '@parley/protocol';
 import type { ParleyConfig } from './types.js';
 import type { TurnIceServer } from './turn-services.js';
 
@@ -118,6 +126,20 @@ export class JingleSession {
     else this.remote.applySourceRemove(j);
     await this.renegotiate();
     this.cb.remoteChanged();
+  }
+
+  /**
+   * ICE restart (transport-replace): the bridge's new credentials as a new offer. Our answer then has
+   * new ICE credentials too, and the same DTLS fingerprint; returns its transports for transport-accept.
+   */
+  async replaceTransport(t: IceTransport): Promise<JingleContent[]> {
+    if (this.closed) throw new Error('the session is closed');
+    this.remote.setTransport(t);
+    await this.renegotiate();
+    const answer = answerToJingle(this.pc.localDescription!.sdp, { sid: this.sid, endpointId: this.endpointId });
+    return answer.contents
+      .filter((c) => c.transport)
+      .map((c) => ({ name: c.name, creator: c.creator, senders: c.senders, transport: c.transport }));
   }
 
   private async renegotiate(): Promise<void> {

@@ -9,6 +9,7 @@ import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
 import { FOCUS_NICK } from './room.js';
 import { fetchTurnIceServers } from './turn-services.js';
+import { IceRecovery } from './ice-recovery.js';
 
 export interface MediaSession {
   /** A Jingle IQ from the focus (run on the queue). */
@@ -41,6 +42,8 @@ export function createMediaSession(c: Conference): MediaSession {
   /** The session we had when the XMPP connection dropped: the focus replaces it after the rejoin. */
   let staleSession: JingleSession | undefined;
   let channel: BridgeChannel | undefined;
+  /** ICE restarts of the current session (ice-recovery.ts). */
+  let recovery: IceRecovery | undefined;
   let lastConstraints = '';
   let mediaTimer: ReturnType<typeof setTimeout> | undefined;
   const remoteStreams = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
@@ -80,6 +83,8 @@ export function createMediaSession(c: Conference): MediaSession {
     channel?.close();
     channel = undefined;
     lastConstraints = '';
+    recovery?.close();
+    recovery = undefined;
     session?.close();
     session = undefined;
     staleSession = undefined;
@@ -96,6 +101,14 @@ export function createMediaSession(c: Conference): MediaSession {
         if (!session || session.sid !== j.sid) return;
         await session.applySourceChange(j);
         return c.refresh();
+      case 'transport-replace': {
+        if (!session || session.sid !== j.sid || !recovery) return;
+        const accept = await recovery.onTransportReplace(j);
+        sendJingle(accept).catch((err: unknown) =>
+          env.log('jingle.transport_accept_failed', { error: errorDetail(err) }),
+        );
+        return;
+      }
       case 'session-terminate':
         if (session && session.sid !== j.sid) return;
         if (j.reason?.condition === 'connectivity-error') {
@@ -128,6 +141,7 @@ export function createMediaSession(c: Conference): MediaSession {
           close();
           return c.refresh();
         }
+        if (cs === 'failed' && recovery?.handlesFailure) return; // an ICE restart brings it back
         if (cs === 'failed')
           c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
       },
@@ -139,6 +153,13 @@ export function createMediaSession(c: Conference): MediaSession {
       },
     });
     session = s;
+    recovery = new IceRecovery(s, {
+      send: sendJingle,
+      log: env.log,
+      giveUp: (detail) => {
+        if (session === s) c.fail({ kind: 'media-failed', detail });
+      },
+    });
     let answer: Jingle;
     const local = c.state.localStream;
     try {
