@@ -244,19 +244,16 @@ describe('attacks 7 and 8: parley start --turn, from outside', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-edge-'));
     ports = await pickStartPorts();
-    [turnPort, turnsPort, webMetricsPort] = await freePorts(3);
-    s = await startCli(
-      [
-        ...startFlags(dataDir, ports, domain),
-        '--turn',
-        '--turn-port',
-        String(turnPort),
-        '--turns-port',
-        String(turnsPort),
-      ],
-      // Through the environment: a flag the program does not know would end it before any attack.
-      { PARLEY_WEB_METRICS_PORT: String(webMetricsPort) },
-    );
+    [turnPort, turnsPort] = await freePorts(2);
+    webMetricsPort = ports.webMetrics; // startFlags passes --web-metrics-port
+    s = await startCli([
+      ...startFlags(dataDir, ports, domain),
+      '--turn',
+      '--turn-port',
+      String(turnPort),
+      '--turns-port',
+      String(turnsPort),
+    ]);
     ca = readFileSync(s.info.ca, 'utf8');
   });
   after(async () => {
