@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bridgeConfigSpec } from '@parley/bridge';
-import { deployEnvNames, secretEnvNames, splitSecretEnv, toServiceEnv, type ServiceName } from '@parley/cli';
+import { COMPOSE, deployEnvNames, secretEnvNames, splitSecretEnv, toServiceEnv, type ServiceName } from '@parley/cli';
 import { focusAccessSpec, focusConfigSpec } from '@parley/focus';
 import type { Field } from '@parley/service';
 import { webConfigSpec } from '@parley/web';
@@ -193,11 +193,18 @@ test('services, volumes and the turn profile', () => {
     'bridge',
     'coturn',
     'focus',
+    'grafana',
     'init',
+    'prometheus',
     'prosody',
     'web',
   ]);
-  assert.deepEqual(compose(['config', '--volumes']).stdout.trim().split('\n').sort(), ['parley-state', 'prosody-data']);
+  assert.deepEqual(compose(['config', '--volumes']).stdout.trim().split('\n').sort(), [
+    'grafana-data',
+    'parley-state',
+    'prometheus-data',
+    'prosody-data',
+  ]);
   const c = rendered(envExample, ['--profile', 'turn']);
   assert.deepEqual(obj(obj(c.services).coturn).profiles, ['turn']);
   for (const svc of ['prosody', 'focus', 'bridge', 'web']) {
@@ -312,7 +319,8 @@ test('.env.example holds exactly the deploy settings and no secret', () => {
 test('no secret value and no external address in compose/', () => {
   // 255.255.255.255: the top of coturn's deny-all range (denied-peer-ip), not an address contacted.
   const allowedIps = new Set(['127.0.0.1', '0.0.0.0', '192.0.2.10', '255.255.255.255']);
-  const allowedHosts = new Set(['prosody', '127.0.0.1', '0.0.0.0', 'localhost']);
+  // Compose's own service names (the monitoring profile's Grafana reaches its Prometheus by name).
+  const allowedHosts = new Set(['prosody', 'prometheus', '127.0.0.1', '0.0.0.0', 'localhost']);
   const secretNames = new Set(Object.values(secretEnvNames).flat());
   for (const file of filesUnder(composeDir)) {
     const name = relative(root, file);
@@ -339,4 +347,29 @@ test('no secret value and no external address in compose/', () => {
   // 192.0.2.10 (documentation range) may only be the .env.example placeholder.
   for (const file of filesUnder(composeDir).filter((f) => !f.endsWith('.env.example')))
     assert.doesNotMatch(readFileSync(file, 'utf8'), /192\.0\.2\./);
+});
+
+test('monitoring profile: Prometheus scrapes each service where it serves /metrics; the dashboard uses real metrics', () => {
+  const prom = readFileSync(join(composeDir, 'monitoring', 'prometheus.yml'), 'utf8');
+  const targets = [...prom.matchAll(/"([a-z]+):(\d+)"/g)].map((m) => `${m[1]}:${m[2]}`).sort();
+  assert.deepEqual(targets, [
+    `bridge:${COMPOSE.bridgeHttpPort}`,
+    `focus:${COMPOSE.focusHttpPort}`,
+    `web:${webConfigSpec.metricsPort.default}`,
+  ]);
+  // With METRICS_BIND=0.0.0.0 every service serves /metrics on the compose network.
+  const file = join(mkdtempSync(join(tmpdir(), 'parley-compose-')), '.env');
+  writeFileSync(file, readFileSync(envExample, 'utf8').replace(/^METRICS_BIND=.*$/m, 'METRICS_BIND=0.0.0.0'));
+  const c = rendered(file, ['--profile', 'monitoring']);
+  assert.equal(serviceEnv(c, 'focus').PARLEY_FOCUS_HTTP_HOST, '0.0.0.0');
+  assert.equal(serviceEnv(c, 'bridge').PARLEY_BRIDGE_HTTP_HOST, '0.0.0.0');
+  assert.equal(serviceEnv(c, 'web').PARLEY_WEB_METRICS_HOST, '0.0.0.0');
+  rmSync(dirname(file), { recursive: true, force: true });
+  // Every Parley metric a panel asks for is one docs/metrics.md lists (and a real stack exports:
+  // metrics-doc.test.ts).
+  const dashboard = readFileSync(join(composeDir, 'monitoring', 'grafana', 'dashboards', 'parley.json'), 'utf8');
+  const documented = readFileSync(join(root, 'docs', 'metrics.md'), 'utf8');
+  const asked = new Set([...dashboard.matchAll(/\b(parley_[a-z_]+)/g)].map((m) => m[1]));
+  assert.ok(asked.size >= 15, `${asked.size} metrics on the dashboard`);
+  for (const name of asked) assert.match(documented, new RegExp(`\`${name}\``), `${name} is not a documented metric`);
 });

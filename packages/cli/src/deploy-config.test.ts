@@ -71,6 +71,8 @@ test('the .env keys', () => {
     'TOKEN_AUDIENCE',
     'TOKEN_ISSUER',
     'WEBHOOK_URLS',
+    'METRICS_BIND',
+    'GRAFANA_PORT',
   ]);
 });
 

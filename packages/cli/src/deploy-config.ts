@@ -59,6 +59,17 @@ export const deploySpec = {
     describe: 'with AUTH=token: the iss claim invite tokens must carry',
   }),
   webhookUrls: asDeploy(startSpec.webhookUrls, 'WEBHOOK_URLS'),
+  metricsBind: field.oneOf(['127.0.0.1', '0.0.0.0'] as const, {
+    describe:
+      'where focus, bridge and web serve /metrics inside their containers: 0.0.0.0 lets the "monitoring" profile scrape them',
+    env: 'METRICS_BIND',
+    default: '127.0.0.1',
+  }),
+  grafanaPort: field.port({
+    describe: 'loopback port of Grafana (profile "monitoring" only)',
+    env: 'GRAFANA_PORT',
+    default: 3000,
+  }),
 };
 
 export type DeployConfig = ConfigOf<typeof deploySpec>;
@@ -222,7 +233,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
       ...envOf(focusConfigSpec, {
         domain: c.domain,
         xmppComponentUrl: `xmpp://${COMPOSE.prosodyHost}:${COMPOSE.componentPort}`,
-        httpHost: '127.0.0.1',
+        httpHost: c.metricsBind,
         httpPort: COMPOSE.focusHttpPort,
         bridge: 'colibri2',
         logLevel: c.logLevel,
@@ -248,7 +259,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         tcpPort: c.tcpPort,
         bindAddress: '0.0.0.0',
         advertise: c.advertise,
-        httpHost: '127.0.0.1',
+        httpHost: c.metricsBind,
         httpPort: COMPOSE.bridgeHttpPort,
         logLevel: c.logLevel,
         password: s?.bridgeAccountPassword,
@@ -265,6 +276,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         xmppHttpPort: COMPOSE.xmppHttpPort,
         certDir: COMPOSE.certDir,
         maxConnectionsPerAddress: c.maxConnectionsPerAddress,
+        metricsHost: c.metricsBind,
         logLevel: c.logLevel,
         auth: c.auth,
       }),
