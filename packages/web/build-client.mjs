@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the browser client: src/client/main.tsx -> dist/public/app.js, and copies
-// src/client/public/* (index.html, app.css, favicon.svg) next to it. `--watch` rebuilds.
+// src/client/public/* (index.html, app.css, favicon.svg) next to it; src/client/embed/external-api.ts ->
+// dist/public/external_api.js (the embed API other pages load). `--watch` rebuilds the app.
 // No source map by default (it would hand the readable source to anyone): `--dev` (or `--watch`)
 // writes app.js.map for debugging; the web server never serves *.map either way.
 import { builtinModules } from 'node:module';
@@ -109,6 +110,18 @@ if (process.argv.includes('--watch')) {
 } else {
   try {
     const result = await esbuild.build(options);
+    // The embed API for other sites' pages: a classic script (window.JitsiMeetExternalAPI), no imports.
+    await esbuild.build({
+      ...options,
+      entryPoints: [join(here, 'src', 'client', 'embed', 'external-api.ts')],
+      outfile: join(outDir, 'external_api.js'),
+      format: 'iife',
+      jsx: undefined,
+      jsxImportSource: undefined,
+      metafile: false,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
     copyPublic();
     const bytes =
       result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))]?.bytes ?? 0;

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 import { focusAccessSpec } from '@parley/focus';
+import { webConfigSpec } from '@parley/web';
 
 const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -168,6 +169,8 @@ export const startSpec = {
     env: 'PARLEY_WEB_METRICS_PORT',
     default: 8889,
   }),
+  // Embedding (/external_api.js): the web server's own field.
+  embedOrigins: webConfigSpec.embedOrigins,
   // Access (issue 11): the focus's own fields, the same flags and PARLEY_* names.
   auth: focusAccessSpec.auth,
   tokenPublicKey: focusAccessSpec.tokenPublicKey,

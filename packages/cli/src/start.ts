@@ -246,7 +246,7 @@ export async function startStack(
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
       turn: turnInfo !== undefined,
       metricsHttp: { host: '127.0.0.1', port: config.webMetricsPort },
-      config: webAccess(config),
+      config: { ...webAccess(config), embedOrigins: config.embedOrigins },
       log: serviceLog('web'),
     });
   } catch (err) {

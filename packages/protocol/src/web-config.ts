@@ -29,4 +29,13 @@ export interface ParleyConfig {
   anonymousDomain?: string;
   /** RTCPeerConnection iceTransportPolicy; 'relay' (TURN only) is for tests. Absent: 'all'. */
   iceTransportPolicy?: 'all' | 'relay';
+  /**
+   * Origins (https://intranet.example) whose pages may embed meetings with /external_api.js: the web
+   * server lets them frame the app (CSP frame-ancestors) and the app takes API commands only from them.
+   * Absent or empty: no embedding by other sites.
+   */
+  embedOrigins?: string[];
 }
+
+/** An origin as a browser writes it: scheme, host, optional port; nothing else. */
+export const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;

@@ -9,6 +9,7 @@ import { MeetingApp } from './ui/App';
 import { roomFromPath } from './ui/room-name';
 import { createFakeStore } from './ui/fake-store';
 import { DoctorPage } from './doctor/DoctorPage';
+import { startEmbedBridge } from './embed/bridge';
 
 declare global {
   interface Window {
@@ -32,6 +33,7 @@ function readConfig(): ParleyConfig {
     ...(c.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
     ...(c.auth ? { auth: c.auth } : {}),
     ...(c.anonymousDomain ? { anonymousDomain: c.anonymousDomain } : {}),
+    ...(Array.isArray(c.embedOrigins) ? { embedOrigins: c.embedOrigins } : {}),
   };
 }
 
@@ -67,6 +69,7 @@ function main() {
   const store: ConferenceStore =
     params.get('demo') === '1' ? createFakeStore(room, params) : createConferenceStore(config, room);
   render(<MeetingApp store={store} config={config} />, root);
+  startEmbedBridge(store, config);
 }
 
 main();

@@ -1,6 +1,7 @@
 // The web server's settings when it runs alone (a container): one typed spec, flags > PARLEY_* env
 // > defaults. Names match `parley start`'s where they mean the same thing.
-import { field, LOG_LEVELS, type ConfigOf } from '@parley/service';
+import { ORIGIN_PATTERN } from '@parley/protocol';
+import { ConfigError, field, LOG_LEVELS, type ConfigOf } from '@parley/service';
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './address-caps.js';
 
 export const webConfigSpec = {
@@ -32,6 +33,15 @@ export const webConfigSpec = {
     env: 'PARLEY_HTTP_PORT',
     default: 8000,
     allowZero: true,
+  }),
+  embedOrigins: field.list({
+    describe: 'origins whose pages may embed meetings with /external_api.js (e.g. https://intranet.example)',
+    flag: 'embed-origin',
+    env: 'PARLEY_EMBED_ORIGINS',
+    default: [],
+    item: (s, key) => {
+      if (!ORIGIN_PATTERN.test(s)) throw new ConfigError(`${key}: "${s}" is not an origin like https://host[:port]`);
+    },
   }),
   metricsHost: field.string({
     describe: "address of the operators' /health and /metrics (keep it loopback: never the public port)",

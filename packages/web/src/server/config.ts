@@ -1,6 +1,6 @@
 // window.PARLEY_CONFIG, served as /config.js. Its shape is ParleyConfig from @parley/protocol,
 // shared with the client; the server always says whether TURN is on.
-import type { ParleyConfig } from '@parley/protocol';
+import { ORIGIN_PATTERN, type ParleyConfig } from '@parley/protocol';
 
 export type ParleyConfigJson = ParleyConfig & { turn: boolean };
 
@@ -16,6 +16,7 @@ const KEYS: (keyof ParleyConfigJson)[] = [
   'iceTransportPolicy',
   'auth',
   'anonymousDomain',
+  'embedOrigins',
 ];
 
 /** Defaults derived from the XMPP domain, then the overrides; unknown keys and bad values throw, naming the key. */
@@ -41,6 +42,9 @@ export function buildParleyConfig(domain: string, overrides: Partial<ParleyConfi
     } else if (k === 'auth') {
       if (v !== 'none' && v !== 'login' && v !== 'token')
         throw new Error('web config: "auth" must be "none", "login" or "token"');
+    } else if (k === 'embedOrigins') {
+      if (!Array.isArray(v) || !v.every((o) => typeof o === 'string' && ORIGIN_PATTERN.test(o)))
+        throw new Error('web config: "embedOrigins" must be a list of origins like https://intranet.example');
     } else if (k === 'iceTransportPolicy') {
       if (v !== 'all' && v !== 'relay') throw new Error('web config: "iceTransportPolicy" must be "all" or "relay"');
     } else if (typeof v !== 'string' || v === '') {

@@ -34,7 +34,11 @@ await runServiceMain({
       staticDir: c.staticDir || undefined,
       maxConnectionsPerAddress: c.maxConnectionsPerAddress,
       // Like `parley start`'s webAccess: in login mode guests log in anonymously on guest.<domain>.
-      config: { auth: c.auth, anonymousDomain: c.auth === 'login' ? `guest.${c.domain}` : c.domain },
+      config: {
+        auth: c.auth,
+        anonymousDomain: c.auth === 'login' ? `guest.${c.domain}` : c.domain,
+        embedOrigins: c.embedOrigins,
+      },
       ...(c.metricsPort !== 0 ? { metricsHttp: { host: c.metricsHost, port: c.metricsPort } } : {}),
       log: createLogger('web', { level: c.logLevel, write: (l) => process.stderr.write(l + '\n') }),
     }),

@@ -41,7 +41,11 @@ export function hostWithoutPort(host: string): string {
  * Content-Security-Policy for one request: everything from this origin only. `extraConnect` are
  * origins the deployment's config.js names explicitly (an absolute websocketUrl/boshUrl).
  */
-export function contentSecurityPolicy(host: string | undefined, extraConnect: string[] = []): string {
+export function contentSecurityPolicy(
+  host: string | undefined,
+  extraConnect: string[] = [],
+  embedOrigins: string[] = [],
+): string {
   const clean = cleanHost(host);
   const wss = (clean ? ` wss://${clean}` : '') + extraConnect.map((o) => ` ${o}`).join('');
   return [
@@ -56,17 +60,22 @@ export function contentSecurityPolicy(host: string | undefined, extraConnect: st
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'self'",
+    `frame-ancestors 'self'${embedOrigins.map((o) => ` ${o}`).join('')}`,
   ].join('; ');
 }
 
 /** Headers for every HTTPS response (no HSTS: a not-yet-trusted local CA must stay click-through-able). */
-export function securityHeaders(host: string | undefined, extraConnect: string[] = []): Record<string, string> {
+export function securityHeaders(
+  host: string | undefined,
+  extraConnect: string[] = [],
+  embedOrigins: string[] = [],
+): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(host, extraConnect),
+    'Content-Security-Policy': contentSecurityPolicy(host, extraConnect, embedOrigins),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'SAMEORIGIN',
+    // X-Frame-Options cannot name other origins; with embedding on, frame-ancestors (above) decides.
+    ...(embedOrigins.length ? {} : { 'X-Frame-Options': 'SAMEORIGIN' }),
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Permissions-Policy':

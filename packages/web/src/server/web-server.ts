@@ -127,6 +127,7 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   const parleyConfig = buildParleyConfig(o.domain, { ...o.config, turn: o.turn === true });
   const configJs = renderConfigJs(parleyConfig);
   const extraConnect = absoluteOrigins([parleyConfig.websocketUrl, parleyConfig.boshUrl]);
+  const embedOrigins = parleyConfig.embedOrigins ?? [];
   const upstream = { host: o.xmppHttp.host, port: o.xmppHttp.port };
   const caps = new AddressCaps(o.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
   if (!existsSync(indexPath)) log?.warn('web.client_missing', { staticDir, hint: 'run npm run build' });
@@ -160,7 +161,7 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.set(securityHeaders(req.headers.host, extraConnect));
+    res.set(securityHeaders(req.headers.host, extraConnect, embedOrigins));
     res.on('finish', () => requests.inc({ route: routeClass(req.path), status: String(res.statusCode) }));
     next();
   });
@@ -169,6 +170,11 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     res
       .set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate' })
       .send(configJs);
+  });
+  // The embed API is loaded by other sites' pages (<script src>): the one resource they may fetch.
+  app.get('/external_api.js', (_req, res, next) => {
+    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    next();
   });
   app.get('/ca.pem', (_req, res, next) => {
     if (!o.caCertPem) return next();
