@@ -71,6 +71,7 @@ test('the .env keys', () => {
     'TOKEN_AUDIENCE',
     'TOKEN_ISSUER',
     'WEBHOOK_URLS',
+    'EMBED_ORIGINS',
     'METRICS_BIND',
     'GRAFANA_PORT',
   ]);

@@ -59,6 +59,7 @@ export const deploySpec = {
     describe: 'with AUTH=token: the iss claim invite tokens must carry',
   }),
   webhookUrls: asDeploy(startSpec.webhookUrls, 'WEBHOOK_URLS'),
+  embedOrigins: asDeploy(startSpec.embedOrigins, 'EMBED_ORIGINS'),
   metricsBind: field.oneOf(['127.0.0.1', '0.0.0.0'] as const, {
     describe:
       'where focus, bridge and web serve /metrics inside their containers: 0.0.0.0 lets the "monitoring" profile scrape them',
@@ -92,6 +93,7 @@ export const deployToStart = {
   tokenAudience: 'tokenAudience',
   tokenIssuer: 'tokenIssuer',
   webhookUrls: 'webhookUrls',
+  embedOrigins: 'embedOrigins',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
 /** Addresses reserved for documentation (RFC 5737 / 3849): .env.example uses one as a placeholder. */
@@ -277,6 +279,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         certDir: COMPOSE.certDir,
         maxConnectionsPerAddress: c.maxConnectionsPerAddress,
         metricsHost: c.metricsBind,
+        embedOrigins: c.embedOrigins,
         logLevel: c.logLevel,
         auth: c.auth,
       }),
