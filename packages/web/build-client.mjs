@@ -100,6 +100,21 @@ function copyPublic() {
   for (const name of readdirSync(publicSrc)) cpSync(join(publicSrc, name), join(outDir, name), { recursive: true });
 }
 
+// --demo: the UI on the fake store (ui/fake-store.ts), for UI work and screenshots, into dist/demo/;
+// never in dist/public, so the served app has no fake store in it.
+if (process.argv.includes('--demo')) {
+  const demoDir = join(here, 'dist', 'demo');
+  mkdirSync(demoDir, { recursive: true });
+  await esbuild.build({
+    ...options,
+    entryPoints: [join(here, 'src', 'client', 'demo.tsx')],
+    outfile: join(demoDir, 'app.js'),
+  });
+  for (const name of readdirSync(publicSrc)) cpSync(join(publicSrc, name), join(demoDir, name), { recursive: true });
+  console.log(`build-client: ${demoDir}/index.html (fake store: serve that folder, e.g. python3 -m http.server -d packages/web/dist/demo)`);
+  process.exit(0);
+}
+
 if (process.argv.includes('--watch')) {
   const ctx = await esbuild.context({
     ...options,

@@ -123,7 +123,7 @@ describe('the /doctor page', () => {
   test('UDP to the bridge blocked: the UDP check fails with the firewall fix, the TCP check passes', {
     timeout: 150_000,
   }, async () => {
-    web.stack.sfu!.port.blockUdp = true;
+    web.stack.sfu!.port.faultsForTest.blockUdp = true;
     try {
       await checking(
         () => ps,
@@ -145,7 +145,7 @@ describe('the /doctor page', () => {
         () => web.stack.logs,
       );
     } finally {
-      web.stack.sfu!.port.blockUdp = false;
+      web.stack.sfu!.port.faultsForTest.blockUdp = false;
     }
   });
 });

@@ -1,6 +1,6 @@
 // A participant's network drops and returns: an ICE restart repairs it. The others never see it
 // leave, and video flows both ways again soon after the network is back (issue 12). The drop is
-// the bridge's own test hook (MediaPort.blockEndpoint): every packet to and from that participant's
+// the bridge's own test hook (MediaPort.faultsForTest.blockEndpoint): every packet to and from that participant's
 // media transport is dropped, over UDP and ICE-TCP, while its XMPP connection stays up, as a
 // Wi-Fi that loses its uplink for a while. Also: a page closed without leaving goes from the others'
 // screens within seconds.
@@ -84,7 +84,7 @@ describe("a participant's network drops and comes back", () => {
       const logs = suite.web.stack.logs;
       const logsBefore = logs.length;
       const restarted = () => logs.slice(logsBefore).some((l) => l.includes('ice_restart.requested'));
-      port.blockEndpoint = (id) => id === blueId;
+      port.faultsForTest.blockEndpoint = (id) => id === blueId;
       let restoredAt = 0;
       try {
         // Blue's ICE goes disconnected, then counts as failed: its client asks the focus for a restart.
@@ -96,7 +96,7 @@ describe("a participant's network drops and comes back", () => {
         );
         assert.ok((port.counters['endpoint-blocked'] ?? 0) > 0, "the block dropped Blue's packets");
       } finally {
-        port.blockEndpoint = null;
+        port.faultsForTest.blockEndpoint = null;
         restoredAt = Date.now();
       }
       const [redSees, blueSees, redHears, blueHears, iceBack] = await Promise.all([

@@ -6,7 +6,7 @@ import { T, poll, redAndBlueSeeEachOther, useWebStack } from './harness.js';
 describe('media over ICE-TCP', () => {
   const suite = useWebStack({
     setup: (web) => {
-      web.stack.sfu!.port.blockUdp = true; // every datagram to the media port is dropped from here on
+      web.stack.sfu!.port.faultsForTest.blockUdp = true; // every datagram to the media port is dropped from here on
     },
   });
 

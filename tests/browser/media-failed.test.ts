@@ -7,8 +7,8 @@ import { RED, useWebStack } from './harness.js';
 describe('media blocked entirely', () => {
   const suite = useWebStack({
     setup: (web) => {
-      web.stack.sfu!.port.blockUdp = true;
-      web.stack.sfu!.port.blockTcp = true;
+      web.stack.sfu!.port.faultsForTest.blockUdp = true;
+      web.stack.sfu!.port.faultsForTest.blockTcp = true;
     },
   });
 

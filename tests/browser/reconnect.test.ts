@@ -1,4 +1,4 @@
-// A short network drop: Green's WebSocket is closed abruptly (window.parleyDebug.dropConnection()).
+// A short network drop: Green's WebSocket is closed abruptly (window.parleyDebug.dropConnectionForTest()).
 // Green never leaves the meeting screen; within 30 s the others see Green's colour again and
 // Green sees theirs, over a new Jingle session (new peer connection, no stale remote tracks).
 import { describe, test } from 'node:test';
@@ -114,7 +114,7 @@ describe('reconnecting after a network drop', () => {
         }, greenId);
       }
       const dropped = Date.now();
-      await green.page.evaluate(() => (globalThis as any).parleyDebug.dropConnection());
+      await green.page.evaluate(() => (globalThis as any).parleyDebug.dropConnectionForTest());
 
       // Green: a new session, its remote tiles carry new tracks, in the right colours.
       await poll(

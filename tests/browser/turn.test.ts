@@ -93,7 +93,7 @@ for (const transport of ['tcp', 'tls'] as const)
             staticDir,
           });
           // A firewall that drops every datagram to the media port except the relay's.
-          stack.sfu!.port.blockUdpFrom = (ip, p) => !fromRelay(ip, p);
+          stack.sfu!.port.faultsForTest.blockUdpFrom = (ip, p) => !fromRelay(ip, p);
           return { url: web.url.replace(/\/$/, ''), stack, caCertPem: certs.caCertPem, close };
         } catch (err) {
           await close();

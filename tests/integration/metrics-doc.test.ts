@@ -34,7 +34,8 @@ export function declared(text: string, service: string): Metric[] {
 /** The rows of the page's tables: | `name` | type | service | what it counts |. */
 function documented(md: string): Map<string, { type: string; service: string }> {
   const rows = new Map<string, { type: string; service: string }>();
-  for (const m of md.matchAll(/^\| `([a-z_]+)` +\| ([a-z]+) +\| ([a-z]+) +\|/gm)) rows.set(m[1], { type: m[2], service: m[3] });
+  for (const m of md.matchAll(/^\| `([a-z_]+)` +\| ([a-z]+) +\| ([a-z]+) +\|/gm))
+    rows.set(m[1], { type: m[2], service: m[3] });
   return rows;
 }
 

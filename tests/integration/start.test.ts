@@ -90,7 +90,11 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
       body: JSON.stringify({ room: 'launch' }),
     });
     assert.equal(invite.status, 201);
-    assert.equal(((await invite.json()) as { url: string }).url, `${s.info.urls[0]}launch`, 'the invite is the room URL');
+    assert.equal(
+      ((await invite.json()) as { url: string }).url,
+      `${s.info.urls[0]}launch`,
+      'the invite is the room URL',
+    );
     await Promise.all([a.disconnect(), b.disconnect()]);
 
     const prosodyPid = Number(readFileSync(join(dataDir, 'prosody', 'prosody.pid'), 'utf8'));

@@ -40,7 +40,7 @@ describe('media through the bridge', () => {
   const loseVideo = (e: HeadlessEndpoint, lose: (seq: number) => boolean) => {
     const ssrc = e.ssrc('video');
     const lost: number[] = [];
-    onBridge(e).inboundFilter = (b) => {
+    onBridge(e).inboundFilterForTest = (b) => {
       if (isRtcpPacket(b) || b.length < 12 || b.readUInt32BE(8) !== ssrc) return false;
       const seq = b.readUInt16BE(2);
       if (!lose(seq)) return false;

@@ -6,6 +6,9 @@ import {
   conferenceReadyToXml,
   errorIq,
   FOCUS_NS,
+  JINGLE_NS,
+  MUTE_AUDIO_NS,
+  MUTE_VIDEO_NS,
   isModerationRequest,
   moderatorKeyOf,
   parseModerationRequest,
@@ -22,7 +25,7 @@ import {
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import { NoBridgeError, type BridgeClient } from './bridge-client.js';
-import { Conference, MUTE_AUDIO_NS, MUTE_VIDEO_NS } from './conference.js';
+import { Conference } from './conference.js';
 import { listRooms } from './room-adoption.js';
 import { ConferenceLimits } from './limits.js';
 import type { FocusMetrics } from './metrics.js';
@@ -32,8 +35,6 @@ import type { MeetingEvents } from './webhooks.js';
 import { applyAdmission } from './auth/admit.js';
 import { createAccessPolicy, type AccessPolicy } from './auth/access-policy.js';
 import { RoomMembership } from './auth/room-membership.js';
-
-const JINGLE_NS = 'urn:xmpp:jingle:1';
 
 export interface ManagerOptions {
   link: XmppLink;

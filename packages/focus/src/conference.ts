@@ -11,6 +11,10 @@ import {
   isEndpointId,
   xml,
   ProtocolError,
+  QueueClosedError,
+  MUTE_AUDIO_NS,
+  MUTE_VIDEO_NS,
+  SerialQueue,
   type Element,
   type Jingle,
   type RoomAccessRequest,
@@ -20,7 +24,6 @@ import type { BridgeClient, ColibriSession } from './bridge-client.js';
 import type { FocusMetrics } from './metrics.js';
 import { FocusSeat } from './focus-seat.js';
 import { Participant } from './participant.js';
-import { SerialQueue } from './serial-queue.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionOpening, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
 import { RoomAccess } from './room-access.js';
@@ -31,8 +34,6 @@ import { ConferenceModeration } from './moderation.js';
 import { roomMeetingId } from './room-adoption.js';
 import { IceRestarts } from './ice-restart.js';
 
-export const MUTE_AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
-export const MUTE_VIDEO_NS = 'http://jitsi.org/jitmeet/video';
 /** The resource of the focus's session in every room (jicofo's is 'focus' too). */
 export const FOCUS_RESOURCE = 'focus';
 
@@ -102,7 +103,7 @@ export class Conference {
       {
         roomJid,
         participants: this.participants,
-        run: (label, task) => this.queue.run(label, task).then(() => undefined),
+        run: (label, task) => this.inQueue(label, task),
         makeModerator: (p, why) => this.makeModerator(p, why),
         requestMute: (...args) => this.requestMute(...args),
         endNow: (why) => this.endNow(why),
@@ -118,7 +119,7 @@ export class Conference {
       initiator: () => this.focusOccupant,
       request: (p, j) => this.jingleRequest(p, j),
       reinvite: (p, why) => this.reinvite(p, why),
-      run: (label, task) => void this.queue.run(label, task),
+      run: (label, task) => this.queue.post(label, task),
       received: (p) =>
         unionAll(
           this.others(p)
@@ -165,17 +166,11 @@ export class Conference {
    * meeting id known. `adopt`: a focus process that died left this room running (see room-adoption.ts).
    */
   async start(timeoutMs = 10_000, opts: { adopt?: boolean } = {}): Promise<void> {
-    let failure: unknown;
-    await this.queue.run('start', async () => {
-      try {
-        await this.startNow(timeoutMs, opts.adopt === true);
-      } catch (err) {
-        failure = err;
-      }
-    });
-    if (failure) {
-      this.joined.reject(failure as Error);
-      throw failure;
+    try {
+      await this.inQueue('start', () => this.startNow(timeoutMs, opts.adopt === true));
+    } catch (err) {
+      this.joined.reject(err as Error);
+      throw err;
     }
     this.joined.resolve();
     this.state = 'running';
@@ -224,7 +219,7 @@ export class Conference {
     const known = this.participants.get(nick);
     if (info.unavailable) {
       this.departed.add(nick);
-      void this.queue.run('leave', () => this.removeParticipant(nick, 'left the room'));
+      this.queue.post('leave', () => this.removeParticipant(nick, 'left the room'));
     } else if (known) {
       if (info.role) known.isModerator = info.role === 'moderator';
       known.noteState(info);
@@ -238,7 +233,7 @@ export class Conference {
         });
         return;
       }
-      void this.queue.run('join', () => this.addParticipant(nick, realJid, info));
+      this.queue.post('join', () => this.addParticipant(nick, realJid, info));
     }
   }
 
@@ -246,16 +241,8 @@ export class Conference {
    * A Jingle request from the participant that owns the session (the manager checked the sender).
    * Runs in the queue; a failure is thrown to the caller, who answers the IQ with it.
    */
-  async handleJingle(p: Participant, j: Jingle): Promise<void> {
-    let failure: unknown;
-    await this.queue.run(`jingle ${j.action}`, async () => {
-      try {
-        await this.handleJingleNow(p, j);
-      } catch (err) {
-        failure = err;
-      }
-    });
-    if (failure) throw failure;
+  handleJingle(p: Participant, j: Jingle): Promise<void> {
+    return this.inQueue(`jingle ${j.action}`, () => this.handleJingleNow(p, j));
   }
 
   private async handleJingleNow(p: Participant, j: Jingle): Promise<void> {
@@ -306,16 +293,7 @@ export class Conference {
 
   /** A password or lobby request (the manager found the room); runs in the queue, refusals are thrown. */
   async handleRoomAccess(from: string, r: RoomAccessRequest): Promise<Element | undefined> {
-    let failure: unknown;
-    const answer = await this.queue.run(`room access ${r.kind}`, async () => {
-      try {
-        return await this.access.handle(from, r);
-      } catch (err) {
-        failure = err;
-        return undefined;
-      }
-    });
-    if (failure) throw failure;
+    const answer = await this.inQueue(`room access ${r.kind}`, () => this.access.handle(from, r));
     if (this.state === 'ended')
       throw new ProtocolError(`the conference in ${this.roomJid} has ended`, 'item-not-found');
     return answer;
@@ -498,7 +476,7 @@ export class Conference {
     if (this.settleTimer) return;
     this.settleTimer = setTimeout(() => {
       this.settleTimer = undefined;
-      void this.queue.run('after leaves', () => this.afterLeaves());
+      this.queue.post('after leaves', () => this.afterLeaves());
     }, this.deps.leaveSettleMs ?? 250);
     this.settleTimer.unref();
   }
@@ -552,7 +530,7 @@ export class Conference {
         this.log.warn('jingle.refused', { endpoint: p.endpointId, action: j.action, error: err });
       }
       if (j.action === 'session-initiate')
-        void this.queue.run('offer refused', () =>
+        this.queue.post('offer refused', () =>
           this.removeParticipant(p.endpointId, `refused session-initiate: ${err.message}`, false),
         );
     });
@@ -611,7 +589,7 @@ export class Conference {
   private armIdleTimer(): void {
     this.disarmIdleTimer();
     this.idleTimer = setTimeout(
-      () => void this.queue.run('idle', () => this.endNow('nobody joined')),
+      () => this.queue.post('idle', () => this.endNow('nobody joined')),
       this.deps.idleTimeoutMs,
     );
     this.idleTimer.unref();
@@ -624,7 +602,21 @@ export class Conference {
 
   /** Ends the conference: bridge session expired, the focus leaves the room, the manager forgets it. */
   end(why: string): Promise<void> {
-    return this.queue.run('end', () => this.endNow(why)).then(() => undefined);
+    // Never rejects: callers end conferences in bulk (a lost link, shutdown) and do not wait on each.
+    return this.queue
+      .run('end', () => this.endNow(why))
+      .catch((err: unknown) => {
+        if (!(err instanceof QueueClosedError)) this.log.error('conference.end_failed', { error: err as Error });
+      });
+  }
+
+  /** Runs `job` on the queue for a caller that waits: its failure is the caller's; an ended conference says so. */
+  private inQueue<T>(label: string, job: () => Promise<T>): Promise<T> {
+    return this.queue.run(label, job).catch((err: unknown) => {
+      if (err instanceof QueueClosedError)
+        throw new ProtocolError(`the conference in ${this.roomJid} has ended`, 'item-not-found');
+      throw err;
+    });
   }
 
   private async endNow(why: string): Promise<void> {

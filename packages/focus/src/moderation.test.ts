@@ -130,7 +130,13 @@ test('the operator (HTTP API) ends a meeting like a moderator, and removes one p
   await m.removeByOperator('bbbbbbbb');
   assert.equal(calls.at(-1), 'kick bbbbbbbb: Removed by the operator');
   await m.endByOperator();
-  assert.ok(sent.some((s) => s.getChild('meeting-ended')), 'participants are told');
-  assert.ok(sent.some((s) => s.attrs.to === ROOM && s.getChild('query')?.getChild('destroy')), 'the room is destroyed');
+  assert.ok(
+    sent.some((s) => s.getChild('meeting-ended')),
+    'participants are told',
+  );
+  assert.ok(
+    sent.some((s) => s.attrs.to === ROOM && s.getChild('query')?.getChild('destroy')),
+    'the room is destroyed',
+  );
   assert.equal(calls.at(-1), 'end: ended by the operator');
 });

@@ -25,7 +25,10 @@ import type { XmppLink } from './xmpp-link.js';
 export interface ModeratedConference {
   readonly roomJid: string;
   readonly participants: ReadonlyMap<string, Participant>;
-  /** Runs `task` on the conference's queue (after every event before it). */
+  /**
+   * Runs `task` on the conference's queue (after every event before it); settles as it does, and
+   * refuses (item-not-found) once the conference has ended.
+   */
   run(label: string, task: () => Promise<void>): Promise<void>;
   /** Sets the MUC role moderator (the focus is owner); throws when the room refuses. */
   makeModerator(p: Participant, why: string): Promise<void>;
@@ -107,19 +110,8 @@ export class ConferenceModeration {
   }
 
   /** Runs `task` on the conference's queue; its failure is the caller's, and an ended conference says so. */
-  private async exclusive(label: string, task: () => Promise<void>): Promise<void> {
-    let ran = false;
-    let failure: unknown;
-    await this.conference.run(label, async () => {
-      ran = true;
-      try {
-        await task();
-      } catch (err) {
-        failure = err;
-      }
-    });
-    if (failure) throw failure;
-    if (!ran) throw new ProtocolError(`the conference in ${this.conference.roomJid} has ended`, 'item-not-found');
+  private exclusive(label: string, task: () => Promise<void>): Promise<void> {
+    return this.conference.run(label, task);
   }
 
   private grant(requesterJid: string, nick: string): Promise<void> {

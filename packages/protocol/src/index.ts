@@ -8,3 +8,4 @@ export * from './presence/index.js';
 export * from './bridge-channel/index.js';
 export * from './focus-iq/index.js';
 export * from './web-config.js';
+export * from './serial-queue.js';

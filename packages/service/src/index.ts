@@ -6,3 +6,4 @@ export * from './metrics.js';
 export * from './service-http.js';
 export * from './service-main.js';
 export * from './process-guards.js';
+export * from './addresses.js';

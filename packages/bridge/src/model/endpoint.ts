@@ -52,7 +52,7 @@ export class Endpoint {
    * Loss simulation for tests: sees each packet as it arrives (still encrypted; the RTP header is
    * readable) and drops it when this returns true, as a lossy network would.
    */
-  inboundFilter?: (encrypted: Buffer) => boolean;
+  inboundFilterForTest?: (encrypted: Buffer) => boolean;
 
   constructor(
     readonly id: string,
@@ -110,7 +110,7 @@ export class Endpoint {
     const c = this.host.counters;
     c.packetsIn++;
     c.bytesIn += encrypted.length;
-    if (this.inboundFilter?.(encrypted)) return c.drop('simulated-loss');
+    if (this.inboundFilterForTest?.(encrypted)) return c.drop('simulated-loss');
     if (!this.srtpIn) return c.drop('before-dtls');
     try {
       if (isRtcp(encrypted)) this.host.onRtcp(this, this.srtpIn.unprotectRtcp(encrypted));

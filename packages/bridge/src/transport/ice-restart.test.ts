@@ -104,13 +104,13 @@ test('blockEndpoint drops one endpoint both ways, whatever its credentials, unti
   const other = port.createTransport('aaaa0004');
   t.start(remote('b1'));
   other.start(remote('o1'));
-  port.blockEndpoint = (id) => id === 'aaaa0003';
+  port.faultsForTest.blockEndpoint = (id) => id === 'aaaa0003';
   try {
     assert.equal(await check(t.local, 'b1'), false, 'the blocked endpoint gets no answer');
     assert.equal(await check(t.restartIce(), 'b2'), false, 'nor with its restarted credentials');
     assert.ok(await check(other.local, 'o1'), 'the other endpoint still works');
   } finally {
-    port.blockEndpoint = null;
+    port.faultsForTest.blockEndpoint = null;
   }
   assert.ok(await check(t.local, 'b2'), 'answered again once the block is lifted');
   t.close();

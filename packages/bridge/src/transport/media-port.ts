@@ -22,6 +22,7 @@ import {
 import { createCertificate, type DtlsCertificate, type SrtpProfileName } from './werift-session.js';
 import { TcpFramer } from './tcp-framing.js';
 import { udpSocketDrops } from './socket-drops.js';
+import { plainAddress } from '@parley/service';
 import { TcpAdmission, tcpAdmissionLimits, type TcpAdmissionLimits } from './tcp-admission.js';
 
 export interface MediaPortOptions {
@@ -56,6 +57,24 @@ export interface MediaPortOptions {
   sendBufferBytes?: number;
 }
 
+/** What a test's firewall drops at the media port. */
+export interface PortFaults {
+  /** Every UDP datagram, as a firewall that blocks UDP would: browsers must reach the bridge over ICE-TCP. */
+  blockUdp: boolean;
+  /** Every ICE-TCP connection (with blockUdp: no media path at all). */
+  blockTcp: boolean;
+  /**
+   * The UDP datagrams from the remote addresses for which this returns true, as a firewall that blocks
+   * UDP from some hosts would (e.g. every browser but not the TURN relay). null: none.
+   */
+  blockUdpFrom: ((ip: string, port: number) => boolean) | null;
+  /**
+   * Everything to and from these endpoints (STUN, DTLS, media, over UDP and ICE-TCP, whatever ufrag or
+   * address they use), as a participant whose network dropped would look (ICE restart tests). null: none.
+   */
+  blockEndpoint: ((endpointId: string) => boolean) | null;
+}
+
 export const DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 export const DEFAULT_UDP_SEND_BUFFER = 1024 * 1024;
 
@@ -70,24 +89,10 @@ const MAX_PATHS_PER_TRANSPORT = 8;
 export class MediaPort {
   readonly counters: Record<string, number> = {};
   /**
-   * Drops every UDP datagram, as a firewall that blocks UDP would: browsers must then reach the
-   * bridge over ICE-TCP. For tests and for trying the fallback on a live stack.
+   * Fault injection for tests (and for trying the ICE-TCP fallback on a live stack): a firewall in
+   * front of this port. Nothing in production sets it.
    */
-  blockUdp = false;
-  /** Refuses every ICE-TCP connection, as a firewall would (with blockUdp: no media path at all). */
-  blockTcp = false;
-  /**
-   * Drops the UDP datagrams from the remote addresses for which this returns true, as a firewall
-   * that blocks UDP from some hosts would (e.g. every browser but not the TURN relay, whose
-   * source is this machine's own address and a port of its relay range). null: none dropped.
-   */
-  blockUdpFrom: ((ip: string, port: number) => boolean) | null = null;
-  /**
-   * Drops everything to and from the endpoints for which this returns true (STUN, DTLS, media, over
-   * UDP and ICE-TCP, whatever ufrag or address they use), as a participant whose network dropped
-   * would look. For the ICE restart tests; null: none dropped.
-   */
-  blockEndpoint: ((endpointId: string) => boolean) | null = null;
+  readonly faultsForTest: PortFaults = { blockUdp: false, blockTcp: false, blockUdpFrom: null, blockEndpoint: null };
   private readonly byUfrag = new Map<string, EndpointTransport>();
   private readonly byPath = new Map<string, EndpointTransport>();
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
@@ -263,13 +268,13 @@ export class MediaPort {
   }
 
   private allowed(ip: string): boolean {
-    const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    const plain = plainAddress(ip);
     return !this.opts.allowRemote || this.opts.allowRemote(plain);
   }
 
   private onDatagram(buf: Buffer, ip: string, port: number): void {
-    if (this.blockUdp) return this.count('udp-blocked');
-    if (this.blockUdpFrom && this.blockUdpFrom(ip.startsWith('::ffff:') ? ip.slice(7) : ip, port))
+    if (this.faultsForTest.blockUdp) return this.count('udp-blocked');
+    if (this.faultsForTest.blockUdpFrom && this.faultsForTest.blockUdpFrom(plainAddress(ip), port))
       return this.count('udp-blocked');
     if (!this.allowed(ip)) return this.count('remote-not-allowed');
     const path: PeerPath = { key: `udp:${ip}:${port}`, kind: 'udp', ip, port };
@@ -288,7 +293,7 @@ export class MediaPort {
       this.count('unknown-address');
       return false;
     }
-    if (this.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
+    if (this.faultsForTest.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
     t.handlePacket(buf);
     return false;
   }
@@ -319,7 +324,7 @@ export class MediaPort {
       this.count('stun-unknown-ufrag');
       return false;
     }
-    if (this.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
+    if (this.faultsForTest.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
     if (!verifyIntegrity(msg, t.local.pwd)) {
       this.count('stun-bad-integrity');
       return false;
@@ -333,7 +338,7 @@ export class MediaPort {
       this.count('stun-wrong-remote-ufrag');
       return false;
     }
-    const plainIp = path.ip.startsWith('::ffff:') ? path.ip.slice(7) : path.ip;
+    const plainIp = plainAddress(path.ip);
     if (getAttribute(msg, ATTR.ICE_CONTROLLED)) {
       // We are lite, hence always controlled; the peer must take the controlling role (RFC 8445 7.3.1.1).
       this.count('stun-role-conflict');
@@ -416,8 +421,8 @@ export class MediaPort {
 
   private sendTo(path: PeerPath, buf: Buffer): void {
     if (this.closed) return;
-    const owner = this.blockEndpoint && this.byPath.get(path.key);
-    if (owner && this.blockEndpoint?.(owner.endpointId)) return void this.dropBlocked();
+    const owner = this.faultsForTest.blockEndpoint && this.byPath.get(path.key);
+    if (owner && this.faultsForTest.blockEndpoint?.(owner.endpointId)) return void this.dropBlocked();
     if (path.kind === 'udp') {
       this.udp.send(buf, path.port, path.ip, (err) => {
         if (err) this.count('udp-send-error');
@@ -434,7 +439,7 @@ export class MediaPort {
 
   private onTcpConnection(s: TcpSocket): void {
     const ip = s.remoteAddress ?? '';
-    if (this.blockTcp) {
+    if (this.faultsForTest.blockTcp) {
       this.count('tcp-blocked');
       s.destroy();
       return;

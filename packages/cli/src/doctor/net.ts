@@ -2,6 +2,7 @@
 // config text for addresses that are not this deployment's, STUN and WebSocket framing.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { plainAddress } from '@parley/service';
 
 /** Canonical text of an IP address (IPv6 compressed, lower case, no brackets or zone), or undefined. */
 export function canonicalIp(ip: string): string | undefined {
@@ -9,7 +10,7 @@ export function canonicalIp(ip: string): string | undefined {
     .trim()
     .replace(/^\[|\]$/g, '')
     .replace(/%.*$/, '');
-  if (s.toLowerCase().startsWith('::ffff:') && isIP(s.slice(7)) === 4) s = s.slice(7);
+  s = plainAddress(s);
   const v = isIP(s);
   if (v === 4)
     return s

@@ -1,8 +1,11 @@
 // Plain data for a Jingle session (XEP-0166/0167/0176/0320/0293/0294/0338/0339), shared by the
 // focus (which builds it from bridge allocations), the SDP translation (browser side) and colibri2.
 
+/** The Jingle namespace (XEP-0166), the one constant every side uses. */
+export const JINGLE_NS = 'urn:xmpp:jingle:1';
+
 export const NS = {
-  jingle: 'urn:xmpp:jingle:1',
+  jingle: JINGLE_NS,
   rtp: 'urn:xmpp:jingle:apps:rtp:1',
   rtcpFb: 'urn:xmpp:jingle:apps:rtp:rtcp-fb:0',
   hdrext: 'urn:xmpp:jingle:apps:rtp:rtp-hdrext:0',

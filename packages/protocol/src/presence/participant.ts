@@ -10,6 +10,9 @@ import { MUC_USER_NS, type MucAffiliation, type MucRole } from './muc.js';
 export const NICK_NS = 'http://jabber.org/protocol/nick';
 export const AUDIO_MUTED_NS = 'http://jitsi.org/jitmeet/audio';
 export const VIDEO_MUTED_NS = 'http://jitsi.org/jitmeet/video';
+/** Jitsi's mute request (<mute xmlns=...>) uses the presence namespaces: one constant each. */
+export const MUTE_AUDIO_NS = AUDIO_MUTED_NS;
+export const MUTE_VIDEO_NS = VIDEO_MUTED_NS;
 
 export interface SourceInfoEntry {
   muted: boolean;

@@ -7,7 +7,6 @@ import { pickLanguage, setLanguage } from './i18n';
 import { Home } from './ui/Home';
 import { MeetingApp } from './ui/App';
 import { roomFromPath } from './ui/room-name';
-import { createFakeStore } from './ui/fake-store';
 import { DoctorPage } from './doctor/DoctorPage';
 import { startEmbedBridge } from './embed/bridge';
 
@@ -65,9 +64,8 @@ function main() {
     render(<Home />, root);
     return;
   }
-  // The fake store is for UI development and screenshots only: never without ?demo=1.
-  const store: ConferenceStore =
-    params.get('demo') === '1' ? createFakeStore(room, params) : createConferenceStore(config, room);
+  // The fake store (UI development, screenshots) is not in this bundle: build-client.mjs --demo.
+  const store: ConferenceStore = createConferenceStore(config, room);
   render(<MeetingApp store={store} config={config} />, root);
   startEmbedBridge(store, config);
 }

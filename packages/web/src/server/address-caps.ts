@@ -3,12 +3,13 @@
 // sees on the TCP connection: behind NAT or another proxy, many people share it, so the cap is a
 // setting and 0 turns it off. Prosody cannot do this itself: it sees every client as the web server.
 import type { Socket } from 'node:net';
+import { plainAddress } from '@parley/service';
 
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 40;
 
 /** The peer's address without the IPv4-mapped prefix ("::ffff:10.0.0.5" -> "10.0.0.5"). */
 export function clientAddress(socket: Pick<Socket, 'remoteAddress'>): string {
-  return (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return plainAddress(socket.remoteAddress ?? 'unknown');
 }
 
 export class AddressCaps {

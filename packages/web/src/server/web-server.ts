@@ -15,7 +15,15 @@ import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Counter, Gauge, createRegistry, startServiceHttp, type Logger, type ServiceHttp } from '@parley/service';
+import {
+  Counter,
+  Gauge,
+  createRegistry,
+  plainAddress,
+  startServiceHttp,
+  type Logger,
+  type ServiceHttp,
+} from '@parley/service';
 import { buildParleyConfig, renderConfigJs, type ParleyConfigJson } from './config.js';
 import {
   absoluteOrigins,
@@ -333,7 +341,9 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
   if (o.httpPort !== null && o.httpPort !== undefined) {
     http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
       const given = cleanHost(req.headers.host);
-      const host = given ? hostWithoutPort(given) : urlHost(req.socket.localAddress?.replace(/^::ffff:/, '') ?? o.host);
+      const host = given
+        ? hostWithoutPort(given)
+        : urlHost((req.socket.localAddress && plainAddress(req.socket.localAddress)) ?? o.host);
       const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
       const target = `https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${path}`;
       res.writeHead(301, {

@@ -3,7 +3,7 @@
 // (XMPP connection, endpoint id, room model, screen stream). store.ts creates it; signaling,
 // media-session, local-tracks and moderation read and write it.
 import type { ConferenceError, ConferenceState, ParleyConfig } from './types.js';
-import type { SerialQueue } from './queue.js';
+import type { SerialQueue } from '@parley/protocol';
 import type { RoomModel } from './room.js';
 import { createXmppConnection, type XmppConnection, type XmppFactory } from './xmpp-connection.js';
 
@@ -60,9 +60,6 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export const JINGLE_NS = 'urn:xmpp:jingle:1';
-export const AUDIO_NS = 'http://jitsi.org/jitmeet/audio';
 
 /** One conference store's shared state; the fields below `terminal` change while it runs. */
 export interface Conference {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceErrorKind, errorDetail, resolveServiceUrl } from './errors.js';
-import { SerialQueue } from './queue.js';
 
 test('getUserMedia errors -> error kinds', () => {
   for (const name of ['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'DevicesNotFoundError'])
@@ -27,24 +26,4 @@ test('service URLs resolve against the page', () => {
   assert.equal(resolveServiceUrl('wss://other:5281/ws', page), 'wss://other:5281/ws');
   assert.equal(resolveServiceUrl('//other/ws', page), 'wss://other/ws');
   assert.equal(resolveServiceUrl('/http-bind', page, 'http'), 'https://meet.local:8443/http-bind');
-});
-
-test('the serial queue runs tasks in order and survives failures', async () => {
-  const errors: string[] = [];
-  const q = new SerialQueue((_e, what) => errors.push(what));
-  const order: number[] = [];
-  q.post('slow', async () => {
-    await new Promise((r) => setTimeout(r, 20));
-    order.push(1);
-  });
-  q.post('boom', () => {
-    throw new Error('x');
-  });
-  const last = q.run('fast', () => {
-    order.push(2);
-    return 7;
-  });
-  assert.equal(await last, 7);
-  assert.deepEqual(order, [1, 2]);
-  assert.deepEqual(errors, ['boom']);
 });

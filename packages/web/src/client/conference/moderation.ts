@@ -14,13 +14,13 @@ import {
   xml,
   type Element,
   type ModerationRequest,
+  MUTE_AUDIO_NS,
+  MUTE_VIDEO_NS,
 } from '@parley/protocol';
-import { AUDIO_NS, type Conference } from './context.js';
+import type { Conference } from './context.js';
 import { errorDetail } from './errors.js';
 import type { ConferenceActions } from './types.js';
 import type { XmppConnection } from './xmpp-connection.js';
-
-export const VIDEO_NS = 'http://jitsi.org/jitmeet/video';
 
 export type ModerationActions = Pick<
   ConferenceActions,
@@ -76,7 +76,7 @@ export function createModeration(
           xml(
             'iq',
             { type: 'set', to: config.focusJid },
-            xml('mute', { xmlns: AUDIO_NS, jid: occupantJid(roomJid, id) }, 'true'),
+            xml('mute', { xmlns: MUTE_AUDIO_NS, jid: occupantJid(roomJid, id) }, 'true'),
           ),
           10_000,
         )
@@ -110,7 +110,7 @@ export function createModeration(
     },
 
     focusIqs(x, fromFocus) {
-      x.onIqSet(VIDEO_NS, 'mute', async (iq, payload) => {
+      x.onIqSet(MUTE_VIDEO_NS, 'mute', async (iq, payload) => {
         if (!fromFocus(iq)) return false;
         if (payload.getText().trim() === 'true') await c.queue.run('remote video mute', () => mute.video(true));
         return true;

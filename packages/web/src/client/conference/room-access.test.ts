@@ -11,7 +11,7 @@ import {
   xml,
   type Element,
 } from '@parley/protocol';
-import { SerialQueue } from './queue.js';
+import { SerialQueue } from '@parley/protocol';
 import {
   createRoomAccess,
   type RoomAccessConnection,

@@ -16,7 +16,7 @@ import {
   type RoomAccessRequest,
 } from '@parley/protocol';
 import { errorDetail } from './errors.js';
-import type { SerialQueue } from './queue.js';
+import type { SerialQueue } from '@parley/protocol';
 import { NO_ROOM_ACCESS, type RoomAccessState } from './room-access-state.js';
 
 /** Knocks answered "admitted" in a row whose join the room still refused: then we stop trying. */
@@ -151,7 +151,7 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
       if (result.result === 'denied') c.fail({ kind: 'lobby-denied' });
       else {
         if (result.password !== undefined) c.roomPassword = result.password;
-        void c.queue.run('admitted', enter);
+        c.queue.post('admitted', enter);
       }
       return true;
     });
@@ -171,7 +171,7 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
       return true;
     }
     if (condition === 'registration-required' && fruitlessAdmits < MAX_FRUITLESS_ADMITS) {
-      void c.queue.run('knock', knock);
+      c.queue.post('knock', knock);
       return true;
     }
     return false;

@@ -16,8 +16,10 @@ import {
   type Jingle,
   type ParticipantInfo,
   type SourceInfoEntry,
+  JINGLE_NS,
+  MUTE_AUDIO_NS,
 } from '@parley/protocol';
-import { AUDIO_NS, JINGLE_NS, sleep, withTimeout, type Conference } from './context.js';
+import { sleep, withTimeout, type Conference } from './context.js';
 import { errorDetail } from './errors.js';
 import { FocusIdentity } from './focus-identity.js';
 import { refusalOf } from './access.js';
@@ -163,7 +165,7 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       }
       return true;
     });
-    x.onIqSet(AUDIO_NS, 'mute', async (iq, payload) => {
+    x.onIqSet(MUTE_AUDIO_NS, 'mute', async (iq, payload) => {
       if (!fromFocus(iq)) return false;
       if (payload.getText().trim() === 'true') await queue.run('remote mute', () => hooks.remoteMute());
       return true;

@@ -4,7 +4,7 @@
 // presence, messages and the actions that renegotiate all run through one queue.
 import { newEndpointId, occupantJid, xml } from '@parley/protocol';
 import type { ConferenceError, ConferenceState, ConferenceStore, JoinOptions, ParleyConfig } from './types.js';
-import { SerialQueue } from './queue.js';
+import { SerialQueue } from '@parley/protocol';
 import { deviceErrorKind, errorDetail, resolveServiceUrl } from './errors.js';
 import { chatStanza, emptyRoom, newChatId, participantsOf } from './room.js';
 import { audioOf, buildTiles } from './tiles.js';
@@ -355,7 +355,7 @@ export function createConferenceStore(
         return signaling.droppedStanzas;
       },
       /** Test hook: drops the XMPP WebSocket as a network failure would (the store reconnects). */
-      dropConnection: () => c.xmpp?.dropConnection?.(),
+      dropConnectionForTest: () => c.xmpp?.dropConnectionForTest?.(),
     };
   }
   return store;

@@ -25,10 +25,10 @@ export interface XmppConnection {
   /** Handles IQ sets of one payload (ns, name); unhandled IQ requests are answered service-unavailable. */
   onIqSet(ns: string, name: string, handler: (iq: Element, payload: Element) => Promise<IqAnswer>): void;
   /**
-   * Test hook (window.parleyDebug.dropConnection): closes the WebSocket abruptly, as a network drop
+   * Test hook (window.parleyDebug.dropConnectionForTest): closes the WebSocket abruptly, as a network drop
    * would (the client sees an unclean close, code 1006, and reconnects by itself).
    */
-  dropConnection?(): void;
+  dropConnectionForTest?(): void;
 }
 
 /** Without username/password: SASL ANONYMOUS; with them: SASL PLAIN (the browser build has no SCRAM). */
@@ -76,7 +76,7 @@ export const createXmppConnection: XmppFactory = ({ service, domain, username, p
     async request(el, timeoutMs) {
       return (await x.iqCaller.request(el as never, timeoutMs)) as unknown as Element;
     },
-    dropConnection() {
+    dropConnectionForTest() {
       // @xmpp/websocket's Socket wrapper keeps the browser WebSocket in `.socket`.
       const ws = (x as unknown as { socket?: { socket?: WebSocket | null } | null }).socket?.socket;
       if (!ws) return;

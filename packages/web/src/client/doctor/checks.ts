@@ -17,6 +17,7 @@ import {
   xml,
   type Element,
   type Jingle,
+  JINGLE_NS,
 } from '@parley/protocol';
 import type { ParleyConfig } from '../conference/types';
 import { createXmppConnection, type XmppConnection } from '../conference/xmpp-connection';
@@ -34,7 +35,6 @@ import {
   type CheckOutcome,
 } from './runner';
 
-const JINGLE_NS = 'urn:xmpp:jingle:1';
 /** How long the media checks wait for pc.connectionState 'connected' after session-accept. */
 export const MEDIA_WAIT_MS = 10_000;
 const CONNECT_MS = 10_000;
