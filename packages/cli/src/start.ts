@@ -2,19 +2,23 @@
 // secrets generated in the data dir. Logs go to stderr; the one ready line goes to stdout.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { discoverAddresses, startBridge, type RunningBridge } from '@parley/bridge';
-import { startFocus, type RunningFocus } from '@parley/focus';
-import { inviteMinter } from './invites.js';
-import { ensureCertificates, localAddresses, startWebServer, type RunningWebServer } from '@parley/web';
-import { hostname } from 'node:os';
-import { createLogger, type Logger } from '@parley/service';
-import { prosodyDomains, validateProsodySettings, type SupervisorStatus } from '@parley/xmpp-config';
+import { discoverAddresses } from '@parley/bridge';
+import { localAddresses } from '@parley/web';
+import { createLogger, StopList, type Logger } from '@parley/service';
+import { prosodyDomains } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
-import { accessLines, focusAccess, prosodyAccess, webAccess } from './access-settings.js';
-import { startExtraBridges, type ExtraBridges } from './bridge-processes.js';
+import { accessLines } from './access-settings.js';
 import type { StartConfig } from './start-config.js';
-import { turnServices, turnUrls } from './turn/index.js';
-import { claimDataDir, stackHealth, superviseProsody, superviseTurn } from './stack-supervision.js';
+import { claimDataDir } from './stack-supervision.js';
+import {
+  bridgesStep,
+  certificatesStep,
+  focusStep,
+  prosodyStep,
+  turnStep,
+  webStep,
+  type StartContext,
+} from './start-steps.js';
 
 export interface ReadyInfo {
   ready: true;
@@ -53,210 +57,31 @@ export async function startStack(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const claim = await claimDataDir(dataDir, log);
-  // Supervised parts (Prosody, extra bridges, coturn), for /health's "degraded".
-  const supervised: (() => SupervisorStatus[])[] = [];
+  const stops = new StopList(log);
+  stops.push('data dir claim', () => claim.release());
   const { secrets, created, path } = loadOrCreateSecrets(dataDir);
   log.info(created ? 'secrets.generated' : 'secrets.reused', { path });
+  const ctx: StartContext = { config, dataDir, log, secrets, stops, supervised: [] };
+  try {
+    return await startParts(ctx);
+  } catch (err) {
+    await stops.stopAll(); // what did start, in reverse
+    throw err;
+  }
+}
 
+async function startParts(ctx: StartContext): Promise<RunningStack> {
+  const { config, dataDir, log, stops } = ctx;
   // The bridge's addresses are known before it starts: Prosody lists coturn on them (XEP-0215).
   const advertise = config.advertise.length ? config.advertise : discoverAddresses();
-  const settings = validateProsodySettings({
-    domain: config.domain,
-    interfaces: [config.bind],
-    ports: { c2s: config.xmppPort, http: config.xmppHttpPort, component: config.componentPort },
-    dataDir: resolve(dataDir, 'prosody'),
-    focus: { secret: secrets.focusComponentSecret },
-    bridgeAccount: { password: secrets.bridgeAccountPassword },
-    focusAccount: { password: secrets.focusAccountPassword },
-    logLevel: config.logLevel === 'debug' ? 'debug' : 'info',
-    ...(config.turn
-      ? {
-          turn: {
-            secret: secrets.turnSecret,
-            ttlSeconds: config.turnTtl,
-            services: turnServices(advertise, config.turnPort, config.turnsPort),
-          },
-        }
-      : {}),
-    access: prosodyAccess(config),
-  });
-  const prosodyLog = log.child({ service: 'prosody' });
-  const prosody = await superviseProsody({
-    settings,
-    log: (line) => prosodyLog.debug('prosody.output', { line }),
-    pidDir: dataDir,
-    supervisorLog: log,
-  });
-  supervised.push(() => [prosody.status()]);
-  const p0 = prosody.current;
-  log.info('prosody.ready', { pid: p0.pid, ms: p0.startupMs, config: p0.configPath });
-
-  const serviceLog = (service: string) =>
-    createLogger(service, { level: config.logLevel, write: (l) => process.stderr.write(l + '\n') });
-  let bridge: RunningBridge;
-  try {
-    bridge = await startBridge(
-      {
-        domain: config.domain,
-        xmppService: `xmpp://127.0.0.1:${config.xmppPort}`,
-        username: settings.bridgeAccount.username,
-        password: secrets.bridgeAccountPassword,
-        bridgeId: '',
-        focusJids: [],
-        mediaPort: config.mediaPort,
-        tcpPort: config.tcpPort,
-        bindAddress: '0.0.0.0',
-        advertise,
-        httpHost: '127.0.0.1',
-        httpPort: config.bridgeHttpPort,
-        statsIntervalMs: 5000,
-        logLevel: config.logLevel,
-      },
-      { log: serviceLog('bridge') },
-    );
-  } catch (err) {
-    await prosody.stop();
-    throw err;
-  }
-
-  let extraBridges: ExtraBridges | undefined;
-  try {
-    if (config.bridges > 1) {
-      extraBridges = await startExtraBridges(
-        config.bridges,
-        {
-          domain: config.domain,
-          xmppPort: config.xmppPort,
-          username: settings.bridgeAccount.username,
-          password: secrets.bridgeAccountPassword,
-          mediaPort: config.mediaPort,
-          tcpPort: config.tcpPort,
-          httpPort: config.bridgeHttpPort,
-          advertise: bridge.advertise,
-          logLevel: config.logLevel,
-          dataDir,
-        },
-        log,
-      );
-      supervised.push(() => extraBridges?.status() ?? []);
-    }
-  } catch (err) {
-    await bridge.close();
-    await prosody.stop();
-    throw err;
-  }
-
-  let focus: RunningFocus;
+  const settings = await prosodyStep(ctx, advertise);
+  const { bridge, extra: extraBridges } = await bridgesStep(ctx, settings, advertise);
   let inviteBase = '';
-  try {
-    focus = await startFocus(
-      {
-        domain: config.domain,
-        xmppComponentUrl: `xmpp://127.0.0.1:${config.componentPort}`,
-        focusSecret: secrets.focusComponentSecret,
-        httpHost: '127.0.0.1',
-        httpPort: config.focusHttpPort,
-        bridge: 'colibri2',
-        bridgeUser: settings.bridgeAccount.username,
-        idleTimeoutMs: 60_000,
-        logLevel: config.logLevel,
-        webhookUrls: config.webhookUrls,
-        webhookSecret: secrets.webhookSecret,
-        adminToken: secrets.adminToken,
-        ...focusAccess(config, secrets),
-      },
-      {
-        log: serviceLog('focus'),
-        stackHealth: () => stackHealth(supervised.flatMap((s) => s())),
-        invite: inviteMinter(config, secrets.tokenSecret, () => inviteBase),
-      },
-    );
-  } catch (err) {
-    await extraBridges?.stop();
-    await bridge.close();
-    await prosody.stop();
-    throw err;
-  }
-  // Ready means every bridge can take a conference.
-  for (const deadline = Date.now() + 60_000; focus.bridge.available() < config.bridges; ) {
-    if (Date.now() > deadline) {
-      const seen = focus.bridge.available();
-      await focus.close().catch(() => {});
-      await extraBridges?.stop();
-      await bridge.close();
-      await prosody.stop();
-      throw new Error(`the focus sees ${seen} of ${config.bridges} bridges in the brewery after 60 s`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  let web: RunningWebServer;
-  let certs: Awaited<ReturnType<typeof ensureCertificates>>;
-  let turn: Awaited<ReturnType<typeof superviseTurn>> | undefined;
-  let turnInfo: ReadyInfo['turn'];
+  const focus = await focusStep(ctx, settings, () => inviteBase);
   const addresses = [...new Set([...localAddresses(), ...bridge.advertise, '127.0.0.1'])];
-  try {
-    const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname.toLowerCase() : undefined;
-    const isIpLiteral = publicHost !== undefined && /^[\d.]+$|:/.test(publicHost);
-    certs = await ensureCertificates(resolve(dataDir, 'certs'), {
-      hostnames: [
-        ...new Set([...(publicHost && !isIpLiteral ? [publicHost] : []), hostname().toLowerCase(), 'localhost']),
-      ],
-      addresses: [...new Set([...addresses, ...(publicHost && isIpLiteral ? [publicHost] : [])])],
-    });
-    log.info(certs.created ? 'certificates.created' : 'certificates.reused', { ca: certs.caPath });
-    if (config.turn) {
-      // Listens and relays on the bridge's advertised addresses; may relay only to them.
-      const turnLog = log.child({ service: 'turn' });
-      turn = await superviseTurn({
-        settings: {
-          realm: config.domain,
-          secret: secrets.turnSecret,
-          listeningIps: bridge.advertise,
-          relayIps: bridge.advertise,
-          allowedPeerIps: bridge.advertise,
-          allowLoopbackPeers: bridge.advertise.some((a) => a.startsWith('127.') || a === '::1'),
-          port: config.turnPort,
-          tlsPort: config.turnsPort,
-          tls: { cert: certs.certPath, pkey: certs.keyPath },
-          dataDir: resolve(dataDir, 'turn'),
-          verbose: config.logLevel === 'debug',
-        },
-        log: (line) => turnLog.debug('turn.output', { line }),
-        pidDir: dataDir,
-        supervisorLog: log,
-      });
-      supervised.push(() => (turn ? [turn.status()] : []));
-      turnInfo = {
-        urls: turnUrls(bridge.advertise, config.turnPort, config.turnsPort),
-        pid: turn.current.pid,
-        log: turn.current.logPath,
-      };
-      const t0 = turn.current;
-      log.info('turn.ready', { pid: t0.pid, ms: t0.startupMs, config: t0.configPath, urls: turnInfo.urls });
-    }
-    web = await startWebServer({
-      host: config.webBind,
-      httpsPort: config.httpsPort,
-      httpPort: config.httpPort,
-      xmppHttp: { host: '127.0.0.1', port: config.xmppHttpPort },
-      domain: config.domain,
-      tls: { cert: certs.certPem, key: certs.keyPem },
-      caCertPem: certs.caCertPem,
-      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-      turn: turnInfo !== undefined,
-      metricsHttp: { host: '127.0.0.1', port: config.webMetricsPort },
-      config: { ...webAccess(config), embedOrigins: config.embedOrigins },
-      log: serviceLog('web'),
-    });
-  } catch (err) {
-    await turn?.stop();
-    await focus.close().catch(() => {});
-    await bridge.close();
-    await extraBridges?.stop();
-    await prosody.stop();
-    throw err;
-  }
+  const certs = await certificatesStep(ctx, addresses);
+  const turnInfo: ReadyInfo['turn'] = config.turn ? await turnStep(ctx, bridge, certs) : undefined;
+  const web = await webStep(ctx, certs, turnInfo !== undefined);
 
   const d = prosodyDomains(settings);
   const host = config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind;
@@ -297,21 +122,13 @@ export async function startStack(
     auth: config.auth,
     ...(turnInfo ? { turn: turnInfo } : {}),
   };
-  let stopping: Promise<void> | undefined;
   return {
     info,
-    stop: () =>
-      (stopping ??= (async () => {
-        log.info('stack.stopping');
-        await web.close().catch((err) => log.warn('web.stop_failed', { error: err as Error }));
-        await focus.close().catch((err) => log.warn('focus.stop_failed', { error: err as Error }));
-        await bridge.close().catch((err) => log.warn('bridge.stop_failed', { error: err as Error }));
-        await extraBridges?.stop();
-        await turn?.stop();
-        await prosody.stop();
-        claim.release();
-        log.info('stack.stopped');
-      })()),
+    stop: async () => {
+      log.info('stack.stopping', { parts: stops.names });
+      await stops.stopAll();
+      log.info('stack.stopped');
+    },
   };
 }
 

@@ -7,3 +7,4 @@ export * from './service-http.js';
 export * from './service-main.js';
 export * from './process-guards.js';
 export * from './addresses.js';
+export * from './stop-list.js';
