@@ -2,79 +2,8 @@
 // SourceVideoTypeMessage, LastNChangedEvent, ReceiverAudioSubscription, and classes nobody knows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Colibri2MediaSource, IceTransport } from '@parley/protocol';
-import { createLogger } from '@parley/service';
-import { Bridge } from './bridge.js';
 import { wantsAudio } from './conference.js';
-import type { MediaTransport, MediaTransportState } from './media-transport.js';
-
-/** A transport whose data channel the test drives: it holds the endpoint's message handler. */
-class ChannelTransport implements MediaTransport {
-  state: MediaTransportState = 'new';
-  readonly sent: Record<string, unknown>[] = [];
-  receive: (text: string) => void = () => {};
-  open: (label: string) => void = () => {};
-  readonly local: IceTransport = {
-    ufrag: 'u',
-    pwd: 'ppppppppppppppppppppppp',
-    rtcpMux: true,
-    iceLite: true,
-    fingerprints: [{ hash: 'sha-256', value: 'AA:BB', setup: 'actpass' }],
-    candidates: [],
-  };
-  start() {}
-  restartIce() {
-    return this.local;
-  }
-  onStateChange() {}
-  onPacket() {}
-  send() {}
-  onDataChannelOpen(cb: (label: string) => void) {
-    this.open = cb;
-  }
-  onDataChannelMessage(cb: (text: string) => void) {
-    this.receive = cb;
-  }
-  sendDataChannel(text: string) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-}
-
-const video = (ep: string, ssrc: number, n = 0): Colibri2MediaSource => ({
-  type: 'video',
-  id: `${ep}-v${n}`,
-  sources: [{ ssrc, name: `${ep}-v${n}`, owner: ep, videoType: 'camera' }],
-  ssrcGroups: [],
-});
-
-function meeting() {
-  const logs: string[] = [];
-  const transports = new Map<string, ChannelTransport>();
-  const bridge = new Bridge({
-    log: createLogger('bridge', { level: 'debug', write: (l) => logs.push(l) }),
-    transports: {
-      createTransport: (id) => {
-        const t = new ChannelTransport();
-        transports.set(id, t);
-        return t;
-      },
-    },
-  });
-  const [a, b] = ['aaaaaaaa', 'bbbbbbbb'];
-  bridge.handleConferenceModify({
-    meetingId: 'm1',
-    create: true,
-    endpoints: [
-      { id: a, create: true, sources: [video(a, 101)] },
-      { id: b, create: true, sources: [video(b, 201)] },
-    ],
-  });
-  for (const t of transports.values()) t.open('JVB data channel');
-  const conference = bridge.conferences.get('m1')!;
-  const say = (ep: string, m: object) => transports.get(ep)!.receive(JSON.stringify(m));
-  return { bridge, conference, transports, logs, a, b, say };
-}
+import { channelMeeting as meeting } from './fixtures/channel-transport.js';
 
 test("SourceVideoTypeMessage changes the sender's own source only", () => {
   const { bridge, conference, a, b, say } = meeting();
