@@ -111,7 +111,9 @@ if (process.argv.includes('--demo')) {
     outfile: join(demoDir, 'app.js'),
   });
   for (const name of readdirSync(publicSrc)) cpSync(join(publicSrc, name), join(demoDir, name), { recursive: true });
-  console.log(`build-client: ${demoDir}/index.html (fake store: serve that folder, e.g. python3 -m http.server -d packages/web/dist/demo)`);
+  console.log(
+    `build-client: ${demoDir}/index.html (fake store: serve that folder, e.g. python3 -m http.server -d packages/web/dist/demo)`,
+  );
   process.exit(0);
 }
 

@@ -63,7 +63,7 @@ test('colibri2 fuzz: every request is answered (result or error), and the bridge
       conferenceModifyToXml(modify(`m${seed}`, 'cccc0003')).toString(),
     ];
     for (let i = 0; i < plan.inputs; i++) {
-      let answer;
+      let answer: ReturnType<typeof ask>;
       try {
         answer = ask(mutateStanza(pick(rnd, valid), rnd));
       } catch (err) {
