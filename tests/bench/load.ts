@@ -6,8 +6,8 @@
 // window (read from /proc), the generator's own CPU is reported apart so it is never taken for the server.
 // First version: Parley only, the generator in this one process; Janus side by side is not done yet.
 // Usage: node --import tsx tests/bench/load.ts [--sizes 2,4,6] [--seconds 10] [--json]
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopbackStun } from '@parley/bridge/testing';
 import { RtpHeader, RtpPacket } from 'werift';
@@ -30,6 +30,8 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !(seconds > 0)) {
   process.exit(2);
 }
 
+const START = '<!-- bench:load -->';
+const END = '<!-- /bench:load -->';
 const TICK = 100; // USER_HZ: clock ticks per second in /proc/<pid>/stat on Linux
 
 /** utime+stime (s) and RSS (bytes) of a process and all its descendants. */
@@ -258,4 +260,37 @@ const result = {
   ],
 };
 console.log(JSON.stringify(result, null, 2));
+writeSection(result);
 process.exit(0);
+
+/** Replaces (or appends) this benchmark's section of docs/benchmarks.md, between its markers. */
+function writeSection(r: typeof result): void {
+  const file = new URL('../../docs/benchmarks.md', import.meta.url);
+  const cpus = os.cpus();
+  const md = [
+    START,
+    `## ${r.title}`,
+    '',
+    `- Command: \`${r.command}\` — date ${new Date().toISOString()}`,
+    `- Machine: ${cpus.length} cores (${cpus[0]?.model?.trim() ?? 'unknown CPU'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end (a shared machine: other jobs ran beside it)`,
+    '',
+  ];
+  for (const t of r.tables) {
+    md.push(`${t.caption}:`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
+    for (const row of t.rows) md.push(`| ${row.join(' | ')} |`);
+    md.push('');
+  }
+  for (const n of r.notes) md.push(`- ${n}`);
+  md.push(END);
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const at = old.indexOf(START);
+  const end = old.indexOf(END);
+  const next =
+    at >= 0 && end > at
+      ? old.slice(0, at) + md.join('\n') + old.slice(end + END.length)
+      : `${old.trimEnd()}\n\n${md.join('\n')}\n`;
+  writeFileSync(file, next);
+}
