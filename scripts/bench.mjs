@@ -4,7 +4,7 @@
 // rewrites docs/benchmarks.md. Builds nothing: run `npx tsc -b` first (the benches import the
 // workspace packages' dist/). Usage: npm run bench [-- <substring to select bench files>]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +116,11 @@ for (const r of results) {
 }
 
 md.push(...howToRead(results), '');
+// `npm run bench:load` (tests/bench/load.ts) owns the section between its markers: keep it.
+const benchFile = path.join(root, 'docs/benchmarks.md');
+const previous = existsSync(benchFile) ? readFileSync(benchFile, 'utf8') : '';
+const loadSection = previous.match(/<!-- bench:load -->[\s\S]*<!-- \/bench:load -->/);
+if (loadSection) md.push(loadSection[0], '');
 mkdirSync(path.join(root, 'docs'), { recursive: true });
 writeFileSync(path.join(root, 'docs/benchmarks.md'), md.join('\n'));
 console.error(`bench: wrote docs/benchmarks.md (${results.length} benchmarks, ${failed} failed)`);
