@@ -17,34 +17,11 @@ import { createModeration } from './moderation.js';
 import { createRoomAccess } from './room-access.js';
 import { createAccessFlow } from './access-flow.js';
 import { inviteToken, tokenDisplayName } from './access.js';
+import { initialState, isTerminal, reduce, type StateEvent } from './state.js';
 
 export type { StoreEnv } from './context.js';
 
 const NAME_KEY = 'parley.displayName';
-
-/** A new store's state: on the prejoin screen, nothing joined yet. */
-function initialState(room: string, env: StoreEnv): ConferenceState {
-  return {
-    phase: 'prejoin',
-    room,
-    displayName: tokenDisplayName(inviteToken(env.location.search)) ?? env.storage?.getItem(NAME_KEY) ?? '',
-    participants: {},
-    tiles: [],
-    audioStreams: {},
-    localStream: null,
-    micLevel: 0,
-    audioMuted: false,
-    videoMuted: false,
-    screenSharing: false,
-    view: 'tile',
-    chat: [],
-    unreadChat: 0,
-    chatOpen: false,
-    participantsOpen: false,
-    devices: { audioInputs: [], videoInputs: [], audioOutputs: [] },
-    reconnecting: false,
-  };
-}
 
 export function createConferenceStore(
   config: ParleyConfig,
@@ -52,12 +29,20 @@ export function createConferenceStore(
   envOverrides: Partial<StoreEnv> = {},
 ): ConferenceStore {
   const env: StoreEnv = { ...defaultEnv(), ...envOverrides };
-  let state: ConferenceState = initialState(room, env);
+  let state: ConferenceState = initialState(
+    room,
+    tokenDisplayName(inviteToken(env.location.search)) ?? env.storage?.getItem(NAME_KEY) ?? '',
+  );
 
   const listeners = new Set<(s: ConferenceState) => void>();
 
   function set(patch: Partial<ConferenceState>): void {
-    state = { ...state, ...patch };
+    dispatch({ type: 'patch', patch });
+  }
+
+  /** Every state change goes through the reducer; listeners hear each new state. */
+  function dispatch(event: StateEvent): void {
+    state = reduce(state, event);
     for (const l of [...listeners]) {
       try {
         l(state);
@@ -67,9 +52,7 @@ export function createConferenceStore(
     }
   }
 
-  const terminal = () =>
-    state.phase === 'left' ||
-    (state.phase === 'error' && !!state.error && !['no-devices', 'permission-denied'].includes(state.error.kind));
+  const terminal = () => isTerminal(state);
 
   const c: Conference = {
     env,
@@ -147,7 +130,7 @@ export function createConferenceStore(
     env.log('conference.error', { ...error });
     const fatal = error.kind !== 'no-devices' && error.kind !== 'permission-denied';
     if (fatal) teardown(error.kind !== 'media-failed' && error.kind !== 'signaling-failed');
-    set({ phase: 'error', error, reconnecting: false });
+    dispatch({ type: 'failed', error });
   }
 
   function teardown(stopTracks: boolean): void {
@@ -301,11 +284,11 @@ export function createConferenceStore(
     },
 
     setChatOpen(open) {
-      set(open ? { chatOpen: true, unreadChat: 0 } : { chatOpen: false });
+      dispatch({ type: 'chat-open', open });
     },
 
     setParticipantsOpen(open) {
-      set({ participantsOpen: open });
+      dispatch({ type: 'participants-open', open });
     },
 
     toggleRaiseHand() {
@@ -315,12 +298,12 @@ export function createConferenceStore(
     },
 
     setView(view) {
-      set({ view });
+      dispatch({ type: 'view', view });
       media.sendConstraints();
     },
 
     pin(tileKey) {
-      set({ pinned: tileKey, ...(tileKey ? { view: 'stage' as const } : {}) });
+      dispatch({ type: 'pin', tileKey });
       media.sendConstraints();
     },
 
