@@ -13,6 +13,7 @@ declare -A debian=(
   [chromium]="command -v chromium"
   [docker-compose]="command -v docker-compose"
   [coturn]="command -v turnserver"
+  [iproute2]="command -v ip"
 )
 missing=()
 for pkg in "${!debian[@]}"; do

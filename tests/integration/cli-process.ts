@@ -70,8 +70,14 @@ export interface StartedCli {
   stop(): Promise<number | null>;
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}): Promise<StartedCli> {
-  const child = spawn(process.execPath, [cliPath, 'start', '--json', ...args], {
+/** `prefix`: a command that runs start elsewhere and execs it, e.g. ['ip', 'netns', 'exec', name]. */
+export async function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  prefix: string[] = [],
+): Promise<StartedCli> {
+  const command = [...prefix, process.execPath, cliPath, 'start', '--json', ...args];
+  const child = spawn(command[0], command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -1,0 +1,73 @@
+// The failure that started Parley (docker-jitsi-meet's "third participant without media" when the
+// bridge advertised the wrong address): the stack runs on another "host" — a network namespace this
+// test creates, reached over a veth pair at its own address — and three browsers on this host meet
+// there. `parley start` finds the address to advertise itself (no --advertise): every participant
+// must see the other two's colours.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BLUE,
+  GREEN,
+  RED,
+  checking,
+  closeAll,
+  expectSeesExactly,
+  launchParticipant,
+  roomName,
+  type BrowserParticipant,
+} from './harness.js';
+import { pickStartPorts, startCli, startFlags, type StartedCli } from '../integration/cli-process.js';
+import { createNetns, type Netns } from './netns.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-second-host-'));
+let cli: StartedCli | undefined;
+let host: Netns | undefined;
+after(async () => {
+  await closeAll();
+  await cli?.stop().catch(() => cli?.child.kill('SIGKILL'));
+  host?.remove(); // after the stack: deleting a namespace does not end the processes in it
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** start's loopback flags without the addresses: on the other host it binds and advertises its own. */
+function flagsFor(ns: Netns, ports: Awaited<ReturnType<typeof pickStartPorts>>): string[] {
+  const flags = startFlags(dataDir, ports, 'meet.parley.test');
+  for (const name of ['--advertise', '--web-bind']) {
+    const i = flags.indexOf(name);
+    flags.splice(i, 2);
+  }
+  return [...flags, '--web-bind', ns.nsAddress];
+}
+
+test('three browsers on this host meet on a stack that runs on another host', { timeout: 240_000 }, async () => {
+  host = createNetns();
+  const ports = await pickStartPorts();
+  cli = await startCli(flagsFor(host, ports), {}, host.exec);
+  assert.deepEqual(cli.info.bridge.advertise, [host.nsAddress], "the bridge advertises its host's own address");
+  const link = `https://${host.nsAddress}:${ports.https}/${roomName('second-host')}`;
+  const ps: BrowserParticipant[] = [];
+  await checking(
+    () => ps,
+    async () => {
+      for (const [color, name] of [
+        [RED, 'Red'],
+        [GREEN, 'Green'],
+        [BLUE, 'Blue'],
+      ] as const)
+        ps.push(await launchParticipant({ color, name, url: link }));
+      const ids = await Promise.all(ps.map((p) => p.endpointId()));
+      const people = ps.map((p, i) => ({ id: ids[i], color: p.color, name: p.name }));
+      for (const [i, p] of ps.entries())
+        await expectSeesExactly(
+          p,
+          people.filter((_, j) => j !== i),
+          ids[i],
+        );
+    },
+    () => cli!.stderr.filter((l) => /"level":"(warn|error)"/.test(l)),
+  );
+  assert.equal(await cli.stop(), 0, 'start stops cleanly');
+});
