@@ -689,6 +689,35 @@ export async function expectSeesExactly(
   });
 }
 
+/**
+ * Red, Green and Blue open `link` (each in its own Chromium) and each must see exactly the other two
+ * in their colours; a failure carries the pages' state and `serverWarnings()`. Returns them (open).
+ */
+export async function threeMeet(link: string, serverWarnings: () => string[]): Promise<BrowserParticipant[]> {
+  const ps: BrowserParticipant[] = [];
+  await checking(
+    () => ps,
+    async () => {
+      for (const [color, name] of [
+        [RED, 'Red'],
+        [GREEN, 'Green'],
+        [BLUE, 'Blue'],
+      ] as const)
+        ps.push(await launchParticipant({ color, name, url: link }));
+      const ids = await Promise.all(ps.map((p) => p.endpointId()));
+      const people = ps.map((p, i) => ({ id: ids[i], color: p.color, name: p.name }));
+      for (const [i, p] of ps.entries())
+        await expectSeesExactly(
+          p,
+          people.filter((_, j) => j !== i),
+          ids[i],
+        );
+    },
+    serverWarnings,
+  );
+  return ps;
+}
+
 /** A free TCP port on 127.0.0.1 where nothing listens (bound, then closed). */
 export async function deadPort(): Promise<number> {
   const { createServer } = await import('node:net');

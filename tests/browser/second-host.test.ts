@@ -8,17 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BLUE,
-  GREEN,
-  RED,
-  checking,
-  closeAll,
-  expectSeesExactly,
-  launchParticipant,
-  roomName,
-  type BrowserParticipant,
-} from './harness.js';
+import { closeAll, roomName, threeMeet } from './harness.js';
 import { pickStartPorts, startCli, startFlags, type StartedCli } from '../integration/cli-process.js';
 import { createNetns, type Netns } from './netns.js';
 
@@ -48,26 +38,6 @@ test('three browsers on this host meet on a stack that runs on another host', { 
   cli = await startCli(flagsFor(host, ports), {}, host.exec);
   assert.deepEqual(cli.info.bridge.advertise, [host.nsAddress], "the bridge advertises its host's own address");
   const link = `https://${host.nsAddress}:${ports.https}/${roomName('second-host')}`;
-  const ps: BrowserParticipant[] = [];
-  await checking(
-    () => ps,
-    async () => {
-      for (const [color, name] of [
-        [RED, 'Red'],
-        [GREEN, 'Green'],
-        [BLUE, 'Blue'],
-      ] as const)
-        ps.push(await launchParticipant({ color, name, url: link }));
-      const ids = await Promise.all(ps.map((p) => p.endpointId()));
-      const people = ps.map((p, i) => ({ id: ids[i], color: p.color, name: p.name }));
-      for (const [i, p] of ps.entries())
-        await expectSeesExactly(
-          p,
-          people.filter((_, j) => j !== i),
-          ids[i],
-        );
-    },
-    () => cli!.stderr.filter((l) => /"level":"(warn|error)"/.test(l)),
-  );
+  await threeMeet(link, () => cli!.stderr.filter((l) => /"level":"(warn|error)"/.test(l)));
   assert.equal(await cli.stop(), 0, 'start stops cleanly');
 });

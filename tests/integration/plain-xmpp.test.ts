@@ -6,17 +6,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { client } from '@xmpp/client';
 import { xml, type Element } from '@parley/protocol';
-import { startStack, waitUntil, withTimeout } from './harness.js';
+import { startStack, waitUntil, withTimeout, type Stack } from './harness.js';
 
 const MUC_NS = 'http://jabber.org/protocol/muc';
 const NICK_NS = 'http://jabber.org/protocol/nick';
 
-test('a plain XMPP client sees names and history, and its messages reach the meeting', async () => {
-  const stack = await startStack();
+/** An anonymous XMPP client on the c2s port, as Gajim would be: every stanza it gets is kept in `seen`. */
+function plainClient(stack: Stack) {
   const plain = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
   plain.on('error', () => {});
   const seen: Element[] = [];
   plain.on('stanza', (s: Element) => void seen.push(s));
+  return { plain, seen };
+}
+
+test('a plain XMPP client sees names and history, and its messages reach the meeting', async () => {
+  const stack = await startStack();
+  const { plain, seen } = plainClient(stack);
   try {
     const alice = await stack.participant('Alice');
     await alice.join('coffee');
@@ -67,10 +73,7 @@ test('a plain XMPP client sees names and history, and its messages reach the mee
 
 test('a plain XMPP client cannot open a room where no meeting runs', async () => {
   const stack = await startStack();
-  const plain = client({ service: `xmpp://127.0.0.1:${stack.c2sPort}`, domain: stack.domain });
-  plain.on('error', () => {});
-  const seen: Element[] = [];
-  plain.on('stanza', (s: Element) => void seen.push(s));
+  const { plain, seen } = plainClient(stack);
   try {
     await withTimeout(plain.start(), 10_000, 'plain client start');
     const room = `no-meeting@${stack.mucDomain}`;
