@@ -60,7 +60,10 @@ const layers = {
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
       { cmd: 'chromium', fix: 'apt-get install -y chromium (or bash setup.sh)' },
       { cmd: 'turnserver', fix: 'apt-get install -y coturn (or bash setup.sh)' },
-      { cmd: 'ip', fix: 'apt-get install -y iproute2 (or bash setup.sh): second-host.test.ts makes a network namespace' },
+      {
+        cmd: 'ip',
+        fix: 'apt-get install -y iproute2 (or bash setup.sh): second-host.test.ts makes a network namespace',
+      },
     ],
     // Every file starts its own stack and up to four Chromiums: one file at a time.
     args: ['--test-concurrency=1'],

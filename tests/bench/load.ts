@@ -279,8 +279,12 @@ function writeSection(r: typeof result): void {
     '',
   ];
   for (const t of r.tables) {
-    md.push(`${t.caption}:`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
-    for (const row of t.rows) md.push(`| ${row.join(' | ')} |`);
+    // Padded as the formatter pads markdown tables, so that `npm run format:check` stays clean after a run.
+    const cells = [t.columns, ...t.rows].map((r) => r.map(String));
+    const width = t.columns.map((_, i) => Math.max(3, ...cells.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(width[i])).join(' | ')} |`;
+    md.push(`${t.caption}:`, '', line(cells[0]), line(width.map((w) => '-'.repeat(w))));
+    for (const row of cells.slice(1)) md.push(line(row));
     md.push('');
   }
   for (const n of r.notes) md.push(`- ${n}`);
