@@ -1,6 +1,8 @@
 // `parley start` as a child process, the way a user runs it: free ports, a data dir, the JSON
 // ready line. Shared by the start tests and the browser test of start's stack.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '@parley/xmpp-config';
@@ -21,9 +23,41 @@ export interface StartPorts {
   webMetrics: number;
 }
 
+/**
+ * Ports for one `parley start`. Bridge i of --bridges n listens on media+i, tcp+i and bridgeHttp+i,
+ * ports nobody reserved: those three start blocks of BRIDGE_BLOCK free ports below the kernel's
+ * ephemeral range (32768 up), where no outgoing connection or other test's port 0 can land on them.
+ */
 export async function pickStartPorts(): Promise<StartPorts> {
-  const [xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http, webMetrics] = await freePorts(10);
+  const [xmpp, xmppHttp, component, focusHttp, https, http, webMetrics] = await freePorts(7);
+  const [media, tcp, bridgeHttp] = [await freeBlock('udp'), await freeBlock('tcp'), await freeBlock('tcp')];
   return { xmpp, xmppHttp, component, focusHttp, media, tcp, bridgeHttp, https, http, webMetrics };
+}
+
+const BRIDGE_BLOCK = 4;
+
+/** The first of BRIDGE_BLOCK consecutive ports in 20000-32000 that can all be bound on 127.0.0.1 now. */
+async function freeBlock(kind: 'tcp' | 'udp'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + BRIDGE_BLOCK * Math.floor(Math.random() * (12_000 / BRIDGE_BLOCK));
+    const ports = Array.from({ length: BRIDGE_BLOCK }, (_, i) => base + i);
+    if ((await Promise.all(ports.map((p) => canBind(kind, p)))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${BRIDGE_BLOCK} consecutive free ${kind} ports in 20000-32000 after 50 tries`);
+}
+
+function canBind(kind: 'tcp' | 'udp', port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (kind === 'udp') {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    } else {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    }
+  });
 }
 
 /** The flags that put start's stack on loopback, on these ports, in this data dir. */
