@@ -3,7 +3,8 @@
 // them with the owner filled in, and still refuses a source that names someone else.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Jingle } from '@parley/protocol';
+import { readFileSync } from 'node:fs';
+import { parseXml, xml, type Jingle } from '@parley/protocol';
 import { expectStanzaError, startStack, type OwnSources, type Stack, type TestParticipant } from './harness.js';
 
 /** The same sources as lib-jitsi-meet would announce them: no owner. */
@@ -91,5 +92,24 @@ describe("lib-jitsi-meet's source shapes against the real focus", () => {
       new RegExp(`owned by "${parley.endpointId}", not by the sender ${jitsi.endpointId}`),
     );
     assert.ok(!parley.knownRemoteSsrcs().has(forged[0]), 'the forged source never reaches the other participant');
+
+    // lib-jitsi-meet's own source-remove and transport-info, exactly as captured (fixtures), with
+    // this session's sid and the screen share's ssrcs: accepted, and the share leaves the others.
+    const sent = (name: string) =>
+      parseXml(
+        readFileSync(new URL(`../../packages/focus/src/fixtures/${name}`, import.meta.url), 'utf8')
+          .replace(/<!--[\s\S]*?-->/g, '')
+          .replace(/sid="[^"]*"/, `sid="${jitsi.sid}"`)
+          .replaceAll('a1b2c3d4', jitsi.endpointId)
+          .replaceAll('1122334455', String(screen[0]))
+          .replaceAll('2233445566', String(screen[1])),
+      );
+    await jitsi.request(xml('iq', { type: 'set', to: jitsi.focusOccupant }, sent('ljm-transport-info.xml')));
+    await jitsi.request(xml('iq', { type: 'set', to: jitsi.focusOccupant }, sent('ljm-source-remove.xml')));
+    await parley.waitFor('the screen share removed', () => screen.every((x) => !parley.knownRemoteSsrcs().has(x)));
+    assert.ok(
+      camera.every((x) => parley.knownRemoteSsrcs().has(x)),
+      'the camera stays',
+    );
   });
 });
