@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { discoverAddresses } from '@parley/bridge';
 import { localAddresses } from '@parley/web';
-import { createLogger, StopList, type Logger } from '@parley/service';
+import { createLogger, StopList, type Logger, bracketHost } from '@parley/service';
 import { prosodyDomains } from '@parley/xmpp-config';
 import { loadOrCreateSecrets } from './secrets.js';
 import { accessLines } from './access-settings.js';
@@ -91,7 +91,7 @@ async function startParts(ctx: StartContext): Promise<RunningStack> {
       : [config.webBind];
   const urls = [
     ...(config.publicUrl ? [config.publicUrl.replace(/\/?$/, '/')] : []),
-    ...webHosts.map((a) => `https://${a.includes(':') ? `[${a}]` : a}:${web.httpsPort}/`),
+    ...webHosts.map((a) => `https://${bracketHost(a)}:${web.httpsPort}/`),
   ];
   inviteBase = urls[0];
   const info: ReadyInfo = {

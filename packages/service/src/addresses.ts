@@ -7,3 +7,8 @@ import { isIP } from 'node:net';
 export function plainAddress(ip: string): string {
   return ip.toLowerCase().startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
 }
+
+/** An address as a URL or Host header writes it: IPv6 literals in brackets ("::1" -> "[::1]"). */
+export function bracketHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

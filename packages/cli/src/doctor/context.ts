@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { bracketHost } from '@parley/service';
 import { guestDomainOf } from '@parley/xmpp-config';
 import type { StartConfig } from '../start-config.js';
 import type { DoctorIO } from './io.js';
@@ -60,7 +61,7 @@ export function reachFrom(bind: string): string {
   return canonicalIp(bind) ?? bind;
 }
 
-export const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
+export const urlHost = bracketHost;
 
 export const bridgeUrl = (c: StartConfig, path: string) => `http://127.0.0.1:${c.bridgeHttpPort}${path}`;
 

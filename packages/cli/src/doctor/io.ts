@@ -1,5 +1,6 @@
 // The I/O `parley doctor` does, behind one interface so each check can be tested with fakes.
 // Every operation is bounded by a timeout; callers only ever pass this machine's addresses.
+import { bracketHost } from '@parley/service';
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -203,7 +204,7 @@ export const realIO: DoctorIO = {
         socket.write(
           [
             `GET ${o.path} HTTP/1.1`,
-            `Host: ${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
+            `Host: ${bracketHost(o.host)}:${o.port}`,
             'Upgrade: websocket',
             'Connection: Upgrade',
             `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,

@@ -11,6 +11,7 @@
 // The relay may talk only to the bridge: every peer address (loopback, private ranges, link-local
 // included) is denied but the bridge's own, and only as UDP: no TCP relay (RFC 6062), which would
 // reach any TCP port of the bridge's machine.
+import { bracketHost } from '@parley/service';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 
@@ -139,7 +140,7 @@ export function renderTurnConfig(input: TurnSettings): string {
 
 /** The URLs browsers get: TURN over TCP, and TURN over TLS when on, for each host. */
 export function turnUrls(hosts: string[], port: number, tlsPort: number | null): string[] {
-  const h = (a: string) => (a.includes(':') ? `[${a}]` : a);
+  const h = bracketHost;
   return hosts.flatMap((a) => [
     `turn:${h(a)}:${port}?transport=tcp`,
     ...(tlsPort !== null ? [`turns:${h(a)}:${tlsPort}?transport=tcp`] : []),

@@ -1,4 +1,5 @@
 // Small server plumbing shared by the HTTPS, redirect and metrics servers.
+import { bracketHost } from '@parley/service';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 export function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+  return bracketHost(host);
 }
 
 export function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {

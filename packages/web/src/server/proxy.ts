@@ -1,5 +1,6 @@
 // Same-origin signaling: /xmpp-websocket (RFC 7395) and /http-bind (BOSH) are passed to
 // Prosody's plain HTTP port. The WebSocket upgrade is a raw TCP pipe of the upgrade request.
+import { bracketHost } from '@parley/service';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,7 +12,7 @@ export interface Upstream {
 }
 
 export function upstreamName(u: Upstream): string {
-  const host = u.host.includes(':') ? `[${u.host}]` : u.host;
+  const host = bracketHost(u.host);
   return `Prosody at http://${host}:${u.port}`;
 }
 
