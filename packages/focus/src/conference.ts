@@ -454,22 +454,13 @@ export class Conference {
     this.log.info('participant.left', { endpoint: endpointId, why, leftRoom });
     this.report({ event: 'participant.left', participant: { id: endpointId }, reason: why });
     if (this.participants.size === 0) return this.endNow('the last participant left');
-    if (!isEmpty(p.sources)) this.holdRemoval(p.sources);
+    // Held for the other leaves of the moment (departures.ts); sent by afterLeaves().
+    if (!isEmpty(p.sources))
+      this.announce(p, 'source-remove', p.sources, (q) => this.departedSources.add(q.endpointId, q.sid!, p.sources));
     this.armSettleTimer();
     await this.colibri
       .expireEndpoint(endpointId)
       .catch((err) => this.log.warn('bridge.expire_failed', { endpoint: endpointId, error: err }));
-  }
-
-  /** A leaver's sources, to be removed from everyone still here once the leaves of the moment are in. */
-  private holdRemoval(sources: EndpointSources): void {
-    for (const q of this.participants.values()) {
-      if (!q.receivesSourceUpdates || !q.sid || this.departed.has(q.endpointId)) continue;
-      const j = sourceChange('source-remove', q.sid, sources);
-      if (!j) continue;
-      if (q.sessionState === 'offered') q.held.push(j);
-      else this.departedSources.add(q.endpointId, q.sid, sources);
-    }
   }
 
   private armSettleTimer(): void {
@@ -499,17 +490,25 @@ export class Conference {
     if (j) this.sendJingle(q, j);
   }
 
-  /** Tells every other participant about a change in p's sources (held until they accept). */
-  private announce(p: Participant, action: 'source-add' | 'source-remove', sources: EndpointSources): void {
+  /**
+   * Tells every other participant about a change in p's sources: held until they accept, otherwise
+   * `deliver`ed (default: sent now, after any removes held for them, so they hear changes in order).
+   */
+  private announce(
+    p: Participant,
+    action: 'source-add' | 'source-remove',
+    sources: EndpointSources,
+    deliver = (q: Participant, j: Jingle) => {
+      this.sendHeldRemoval(q);
+      this.sendJingle(q, j);
+    },
+  ): void {
     for (const q of this.others(p)) {
       if (!q.receivesSourceUpdates || !q.sid || this.departed.has(q.endpointId)) continue;
       const j = sourceChange(action, q.sid, sources);
       if (!j) continue;
       if (q.sessionState === 'offered') q.held.push(j);
-      else {
-        this.sendHeldRemoval(q);
-        this.sendJingle(q, j);
-      }
+      else deliver(q, j);
     }
   }
 

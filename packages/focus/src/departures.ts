@@ -36,10 +36,6 @@ export class DepartedSources {
     return [...this.byRecipient.keys()];
   }
 
-  get size(): number {
-    return this.byRecipient.size;
-  }
-
   clear(): void {
     this.byRecipient.clear();
   }

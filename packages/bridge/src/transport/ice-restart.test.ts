@@ -6,23 +6,16 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import type { IceTransport } from '@parley/protocol';
-import { MediaPort } from './media-port.js';
+import type { MediaPort } from './media-port.js';
 import { ATTR, BINDING, decodeStun, encodeStun } from './stun.js';
-import { waitFor } from './test-helpers.js';
+import { waitFor, openLoopbackPort } from './test-helpers.js';
 
 let port: MediaPort;
 let sock: dgram.Socket;
 const replies: Buffer[] = [];
 
 before(async () => {
-  port = await MediaPort.open({
-    udpPort: 0,
-    tcpPort: 0,
-    bindAddress: '127.0.0.1',
-    advertise: ['127.0.0.1'],
-    allowRemote: (ip) => ip === '127.0.0.1',
-    consentTimeoutMs: 300,
-  });
+  port = await openLoopbackPort({ consentTimeoutMs: 300 });
   sock = dgram.createSocket('udp4');
   sock.on('message', (m) => replies.push(m));
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));

@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { IceTransport } from '@parley/protocol';
-import { DEFAULT_UDP_RECEIVE_BUFFER, MediaPort } from './media-port.js';
+import { DEFAULT_UDP_RECEIVE_BUFFER, type MediaPort } from './media-port.js';
 import { readFileSync } from 'node:fs';
 import type { EndpointTransport } from './endpoint-transport.js';
 import {
@@ -20,21 +20,13 @@ import {
   verifyIntegrity,
 } from './stun.js';
 import { TcpFramer } from './tcp-framing.js';
-import { waitFor } from './test-helpers.js';
+import { waitFor, openLoopbackPort } from './test-helpers.js';
 
 let port: MediaPort;
 const sockets: dgram.Socket[] = [];
 
 before(async () => {
-  port = await MediaPort.open({
-    udpPort: 0,
-    tcpPort: 0,
-    bindAddress: '127.0.0.1',
-    advertise: ['127.0.0.1'],
-    allowRemote: (ip) => ip === '127.0.0.1',
-    consentTimeoutMs: 300,
-    tcpAuthTimeoutMs: 500,
-  });
+  port = await openLoopbackPort({ consentTimeoutMs: 300, tcpAuthTimeoutMs: 500 });
 });
 after(async () => {
   for (const s of sockets) s.close();

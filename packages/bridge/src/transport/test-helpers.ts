@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import type { IceCandidate, IceTransport } from '@parley/protocol';
 import type { LocalIceTransport } from './endpoint-transport.js';
 import { ATTR, BINDING, decodeStun, encodeStun, encodeXorAddress } from './stun.js';
+import { MediaPort, type MediaPortOptions } from './media-port.js';
 
 export function buildOffer(local: LocalIceTransport, opts: { udp?: boolean; tcp?: boolean } = {}): string {
   const fp = local.fingerprints[0];
@@ -138,4 +139,16 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A media port on loopback (UDP and ICE-TCP on free ports) that takes packets only from 127.0.0.1. */
+export function openLoopbackPort(extra: Partial<MediaPortOptions> = {}): Promise<MediaPort> {
+  return MediaPort.open({
+    udpPort: 0,
+    tcpPort: 0,
+    bindAddress: '127.0.0.1',
+    advertise: ['127.0.0.1'],
+    allowRemote: (ip) => ip === '127.0.0.1',
+    ...extra,
+  });
 }

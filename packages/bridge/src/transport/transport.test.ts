@@ -6,7 +6,14 @@ import { RTCPeerConnection, RtpHeader, RtpPacket, SrtpSession, type RTCDataChann
 import { MediaPort } from './media-port.js';
 import type { EndpointTransport } from './endpoint-transport.js';
 import { prng, parseSeeds } from '../srtp/fixtures/util.js';
-import { buildOffer, parseAnswerTransport, spyOnDatagrams, startLoopbackStun, waitFor } from './test-helpers.js';
+import {
+  buildOffer,
+  parseAnswerTransport,
+  spyOnDatagrams,
+  startLoopbackStun,
+  waitFor,
+  openLoopbackPort,
+} from './test-helpers.js';
 
 const spy = spyOnDatagrams();
 let stun: Awaited<ReturnType<typeof startLoopbackStun>>;
@@ -15,14 +22,7 @@ const peers: RTCPeerConnection[] = [];
 
 before(async () => {
   stun = await startLoopbackStun();
-  port = await MediaPort.open({
-    udpPort: 0,
-    tcpPort: 0,
-    bindAddress: '127.0.0.1',
-    advertise: ['127.0.0.1'],
-    allowRemote: (ip) => ip === '127.0.0.1',
-    openChannelAfterMs: 300,
-  });
+  port = await openLoopbackPort({ openChannelAfterMs: 300 });
 });
 
 after(async () => {
