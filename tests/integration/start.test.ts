@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
@@ -104,6 +104,23 @@ test('start prints one JSON ready line, runs conferences, stops everything on SI
 
     s = await start(dataDir, ports);
     assert.equal(readFileSync(join(dataDir, 'secrets.json'), 'utf8'), secrets, 'the second start reuses the secrets');
+    assert.equal(await stop(s), 0);
+    s = undefined;
+
+    // An upgrade: the data dir as the first releases left it (no layout.json, secrets.json with the
+    // three keys they knew). The new release migrates it and keeps the secrets and the local CA.
+    const ca = readFileSync(join(dataDir, 'certs', 'ca.pem'), 'utf8');
+    const { focusComponentSecret, focusAccountPassword, bridgeAccountPassword } = JSON.parse(secrets);
+    const firstRelease = { focusComponentSecret, focusAccountPassword, bridgeAccountPassword };
+    writeFileSync(join(dataDir, 'secrets.json'), JSON.stringify(firstRelease), { mode: 0o600 });
+    rmSync(join(dataDir, 'layout.json'));
+    s = await start(dataDir, ports);
+    const upgraded = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+    assert.deepEqual({ ...upgraded, ...firstRelease }, upgraded, 'the secrets of the first release are kept');
+    assert.ok(upgraded.adminToken && upgraded.webhookSecret, 'the keys added since are generated');
+    assert.equal(readFileSync(join(dataDir, 'certs', 'ca.pem'), 'utf8'), ca, 'the local CA browsers trust is kept');
+    assert.equal(JSON.parse(readFileSync(join(dataDir, 'layout.json'), 'utf8')).layout, 1);
+    assert.equal((await fetch(s.info.focus.health)).status, 200, 'the focus logged in with the kept secrets');
     assert.equal(await stop(s), 0);
     s = undefined;
   } finally {

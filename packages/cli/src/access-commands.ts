@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { readConfig } from '@parley/service';
 import { localAddresses } from '@parley/web';
+import { prepareDataDir } from './data-dir.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { startSpec } from './start-config.js';
 import { inviteLink, mintInvite, tokenSpec } from './token-command.js';
@@ -49,6 +50,7 @@ export async function runTokenCli(argv: string[]): Promise<number> {
   const config = readConfig({ ...startSpec, ...tokenSpec }, { argv, env: process.env });
   if (config.auth !== 'token')
     console.error('parley: note: tokens are checked only with --auth token (PARLEY_AUTH=token)');
+  prepareDataDir(resolve(config.dataDir));
   const { secrets } = loadOrCreateSecrets(resolve(config.dataDir));
   const token = await mintInvite(config, { ...config, tokenSecret: secrets.tokenSecret });
   const lan = localAddresses().find((a) => !a.startsWith('127.') && !a.includes(':')) ?? '127.0.0.1';

@@ -12,6 +12,7 @@ import { ConfigError, field, readConfig, type ConfigOf, type Field } from '@parl
 import { ensureCertificates, webConfigSpec } from '@parley/web';
 import { PROSODY_DEFAULTS, prosodyEnvSpec, type ProsodyEnvField } from '@parley/xmpp-config';
 import { startSpec } from './start-config.js';
+import { prepareDataDir } from './data-dir.js';
 
 /** A start field under the deploy env name (same parse, default and help). */
 function asDeploy<T>(f: Field<T>, env: string, extra: Partial<Field<T>> = {}): Field<T> {
@@ -365,6 +366,7 @@ export async function initDeployment(
   env: Record<string, string | undefined>,
 ): Promise<{ secretsCreated: boolean; certificatesCreated: boolean; caPath: string; publicUrl: string }> {
   const c = readDeployConfig(env);
+  prepareDataDir(dir);
   const { secrets, created } = loadOrCreateDeploySecrets(dir);
   const all = toServiceEnv(env, secrets);
   const envDir = join(dir, 'env');

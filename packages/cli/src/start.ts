@@ -10,6 +10,7 @@ import { loadOrCreateSecrets } from './secrets.js';
 import { accessLines } from './access-settings.js';
 import type { StartConfig } from './start-config.js';
 import { claimDataDir } from './stack-supervision.js';
+import { prepareDataDir } from './data-dir.js';
 import {
   bridgesStep,
   certificatesStep,
@@ -59,6 +60,12 @@ export async function startStack(
   const claim = await claimDataDir(dataDir, log);
   const stops = new StopList(log);
   stops.push('data dir claim', () => claim.release());
+  try {
+    prepareDataDir(dataDir, log); // after the claim: no other start migrates it meanwhile
+  } catch (err) {
+    await stops.stopAll();
+    throw err;
+  }
   const { secrets, created, path } = loadOrCreateSecrets(dataDir);
   log.info(created ? 'secrets.generated' : 'secrets.reused', { path });
   const ctx: StartContext = { config, dataDir, log, secrets, stops, supervised: [] };
