@@ -65,6 +65,7 @@ test('the .env keys', () => {
     'DOMAIN',
     'TZ',
     'LOG_LEVEL',
+    'TURN',
     'TURN_PORT',
     'MAX_CONNECTIONS_PER_ADDRESS',
     'AUTH',
@@ -162,8 +163,9 @@ test('secrets: only in the secret part, and never without being given', () => {
   const none = toServiceEnv({ ADVERTISE: '10.0.0.5' }, null);
   for (const svc of ['prosody', 'focus', 'bridge', 'web'] as const) {
     for (const k of secretEnvNames[svc]) assert.ok(!(k in none[svc]), `${svc}: ${k} without secrets`);
-    const { plain, secret } = splitSecretEnv(svc, toServiceEnv({ ADVERTISE: '10.0.0.5' }, secrets)[svc]);
-    assert.deepEqual(plain, none[svc]);
+    const env = { ADVERTISE: '10.0.0.5', TURN: 'true' };
+    const { plain, secret } = splitSecretEnv(svc, toServiceEnv(env, secrets)[svc]);
+    assert.deepEqual(plain, { ...toServiceEnv(env, null)[svc] });
     assert.deepEqual(Object.keys(secret).sort(), [...secretEnvNames[svc]].sort());
   }
   assert.deepEqual(secretEnvNames.focus, [
@@ -173,6 +175,25 @@ test('secrets: only in the secret part, and never without being given', () => {
     'PARLEY_ADMIN_TOKEN',
   ]);
   assert.deepEqual(secretEnvNames.bridge, ['PARLEY_BRIDGE_PASSWORD']);
+});
+
+test('TURN=true: Prosody gets the secret and the ADVERTISE addresses, the web app tells clients; off by default', () => {
+  const on = toServiceEnv({ ...env, TURN: 'true', TURN_PORT: '3479' }, secrets);
+  const p = prosodySettingsFromEnv(on.prosody);
+  assert.equal(p.turn?.secret, secrets.turnSecret, 'the secret coturn checks');
+  assert.deepEqual(
+    p.turn?.services.map((t) => `${t.type}:${t.host}:${t.port}/${t.transport}`),
+    readDeployConfig(env).advertise.map((a) => `turn:${a}:3479/tcp`),
+  );
+  assert.equal(readConfig(webConfigSpec, { env: on.web }).turn, true);
+  assert.ok(!('PARLEY_TURN_SECRET' in splitSecretEnv('prosody', on.prosody).plain), 'never in compose');
+  const off = toServiceEnv(env, secrets);
+  assert.equal(prosodySettingsFromEnv(off.prosody).turn, undefined);
+  assert.equal(readConfig(webConfigSpec, { env: off.web }).turn, false);
+  assert.throws(
+    () => prosodySettingsFromEnv({ ...on.prosody, PARLEY_TURN_HOSTS: '' }),
+    /PARLEY_TURN_HOSTS is empty: with a TURN secret/,
+  );
 });
 
 test('AUTH: each mode reaches Prosody, the focus and the web server; the token claims reach the focus', () => {

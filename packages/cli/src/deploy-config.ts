@@ -46,6 +46,11 @@ export const deploySpec = {
     hint: 'a zone name like Europe/Berlin or UTC',
   }),
   logLevel: asDeploy(startSpec.logLevel, 'LOG_LEVEL'),
+  turn: field.bool({
+    describe: 'TURN through coturn is on (run compose with --profile turn): Prosody hands out credentials',
+    env: 'TURN',
+    default: false,
+  }),
   turnPort: field.port({
     describe: 'TURN port of coturn (profile "turn" only), UDP and TCP',
     env: 'TURN_PORT',
@@ -229,6 +234,10 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         focusSecret: s?.focusComponentSecret,
         bridgePassword: s?.bridgeAccountPassword,
         focusPassword: s?.focusAccountPassword,
+        // Hosts and port always; the secret (written by init only with TURN=on) switches TURN on.
+        turnHosts: c.advertise,
+        turnPort: c.turnPort,
+        turnSecret: c.turn ? s?.turnSecret : undefined,
       }),
       ...tz,
     },
@@ -281,6 +290,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         maxConnectionsPerAddress: c.maxConnectionsPerAddress,
         metricsHost: c.metricsBind,
         embedOrigins: c.embedOrigins,
+        turn: String(c.turn),
         logLevel: c.logLevel,
         auth: c.auth,
       }),

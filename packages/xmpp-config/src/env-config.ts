@@ -3,6 +3,7 @@
 // The names match `parley start`'s flags' env names where they mean the same thing.
 import { isIP } from 'node:net';
 import { ACCESS_DEFAULTS, AUTH_MODES } from './access.js';
+import { DEFAULT_TURN_TTL_SECONDS, type ProsodyTurnSettings } from './external-services.js';
 import { PROSODY_DEFAULTS, validateProsodySettings, type ProsodyLogLevel, type ProsodySettings } from './settings.js';
 
 export interface ProsodyEnvField {
@@ -65,6 +66,19 @@ export const prosodyEnvSpec = {
     describe: 'authentication provider of the main domain with PARLEY_AUTH=login (internal_hashed, ldap, ...)',
     default: ACCESS_DEFAULTS.provider,
   },
+  turnSecret: {
+    env: 'PARLEY_TURN_SECRET',
+    describe:
+      "coturn's static-auth-secret: with it, Prosody gives sessions TURN credentials (XEP-0215); empty: no TURN",
+    default: '', // not a default secret: empty means TURN is off
+    secret: true,
+  },
+  turnHosts: {
+    env: 'PARLEY_TURN_HOSTS',
+    describe: 'addresses browsers reach coturn on (comma-separated; used with PARLEY_TURN_SECRET)',
+    default: '',
+  },
+  turnPort: { env: 'PARLEY_TURN_PORT', describe: "coturn's port (TURN over TCP)", default: '3478' },
   loginInclude: {
     env: 'PARLEY_LOGIN_INCLUDE',
     describe: "absolute path of a Lua file included in the main domain's VirtualHost with PARLEY_AUTH=login",
@@ -83,7 +97,7 @@ function list(raw: string, env: string): string[] {
   return items;
 }
 
-function port(raw: string, env: string): number {
+function portOf(raw: string, env: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535) throw new Error(`${env}: "${raw}" is not a port (1-65535)`);
   return n;
@@ -106,14 +120,15 @@ export function prosodySettingsFromEnv(env: Record<string, string | undefined>):
   if (!(AUTH_MODES as readonly string[]).includes(auth))
     throw new Error(`${prosodyEnvSpec.auth.env}: "${auth}" is not one of ${AUTH_MODES.join(', ')}`);
   const include = get('loginInclude');
+  const turn = turnFromEnv(get('turnSecret'), get('turnHosts'), get('turnPort'));
   return validateProsodySettings({
     domain: get('domain'),
     interfaces: list(get('interfaces'), prosodyEnvSpec.interfaces.env),
     componentInterfaces: list(get('componentInterfaces'), prosodyEnvSpec.componentInterfaces.env),
     ports: {
-      c2s: port(get('xmppPort'), prosodyEnvSpec.xmppPort.env),
-      http: port(get('xmppHttpPort'), prosodyEnvSpec.xmppHttpPort.env),
-      component: port(get('componentPort'), prosodyEnvSpec.componentPort.env),
+      c2s: portOf(get('xmppPort'), prosodyEnvSpec.xmppPort.env),
+      http: portOf(get('xmppHttpPort'), prosodyEnvSpec.xmppHttpPort.env),
+      component: portOf(get('componentPort'), prosodyEnvSpec.componentPort.env),
     },
     dataDir: get('dataDir'),
     focus: { secret: get('focusSecret') },
@@ -125,5 +140,17 @@ export function prosodySettingsFromEnv(env: Record<string, string | undefined>):
       provider: get('loginProvider'),
       ...(include ? { include } : {}),
     },
+    ...(turn ? { turn } : {}),
   });
+}
+
+/** TURN over TCP on each host (as `parley start --turn` lists it); no secret: no TURN. */
+function turnFromEnv(secret: string, hostList: string, portText: string): ProsodyTurnSettings | undefined {
+  if (!secret) return undefined;
+  const hosts = list(hostList, prosodyEnvSpec.turnHosts.env).filter((h) => h !== '*');
+  if (hosts.length === 0)
+    throw new Error(`${prosodyEnvSpec.turnHosts.env} is empty: with a TURN secret, name the addresses browsers reach`);
+  const port = portOf(portText, prosodyEnvSpec.turnPort.env);
+  const services = hosts.map((host) => ({ type: 'turn' as const, host, port, transport: 'tcp' as const }));
+  return { secret, ttlSeconds: DEFAULT_TURN_TTL_SECONDS, services };
 }

@@ -96,6 +96,12 @@ export const webConfigSpec = {
     env: 'PARLEY_AUTH',
     default: 'none',
   }),
+  turn: field.bool({
+    describe: 'TURN is on (Prosody gives sessions credentials): config.js tells the client to ask for them',
+    flag: 'turn',
+    env: 'PARLEY_TURN',
+    default: false,
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',

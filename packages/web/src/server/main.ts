@@ -39,6 +39,7 @@ await runServiceMain({
         anonymousDomain: c.auth === 'login' ? `guest.${c.domain}` : c.domain,
         embedOrigins: c.embedOrigins,
       },
+      turn: c.turn,
       ...(c.metricsPort !== 0 ? { metricsHttp: { host: c.metricsHost, port: c.metricsPort } } : {}),
       log: createLogger('web', { level: c.logLevel, write: (l) => process.stderr.write(l + '\n') }),
     }),
