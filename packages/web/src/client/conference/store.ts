@@ -44,7 +44,9 @@ export function createConferenceStore(
 
   /** Every state change goes through the reducer; listeners hear each new state. */
   function dispatch(event: StateEvent): void {
-    state = reduce(state, event);
+    const next = reduce(state, event);
+    if (next === state) return; // nothing changed (a duplicate message, a preview without an error)
+    state = next;
     for (const l of [...listeners]) {
       try {
         l(state);
