@@ -108,6 +108,7 @@ export class FakeXmpp implements XmppConnection {
 export class FakeTrack {
   enabled = true;
   stopped = false;
+  private readonly onEnded: (() => void)[] = [];
   constructor(
     readonly kind: 'audio' | 'video',
     readonly deviceId: string,
@@ -118,7 +119,14 @@ export class FakeTrack {
   getSettings(): MediaTrackSettings {
     return { deviceId: this.deviceId };
   }
-  addEventListener(): void {}
+  addEventListener(type: string, listener: () => void): void {
+    if (type === 'ended') this.onEnded.push(listener);
+  }
+  /** The browser ends the track (e.g. its own "stop sharing" button). */
+  end(): void {
+    this.stopped = true;
+    for (const l of this.onEnded) l();
+  }
 }
 
 export class FakeStream {
@@ -140,9 +148,14 @@ export class FakeStream {
   }
 }
 
-/** A browser for the store: camera and microphone as `getUserMedia` says, connections recorded. */
+/** A browser for the store: camera, microphone and screen as the options say, connections recorded. */
 export function fakeEnv(
-  opts: { getUserMedia?: () => Promise<FakeStream>; answer?: (iq: Element) => Promise<Element>; secure?: boolean } = {},
+  opts: {
+    getUserMedia?: () => Promise<FakeStream>;
+    getDisplayMedia?: () => Promise<FakeStream>;
+    answer?: (iq: Element) => Promise<Element>;
+    secure?: boolean;
+  } = {},
 ) {
   const connections: FakeXmpp[] = [];
   const devices = [
@@ -152,6 +165,7 @@ export function fakeEnv(
   const mediaDevices = {
     getUserMedia: opts.getUserMedia ?? (async () => new FakeStream([new FakeTrack('audio', 'mic-1')])),
     enumerateDevices: async () => devices,
+    getDisplayMedia: opts.getDisplayMedia ?? (async () => new FakeStream([new FakeTrack('video', 'screen')])),
   };
   const answer = opts.answer ?? (async () => xml('iq', { type: 'result' }));
   const env: Partial<StoreEnv> = {

@@ -154,6 +154,29 @@ test('raise hand and mute: our presence and our participant say so', async () =>
   assert.equal(parseParticipantPresence(presences(x.sent, occupant).at(-1)!).audioMuted, true);
 });
 
+test('screen share: a screen tile and a desktop source in our presence, until the browser ends it', async () => {
+  const screen = new FakeTrack('video', 'screen');
+  const { store, x, me } = await inMeeting(fakeEnv({ getDisplayMedia: async () => new FakeStream([screen]) }));
+  const occupant = `${ROOM_JID}/${me}`;
+  const desktop = () => parseParticipantPresence(presences(x.sent, occupant).at(-1)!).sourceInfo?.[`${me}-v1`];
+  const screenTile = () => store.getState().tiles.find((t) => t.isLocal && t.videoType === 'desktop');
+
+  await store.actions.toggleScreenShare();
+  assert.equal(store.getState().screenSharing, true);
+  assert.ok(screenTile(), 'our screen is a tile');
+  assert.deepEqual(desktop(), { muted: false, videoType: 'desktop' });
+
+  screen.end(); // the browser's own "stop sharing" button
+  await stateWhere(store, 'the share ends', (s) => !s.screenSharing);
+  assert.equal(screenTile(), undefined);
+  assert.equal(desktop(), undefined, 'presence no longer has the desktop source');
+
+  await store.actions.toggleScreenShare();
+  assert.equal(store.getState().screenSharing, true, 'shared again');
+  await store.actions.toggleScreenShare();
+  assert.equal(store.getState().screenSharing, false, 'and stopped from the toolbar');
+});
+
 test('the preview: camera and microphone with their devices; a refusal can be retried', async () => {
   let allow = false;
   const env = fakeEnv({
