@@ -1,8 +1,8 @@
 // Access (issue 11), the store's side. A refusal from the focus becomes a screen: "host-must-log-in"
 // (access mode "login") shows waiting-for-host, where the store asks the focus again every few
 // seconds and the host can log in; a token refusal is the access-denied error screen.
-import { inviteToken, isBadCredentials, refusalOf } from './access.js';
-import type { Conference } from './context.js';
+import { isBadCredentials, refusalOf } from './access.js';
+import type { ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
 import type { Signaling } from './signaling.js';
 
@@ -20,10 +20,15 @@ export interface AccessFlow {
   stop(): void;
 }
 
-export function createAccessFlow(c: Conference, signaling: Signaling): AccessFlow {
-  c.token = inviteToken(c.env.location.search);
+/** The part of Signaling the access flow uses. */
+export type AccessSignaling = Pick<Signaling, 'connection' | 'loggedIn' | 'connect' | 'requestConference' | 'joinRoom'>;
+
+export function createAccessFlow(c: ConferenceContext, signaling: AccessSignaling): AccessFlow {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let waitingSince = 0;
+  /** The host's login is being tried: the guest stops asking the focus meanwhile. */
+  let loggingIn = false;
+  const hostLogin = () => loggingIn || signaling.loggedIn;
   const waiting = () => c.state.phase === 'waiting-for-host';
   const enterRoom = () => {
     signaling.joinRoom(20);
@@ -33,7 +38,7 @@ export function createAccessFlow(c: Conference, signaling: Signaling): AccessFlo
   function handleRefusal(err: unknown): boolean {
     const reason = refusalOf(err);
     if (!reason) return false;
-    if (reason === 'host-must-log-in' && !c.login) {
+    if (reason === 'host-must-log-in' && !hostLogin()) {
       if (!waiting()) waitingSince = Date.now();
       c.set({ phase: 'waiting-for-host' });
       askAgainLater();
@@ -49,17 +54,17 @@ export function createAccessFlow(c: Conference, signaling: Signaling): AccessFlo
   }
 
   async function askAgain(): Promise<void> {
-    const x = c.xmpp;
-    if (!waiting() || !x || c.login) return;
+    const x = signaling.connection;
+    if (!waiting() || !x || hostLogin()) return;
     try {
       await signaling.requestConference(x);
     } catch (err) {
-      if (!waiting() || c.xmpp !== x || c.login) return;
+      if (!waiting() || signaling.connection !== x || hostLogin()) return;
       if (refusalOf(err) === 'host-must-log-in' && Date.now() - waitingSince < c.env.timeouts.waitingMs)
         return askAgainLater();
       return c.fail({ kind: 'signaling-failed', detail: errorDetail(err), url: c.wsUrl });
     }
-    if (!waiting() || c.xmpp !== x || c.login) return;
+    if (!waiting() || signaling.connection !== x || hostLogin()) return;
     c.set({ phase: 'joining' });
     enterRoom();
   }
@@ -68,27 +73,25 @@ export function createAccessFlow(c: Conference, signaling: Signaling): AccessFlo
     if (!waiting() || c.state.login?.busy) return;
     clearTimeout(timer);
     c.set({ login: { busy: true } });
-    c.login = { username: username.trim(), password };
     let x: Awaited<ReturnType<Signaling['connect']>>;
+    loggingIn = true;
     try {
       // The guest connection stays until the login works: a wrong password leaves the guest waiting.
-      x = await signaling.connect();
+      x = await signaling.connect({ username: username.trim(), password });
     } catch (err) {
-      c.login = undefined;
       c.env.log('login.failed', { error: errorDetail(err) });
       c.set({ login: { busy: false, error: isBadCredentials(err) ? 'bad-credentials' : 'failed' } });
       askAgainLater();
       return;
+    } finally {
+      loggingIn = false;
     }
-    const guest = c.xmpp;
-    c.xmpp = x;
-    void guest?.stop();
     try {
       await signaling.requestConference(x);
     } catch (err) {
       return c.fail({ kind: 'signaling-failed', detail: errorDetail(err), url: c.wsUrl });
     }
-    if (c.xmpp !== x || !waiting()) return;
+    if (signaling.connection !== x || !waiting()) return;
     c.set({ phase: 'joining', login: undefined });
     enterRoom();
   }

@@ -1,11 +1,10 @@
-// What the parts of one conference store share: the environment (browser APIs, timeouts, log),
-// the room's addresses, the state and its notifier, and the mutable facts of the current join
-// (XMPP connection, endpoint id, room model, screen stream). store.ts creates it; signaling,
-// media-session, local-tracks and moderation read and write it.
+// What the parts of one conference store share and never change: the environment (browser APIs,
+// timeouts, log), the room's addresses, the queue, and the state with its reducer. store.ts
+// creates it; the join's mutable facts live in the modules that own them, not here.
 import type { ConferenceError, ConferenceState, ParleyConfig } from './types.js';
 import type { SerialQueue } from '@parley/protocol';
-import type { RoomModel } from './room.js';
-import { createXmppConnection, type XmppConnection, type XmppFactory } from './xmpp-connection.js';
+import type { StateEvent } from './state.js';
+import { createXmppConnection, type XmppFactory } from './xmpp-connection.js';
 
 export interface StoreEnv {
   mediaDevices: MediaDevices | undefined;
@@ -61,40 +60,29 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** One conference store's shared state; the fields below `terminal` change while it runs. */
-export interface Conference {
+/**
+ * What every part of one conference store reads: the environment, the room's addresses, the queue
+ * and the state with its reducer. Nothing in it changes while the store runs: each join fact (the
+ * connection, the room, the peer connection, the tracks) has one owner module that keeps it private
+ * and hands out narrow read interfaces (signaling.ts, media-session.ts, local-tracks.ts).
+ */
+export interface ConferenceContext {
   readonly env: StoreEnv;
   readonly config: ParleyConfig;
   readonly room: string;
   readonly roomJid: string;
   /** The WebSocket URL, resolved against the page. */
   readonly wsUrl: string;
-  /** The focus and the focus JIDs it named in its conference answers: who may send Jingle. */
-  readonly focusJids: Set<string>;
   /** Jingle, presence, messages and the actions that renegotiate all run through this queue. */
   readonly queue: SerialQueue;
   readonly state: ConferenceState;
+  /** Applies one event through the reducer (state.ts) and tells the listeners. */
+  dispatch(event: StateEvent): void;
+  /** A part reports new facts: shorthand for a `patch` event. */
   set(patch: Partial<ConferenceState>): void;
-  /** Recomputes participants, tiles and audio from the room model and the session. */
+  /** Recomputes participants, tiles and audio from the owners' facts, with this patch. */
   refresh(patch?: Partial<ConferenceState>): void;
   fail(error: ConferenceError): void;
   /** Left, or an error other than no-devices / permission-denied: nothing more happens. */
   terminal(): boolean;
-  /** Our presence in the room (mute flags, screen, raised hand), when we are in it. */
-  sendPresence(): void;
-
-  xmpp: XmppConnection | undefined;
-  endpointId: string | undefined;
-  myJid: string;
-  roomModel: RoomModel;
-  inRoom: boolean;
-  leaving: boolean;
-  screen: MediaStream | null;
-  raisedHand: number | undefined;
-  /** The room password we join with (typed in prejoin, or given to us when a moderator admitted us). */
-  roomPassword?: string;
-  /** Access (issue 11): the invite link's token, sent with the conference request. */
-  token?: string;
-  /** Access mode "login": the host's account; connect() then logs in on config.domain. */
-  login?: { username: string; password: string };
 }

@@ -1,7 +1,9 @@
 // Our camera and microphone inside a conference: getting them (with a fallback to one kind),
 // using a stream (mute flags on the tracks, mic level meter, device list), muting, and switching
 // devices mid-call (a new track on the same sender, no renegotiation) and the speaker choice.
-import type { Conference } from './context.js';
+// The stream and the device list are state (ConferenceState.localStream, devices) that only this
+// module writes; the mic meter is its own.
+import type { ConferenceContext } from './context.js';
 import { deviceErrorKind, errorDetail } from './errors.js';
 import { getCameraAndMic, getDeviceTrack, listDevices, MicMeter, type MediaEnv } from './local-media.js';
 import type { ConferenceActions, ConferenceState, DeviceChoice } from './types.js';
@@ -19,14 +21,18 @@ export interface LocalTracks
   setAudioMuted(muted: boolean): void;
   /** A moderator stopped everyone's video: the camera stops sending (mute is presence, as for audio). */
   setVideoMuted(muted: boolean): void;
-  /** Stops the meter, the camera, the microphone and the screen. */
+  /** Stops the meter, the camera and the microphone. */
   stop(): void;
 }
 
-export function createLocalTracks(
-  c: Conference,
-  sender: { replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> },
-): LocalTracks {
+/** What local tracks need from the others: the sender of the media session, and our presence. */
+export interface LocalTracksLink {
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void>;
+  /** Mute flags are in our presence. */
+  sendPresence(): void;
+}
+
+export function createLocalTracks(c: ConferenceContext, link: LocalTracksLink): LocalTracks {
   const { env } = c;
   let meter: MicMeter | undefined;
   const mediaEnv = (): MediaEnv => ({
@@ -88,7 +94,7 @@ export function createLocalTracks(
     if (t) t.enabled = !muted;
     if (c.state.audioMuted === muted) return;
     c.refresh({ audioMuted: muted });
-    c.sendPresence();
+    link.sendPresence();
   }
 
   function setVideoMuted(muted: boolean): void {
@@ -97,7 +103,7 @@ export function createLocalTracks(
     if (t) t.enabled = !muted;
     if (c.state.videoMuted === muted) return;
     c.refresh({ videoMuted: muted });
-    c.sendPresence();
+    link.sendPresence();
   }
 
   function toggle(kind: 'audio' | 'video'): void {
@@ -107,7 +113,7 @@ export function createLocalTracks(
       if (!t && !muted && inMeeting()) return; // no microphone / camera: nothing to unmute
       if (t) t.enabled = !muted;
       c.refresh(kind === 'audio' ? { audioMuted: muted } : { videoMuted: muted });
-      c.sendPresence();
+      link.sendPresence();
     });
   }
 
@@ -135,8 +141,6 @@ export function createLocalTracks(
       meter?.stop();
       meter = undefined;
       c.state.localStream?.getTracks().forEach((t) => t.stop());
-      c.screen?.getTracks().forEach((t) => t.stop());
-      c.screen = null;
     },
 
     toggleAudio: () => toggle('audio'),
@@ -166,7 +170,7 @@ export function createLocalTracks(
           ...state.devices,
           ...(kind === 'audioinput' ? { audioInputId: deviceId } : { videoInputId: deviceId }),
         };
-        await sender
+        await link
           .replaceTrack(kind === 'audioinput' ? 'audio' : 'video', track)
           .catch((err: unknown) => env.log('device.replace_failed', { error: errorDetail(err) }));
         await useLocalStream(stream, devices);

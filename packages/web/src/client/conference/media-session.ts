@@ -1,8 +1,10 @@
 // The media side of a conference: the Jingle session with the focus (session-initiate answered,
 // source-add / source-remove, session-terminate), the bridge channel (dominant speaker, receiver
-// constraints), the remote streams shown in tiles, and our screen share as an extra source.
+// constraints), the remote streams shown in tiles, and our screen share as an extra source. It
+// owns the peer connection (through JingleSession) and the screen stream; it reaches the focus
+// through the narrow MediaLink that signaling provides.
 import { jingleToXml, occupantJid, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
-import type { Conference } from './context.js';
+import type { ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
 import { receiverConstraints, type RemoteSource } from './tiles.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
@@ -10,6 +12,16 @@ import { BridgeChannel } from './bridge-channel.js';
 import { FOCUS_NICK } from './room.js';
 import { fetchTurnIceServers } from './turn-services.js';
 import { IceRecovery } from './ice-recovery.js';
+import type { XmppConnection } from './xmpp-connection.js';
+
+/** What the media session needs from signaling. */
+export interface MediaLink {
+  connection(): XmppConnection | undefined;
+  endpointId(): string | undefined;
+  myJid(): string;
+  /** Our presence says whether we share a screen. */
+  sendPresence(): void;
+}
 
 export interface MediaSession {
   /** A Jingle IQ from the focus (run on the queue). */
@@ -24,17 +36,21 @@ export interface MediaSession {
   markStale(): void;
   /** Device change: the new track on the existing sender, no renegotiation. */
   replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void>;
-  /** Adds c.screen to the session (source-add); false when there is no session. */
-  shareScreen(): Promise<boolean>;
-  /** Stops c.screen and removes it from the session (source-remove). */
+  /** The screen we share, or null. */
+  readonly screen: MediaStream | null;
+  /** Shares this screen stream (on the queue): presence, then a source-add when there is a session. */
+  shareScreen(stream: MediaStream): Promise<void>;
+  /** Stops the screen and removes it from the session (source-remove). */
   stopScreen(): Promise<void>;
-  /** Leave: session-terminate to the focus (resolves once answered or failed). */
+  /** Teardown: stops the screen's tracks without telling anyone. */
+  dropScreen(): void;
+  /** Leave: session-terminate to the focus (resolves once answered or failed); later Jingle is ignored. */
   terminate(): Promise<unknown> | undefined;
   stats(): Promise<RTCStatsReport> | undefined;
   readonly droppedBridgeMessages: number;
 }
 
-export function createMediaSession(c: Conference): MediaSession {
+export function createMediaSession(c: ConferenceContext, link: MediaLink): MediaSession {
   const { env, config } = c;
   // Our Jingle goes to the focus through the room, as lib-jitsi-meet sends it (the MUC relays it).
   const focusOccupant = occupantJid(c.roomJid, FOCUS_NICK);
@@ -47,6 +63,9 @@ export function createMediaSession(c: Conference): MediaSession {
   let lastConstraints = '';
   let mediaTimer: ReturnType<typeof setTimeout> | undefined;
   const remoteStreams = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
+  let screen: MediaStream | null = null;
+  /** We leave: the focus's late Jingle must not start anything. */
+  let leaving = false;
 
   function remoteSources(): RemoteSource<MediaStream>[] {
     if (!session) {
@@ -92,7 +111,7 @@ export function createMediaSession(c: Conference): MediaSession {
   }
 
   async function onJingle(j: Jingle): Promise<void> {
-    if (c.terminal() || c.leaving) return;
+    if (c.terminal() || leaving) return;
     switch (j.action) {
       case 'session-initiate':
         return acceptSession(j);
@@ -127,7 +146,7 @@ export function createMediaSession(c: Conference): MediaSession {
 
   async function acceptSession(offer: Jingle): Promise<void> {
     close(); // a bridge move or a reconnection replaces the peer connection
-    const s: JingleSession = new JingleSession(offer, c.endpointId!, env.RTCPeerConnection, {
+    const s: JingleSession = new JingleSession(offer, link.endpointId()!, env.RTCPeerConnection, {
       remoteChanged: () => {
         if (session === s) c.refresh();
       },
@@ -165,19 +184,19 @@ export function createMediaSession(c: Conference): MediaSession {
     try {
       answer = await s.accept(
         { audio: local?.getAudioTracks()[0] ?? null, video: local?.getVideoTracks()[0] ?? null },
-        c.myJid,
-        () => fetchTurnIceServers((el, ms) => c.xmpp!.request(el, ms), config.domain),
+        link.myJid(),
+        () => fetchTurnIceServers((el, ms) => link.connection()!.request(el, ms), config.domain),
       );
     } catch (err) {
       close();
       c.fail({ kind: 'media-failed', detail: `could not answer the offer: ${errorDetail(err)}` });
       throw err;
     }
-    const x = c.xmpp!;
+    const x = link.connection()!;
     setTimeout(() => {
       x.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(answer)), 10_000)
         .then(() => {
-          if (session === s && c.screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
+          if (session === s && screen) c.queue.post('re-add screen', () => shareScreenOnSession(s));
         })
         .catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
     }, 0);
@@ -203,8 +222,9 @@ export function createMediaSession(c: Conference): MediaSession {
   }
 
   function sendJingle(j: Jingle): Promise<unknown> {
-    if (!c.xmpp) return Promise.resolve();
-    return c.xmpp.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(j)), 10_000);
+    const x = link.connection();
+    if (!x) return Promise.resolve();
+    return x.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(j)), 10_000);
   }
 
   function sourceJingle(action: 'source-add' | 'source-remove', sid: string, l: LocalSources): Jingle {
@@ -230,19 +250,19 @@ export function createMediaSession(c: Conference): MediaSession {
   }
 
   async function shareScreenOnSession(s: JingleSession): Promise<void> {
-    const track = c.screen?.getVideoTracks()[0];
+    const track = screen?.getVideoTracks()[0];
     if (!track || s.isClosed) return;
     const added = await s.addScreen(track);
     if (added.sources.length > 0) await sendJingle(sourceJingle('source-add', s.sid, added));
   }
 
   async function stopScreen(): Promise<void> {
-    const stream = c.screen;
+    const stream = screen;
     if (!stream) return;
-    c.screen = null;
+    screen = null;
     stream.getTracks().forEach((t) => t.stop());
     c.refresh({ screenSharing: false });
-    c.sendPresence();
+    link.sendPresence();
     const s = session;
     if (!s) return;
     try {
@@ -252,6 +272,26 @@ export function createMediaSession(c: Conference): MediaSession {
     } catch (err) {
       env.log('screen.stop_failed', { error: errorDetail(err) });
     }
+  }
+
+  async function shareScreen(stream: MediaStream): Promise<void> {
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    track.addEventListener('ended', () => {
+      if (screen === stream) c.queue.post('screen ended', stopScreen);
+    });
+    await c.queue.run('start screen', async () => {
+      if (c.terminal()) return void stream.getTracks().forEach((t) => t.stop());
+      screen = stream;
+      c.refresh({ screenSharing: true });
+      link.sendPresence();
+      try {
+        if (session) await shareScreenOnSession(session);
+      } catch (err) {
+        env.log('screen.failed', { error: errorDetail(err) });
+        await stopScreen();
+      }
+    });
   }
 
   return {
@@ -265,15 +305,19 @@ export function createMediaSession(c: Conference): MediaSession {
     async replaceTrack(kind, track) {
       if (session) await session.replaceTrack(kind, track);
     },
-    async shareScreen() {
-      if (!session) return false;
-      await shareScreenOnSession(session);
-      return true;
+    get screen() {
+      return screen;
     },
+    shareScreen,
     stopScreen,
+    dropScreen() {
+      screen?.getTracks().forEach((t) => t.stop());
+      screen = null;
+    },
     terminate() {
+      leaving = true;
       const s = session;
-      if (!c.xmpp || !s) return undefined;
+      if (!link.connection() || !s) return undefined;
       return sendJingle({ action: 'session-terminate', sid: s.sid, contents: [], reason: { condition: 'success' } });
     },
     stats: () => session?.stats(),

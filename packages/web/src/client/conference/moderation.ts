@@ -17,7 +17,7 @@ import {
   MUTE_AUDIO_NS,
   MUTE_VIDEO_NS,
 } from '@parley/protocol';
-import type { Conference } from './context.js';
+import type { ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
 import type { ConferenceActions } from './types.js';
 import type { XmppConnection } from './xmpp-connection.js';
@@ -38,15 +38,20 @@ export interface Moderation {
   focusIqs(x: XmppConnection, fromFocus: (iq: Element) => boolean): void;
 }
 
-export function createModeration(
-  c: Conference,
-  mute: { audio(muted: boolean): void; video(muted: boolean): void },
-): Moderation {
+/** What moderation needs from the others: the connection (signaling) and muting (local tracks). */
+export interface ModerationLink {
+  connection(): XmppConnection | undefined;
+  muteAudio(muted: boolean): void;
+  muteVideo(muted: boolean): void;
+}
+
+export function createModeration(c: ConferenceContext, link: ModerationLink): Moderation {
   const { env, config, roomJid } = c;
   const keyName = `parley.moderatorKey.${roomJid}`;
 
   function ask(r: ModerationRequest): void {
-    c.xmpp
+    link
+      .connection()
       ?.request(xml('iq', { type: 'set', to: config.focusJid }, moderationRequestToXml(r)), 10_000)
       .catch((err: unknown) => env.log(`${r.action}.failed`, { error: errorDetail(err) }));
   }
@@ -70,9 +75,9 @@ export function createModeration(
 
   const actions: ModerationActions = {
     muteParticipant(id) {
-      if (!c.xmpp) return;
-      c.xmpp
-        .request(
+      link
+        .connection()
+        ?.request(
           xml(
             'iq',
             { type: 'set', to: config.focusJid },
@@ -84,9 +89,9 @@ export function createModeration(
     },
 
     kickParticipant(id) {
-      if (!c.xmpp) return;
-      c.xmpp
-        .request(setRoleIq(roomJid, id, 'none'), 10_000)
+      link
+        .connection()
+        ?.request(setRoleIq(roomJid, id, 'none'), 10_000)
         .catch((err: unknown) => env.log('kick.failed', { id, error: errorDetail(err) }));
     },
 
@@ -99,7 +104,7 @@ export function createModeration(
     actions,
 
     onRemoteMute() {
-      mute.audio(true);
+      link.muteAudio(true);
     },
 
     conferenceProperties() {
@@ -112,7 +117,7 @@ export function createModeration(
     focusIqs(x, fromFocus) {
       x.onIqSet(MUTE_VIDEO_NS, 'mute', async (iq, payload) => {
         if (!fromFocus(iq)) return false;
-        if (payload.getText().trim() === 'true') await c.queue.run('remote video mute', () => mute.video(true));
+        if (payload.getText().trim() === 'true') await c.queue.run('remote video mute', () => link.muteVideo(true));
         return true;
       });
       x.onIqSet(FOCUS_MODERATION_NS, 'moderator-key', async (iq, payload) => {

@@ -51,7 +51,6 @@ function setup() {
     config: { focusJid: FOCUS },
     roomJid: ROOM,
     wsUrl: 'wss://example/xmpp-websocket',
-    focusJids: new Set([FOCUS]),
     queue: new SerialQueue(),
     get state() {
       return state;
@@ -64,13 +63,20 @@ function setup() {
       state = { ...state, phase: 'error', error: e };
     },
     terminal: () => state.phase === 'error',
-    xmpp: x,
-    inRoom: false,
   } satisfies RoomAccessHost as RoomAccessHost;
-  const signaling = {
-    joinRoom: () => void calls.push(`join with ${c.roomPassword ?? 'no password'}`),
+  let connection: RoomAccessConnection | undefined = x;
+  const signaling: RoomAccessSignaling = {
+    get connection() {
+      return connection;
+    },
+    focusJids: new Set([FOCUS]),
+    disconnect: () => {
+      connection = undefined;
+      void x.stop();
+    },
+    joinRoom: () => void calls.push(`join with ${access.hooks.joinPassword() ?? 'no password'}`),
     requestConference: async () => void calls.push('conference'),
-  } satisfies RoomAccessSignaling;
+  };
   const access = createRoomAccess(c, () => signaling);
   access.hooks.connected(x);
   const push = (name: string, payload: Element, from = FOCUS) =>

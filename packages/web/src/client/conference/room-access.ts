@@ -2,8 +2,9 @@
 // prejoin screen asks for the password (the next join() starts afresh and sends it); with
 // registration-required (members-only: the lobby is on) we knock on the focus and wait until a
 // moderator answers. Moderating: the focus pushes the room's access settings and the knocks to
-// moderators; their changes are IQs to the focus, which checks them.
-// DOM-free (unit-tested in Node): it sees the store's Conference through RoomAccessHost.
+// moderators; their changes are IQs to the focus, which checks them. It owns the room password we
+// join with. DOM-free (unit-tested in Node): it sees the store through RoomAccessHost and signaling
+// through RoomAccessSignaling.
 import {
   PARLEY_FOCUS_NS,
   bareJid,
@@ -32,32 +33,37 @@ export interface RoomAccessConnection {
   stop(): Promise<void>;
 }
 
-/** The part of the store's Conference (context.ts) this module uses. */
+/** The part of the store's ConferenceContext (context.ts) this module uses. */
 export interface RoomAccessHost {
   readonly env: { log(event: string, data?: Record<string, unknown>): void };
   readonly config: { focusJid: string };
   readonly roomJid: string;
   readonly wsUrl: string;
-  readonly focusJids: Set<string>;
   readonly queue: SerialQueue;
   readonly state: { phase: string; displayName: string; roomAccess?: RoomAccessState };
   set(patch: { phase?: 'prejoin' | 'joining' | 'lobby'; roomAccess?: RoomAccessState }): void;
   fail(error: { kind: 'signaling-failed' | 'lobby-denied'; detail?: string; url?: string }): void;
   terminal(): boolean;
-  xmpp: RoomAccessConnection | undefined;
-  inRoom: boolean;
-  roomPassword?: string;
 }
 
 /** The part of Signaling this module uses. */
 export interface RoomAccessSignaling {
+  readonly connection: RoomAccessConnection | undefined;
+  /** The focus and the focus JIDs it named: who may push room access settings and knock results. */
+  readonly focusJids: ReadonlySet<string>;
+  /** Closes the connection: the next join() starts afresh. */
+  disconnect(): void;
   joinRoom(maxHistory: number): void;
   requestConference(x: RoomAccessConnection): Promise<void>;
 }
 
 export interface RoomAccessClient {
   /** Signaling hooks: our IQ handlers on each connection, and the room's refusals of our join. */
-  hooks: { connected(x: RoomAccessConnection): void; joinRefused(condition: string): boolean };
+  hooks: {
+    connected(x: RoomAccessConnection): void;
+    joinRefused(condition: string): boolean;
+    joinPassword(): string | undefined;
+  };
   /** The ConferenceActions this module implements. */
   actions: {
     setJoinPassword(password: string): void;
@@ -71,20 +77,23 @@ export interface RoomAccessClient {
 export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessSignaling): RoomAccessClient {
   const { env, config, roomJid } = c;
   let fruitlessAdmits = 0;
+  /** The room password we join with (typed in prejoin, or given to us when a moderator admitted us). */
+  let roomPassword: string | undefined;
 
   const access = (): RoomAccessState => c.state.roomAccess ?? NO_ROOM_ACCESS;
   const update = (patch: Partial<RoomAccessState>) => c.set({ roomAccess: { ...access(), ...patch } });
   const fromFocus = (iq: Element) => {
     try {
-      return c.focusJids.has(bareJid(String(iq.attrs.from ?? '')));
+      return signaling().focusJids.has(bareJid(String(iq.attrs.from ?? '')));
     } catch {
       return false;
     }
   };
 
   function ask(r: RoomAccessRequest): Promise<Element> {
-    if (!c.xmpp) return Promise.reject(new Error('not connected'));
-    return c.xmpp.request(xml('iq', { type: 'set', to: config.focusJid }, roomAccessRequestToXml(r)), 10_000);
+    const x = signaling().connection;
+    if (!x) return Promise.reject(new Error('not connected'));
+    return x.request(xml('iq', { type: 'set', to: config.focusJid }, roomAccessRequestToXml(r)), 10_000);
   }
 
   /** A moderator's change; a refusal is shown in the panel in the focus's words. */
@@ -97,7 +106,7 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
   }
 
   async function enter(): Promise<void> {
-    const x = c.xmpp;
+    const x = signaling().connection;
     if (!x || c.terminal()) return;
     c.set({ phase: 'joining' });
     try {
@@ -105,11 +114,11 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
     } catch (err) {
       return c.fail({ kind: 'signaling-failed', detail: errorDetail(err), url: c.wsUrl });
     }
-    if (c.xmpp === x && c.state.phase === 'joining') signaling().joinRoom(20);
+    if (signaling().connection === x && c.state.phase === 'joining') signaling().joinRoom(20);
   }
 
   async function knock(): Promise<void> {
-    const x = c.xmpp;
+    const x = signaling().connection;
     if (!x) return;
     c.set({ phase: 'lobby' });
     // A directed presence: when this session ends, Prosody tells the focus, which drops our knock.
@@ -150,7 +159,7 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
       env.log('lobby.answered', { result: result.result });
       if (result.result === 'denied') c.fail({ kind: 'lobby-denied' });
       else {
-        if (result.password !== undefined) c.roomPassword = result.password;
+        if (result.password !== undefined) roomPassword = result.password;
         c.queue.post('admitted', enter);
       }
       return true;
@@ -162,11 +171,8 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
     if (phase !== 'joining' && phase !== 'lobby') return false;
     if (condition === 'not-authorized') {
       // Back to prejoin with a password field; the next join() starts afresh, with the password.
-      const x = c.xmpp;
-      c.xmpp = undefined;
-      c.inRoom = false;
-      void x?.stop();
-      update({ passwordPrompt: c.roomPassword ? 'wrong' : 'required' });
+      signaling().disconnect();
+      update({ passwordPrompt: roomPassword ? 'wrong' : 'required' });
       c.set({ phase: 'prejoin' });
       return true;
     }
@@ -178,10 +184,10 @@ export function createRoomAccess(c: RoomAccessHost, signaling: () => RoomAccessS
   }
 
   return {
-    hooks: { connected: register, joinRefused },
+    hooks: { connected: register, joinRefused, joinPassword: () => roomPassword },
     actions: {
       setJoinPassword: (password) => {
-        c.roomPassword = password;
+        roomPassword = password;
       },
       setRoomPassword: (password) => moderate({ kind: 'password', room: roomJid, password }),
       setLobbyEnabled: (enabled) => moderate({ kind: 'lobby', room: roomJid, enabled }),

@@ -1,13 +1,13 @@
 // The signaling side of a conference: the XMPP connection, the conference request to the focus,
-// joining the MUC room and our presence in it, the room's presence and messages, the Jingle IQs
-// handed to the media session, and the reconnection after a dropped connection (rejoin the room:
-// the focus sees a new occupant and sends a new session-initiate).
+// joining the MUC room and our presence in it (mute flags, screen, raised hand), the room's
+// presence and messages, the Jingle IQs handed to the media session, and the reconnection after a
+// dropped connection (rejoin the room: the focus sees a new occupant and sends a new
+// session-initiate). It owns the join's signaling facts: the connection, our endpoint id and JID,
+// the room model, whether we are in the room or leaving, the raised hand and the host's login.
 import {
   bareJid,
-  conferenceRequestToXml,
   mucJoinPresence,
   occupantJid,
-  parseConferenceReady,
   parseJingle,
   participantPresenceChildren,
   TOKEN_PROPERTY,
@@ -18,12 +18,14 @@ import {
   type SourceInfoEntry,
   JINGLE_NS,
   MUTE_AUDIO_NS,
+  newEndpointId,
 } from '@parley/protocol';
-import { sleep, withTimeout, type Conference } from './context.js';
+import { withTimeout, type ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
 import { FocusIdentity } from './focus-identity.js';
-import { refusalOf } from './access.js';
-import { addChat, applyPresenceStanza, parseChatStanza } from './room.js';
+import { inviteToken } from './access.js';
+import { requestConference } from './conference-request.js';
+import { applyPresenceStanza, emptyRoom, parseChatStanza, type RoomModel } from './room.js';
 import type { XmppConnection } from './xmpp-connection.js';
 
 export interface SignalingHooks {
@@ -33,6 +35,8 @@ export interface SignalingHooks {
   remoteMute(): void;
   /** The connection dropped: the media session will be replaced. */
   disconnected(): void;
+  /** Our presence says whether we share a screen (the media session owns the screen stream). */
+  screenSharing(): boolean;
   /** Properties of the conference request (e.g. a moderator's key after a reload). */
   conferenceProperties?(): Record<string, string>;
   /** Registers more handlers of IQs from the focus on a new connection (moderation.ts). */
@@ -41,21 +45,66 @@ export interface SignalingHooks {
   connected?(x: XmppConnection): void;
   /** The room refused our join with this condition: true when handled (password prompt, lobby). */
   joinRefused?(condition: string): boolean;
+  /** The room password to join with (room-access.ts owns it). */
+  joinPassword?(): string | undefined;
+}
+
+/** Access mode "login": the host's account on config.domain. */
+export interface Login {
+  username: string;
+  password: string;
 }
 
 export interface Signaling {
-  /** Connects and authenticates; rejects with `signaling: true` errors. */
-  connect(): Promise<XmppConnection>;
+  /** The current connection: undefined before join, after teardown or a password refusal. */
+  readonly connection: XmppConnection | undefined;
+  /** Our nick in the room and the prefix of our source names; set by startJoin(). */
+  readonly endpointId: string | undefined;
+  /** Our full JID on the current connection. */
+  readonly myJid: string;
+  /** The room's occupants as their presence says. */
+  readonly roomModel: RoomModel;
+  /** The room reflected our presence and we have not left it since. */
+  readonly inRoom: boolean;
+  /** When we raised our hand (ms), or undefined. */
+  readonly raisedHand: number | undefined;
+  /** The host logged in (access mode "login"): later connections use the account. */
+  readonly loggedIn: boolean;
+  /** The focus and the focus JIDs it named in its conference answers: who may send its notices. */
+  readonly focusJids: ReadonlySet<string>;
+  /** A new join: a fresh endpoint id and an empty room. */
+  startJoin(): void;
+  /**
+   * Connects and authenticates (as the host with `login`, else as before); the new connection
+   * replaces the current one, which is closed. Rejects with `signaling: true` errors.
+   */
+  connect(login?: Login): Promise<XmppConnection>;
   requestConference(x: XmppConnection): Promise<void>;
   joinRoom(maxHistory: number): void;
   sendPresence(): void;
+  toggleRaisedHand(): void;
+  /** The user leaves: from now on the room's goodbye is no error; unavailable presence when in the room. */
+  leave(): void;
+  /** Closes the connection (teardown, or back to prejoin after a password refusal). */
+  disconnect(): void;
   /** Stops the reconnect timer (teardown). */
   stopTimers(): void;
   readonly droppedStanzas: number;
 }
 
-export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling {
-  const { env, config, roomJid, wsUrl, focusJids, queue } = c;
+export function createSignaling(c: ConferenceContext, hooks: SignalingHooks): Signaling {
+  const { env, config, roomJid, wsUrl, queue } = c;
+  // Access (issue 11): the invite link's token, sent with every conference request.
+  const token = inviteToken(env.location.search);
+  const focusJids = new Set([config.focusJid]);
+  let xmpp: XmppConnection | undefined;
+  let endpointId: string | undefined;
+  let myJid = '';
+  let roomModel = emptyRoom();
+  let inRoom = false;
+  let leaving = false;
+  let raisedHand: number | undefined;
+  let login: Login | undefined;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let rejoinDeadline = 0;
   let droppedStanzas = 0;
@@ -64,34 +113,35 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
 
   function presenceInfo(): ParticipantInfo {
     const { state } = c;
-    const id = c.endpointId!;
+    const id = endpointId!;
     const sourceInfo: Record<string, SourceInfoEntry> = {
       [`${id}-a0`]: { muted: state.audioMuted },
       [`${id}-v0`]: { muted: state.videoMuted, videoType: 'camera' },
     };
-    if (c.screen) sourceInfo[`${id}-v1`] = { muted: false, videoType: 'desktop' };
+    if (hooks.screenSharing()) sourceInfo[`${id}-v1`] = { muted: false, videoType: 'desktop' };
     const info: ParticipantInfo = {
       nick: state.displayName,
       audioMuted: state.audioMuted,
       videoMuted: state.videoMuted,
       sourceInfo,
     };
-    if (c.raisedHand !== undefined) info.raisedHand = c.raisedHand;
+    if (raisedHand !== undefined) info.raisedHand = raisedHand;
     return info;
   }
 
   function sendPresence(): void {
-    if (!c.xmpp || !c.endpointId || !c.inRoom) return;
-    c.xmpp.send(
-      xml('presence', { to: occupantJid(roomJid, c.endpointId) }, ...participantPresenceChildren(presenceInfo())),
+    if (!xmpp || !endpointId || !inRoom) return;
+    xmpp.send(
+      xml('presence', { to: occupantJid(roomJid, endpointId) }, ...participantPresenceChildren(presenceInfo())),
     );
   }
 
   function joinRoom(maxHistory: number): void {
-    c.xmpp?.send(
-      mucJoinPresence(occupantJid(roomJid, c.endpointId!), {
+    const password = hooks.joinPassword?.();
+    xmpp?.send(
+      mucJoinPresence(occupantJid(roomJid, endpointId!), {
         maxHistory,
-        ...(c.roomPassword ? { password: c.roomPassword } : {}),
+        ...(password ? { password } : {}),
         children: participantPresenceChildren(presenceInfo()),
       }),
     );
@@ -100,12 +150,12 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   function onPresence(stanza: Element): void {
     const from = String(stanza.attrs.from ?? '');
     if (stanza.attrs.type === 'error') {
-      if (from !== occupantJid(roomJid, c.endpointId!)) return;
+      if (from !== occupantJid(roomJid, endpointId!)) return;
       const condition = stanza.getChild('error')?.getChildElements()[0]?.name ?? 'error';
       if (condition === 'conflict' && Date.now() < rejoinDeadline) {
         // After a reconnect the old occupant may linger for a moment: try the same nick again.
         setTimeout(() => {
-          if (c.xmpp && !c.terminal()) joinRoom(0);
+          if (xmpp && !c.terminal()) joinRoom(0);
         }, 2000);
         return;
       }
@@ -117,23 +167,23 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
       });
       return;
     }
-    const r = applyPresenceStanza(c.roomModel, stanza, c.endpointId);
+    const r = applyPresenceStanza(roomModel, stanza, endpointId);
     if (r.error) {
       droppedStanzas++;
       env.log('presence.malformed', { from, error: errorDetail(r.error) });
       return;
     }
-    c.roomModel = r.room;
+    roomModel = r.room;
     const o = r.outcome;
     if (o.kind === 'ignored') return;
     if (o.kind === 'self') {
-      c.inRoom = true;
+      inRoom = true;
       c.refresh(c.state.phase === 'joining' ? { phase: 'in-meeting' } : {});
       return;
     }
     if (o.kind === 'self-gone') {
-      c.inRoom = false;
-      if (c.leaving) return;
+      inRoom = false;
+      if (leaving) return;
       if (o.removed) return c.fail({ kind: 'removed' });
       if (c.state.reconnecting) return;
       return c.fail({ kind: 'meeting-ended', detail: `left the room (status ${o.codes.join(', ') || 'none'})` });
@@ -143,9 +193,8 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   function onMessage(stanza: Element): void {
-    const incoming = parseChatStanza(stanza, roomJid, c.endpointId, c.roomModel);
-    if (!incoming) return;
-    c.set(addChat(c.state, incoming, c.state.chatOpen));
+    const incoming = parseChatStanza(stanza, roomJid, endpointId, roomModel);
+    if (incoming) c.dispatch({ type: 'chat', incoming });
   }
 
   function handleIqs(x: XmppConnection): void {
@@ -172,108 +221,73 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
     });
     // The focus's own notices (moderator key, meeting ended) come from the focus component itself,
     // an address only the focus can send from (Prosody stamps it), or through the room like Jingle.
-    hooks.focusIqs?.(x, (iq) => fromFocus(iq) || [...focusJids].includes(String(iq.attrs.from ?? '')));
+    hooks.focusIqs?.(x, (iq) => fromFocus(iq) || focusJids.has(String(iq.attrs.from ?? '')));
   }
 
-  async function connect(): Promise<XmppConnection> {
+  function onStanza(el: Element): void {
+    let from: string;
+    try {
+      from = bareJid(String(el.attrs.from ?? ''));
+    } catch {
+      return;
+    }
+    if (from !== roomJid) return;
+    // Followed at once, not on the queue: the focus's Jingle may arrive while the queue is busy.
+    if (el.name === 'presence') focus.observePresence(el);
+    if (el.name === 'presence') queue.post('presence', () => onPresence(el));
+    else if (el.name === 'message') queue.post('message', () => onMessage(el));
+  }
+
+  async function connect(account: Login | undefined = login): Promise<XmppConnection> {
     // Access mode "login": guests are anonymous on config.anonymousDomain; the host logs in on config.domain.
     const x = env.createXmpp(
-      c.login
-        ? { service: wsUrl, domain: config.domain, ...c.login }
+      account
+        ? { service: wsUrl, domain: config.domain, ...account }
         : { service: wsUrl, domain: config.anonymousDomain ?? config.domain },
       {
-        stanza: (el) => {
-          let from: string;
-          try {
-            from = bareJid(String(el.attrs.from ?? ''));
-          } catch {
-            return;
-          }
-          if (from !== roomJid) return;
-          // Followed at once, not on the queue: the focus's Jingle may arrive while the queue is busy.
-          if (el.name === 'presence') focus.observePresence(el);
-          if (el.name === 'presence') queue.post('presence', () => onPresence(el));
-          else if (el.name === 'message') queue.post('message', () => onMessage(el));
-        },
+        stanza: onStanza,
         online: (jid) => {
-          if (c.xmpp === x) queue.post('reconnected', () => onReconnected(jid));
+          if (xmpp === x) queue.post('reconnected', () => onReconnected(jid));
         },
         resumed: () => {
-          if (c.xmpp === x) recovered();
+          if (xmpp === x) recovered();
         },
         disconnected: (reason) => {
-          if (c.xmpp === x) onDisconnected(reason);
+          if (xmpp === x) onDisconnected(reason);
         },
       },
     );
     handleIqs(x);
     hooks.connected?.(x);
     try {
-      c.myJid = await withTimeout(x.start(), env.timeouts.connectMs, `XMPP connection to ${wsUrl}`);
+      myJid = await withTimeout(x.start(), env.timeouts.connectMs, `XMPP connection to ${wsUrl}`);
     } catch (err) {
       void x.stop();
       // @xmpp/client's browser build has no BOSH transport, so there is no fallback to config.boshUrl.
       throw Object.assign(new Error(errorDetail(err)), { signaling: true });
     }
+    login = account;
+    // The host's login replaces the guest connection only once it works: a wrong password leaves the guest.
+    const old = xmpp;
+    xmpp = x;
+    if (old !== x) void old?.stop();
     return x;
   }
 
-  async function requestConference(x: XmppConnection): Promise<void> {
-    const deadline = Date.now() + env.timeouts.focusMs;
-    for (;;) {
-      const left = deadline - Date.now();
-      let res: Element;
-      try {
-        res = await x.request(
-          xml(
-            'iq',
-            { type: 'set', to: config.focusJid },
-            conferenceRequestToXml({
-              room: roomJid,
-              properties: { ...hooks.conferenceProperties?.(), ...(c.token ? { [TOKEN_PROPERTY]: c.token } : {}) },
-            }),
-          ),
-          Math.max(1, left),
-        );
-      } catch (err) {
-        const access = refusalOf(err);
-        if (access)
-          throw Object.assign(new Error(`the focus ${config.focusJid} refused: ${errorDetail(err)}`), {
-            signaling: true,
-            access,
-          });
-        const timeout = /timeout/i.test(errorDetail(err)) || Date.now() >= deadline;
-        throw Object.assign(
-          new Error(
-            timeout
-              ? `no answer from the focus ${config.focusJid} within ${env.timeouts.focusMs / 1000} s`
-              : `the focus ${config.focusJid} refused the conference request: ${errorDetail(err)}`,
-          ),
-          { signaling: true },
-        );
-      }
-      try {
-        const ready = parseConferenceReady(res);
-        focusJids.add(bareJid(ready.focusJid));
-        if (ready.ready) return;
-      } catch {
-        return; // an empty result: take it as ready
-      }
-      if (Date.now() + 1000 >= deadline)
-        throw Object.assign(
-          new Error(
-            `the focus ${config.focusJid} did not get the conference ready within ${env.timeouts.focusMs / 1000} s`,
-          ),
-          { signaling: true },
-        );
-      await sleep(1000);
-    }
+  function conferenceRequest(x: XmppConnection): Promise<void> {
+    return requestConference(x, {
+      focusJid: config.focusJid,
+      room: roomJid,
+      properties: { ...hooks.conferenceProperties?.(), ...(token ? { [TOKEN_PROPERTY]: token } : {}) },
+      timeoutMs: env.timeouts.focusMs,
+      focusNamed: (jid) => focusJids.add(jid),
+    });
   }
 
   function onDisconnected(reason: string): void {
-    if (c.leaving || c.terminal()) return;
+    if (leaving || c.terminal()) return;
     env.log('xmpp.disconnected', { reason });
-    c.inRoom = false;
+    inRoom = false;
     hooks.disconnected();
     clearTimeout(reconnectTimer);
     reconnectTimer = setTimeout(() => {
@@ -292,12 +306,12 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   async function onReconnected(jid: string): Promise<void> {
-    if (c.leaving || c.terminal() || !c.xmpp) return;
-    c.myJid = jid;
+    if (leaving || c.terminal() || !xmpp) return;
+    myJid = jid;
     env.log('xmpp.reconnected', { jid });
     recovered();
     try {
-      await requestConference(c.xmpp);
+      await conferenceRequest(xmpp);
     } catch (err) {
       return c.fail({ kind: 'signaling-failed', detail: errorDetail(err), url: wsUrl });
     }
@@ -307,10 +321,50 @@ export function createSignaling(c: Conference, hooks: SignalingHooks): Signaling
   }
 
   return {
+    get connection() {
+      return xmpp;
+    },
+    get endpointId() {
+      return endpointId;
+    },
+    get myJid() {
+      return myJid;
+    },
+    get roomModel() {
+      return roomModel;
+    },
+    get inRoom() {
+      return inRoom;
+    },
+    get raisedHand() {
+      return raisedHand;
+    },
+    get loggedIn() {
+      return login !== undefined;
+    },
+    focusJids,
+    startJoin() {
+      endpointId = newEndpointId();
+      roomModel = emptyRoom();
+    },
     connect,
-    requestConference,
+    requestConference: conferenceRequest,
     joinRoom,
     sendPresence,
+    toggleRaisedHand() {
+      raisedHand = raisedHand === undefined ? Date.now() : undefined;
+    },
+    leave() {
+      leaving = true;
+      if (xmpp && endpointId && inRoom)
+        xmpp.send(xml('presence', { to: occupantJid(roomJid, endpointId), type: 'unavailable' }));
+    },
+    disconnect() {
+      const x = xmpp;
+      xmpp = undefined;
+      inRoom = false;
+      void x?.stop();
+    },
     stopTimers: () => clearTimeout(reconnectTimer),
     get droppedStanzas() {
       return droppedStanzas;

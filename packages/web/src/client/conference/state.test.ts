@@ -50,3 +50,38 @@ test('the reducer does not change the state it is given', () => {
   reduce(s, { type: 'failed', error: { kind: 'media-failed', detail: 'x' } });
   assert.equal(JSON.stringify(s), before);
 });
+
+test('join clears an earlier device error; leaving empties the meeting and is terminal', () => {
+  const noCam = reduce(fresh(), { type: 'failed', error: { kind: 'no-devices', detail: 'no camera' } });
+  const joining = reduce(noCam, { type: 'joining', displayName: 'Ada L.', audioMuted: true, videoMuted: false });
+  assert.equal(joining.phase, 'joining');
+  assert.equal(joining.error, undefined);
+  assert.equal(joining.displayName, 'Ada L.');
+  assert.equal(joining.audioMuted, true);
+  const meeting = reduce(joining, {
+    type: 'patch',
+    patch: { phase: 'in-meeting', micLevel: 0.5, screenSharing: true },
+  });
+  const left = reduce(meeting, { type: 'left' });
+  assert.equal(left.phase, 'left');
+  assert.equal(left.micLevel, 0);
+  assert.equal(left.screenSharing, false);
+  assert.equal(isTerminal(left), true);
+});
+
+test('a working preview ends a device error and changes nothing otherwise', () => {
+  const denied = reduce(fresh(), { type: 'failed', error: { kind: 'permission-denied' } });
+  assert.equal(reduce(denied, { type: 'preview-ready' }).phase, 'prejoin');
+  const s = fresh();
+  assert.equal(reduce(s, { type: 'preview-ready' }), s);
+});
+
+test('chat: a message from another counts as unread while the chat is closed; a repeat is dropped', () => {
+  const message = { id: 'm1', from: 'b0b0b0b0', displayName: 'Bo', text: 'hi', at: 1, mine: false };
+  const one = reduce(fresh(), { type: 'chat', incoming: { message, history: false } });
+  assert.equal(one.chat.length, 1);
+  assert.equal(one.unreadChat, 1);
+  assert.equal(reduce(one, { type: 'chat', incoming: { message, history: false } }), one);
+  const mine = { ...message, id: 'm2', from: 'a0a0a0a0', mine: true };
+  assert.equal(reduce(one, { type: 'chat', incoming: { message: mine, history: false } }).unreadChat, 1);
+});

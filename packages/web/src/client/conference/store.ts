@@ -1,15 +1,17 @@
-// The conference store: state + actions for the components. It wires the parts together:
-// signaling (XMPP, focus, MUC room, reconnection), media-session (Jingle, peer connection, bridge
-// channel, screen share), local-tracks (camera, microphone, devices) and moderation. Jingle,
-// presence, messages and the actions that renegotiate all run through one queue.
-import { newEndpointId, occupantJid, xml } from '@parley/protocol';
+// The conference store: state + actions for the components. It only wires the parts together,
+// each owning its facts: signaling (XMPP, focus, MUC room, presence, reconnection), media-session
+// (Jingle, peer connection, bridge channel, screen share), local-tracks (camera, microphone,
+// devices), moderation, room access and the access flow. They share the read-only context
+// (context.ts) and reach each other through narrow links; every state change goes through one
+// reducer (state.ts). Jingle, presence, messages and the actions that renegotiate all run through
+// one queue.
 import type { ConferenceError, ConferenceState, ConferenceStore, JoinOptions, ParleyConfig } from './types.js';
 import { SerialQueue } from '@parley/protocol';
 import { deviceErrorKind, errorDetail, resolveServiceUrl } from './errors.js';
-import { chatStanza, emptyRoom, newChatId, participantsOf } from './room.js';
+import { chatStanza, newChatId, participantsOf } from './room.js';
 import { audioOf, buildTiles } from './tiles.js';
 import { getScreen } from './local-media.js';
-import { defaultEnv, sleep, type Conference, type StoreEnv } from './context.js';
+import { defaultEnv, sleep, type ConferenceContext, type StoreEnv } from './context.js';
 import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
@@ -42,7 +44,9 @@ export function createConferenceStore(
 
   /** Every state change goes through the reducer; listeners hear each new state. */
   function dispatch(event: StateEvent): void {
-    state = reduce(state, event);
+    const next = reduce(state, event);
+    if (next === state) return; // nothing changed (a duplicate message, a preview without an error)
+    state = next;
     for (const l of [...listeners]) {
       try {
         l(state);
@@ -54,39 +58,43 @@ export function createConferenceStore(
 
   const terminal = () => isTerminal(state);
 
-  const c: Conference = {
+  const c: ConferenceContext = {
     env,
     config,
     room,
     roomJid: `${room.toLowerCase()}@${config.mucDomain}`,
     wsUrl: resolveServiceUrl(config.websocketUrl, env.location, 'websocket'),
-    focusJids: new Set([config.focusJid]),
     queue: new SerialQueue((err, what) => env.log('queue.task_failed', { what, error: errorDetail(err) })),
     get state() {
       return state;
     },
+    dispatch,
     set,
     refresh,
     fail,
     terminal,
-    sendPresence: () => signaling.sendPresence(),
-    xmpp: undefined,
-    endpointId: undefined,
-    myJid: '',
-    roomModel: emptyRoom(),
-    inRoom: false,
-    leaving: false,
-    screen: null,
-    raisedHand: undefined,
   };
-  const media = createMediaSession(c);
-  const local = createLocalTracks(c, media);
-  const moderation = createModeration(c, { audio: local.setAudioMuted, video: local.setVideoMuted });
+  // The parts are created before signaling; their links read it when called, never before.
+  const sendPresence = () => signaling.sendPresence();
+  const connection = () => signaling.connection;
+  const media = createMediaSession(c, {
+    connection,
+    endpointId: () => signaling.endpointId,
+    myJid: () => signaling.myJid,
+    sendPresence,
+  });
+  const local = createLocalTracks(c, { replaceTrack: media.replaceTrack, sendPresence });
+  const moderation = createModeration(c, {
+    connection,
+    muteAudio: local.setAudioMuted,
+    muteVideo: local.setVideoMuted,
+  });
   const access = createRoomAccess(c, () => signaling);
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
+    screenSharing: () => media.screen !== null,
     conferenceProperties: moderation.conferenceProperties,
     focusIqs: moderation.focusIqs,
     ...access.hooks,
@@ -96,30 +104,30 @@ export function createConferenceStore(
   /** Recomputes participants, tiles and audio from the room model and the session. */
   function refresh(patch: Partial<ConferenceState> = {}): void {
     const s = { ...state, ...patch };
-    const id = c.endpointId;
+    const id = signaling.endpointId;
+    const hand = signaling.raisedHand;
     const me =
-      id && (s.phase === 'in-meeting' || s.phase === 'joining' || c.inRoom)
+      id && (s.phase === 'in-meeting' || s.phase === 'joining' || signaling.inRoom)
         ? {
             id,
             displayName: s.displayName,
             audioMuted: s.audioMuted,
             videoMuted: s.videoMuted,
             screenSharing: s.screenSharing,
-            ...(c.raisedHand !== undefined ? { raisedHand: c.raisedHand } : {}),
+            ...(hand !== undefined ? { raisedHand: hand } : {}),
           }
         : undefined;
     const cam = s.localStream && s.localStream.getVideoTracks().length > 0 && !s.videoMuted ? s.localStream : null;
     const input = {
-      ...(me ? { local: { id: me.id, camera: cam, screen: c.screen } } : {}),
-      room: c.roomModel,
+      ...(me ? { local: { id: me.id, camera: cam, screen: media.screen } } : {}),
+      room: signaling.roomModel,
       remote: media.remoteSources(),
     };
-    const tiles = buildTiles(input);
     set({
       ...patch,
       ...(me ? { localId: me.id } : {}),
-      participants: participantsOf(c.roomModel, me),
-      tiles,
+      participants: participantsOf(signaling.roomModel, me),
+      tiles: buildTiles(input),
       audioStreams: audioOf(input),
     });
     media.sendConstraints();
@@ -137,11 +145,11 @@ export function createConferenceStore(
     signaling.stopTimers();
     accessFlow.stop();
     media.close();
-    c.inRoom = false;
-    const x = c.xmpp;
-    c.xmpp = undefined;
-    void x?.stop();
-    if (stopTracks) local.stop();
+    signaling.disconnect();
+    if (stopTracks) {
+      local.stop();
+      media.dropScreen();
+    }
   }
 
   const actions: Omit<ConferenceStore['actions'], keyof typeof access.actions> = {
@@ -151,7 +159,7 @@ export function createConferenceStore(
         const stream = await local.acquire();
         state.localStream?.getTracks().forEach((t) => t.stop());
         await local.useLocalStream(stream);
-        if (state.phase === 'error') set({ phase: 'prejoin', error: undefined });
+        dispatch({ type: 'preview-ready' });
       } catch (err) {
         fail({ kind: deviceErrorKind(err), detail: errorDetail(err) });
       }
@@ -167,13 +175,7 @@ export function createConferenceStore(
       } catch {
         /* private mode */
       }
-      set({
-        phase: 'joining',
-        error: undefined,
-        displayName,
-        audioMuted: opts.startAudioMuted,
-        videoMuted: opts.startVideoMuted,
-      });
+      dispatch({ type: 'joining', displayName, audioMuted: opts.startAudioMuted, videoMuted: opts.startVideoMuted });
       try {
         if (opts.withoutDevices) {
           local.stop();
@@ -186,13 +188,11 @@ export function createConferenceStore(
       } catch (err) {
         return fail({ kind: deviceErrorKind(err), detail: errorDetail(err) });
       }
-      c.endpointId = newEndpointId();
-      c.roomModel = emptyRoom();
+      signaling.startJoin();
       try {
         const x = await signaling.connect();
-        c.xmpp = x;
         await signaling.requestConference(x);
-        if (c.xmpp !== x || (state.phase as string) !== 'joining') return;
+        if (signaling.connection !== x || (state.phase as string) !== 'joining') return;
         accessFlow.enterRoom();
       } catch (err) {
         return accessFlow.joinFailed(err);
@@ -201,24 +201,12 @@ export function createConferenceStore(
 
     async leave() {
       if (state.phase === 'left') return;
-      c.leaving = true;
-      const x = c.xmpp;
-      const pending: Promise<unknown>[] = [];
-      const terminating = media.terminate();
-      if (terminating) pending.push(terminating.catch(() => {}));
-      if (x && c.endpointId && c.inRoom)
-        x.send(xml('presence', { to: occupantJid(c.roomJid, c.endpointId), type: 'unavailable' }));
-      await Promise.race([Promise.all(pending), sleep(1000)]);
+      // session-terminate first, then the unavailable presence; wait a moment for the focus's answer.
+      const terminating = media.terminate()?.catch(() => {});
+      signaling.leave();
+      await Promise.race([terminating, sleep(1000)]);
       teardown(true);
-      set({
-        phase: 'left',
-        reconnecting: false,
-        localStream: null,
-        screenSharing: false,
-        tiles: [],
-        audioStreams: {},
-        micLevel: 0,
-      });
+      dispatch({ type: 'left' });
     },
 
     toggleAudio: local.toggleAudio,
@@ -226,10 +214,7 @@ export function createConferenceStore(
 
     async toggleScreenShare() {
       if (state.phase !== 'in-meeting') return;
-      if (c.screen) {
-        await c.queue.run('stop screen', media.stopScreen);
-        return;
-      }
+      if (media.screen) return c.queue.run('stop screen', media.stopScreen);
       let stream: MediaStream;
       try {
         stream = await getScreen(local.mediaEnv());
@@ -237,23 +222,7 @@ export function createConferenceStore(
         env.log('screen.refused', { error: errorDetail(err) });
         return; // the user cancelled the picker: not an error
       }
-      const track = stream.getVideoTracks()[0];
-      if (!track) return;
-      track.addEventListener('ended', () => {
-        if (c.screen === stream) c.queue.post('screen ended', media.stopScreen);
-      });
-      await c.queue.run('start screen', async () => {
-        if (terminal()) return void stream.getTracks().forEach((t) => t.stop());
-        c.screen = stream;
-        refresh({ screenSharing: true });
-        signaling.sendPresence();
-        try {
-          await media.shareScreen();
-        } catch (err) {
-          env.log('screen.failed', { error: errorDetail(err) });
-          await media.stopScreen();
-        }
-      });
+      await media.shareScreen(stream);
     },
 
     selectDevice: local.selectDevice,
@@ -261,25 +230,15 @@ export function createConferenceStore(
 
     sendChat(text, privateTo) {
       const body = text.trim();
-      if (!body || !c.xmpp) return;
+      const x = signaling.connection;
+      if (!body || !x) return;
       const id = newChatId();
-      c.xmpp.send(chatStanza(c.roomJid, body, id, privateTo));
+      x.send(chatStanza(c.roomJid, body, id, privateTo));
+      // MUC private messages are not reflected: record our own copy. Groupchat comes back from the room.
       if (privateTo) {
-        // MUC private messages are not reflected: record our own copy. Groupchat comes back from the room.
-        set({
-          chat: [
-            ...state.chat,
-            {
-              id,
-              from: c.endpointId ?? '',
-              displayName: state.displayName,
-              text: body,
-              at: Date.now(),
-              mine: true,
-              privateWith: privateTo,
-            },
-          ],
-        });
+        const from = signaling.endpointId ?? '';
+        const message = { id, from, displayName: state.displayName, text: body, at: Date.now(), mine: true };
+        dispatch({ type: 'chat', incoming: { message: { ...message, privateWith: privateTo }, history: false } });
       }
     },
 
@@ -292,7 +251,7 @@ export function createConferenceStore(
     },
 
     toggleRaiseHand() {
-      c.raisedHand = c.raisedHand === undefined ? Date.now() : undefined;
+      signaling.toggleRaisedHand();
       refresh();
       signaling.sendPresence();
     },
@@ -329,7 +288,7 @@ export function createConferenceStore(
       store,
       getStats: () => media.stats(),
       get endpointId() {
-        return c.endpointId;
+        return signaling.endpointId;
       },
       get droppedBridgeMessages() {
         return media.droppedBridgeMessages;
@@ -338,7 +297,7 @@ export function createConferenceStore(
         return signaling.droppedStanzas;
       },
       /** Test hook: drops the XMPP WebSocket as a network failure would (the store reconnects). */
-      dropConnectionForTest: () => c.xmpp?.dropConnectionForTest?.(),
+      dropConnectionForTest: () => signaling.connection?.dropConnectionForTest?.(),
     };
   }
   return store;
