@@ -24,7 +24,7 @@ export class AesCmKeystream {
     this.bytes = Buffer.from(this.words.buffer);
   }
 
-  /** dst[dstOff, dstOff+len) = src[srcOff, srcOff+len) XOR keystream(iv). src and dst may be the same buffer. */
+  /** dst[dstOff, dstOff+len) = src[srcOff, srcOff+len) XOR keystream(iv); in place (same offsets) or not overlapping. */
   xor(src: Buffer, srcOff: number, dst: Buffer, dstOff: number, len: number): void {
     if (len <= 0) return;
     if (len > MAX_CM_BYTES) throw new RangeError('payload too large for one AES-CM keystream');
@@ -58,14 +58,15 @@ export class AesCmKeystream {
     }
     const ks = this.ecb.update(this.bytes.subarray(0, n * 16));
     const at = dst.byteOffset + dstOff;
-    if ((at & 3) === 0 && (ks.byteOffset & 3) === 0 && len >= 64) {
-      // Native copy, then XOR 32 bits at a time in place (dst is 4-byte aligned, ks too).
-      if (src !== dst || srcOff !== dstOff) src.copy(dst, dstOff, srcOff, srcOff + len);
+    const from = src.byteOffset + srcOff;
+    if (((at | from | ks.byteOffset) & 3) === 0 && len >= 64) {
+      // XOR 32 bits at a time straight from src into dst (all three 4-byte aligned): no copy first.
       const words = len >>> 2;
       const d32 = new Int32Array(dst.buffer, at, words);
+      const s32 = src === dst && from === at ? d32 : new Int32Array(src.buffer, from, words);
       const k32 = new Int32Array(ks.buffer, ks.byteOffset, words);
-      for (let i = 0; i < words; i++) d32[i] ^= k32[i];
-      for (let i = words << 2; i < len; i++) dst[dstOff + i] ^= ks[i];
+      for (let i = 0; i < words; i++) d32[i] = s32[i] ^ k32[i];
+      for (let i = words << 2; i < len; i++) dst[dstOff + i] = src[srcOff + i] ^ ks[i];
       return;
     }
     for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i] ^ ks[i];
