@@ -170,7 +170,8 @@ async function main(): Promise<void> {
   const labels = [...codes.map((c) => c.label), 'plainest (cipher + Hmac per packet)'];
   const table = Object.entries(rows).map(([row, by]) => {
     const cells = labels.map((l) => (by[l] ? r2(median(by[l])) : '—'));
-    const ratio = BASE && by[codes[1].label] ? `${r2(median(by[codes[1].label]) / median(by[codes[0].label]))}×` : '—';
+    const base = BASE ? by[codes[1].label] : undefined;
+    const ratio = base ? `${r2(median(base) / median(by[codes[0].label]))}×` : '—';
     return [row, ...cells, ratio];
   });
   const out = {
@@ -187,9 +188,12 @@ async function main(): Promise<void> {
       },
     ],
     notes: [
-      'CPU time of this process (all threads), so GC and crypto helper threads count; wall time on a shared machine is not comparable between runs.',
-      'Forward: Endpoint.onPacket -> unprotect -> Conference.onRtp (SSRC lookup, twcc, loss, cache, extension strip) -> protect per receiver into the lent buffer -> transport.send (counts only: no socket).',
-      'UDP send: MediaPort.sendTo of a 1100-byte datagram to a sink in a child process, in bursts of 64 with a yield between bursts.',
+      'CPU time of this process (all threads), so GC and crypto helper threads count; ' +
+        'wall time on a shared machine is not comparable between runs.',
+      'Forward: Endpoint.onPacket -> unprotect -> Conference.onRtp (SSRC lookup, twcc, loss, cache, extension ' +
+        'strip) -> protect per receiver into the lent buffer -> transport.send (counts only: no socket).',
+      'UDP send: MediaPort.sendTo of a 1100-byte datagram to a sink in a child process, ' +
+        'in bursts of 64 with a yield between bursts.',
     ],
   };
   if (JSON_OUT) console.log(JSON.stringify(out, null, 2));

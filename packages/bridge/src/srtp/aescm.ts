@@ -24,7 +24,7 @@ export class AesCmKeystream {
     this.bytes = Buffer.from(this.words.buffer);
   }
 
-  /** dst[dstOff, dstOff+len) = src[srcOff, srcOff+len) XOR keystream(iv); in place (same offsets) or not overlapping. */
+  /** dst[dstOff, dstOff+len) = src[srcOff, srcOff+len) XOR keystream(iv); in place (same offsets) or apart. */
   xor(src: Buffer, srcOff: number, dst: Buffer, dstOff: number, len: number): void {
     if (len <= 0) return;
     if (len > MAX_CM_BYTES) throw new RangeError('payload too large for one AES-CM keystream');
