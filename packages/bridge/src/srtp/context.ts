@@ -257,9 +257,7 @@ export class SrtpContext {
     }
 
     for (let i = 0; i < hdr; i++) dst[i] = plain[i];
-    const cm = this.rtpCm!;
-    writeCmIv(cm.iv, this.rtpSalt, ssrc, roc, seq);
-    cm.xor(plain, hdr, dst, hdr, len - hdr);
+    this.rtpCm!.xorAt(this.rtpSalt, ssrc, index, plain, hdr, dst, hdr, len - hdr);
     const tag = this.rtpAuth!.mac(dst, len, roc);
     for (let i = 0; i < tagLen; i++) dst[len + i] = tag[i];
     return len + tagLen;
@@ -463,6 +461,7 @@ export class SrtpContext {
   forget(ssrc: number): void {
     const s = ssrc >>> 0;
     this.sendRtp.delete(s);
+    this.rtpCm?.forget(s);
     this.recvRtp.delete(s);
     this.recvRtcp.delete(s);
   }

@@ -67,6 +67,7 @@ for (const profile of ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as 
       const into = new SrtpContext(keys);
       const ssrcs = [Math.floor(rnd() * 2 ** 32), Math.floor(rnd() * 2 ** 32)];
       const dirty = Buffer.alloc(4000, 0xa5);
+      const sent: { plain: Buffer; count: number }[] = [];
       for (let n = 0; n < plan.inputs; n++) {
         const k = n % ssrcs.length;
         const count = 65500 + Math.floor(n / ssrcs.length); // crosses 65535 -> 0 after ~36 packets
@@ -82,6 +83,13 @@ for (const profile of ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as 
           Buffer.from(plain),
           `unprotect, ${what}`,
         );
+        sent.push({ plain, count });
+        if (n % 7 === 6) {
+          // A retransmission: an earlier packet of either stream, protected again, gets its own index.
+          const old = sent[Math.max(0, sent.length - 1 - Math.floor(rnd() * 30))];
+          const again = referenceProtectRtp(keys, old.plain, Math.floor(old.count / 65536));
+          assert.deepEqual(tx.protectRtp(old.plain), again, `retransmission, ${what}`);
+        }
       }
     }
   });
