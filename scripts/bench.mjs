@@ -121,6 +121,9 @@ const benchFile = path.join(root, 'docs/benchmarks.md');
 const previous = existsSync(benchFile) ? readFileSync(benchFile, 'utf8') : '';
 const loadSection = previous.match(/<!-- bench:load -->[\s\S]*<!-- \/bench:load -->/);
 if (loadSection) md.push(loadSection[0], '');
+// The lean-path before/after figures (issue 14) are measured by hand against another checkout: keep them.
+const leanSection = previous.match(/<!-- lean-path -->[\s\S]*<!-- \/lean-path -->/);
+if (leanSection) md.push(leanSection[0], '');
 mkdirSync(path.join(root, 'docs'), { recursive: true });
 writeFileSync(path.join(root, 'docs/benchmarks.md'), md.join('\n'));
 console.error(`bench: wrote docs/benchmarks.md (${results.length} benchmarks, ${failed} failed)`);

@@ -121,8 +121,12 @@ export class Endpoint {
   }
 
   sendRtp(plain: Buffer): void {
-    if (!this.srtpOut || this.closed) return;
-    this.put(this.srtpOut.protectRtp(plain));
+    const srtp = this.srtpOut;
+    if (!srtp || this.closed) return;
+    // Protected into memory the transport lends, sent, never kept: no buffer per packet and receiver.
+    const lent = this.transport.lendSendBuffer?.(plain.length + srtp.rtpOverhead);
+    if (!lent) return this.put(srtp.protectRtp(plain));
+    this.put(lent.subarray(0, srtp.protectRtpInto(plain, lent)));
   }
 
   sendRtcp(plain: Buffer): void {

@@ -26,6 +26,11 @@ export interface MediaTransport {
   onStateChange(cb: (state: MediaTransportState) => void): void;
   onPacket(cb: (encrypted: Buffer) => void): void;
   send(encrypted: Buffer): void;
+  /**
+   * Optional: memory to build the next packet for send() in, at least `bytes` long. It may be the same
+   * memory every time, so the packet is built, sent and not kept. Without it the sender allocates.
+   */
+  lendSendBuffer?(bytes: number): Buffer;
   onDataChannelOpen(cb: (label: string) => void): void;
   onDataChannelMessage(cb: (text: string) => void): void;
   sendDataChannel(text: string): void;

@@ -211,7 +211,7 @@ export function removeHeaderExtension(b: Buffer, ids: number | readonly number[]
   if (removed === 0) return b;
   const fixed = o; // 12 + 4*CC
   const extBytes = kept === 0 ? 0 : 4 + ((kept + 3) & ~3);
-  const out = Buffer.alloc(fixed + extBytes + (b.length - po));
+  const out = Buffer.allocUnsafe(fixed + extBytes + (b.length - po)); // every byte is written below
   b.copy(out, 0, 0, fixed);
   if (kept === 0) {
     out[0] &= ~0x10;
@@ -225,6 +225,7 @@ export function removeHeaderExtension(b: Buffer, ids: number | readonly number[]
       b.copy(out, w, off - hdr, off + len);
       w += hdr + len;
     });
+    out.fill(0, w, fixed + extBytes); // the block's padding to 32 bits
   }
   b.copy(out, fixed + extBytes, po);
   return out;

@@ -5,13 +5,13 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHmac,
   createSecretKey,
   type CipherGCM,
   type DecipherGCM,
   type KeyObject,
 } from 'node:crypto';
 import { AesCmKeystream, writeCmIv } from './aescm.js';
+import { HmacSha1 } from './hmac-sha1.js';
 import {
   deriveKey,
   LABEL_RTCP_AUTH,
@@ -134,9 +134,8 @@ export class SrtpContext {
   private readonly rtcpKey: KeyObject;
   private readonly rtpCm: AesCmKeystream | undefined;
   private readonly rtcpCm: AesCmKeystream | undefined;
-  private readonly rtpAuth: KeyObject | undefined;
-  private readonly rtcpAuth: KeyObject | undefined;
-  private readonly rocBuf = Buffer.alloc(4);
+  private readonly rtpAuth: HmacSha1 | undefined;
+  private readonly rtcpAuth: HmacSha1 | undefined;
 
   /** Send side: highest index protected per SSRC. */
   private readonly sendRtp = new Map<number, { highest: number }>();
@@ -198,8 +197,8 @@ export class SrtpContext {
       if (!rtp.authKey || !rtcp.authKey) throw new RangeError('AES-CM profiles need auth keys');
       this.rtpCm = new AesCmKeystream(rtp.encKey);
       this.rtcpCm = new AesCmKeystream(rtcp.encKey);
-      this.rtpAuth = createSecretKey(rtp.authKey);
-      this.rtcpAuth = createSecretKey(rtcp.authKey);
+      this.rtpAuth = new HmacSha1(rtp.authKey);
+      this.rtcpAuth = new HmacSha1(rtcp.authKey);
     }
   }
 
@@ -207,11 +206,29 @@ export class SrtpContext {
 
   /** Plain RTP (header + payload) -> SRTP. The index is estimated against the highest index sent on this SSRC. */
   protectRtp(plain: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(plain.length + this.rtpTagLen);
+    this.protectRtpInto(plain, out);
+    return out;
+  }
+
+  /** Bytes protectRtp() adds to a packet (the tag). */
+  get rtpOverhead(): number {
+    return this.rtpTagLen;
+  }
+
+  /**
+   * protectRtp() into dst[0, n), n = plain.length + rtpOverhead, returned; nothing allocated on the
+   * AES-CM path. dst must not overlap plain. Throws like protectRtp (state untouched then).
+   */
+  protectRtpInto(plain: Buffer, dst: Buffer): number {
     const len = plain.length;
     if (len < 12) throw new SrtpError('too-short', `RTP packet of ${len} bytes`);
     if (plain[0] >>> 6 !== 2) throw new SrtpError('bad-version', `RTP version ${plain[0] >>> 6}`);
     const hdr = rtpHeaderLength(plain, len);
     if (hdr < 0) throw new SrtpError('too-short', 'RTP header (CSRCs/extension) runs past the packet');
+    const tagLen = this.rtpTagLen;
+    if (dst.length < len + tagLen)
+      throw new RangeError(`protectRtpInto: ${len + tagLen} bytes do not fit in ${dst.length}`);
     const seq = (plain[2] << 8) | plain[3];
     const ssrc = readU32(plain, 8);
 
@@ -227,28 +244,23 @@ export class SrtpContext {
       else if (index > st.highest) st.highest = index;
     }
     const roc = Math.floor(index / 65536);
-    const tagLen = this.rtpTagLen;
 
     if (this.gcm) {
       const c = createCipheriv(this.gcmAlg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq)) as CipherGCM;
       c.setAAD(plain.subarray(0, hdr));
       const ct = c.update(plain.subarray(hdr));
       c.final();
-      const out = Buffer.allocUnsafe(len + tagLen);
-      plain.copy(out, 0, 0, hdr);
-      ct.copy(out, hdr);
-      c.getAuthTag().copy(out, len);
-      return out;
+      plain.copy(dst, 0, 0, hdr);
+      ct.copy(dst, hdr);
+      c.getAuthTag().copy(dst, len);
+      return len + tagLen;
     }
 
-    const out = Buffer.allocUnsafe(len + tagLen);
-    plain.copy(out, 0, 0, hdr);
-    const cm = this.rtpCm!;
-    writeCmIv(cm.iv, this.rtpSalt, ssrc, roc, seq);
-    cm.xor(plain, hdr, out, hdr, len - hdr);
-    const tag = this.rtpTag(out, len, roc);
-    tag.copy(out, len, 0, tagLen);
-    return out;
+    for (let i = 0; i < hdr; i++) dst[i] = plain[i];
+    this.rtpCm!.xorAt(this.rtpSalt, ssrc, index, plain, hdr, dst, hdr, len - hdr);
+    const tag = this.rtpAuth!.mac(dst, len, roc);
+    for (let i = 0; i < tagLen; i++) dst[len + i] = tag[i];
+    return len + tagLen;
   }
 
   /** SRTP -> plain RTP. Throws SrtpError (and nothing else) for anything that does not authenticate. */
@@ -323,7 +335,7 @@ export class SrtpContext {
       pt.copy(out, hdr);
       return out;
     }
-    const tag = this.rtpTag(packet, end, roc);
+    const tag = this.rtpAuth!.mac(packet, end, roc);
     if (!tagsEqual(packet, end, tag, this.rtpTagLen)) return undefined;
     const out = Buffer.allocUnsafe(end);
     packet.copy(out, 0, 0, hdr);
@@ -331,13 +343,6 @@ export class SrtpContext {
     writeCmIv(cm.iv, this.rtpSalt, ssrc, roc, seq);
     cm.xor(packet, hdr, out, hdr, end - hdr);
     return out;
-  }
-
-  /** HMAC-SHA1(k_a, packet[0, end) || ROC), untruncated. */
-  private rtpTag(buf: Buffer, end: number, roc: number): Buffer {
-    const r = this.rocBuf;
-    writeU32(r, 0, roc);
-    return createHmac('sha1', this.rtpAuth!).update(buf.subarray(0, end)).update(r).digest();
   }
 
   // --------------------------------------------------------------- SRTCP
@@ -371,9 +376,7 @@ export class SrtpContext {
     writeCmIv(cm.iv, this.rtcpSalt, ssrc, index >>> 16, index & 0xffff);
     cm.xor(plain, 8, out, 8, len - 8);
     writeU32(out, len, eIndex);
-    const tag = createHmac('sha1', this.rtcpAuth!)
-      .update(out.subarray(0, len + 4))
-      .digest();
+    const tag = this.rtcpAuth!.mac(out, len + 4, -1);
     tag.copy(out, len + 4, 0, SRTCP_CM_TAG);
     return out;
   }
@@ -432,9 +435,7 @@ export class SrtpContext {
         out = Buffer.from(packet.subarray(0, tagOff));
       }
     } else {
-      const tag = createHmac('sha1', this.rtcpAuth!)
-        .update(packet.subarray(0, len - tagLen))
-        .digest();
+      const tag = this.rtcpAuth!.mac(packet, len - tagLen, -1);
       if (!tagsEqual(packet, len - tagLen, tag, tagLen)) {
         throw new SrtpError('auth-failed', `SRTCP ssrc ${ssrc} index ${index}`);
       }
@@ -460,6 +461,7 @@ export class SrtpContext {
   forget(ssrc: number): void {
     const s = ssrc >>> 0;
     this.sendRtp.delete(s);
+    this.rtpCm?.forget(s);
     this.recvRtp.delete(s);
     this.recvRtcp.delete(s);
   }

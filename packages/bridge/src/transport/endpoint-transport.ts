@@ -33,6 +33,8 @@ export interface TransportOptions {
 /** What the transport needs from its MediaPort. */
 export interface PortLink {
   sendTo(path: PeerPath, buf: Buffer): void;
+  /** See MediaPort.lendSendBuffer: memory for the next packet passed to sendTo. */
+  lendSendBuffer(bytes: number): Buffer;
   release(t: EndpointTransport): void;
   /** Fresh, unique local ICE credentials for t (an ICE restart); the port finds t by the new ufrag. */
   renewCredentials(t: EndpointTransport): { ufrag: string; pwd: string };
@@ -162,6 +164,11 @@ export class EndpointTransport {
     return true;
   }
 
+  /** A buffer (at least `bytes` long) to build the next packet for send() in; reused after that send. */
+  lendSendBuffer(bytes: number): Buffer {
+    return this.port.lendSendBuffer(bytes);
+  }
+
   sendDataChannel(text: string): boolean {
     return this.state === 'connected' && !!this.session?.sendText(text);
   }
@@ -204,7 +211,7 @@ export class EndpointTransport {
       if (this.state !== 'connected') return this.port.count('media-before-dtls');
       this.stats.packetsIn++;
       this.stats.bytesIn += buf.length;
-      for (const cb of this.packetCbs) safe(() => cb(buf));
+      for (const cb of this.packetCbs) safeCall(cb, buf);
     } else if (b >= 20 && b <= 63) {
       if (this.session) this.session.receive(buf);
       else if (this.pendingDtls.length < 16) this.pendingDtls.push(Buffer.from(buf));
@@ -307,6 +314,15 @@ function sameFingerprints(a: IceTransport, b: IceTransport): boolean {
 function add<T>(set: Set<T>, cb: T): () => void {
   set.add(cb);
   return () => set.delete(cb);
+}
+
+/** safe() for the per-packet listeners, without a closure per packet. */
+function safeCall(cb: Listener<[Buffer]>, buf: Buffer): void {
+  try {
+    cb(buf);
+  } catch (e) {
+    console.error('[transport] listener threw:', e);
+  }
 }
 
 /** A listener's bug must not break the socket handler that called it. */

@@ -102,6 +102,8 @@ export class MediaPort {
   private closed = false;
   private readonly link: PortLink;
   private readonly transportOptions: TransportOptions;
+  /** Lent by lendSendBuffer() for the next send; replaced when a send had to keep it (see sendTo). */
+  private sendBuffer = Buffer.allocUnsafeSlow(SEND_BUFFER_BYTES);
 
   private constructor(
     private readonly opts: MediaPortOptions,
@@ -112,6 +114,7 @@ export class MediaPort {
     this.link = {
       certificate,
       sendTo: (path, buf) => this.sendTo(path, buf),
+      lendSendBuffer: (bytes) => this.lendSendBuffer(bytes),
       release: (t) => this.release(t),
       renewCredentials: (t) => this.renewCredentials(t),
       count: (reason) => this.count(reason),
@@ -145,7 +148,7 @@ export class MediaPort {
     const bind = opts.bindAddress ?? '0.0.0.0';
     new TcpAdmission(tcpAdmissionLimits(opts.tcpUnauthenticated)); // bad limits throw before any socket opens
     const certificate = await createCertificate();
-    const udp = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4' });
+    const udp = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4', lookup: literalAddress });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(opts.udpPort, bind, () => {
@@ -424,9 +427,12 @@ export class MediaPort {
     const owner = this.faultsForTest.blockEndpoint && this.byPath.get(path.key);
     if (owner && this.faultsForTest.blockEndpoint?.(owner.endpointId)) return void this.dropBlocked();
     if (path.kind === 'udp') {
-      this.udp.send(buf, path.port, path.ip, (err) => {
-        if (err) this.count('udp-send-error');
-      });
+      // No callback: one would cost a process.nextTick per datagram. An unconnected UDP socket hears
+      // of no ICMP errors anyway; what dgram reports goes to the socket's 'error' event (udp-error).
+      this.udp.send(buf, path.port, path.ip);
+      // The kernel took the datagram at once unless the send was queued (socket buffer full): then the
+      // queued request holds the lent buffer until it is sent, and the next packet gets a new one.
+      if (buf.buffer === this.sendBuffer.buffer && this.udp.getSendQueueCount() > 0) this.renewSendBuffer();
       return;
     }
     const s = this.tcpConns.get(path.key);
@@ -435,6 +441,21 @@ export class MediaPort {
       return;
     }
     s.write(TcpFramer.frame(buf));
+  }
+
+  /**
+   * A buffer to build the next outgoing packet in (at least `bytes` long), handed to sendTo() right
+   * after: the same memory serves packet after packet, since a UDP send normally completes before it
+   * returns and ICE-TCP copies into its frame. Not to be kept: the next call may return it again.
+   */
+  lendSendBuffer(bytes: number): Buffer {
+    if (bytes > this.sendBuffer.length) return Buffer.allocUnsafe(bytes);
+    return this.sendBuffer;
+  }
+
+  private renewSendBuffer(): void {
+    this.count('udp-send-queued');
+    this.sendBuffer = Buffer.allocUnsafeSlow(SEND_BUFFER_BYTES);
   }
 
   private onTcpConnection(s: TcpSocket): void {
@@ -500,6 +521,22 @@ export class MediaPort {
       }
     });
   }
+}
+
+/** Room for any RTP packet plus its SRTP tag (browsers keep packets under ~1200 bytes; MTU 1500). */
+const SEND_BUFFER_BYTES = 2048;
+
+/**
+ * dgram's lookup for this socket: every address it sends to came from the kernel (a datagram's or a
+ * TCP connection's source), so it is an IP literal. dgram's default, dns.lookup, answers literals on
+ * the next tick, which made every send asynchronous and cost a closure and a tick per datagram.
+ */
+function literalAddress(
+  address: string,
+  _family: unknown,
+  done: (err: Error | null, address: string, family: number) => void,
+): void {
+  done(null, address, address.includes(':') ? 6 : 4);
 }
 
 /** Asks for the buffers; a kernel that grants less (its *mem_max) is reported by the caller, not here. */

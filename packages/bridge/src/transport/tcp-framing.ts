@@ -7,9 +7,11 @@ export class TcpFramer {
 
   static frame(packet: Buffer): Buffer {
     if (packet.length > 0xffff) throw new Error('packet too large for RFC 4571 framing');
-    const header = Buffer.alloc(2);
-    header.writeUInt16BE(packet.length, 0);
-    return Buffer.concat([header, packet]);
+    // One buffer, no concat: the caller may reuse `packet` as soon as this returns.
+    const out = Buffer.allocUnsafe(2 + packet.length);
+    out.writeUInt16BE(packet.length, 0);
+    packet.copy(out, 2);
+    return out;
   }
 
   /** Feed bytes from the stream; calls onFrame for each complete frame (zero-length frames are skipped). */
