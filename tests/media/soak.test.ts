@@ -186,7 +186,8 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
     );
     assert.deepEqual(end.errors, [], 'no error was logged by the focus or the bridge');
   } catch (err) {
-    (err as Error).message += `\n  soak seed ${seed}; replay: ${replay}`;
+    const logs = await stack.recentLogs(80);
+    (err as Error).message += `\n  soak seed ${seed}; replay: ${replay}\n  stack's last log lines:\n${logs.join('\n')}`;
     throw err;
   }
 });

@@ -64,8 +64,25 @@ export class StackProcess {
   probe(): Promise<StackProbe> {
     const id = this.nextProbe++;
     const answered = new Promise<StackProbe>((resolve) => this.pending.set(id, resolve));
-    this.child.send({ probe: id });
+    const dir = process.env.PARLEY_SOAK_SNAPSHOTS;
+    this.child.send({ probe: id, ...(dir && { snapshot: `${dir}/probe-${id}.heapsnapshot` }) });
     return withTimeout(answered, 30_000, 'a probe of the stack process').finally(() => this.pending.delete(id));
+  }
+
+  /** The last `n` log lines of Prosody, the focus and the bridge (for a failure's message). */
+  async recentLogs(n = 60): Promise<string[]> {
+    if (!this.alive) return this.output.slice(-n);
+    const answer = new Promise<string[]>((resolve) => {
+      const on = (m: { logs?: number; lines?: string[] }) => {
+        if (m.lines) {
+          this.child.off('message', on);
+          resolve(m.lines);
+        }
+      };
+      this.child.on('message', on);
+    });
+    this.child.send({ logs: n });
+    return withTimeout(answer, 10_000, 'the stack process logs').catch((e: Error) => [e.message]);
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,11 @@
 // with `node --expose-gc --import tsx`; it talks over the fork IPC channel:
 //   -> { target }            once the stack is up (where clients connect)
 //   <- { probe: id }         -> { probe: id, result: StackProbe }
+//   <- { logs: n }           -> { logs: n, lines: the last n log lines of Prosody, focus and bridge }
 //   <- { close: true }       stops the stack and exits
 import { createHook } from 'node:async_hooks';
 import { readdirSync, readlinkSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import { startStack } from '../integration/harness.js';
 
 /** What the focus and bridge hold at one moment; see StackProcess.probe(). */
@@ -81,9 +83,20 @@ async function main(): Promise<void> {
   const errorLevel = /"level":"error"/;
   const send = (m: unknown) => process.send!(m);
 
+  // The last lines stay for a failing test's message (StackProcess.recentLogs()).
+  const recent: string[] = [];
+  const keepRecent = () => {
+    for (const l of stack.logs.splice(0)) {
+      if (errorLevel.test(l)) errors.push(l);
+      recent.push(l);
+    }
+    recent.splice(0, recent.length - 400);
+  };
+  setInterval(keepRecent, 1000).unref();
+
   const probe = async (): Promise<StackProbe> => {
     // The harness keeps every log line for the tests that read them; here they would only grow.
-    for (const l of stack.logs.splice(0)) if (errorLevel.test(l)) errors.push(l);
+    keepRecent();
     const conferences = [...stack.focus.manager.conferences.values()];
     const bridgeConferences = [...sfu.bridge.conferences.values()];
     // Private maps of the media port, read for the count only.
@@ -110,8 +123,17 @@ async function main(): Promise<void> {
     };
   };
 
-  process.on('message', (m: { probe?: number; close?: boolean }) => {
-    if (m.probe !== undefined) void probe().then((result) => send({ probe: m.probe, result }));
+  process.on('message', (m: { probe?: number; snapshot?: string; logs?: number; close?: boolean }) => {
+    if (m.logs !== undefined) {
+      keepRecent();
+      send({ logs: m.logs, lines: recent.slice(-m.logs) });
+    }
+    if (m.probe !== undefined)
+      void probe().then((result) => {
+        // PARLEY_SOAK_SNAPSHOTS: a heap snapshot with each probe, to see what grew (Chrome DevTools' comparison).
+        if (m.snapshot) writeHeapSnapshot(m.snapshot);
+        send({ probe: m.probe, result });
+      });
     if (m.close) void stack.close().finally(() => process.exit(0));
   });
   process.on('disconnect', () => void stack.close().finally(() => process.exit(0)));
