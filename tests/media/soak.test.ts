@@ -16,7 +16,8 @@ import type { StackProbe } from './stack-process.js';
 const env = process.env;
 const cycles = Number(env.PARLEY_SOAK_CYCLES) || (env.PARLEY_SOAK === 'long' ? 150 : 6);
 const seed = Number(env.PARLEY_SOAK_SEED) || 0x50a4;
-const ROOMS = ['churn-a', 'churn-b', 'churn-c'];
+/** The stable pair meets in the first room; the churn runs in all three (its joiners meet the pair there). */
+const ROOMS = ['stable', 'churn-b', 'churn-c'];
 const MAX_PER_ROOM = 3;
 /**
  * Heap growth allowed from the warmed-up baseline to the end. V8's heap after a full GC still moves
@@ -70,6 +71,7 @@ function counts(p: StackProbe): Record<string, number> {
     focusParticipants: p.focusParticipants,
     bridgeConferences: p.bridgeConferences,
     bridgeEndpoints: p.bridgeEndpoints,
+    srtpStates: p.srtpStates,
     portTransports: p.portTransports,
     portTcpConnections: p.portTcpConnections,
     fds: p.fds,
@@ -85,7 +87,7 @@ function differences(base: Record<string, number>, now: Record<string, number>):
   return [...keys].filter((k) => (base[k] ?? 0) !== (now[k] ?? 0)).map((k) => `${k} ${base[k] ?? 0} -> ${now[k] ?? 0}`);
 }
 
-/** Probes until every count is back at the baseline (bounded: leaves and expiries take a moment). */
+/** Probes until every count is back at `base` (bounded: leaves and expiries take a moment). */
 async function settled(base: StackProbe, timeoutMs = 45_000): Promise<{ probe: StackProbe; diff: string[] }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -124,6 +126,7 @@ async function churnStep(rnd: Rnd, room: string, members: HeadlessEndpoint[], st
     }
     members.push(e);
     await e.send('audio', 5, { intervalMs: 5 });
+    await e.send('video', 5, { intervalMs: 5 });
     return;
   }
   const e = pick(rnd, members);
@@ -149,10 +152,14 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
       [s1, s2].every((e) => e.remote!.remoteSourceNames().length === 2),
     );
     await Promise.all([s1.negotiated(), s2.negotiated()]);
+    await hears(s2, s1, 0);
+    await hears(s1, s2, 0);
+    // The pair alone, before the churn: what a long meeting holds must not grow with who came and went.
+    const pairBefore = await settled(await stack.probe(), 5000).then((r) => r.probe);
     const members = new Map(ROOMS.map((r) => [r, [] as HeadlessEndpoint[]]));
-    const stats = { joins: 0, leaves: 0, earlyLeaves: 0, stableBursts: 0 };
+    const stats = { joins: 0, leaves: 0, earlyLeaves: 0, stableBursts: 2 };
     const heaps: number[] = [];
-    for (let cycle = 0; cycle < cycles; cycle++) {
+    for (let cycle = 1; cycle <= cycles; cycle++) {
       // One PRNG draw order per cycle (rooms in turn), then the rooms' steps run at the same time.
       const steps = ROOMS.map((room) => {
         const sub = prng(Math.floor(rnd() * 2 ** 32));
@@ -162,28 +169,35 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
       await hears(s2, s1, cycle * 20);
       await hears(s1, s2, cycle * 20);
       stats.stableBursts += 2;
-      if (cycle % 5 === 4 || cycle === cycles - 1) {
-        heaps.push((await stack.probe()).heapUsed);
-      }
+      if (cycle % 5 === 0 || cycle === cycles) heaps.push((await stack.probe()).heapWithoutCode);
     }
     for (const list of members.values()) for (const e of list.splice(0)) await leave(e);
+    const pairAfter = await settled(pairBefore);
     await leave(s1);
     await leave(s2);
     const { probe: end, diff } = await settled(baseline);
-    const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+    const mb = (b: number) => `${(b / 1048576).toFixed(2)} MB`;
+    const heap = (p: StackProbe) => `heap ${mb(p.heapUsed)} (${mb(p.heapWithoutCode)} without code)`;
     t.diagnostic(
       `soak: ${cycles} cycles, ${ROOMS.length} rooms, ${stats.joins} joins (${stats.earlyLeaves} left before connecting), ${stats.leaves} leaves, ${stats.stableBursts} stable bursts heard`,
     );
-    t.diagnostic(`soak: baseline ${JSON.stringify(counts(baseline))} heap ${mb(baseline.heapUsed)}`);
-    t.diagnostic(
-      `soak: end      ${JSON.stringify(counts(end))} heap ${mb(end.heapUsed)} (every 5 cycles: ${heaps.map(mb).join(', ')})`,
-    );
+    t.diagnostic(`soak: baseline    ${JSON.stringify(counts(baseline))} ${heap(baseline)}`);
+    t.diagnostic(`soak: end         ${JSON.stringify(counts(end))} ${heap(end)}`);
+    t.diagnostic(`soak: pair before ${JSON.stringify(counts(pairBefore))} ${heap(pairBefore)}`);
+    t.diagnostic(`soak: pair after  ${JSON.stringify(counts(pairAfter.probe))} ${heap(pairAfter.probe)}`);
+    t.diagnostic(`soak: heap without code every 5 cycles: ${heaps.map(mb).join(', ')}`);
+    assert.deepEqual(pairAfter.diff, [], "the stable pair's meeting holds what it held before the churn");
     assert.deepEqual(diff, [], 'everything the focus and bridge held comes back to the baseline');
-    const growth = end.heapUsed - baseline.heapUsed;
-    assert.ok(
-      growth < HEAP_TOLERANCE_BYTES,
-      `heap after GC grew ${mb(growth)} over ${stats.joins} joins (tolerance ${mb(HEAP_TOLERANCE_BYTES)})`,
-    );
+    for (const [what, from, to] of [
+      ["the pair's meeting", pairBefore, pairAfter.probe],
+      ['the empty stack', baseline, end],
+    ] as const) {
+      const growth = to.heapWithoutCode - from.heapWithoutCode;
+      assert.ok(
+        growth < HEAP_TOLERANCE_BYTES,
+        `${what}: heap after GC (without code) grew ${mb(growth)} over ${stats.joins} joins (tolerance ${mb(HEAP_TOLERANCE_BYTES)})`,
+      );
+    }
     assert.deepEqual(end.errors, [], 'no error was logged by the focus or the bridge');
   } catch (err) {
     const logs = await stack.recentLogs(80);

@@ -8,7 +8,7 @@
 //   <- { close: true }       stops the stack and exits
 import { createHook } from 'node:async_hooks';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { startStack } from '../integration/harness.js';
 
 /** What the focus and bridge hold at one moment; see StackProcess.probe(). */
@@ -28,8 +28,11 @@ export interface StackProbe {
    * timers alive (Timeout, Immediate; unref'd ones too).
    */
   resources: Record<string, number>;
-  /** V8 heap in use after forced full collections, bytes. */
+  /** V8 heap in use after forced full collections, bytes; and the same without compiled code (which the JIT adds as it goes). */
   heapUsed: number;
+  heapWithoutCode: number;
+  /** SSRCs the bridge's endpoints keep SRTP state for (both directions, summed). */
+  srtpStates: number;
   /** Open file descriptors of the Prosody process. */
   prosodyFds: number;
   /** Log lines at level error since the start. */
@@ -62,7 +65,7 @@ function fdsOf(pid: number | 'self'): { fds: number; sockets: number } {
   return { fds: names.length, sockets };
 }
 
-async function collectedHeap(): Promise<number> {
+async function collectedHeap(): Promise<{ used: number; withoutCode: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('stack-process needs node --expose-gc');
   // Several rounds with turns of the event loop between: finalizers and weak callbacks run late.
@@ -70,7 +73,10 @@ async function collectedHeap(): Promise<number> {
     gc();
     await new Promise((r) => setImmediate(r));
   }
-  return process.memoryUsage().heapUsed;
+  const spaces = getHeapSpaceStatistics();
+  const code = spaces.filter((x) => x.space_name.startsWith('code')).reduce((n, x) => n + x.space_used_size, 0);
+  const used = process.memoryUsage().heapUsed;
+  return { used, withoutCode: used - code };
 }
 
 async function main(): Promise<void> {
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
     const resources: Record<string, number> = {};
     for (const r of process.getActiveResourcesInfo())
       if (r !== 'Timeout' && r !== 'Immediate') resources[r] = (resources[r] ?? 0) + 1;
-    const heapUsed = await collectedHeap();
+    const heap = await collectedHeap();
     for (const type of liveTimers.values()) resources[type] = (resources[type] ?? 0) + 1;
     const own = fdsOf('self');
     return {
@@ -117,7 +123,12 @@ async function main(): Promise<void> {
       fds: own.fds,
       sockets: own.sockets,
       resources,
-      heapUsed,
+      heapUsed: heap.used,
+      heapWithoutCode: heap.withoutCode,
+      srtpStates: bridgeConferences.reduce(
+        (n, c) => n + [...c.endpoints.values()].reduce((m, e) => m + e.srtpStates, 0),
+        0,
+      ),
       prosodyFds: fdsOf(stack.prosody.pid).fds,
       errors,
     };

@@ -120,6 +120,21 @@ export class Endpoint {
     }
   }
 
+  /** Forgets the SRTP state of SSRCs that left the conference (sent to this endpoint or received from it). */
+  forgetSsrcs(ssrcs: Iterable<number>): void {
+    for (const ssrc of ssrcs) {
+      this.srtpOut?.forget(ssrc);
+      this.srtpIn?.forget(ssrc);
+    }
+  }
+
+  /** How many SSRCs this endpoint's SRTP contexts hold state for (both directions; leak checks). */
+  get srtpStates(): number {
+    let n = 0;
+    for (const c of [this.srtpIn, this.srtpOut]) if (c) for (const v of Object.values(c.ssrcStates)) n += v;
+    return n;
+  }
+
   sendRtp(plain: Buffer): void {
     if (!this.srtpOut || this.closed) return;
     this.put(this.srtpOut.protectRtp(plain));
