@@ -98,14 +98,19 @@ async function settled(base: StackProbe, timeoutMs = 45_000): Promise<{ probe: S
   }
 }
 
-/** The first probe with no conference anywhere whose counts equal the one before (no leave still under way). */
-async function quiet(timeoutMs = 45_000): Promise<StackProbe> {
+/**
+ * The first probe whose counts equal the one before (no leave or timer still under way) and that
+ * `ready` accepts; by default: no conference anywhere.
+ */
+async function quiet(
+  ready = (p: StackProbe) => p.focusConferences + p.bridgeConferences + p.portTransports === 0,
+  timeoutMs = 45_000,
+): Promise<StackProbe> {
   const deadline = Date.now() + timeoutMs;
   let last: StackProbe | undefined;
   for (;;) {
     const p = await stack.probe();
-    const empty = p.focusConferences + p.bridgeConferences + p.portTransports === 0;
-    if (empty && last && !differences(counts(last), counts(p)).length) return p;
+    if (ready(p) && last && !differences(counts(last), counts(p)).length) return p;
     if (Date.now() > deadline) throw new Error(`the stack did not settle: ${JSON.stringify(counts(p))}`);
     last = p;
     await new Promise((r) => setTimeout(r, 500));
@@ -155,7 +160,7 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
     await hears(s2, s1, 0);
     await hears(s1, s2, 0);
     // The pair alone, before the churn: what a long meeting holds must not grow with who came and went.
-    const pairBefore = await settled(await stack.probe(), 5000).then((r) => r.probe);
+    const pairBefore = await quiet((p) => p.bridgeEndpoints === 2);
     const members = new Map(ROOMS.map((r) => [r, [] as HeadlessEndpoint[]]));
     const stats = { joins: 0, leaves: 0, earlyLeaves: 0, stableBursts: 2 };
     const heaps: number[] = [];
@@ -186,7 +191,11 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
     t.diagnostic(`soak: pair before ${JSON.stringify(counts(pairBefore))} ${heap(pairBefore)}`);
     t.diagnostic(`soak: pair after  ${JSON.stringify(counts(pairAfter.probe))} ${heap(pairAfter.probe)}`);
     t.diagnostic(`soak: heap without code every 5 cycles: ${heaps.map(mb).join(', ')}`);
-    assert.deepEqual(pairAfter.diff, [], "the stable pair's meeting holds what it held before the churn");
+    assert.deepEqual(
+      pairAfter.diff,
+      [],
+      `the stable pair's meeting holds what it held before the churn; SRTP states before ${pairBefore.srtpDetail}, after ${pairAfter.probe.srtpDetail}`,
+    );
     assert.deepEqual(diff, [], 'everything the focus and bridge held comes back to the baseline');
     for (const [what, from, to] of [
       ["the pair's meeting", pairBefore, pairAfter.probe],

@@ -33,6 +33,8 @@ export interface StackProbe {
   heapWithoutCode: number;
   /** SSRCs the bridge's endpoints keep SRTP state for (both directions, summed). */
   srtpStates: number;
+  /** The same by endpoint and SSRC (JSON), to see which ones stay. */
+  srtpDetail: string;
   /** Open file descriptors of the Prosody process. */
   prosodyFds: number;
   /** Log lines at level error since the start. */
@@ -113,6 +115,12 @@ async function main(): Promise<void> {
     const heap = await collectedHeap();
     for (const type of liveTimers.values()) resources[type] = (resources[type] ?? 0) + 1;
     const own = fdsOf('self');
+    const srtp = bridgeConferences.flatMap((c) =>
+      [...c.endpoints.values()].map((e) => ({
+        endpoint: e.id,
+        states: { ...e.srtpStates.in, sentTo: e.srtpStates.out.send },
+      })),
+    );
     return {
       focusConferences: conferences.length,
       focusParticipants: conferences.reduce((n, c) => n + c.participants.size, 0),
@@ -125,10 +133,8 @@ async function main(): Promise<void> {
       resources,
       heapUsed: heap.used,
       heapWithoutCode: heap.withoutCode,
-      srtpStates: bridgeConferences.reduce(
-        (n, c) => n + [...c.endpoints.values()].reduce((m, e) => m + e.srtpStates, 0),
-        0,
-      ),
+      srtpStates: srtp.reduce((n, e) => n + Object.values(e.states).reduce((m, l) => m + l.length, 0), 0),
+      srtpDetail: JSON.stringify(srtp),
       prosodyFds: fdsOf(stack.prosody.pid).fds,
       errors,
     };

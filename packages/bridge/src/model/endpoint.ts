@@ -30,6 +30,8 @@ export interface EndpointHost {
   onSourcesChanged(ep: Endpoint, before: MediaSource[]): void;
 }
 
+const NO_SSRC_STATES: SrtpContext['ssrcStates'] = { send: [], receive: [], receiveRtcp: [] };
+
 export class Endpoint {
   readonly sources = new Map<string, MediaSource>();
   /** Video source names this endpoint receives now. */
@@ -128,11 +130,9 @@ export class Endpoint {
     }
   }
 
-  /** How many SSRCs this endpoint's SRTP contexts hold state for (both directions; leak checks). */
-  get srtpStates(): number {
-    let n = 0;
-    for (const c of [this.srtpIn, this.srtpOut]) if (c) for (const v of Object.values(c.ssrcStates)) n += v;
-    return n;
+  /** The SSRCs this endpoint's SRTP contexts hold state for, by direction (leak checks). */
+  get srtpStates(): { in: SrtpContext['ssrcStates']; out: SrtpContext['ssrcStates'] } {
+    return { in: this.srtpIn?.ssrcStates ?? NO_SSRC_STATES, out: this.srtpOut?.ssrcStates ?? NO_SSRC_STATES };
   }
 
   sendRtp(plain: Buffer): void {

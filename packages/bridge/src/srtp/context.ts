@@ -471,8 +471,12 @@ export class SrtpContext {
   }
 
   /** SSRCs with state: sent (SRTP), received (SRTP), received (SRTCP). For leak checks. */
-  get ssrcStates(): { send: number; receive: number; receiveRtcp: number } {
-    return { send: this.sendRtp.size, receive: this.recvRtp.size, receiveRtcp: this.recvRtcp.size };
+  get ssrcStates(): { send: number[]; receive: number[]; receiveRtcp: number[] } {
+    return {
+      send: [...this.sendRtp.keys()],
+      receive: [...this.recvRtp.keys()],
+      receiveRtcp: [...this.recvRtcp.keys()],
+    };
   }
 
   /** Drop all per-SSRC state (send and receive, SRTP and SRTCP). */
