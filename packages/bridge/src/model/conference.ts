@@ -206,6 +206,7 @@ export class Conference implements EndpointHost {
       const apt = this.codecs.primaryPayloadType(rtpPayloadType(plain)) ?? stream.lastPt;
       const original = fromRtx(plain, { primarySsrc: stream.primarySsrc, primaryPt: apt });
       if (!original) return this.counters.drop('rtx-padding');
+      if (stream.loss && !stream.loss.isRecent(rtpSeq(original))) return this.counters.drop('rtx-not-recent');
       packet = original;
       this.counters.recoveredByRtx++;
       stream.loss?.onRecovered(rtpSeq(packet));
