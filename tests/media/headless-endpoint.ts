@@ -108,7 +108,12 @@ export class HeadlessEndpoint {
     return this.peer;
   }
 
-  static async join(stack: Stack, room: string, name: string, stunPort: number): Promise<HeadlessEndpoint> {
+  static async join(
+    stack: Pick<Stack, 'participant'>,
+    room: string,
+    name: string,
+    stunPort: number,
+  ): Promise<HeadlessEndpoint> {
     const participant = await stack.participant(name);
     const ep = new HeadlessEndpoint(participant, newPeerConnection(stunPort), stunPort);
     ep.watchTracks();

@@ -123,3 +123,47 @@ export function mutateJson(value: unknown, rnd: Rnd): unknown {
   }
   return copy;
 }
+
+/** `n` random bytes from `rnd`. */
+export function junkBytes(rnd: Rnd, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
+  return b;
+}
+
+const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** Byte values at the edges of what fields hold: zero, all ones, sign bits. */
+const EDGE_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff];
+
+/**
+ * One to three byte-level mutations of a packet (a copy): a bit flipped, a byte set to an edge value,
+ * a 16-bit field set to 0 or 0xffff, the end cut off, junk appended, or a slice repeated. `keep` bytes
+ * at the start stay as they are (e.g. the fields a test needs to address the packet).
+ */
+export function mutateBytes(packet: Uint8Array, rnd: Rnd, keep = 0): Uint8Array {
+  let b: Uint8Array = Uint8Array.from(packet);
+  for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) {
+    const at = keep + Math.floor(rnd() * Math.max(1, b.length - keep));
+    const op = Math.floor(rnd() * 6);
+    if (b.length <= keep) b = concat(b, junkBytes(rnd, 1 + Math.floor(rnd() * 8)));
+    else if (op === 0) b[at] ^= 1 << Math.floor(rnd() * 8);
+    else if (op === 1) b[at] = pick(rnd, EDGE_BYTES);
+    else if (op === 2 && at + 1 < b.length) b.fill(rnd() < 0.5 ? 0 : 0xff, at, at + 2);
+    else if (op === 3) b = b.slice(0, at);
+    else if (op === 4) b = concat(b, junkBytes(rnd, 1 + Math.floor(rnd() * 64)));
+    else {
+      const len = Math.min(b.length - at, 1 + Math.floor(rnd() * 16));
+      b = concat(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len));
+    }
+  }
+  return b;
+}

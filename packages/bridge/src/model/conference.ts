@@ -94,7 +94,13 @@ export class Conference implements EndpointHost {
     const ep = this.endpoints.get(id);
     if (!ep) return;
     this.endpoints.delete(id);
-    for (const [ssrc, e] of this.ssrcs) if (e.endpoint === ep) this.ssrcs.delete(ssrc);
+    const gone: number[] = [];
+    for (const [ssrc, e] of this.ssrcs)
+      if (e.endpoint === ep) {
+        this.ssrcs.delete(ssrc);
+        gone.push(ssrc);
+      }
+    this.forgetSsrcs(gone);
     this.rtxSeq.forgetReceiver(id);
     ep.close();
     const speaker = this.speakers.remove(id);
@@ -106,8 +112,13 @@ export class Conference implements EndpointHost {
   // ---- EndpointHost ----
 
   onSourcesChanged(ep: Endpoint, before: MediaSource[]): void {
+    const removed = new Set<number>();
     for (const s of before)
-      for (const ssrc of s.ssrcs()) if (this.ssrcs.get(ssrc)?.endpoint === ep) this.ssrcs.delete(ssrc);
+      for (const ssrc of s.ssrcs())
+        if (this.ssrcs.get(ssrc)?.endpoint === ep) {
+          this.ssrcs.delete(ssrc);
+          removed.add(ssrc);
+        }
     for (const s of ep.sources.values()) {
       for (const stream of s.streams) {
         for (const [ssrc, isRtx] of [
@@ -121,10 +132,23 @@ export class Conference implements EndpointHost {
             continue;
           }
           this.ssrcs.set(ssrc, { stream, endpoint: ep, isRtx });
+          removed.delete(ssrc);
         }
       }
     }
+    this.forgetSsrcs(removed);
     this.updateForwarding();
+  }
+
+  /**
+   * SSRCs that left the conference: every endpoint forgets their SRTP state (the sender's receive
+   * side, the receivers' send side). Without this a receiver in a long meeting kept the state of
+   * every stream ever forwarded to it.
+   */
+  private forgetSsrcs(ssrcs: Iterable<number>): void {
+    const list = [...ssrcs];
+    if (!list.length) return;
+    for (const e of this.endpoints.values()) e.forgetSsrcs(list);
   }
 
   onConnected(ep: Endpoint): void {
@@ -182,6 +206,7 @@ export class Conference implements EndpointHost {
       const apt = this.codecs.primaryPayloadType(rtpPayloadType(plain)) ?? stream.lastPt;
       const original = fromRtx(plain, { primarySsrc: stream.primarySsrc, primaryPt: apt });
       if (!original) return this.counters.drop('rtx-padding');
+      if (stream.loss && !stream.loss.isRecent(rtpSeq(original))) return this.counters.drop('rtx-not-recent');
       packet = original;
       this.counters.recoveredByRtx++;
       stream.loss?.onRecovered(rtpSeq(packet));

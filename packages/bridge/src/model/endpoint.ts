@@ -30,6 +30,8 @@ export interface EndpointHost {
   onSourcesChanged(ep: Endpoint, before: MediaSource[]): void;
 }
 
+const NO_SSRC_STATES: SrtpContext['ssrcStates'] = { send: [], receive: [], receiveRtcp: [] };
+
 export class Endpoint {
   readonly sources = new Map<string, MediaSource>();
   /** Video source names this endpoint receives now. */
@@ -118,6 +120,19 @@ export class Endpoint {
     } catch (err) {
       c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'malformed');
     }
+  }
+
+  /** Forgets the SRTP state of SSRCs that left the conference (sent to this endpoint or received from it). */
+  forgetSsrcs(ssrcs: Iterable<number>): void {
+    for (const ssrc of ssrcs) {
+      this.srtpOut?.forget(ssrc);
+      this.srtpIn?.forget(ssrc);
+    }
+  }
+
+  /** The SSRCs this endpoint's SRTP contexts hold state for, by direction (leak checks). */
+  get srtpStates(): { in: SrtpContext['ssrcStates']; out: SrtpContext['ssrcStates'] } {
+    return { in: this.srtpIn?.ssrcStates ?? NO_SSRC_STATES, out: this.srtpOut?.ssrcStates ?? NO_SSRC_STATES };
   }
 
   sendRtp(plain: Buffer): void {

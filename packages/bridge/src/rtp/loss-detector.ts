@@ -118,6 +118,17 @@ export class LossDetector {
     return this.#missing.size;
   }
 
+  /**
+   * Whether `seq16` is at most `window` packets behind the highest seq seen (a retransmission worth
+   * forwarding). An RTX packet whose original seq is anything else would make receivers' SRTP and
+   * jitter buffers jump (the fuzz in tests/media/rtp-fuzz.test.ts broke a stream so).
+   */
+  isRecent(seq16: number, window = 1000): boolean {
+    const ext = this.#seq.unwrap(seq16 & 0xffff);
+    const highest = this.#seq.highest;
+    return ext >= 0 && ext <= highest && highest - ext < window;
+  }
+
   /** Highest extended seq seen, -1 before the first packet. */
   get highest(): number {
     return this.#seq.highest;

@@ -37,6 +37,20 @@ export interface SrtpContextOptions {
   replayWindow?: number;
 }
 
+/**
+ * Receive state (highest index, replay window: about 300 bytes) is kept for at most this many SSRCs
+ * per context, for SRTP and SRTCP each; the oldest goes first. Any SSRC an endpoint's keys
+ * authenticate gets state, so without a bound one participant sending packets with ever new SSRCs
+ * grows the bridge's memory without end (found by tests/media/rtp-fuzz.test.ts). A browser uses
+ * about 15; an endpoint that floods only loses the state of its own older streams.
+ */
+export const MAX_RECEIVE_SSRCS = 256;
+
+function keepBounded<V>(map: Map<number, V>, ssrc: number, value: V): void {
+  if (map.size >= MAX_RECEIVE_SSRCS) map.delete(map.keys().next().value as number);
+  map.set(ssrc, value);
+}
+
 const SRTCP_CM_TAG = 10;
 const GCM_TAG = 16;
 const MAX_SRTCP_INDEX = 0x7fffffff;
@@ -298,7 +312,7 @@ export class SrtpContext {
       if (out === undefined) throw new SrtpError('auth-failed', `SRTP ssrc ${ssrc} seq ${seq}`);
       const fresh = new ReplayWindow(this.windowSize);
       fresh.accept(index);
-      this.recvRtp.set(ssrc, fresh);
+      keepBounded(this.recvRtp, ssrc, fresh);
       return out;
     }
     index = estimateIndex(win.highest, seq);
@@ -451,10 +465,19 @@ export class SrtpContext {
     }
     if (win === undefined) {
       win = new ReplayWindow(this.windowSize);
-      this.recvRtcp.set(ssrc, win);
+      keepBounded(this.recvRtcp, ssrc, win);
     }
     win.accept(index);
     return out;
+  }
+
+  /** SSRCs with state: sent (SRTP), received (SRTP), received (SRTCP). For leak checks. */
+  get ssrcStates(): { send: number[]; receive: number[]; receiveRtcp: number[] } {
+    return {
+      send: [...this.sendRtp.keys()],
+      receive: [...this.recvRtp.keys()],
+      receiveRtcp: [...this.recvRtcp.keys()],
+    };
   }
 
   /** Drop all per-SSRC state (send and receive, SRTP and SRTCP). */

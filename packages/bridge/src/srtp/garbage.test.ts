@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SrtpContext, SrtpError, keyLengths, type SrtpErrorReason, type SrtpProfile } from './index.js';
+import { MAX_RECEIVE_SSRCS } from './context.js';
 import { buildCompoundRtcp, buildRtp, prng } from './fixtures/util.js';
 
 const ALL: SrtpProfile[] = [
@@ -176,3 +177,27 @@ for (const profile of ALL) {
     assert.deepEqual(rx.unprotectRtp(a).subarray(12), Buffer.from('x'));
   });
 }
+
+test('an endpoint sending authenticated packets with ever new SSRCs holds at most MAX_RECEIVE_SSRCS states', () => {
+  const { tx, rx } = ctxPair('AES_CM_128_HMAC_SHA1_80');
+  const real = 0x0a0b0c0d;
+  for (let seq = 0; seq < 5; seq++)
+    rx.unprotectRtp(tx.protectRtp(buildRtp({ seq, ssrc: real, payload: Buffer.alloc(8) })));
+  for (let ssrc = 1; ssrc <= 3 * MAX_RECEIVE_SSRCS; ssrc++) {
+    rx.unprotectRtp(tx.protectRtp(buildRtp({ seq: 1, ssrc, payload: Buffer.alloc(8) })));
+    rx.unprotectRtcp(tx.protectRtcp(buildCompoundRtcp(ssrc, 1)));
+  }
+  const states = rx.ssrcStates;
+  assert.deepEqual(
+    [states.send.length, states.receive.length, states.receiveRtcp.length],
+    [0, MAX_RECEIVE_SSRCS, MAX_RECEIVE_SSRCS],
+  );
+  // The flood pushed out the real stream's state: its next packet starts it again and still authenticates.
+  assert.ok(rx.unprotectRtp(tx.protectRtp(buildRtp({ seq: 5, ssrc: real, payload: Buffer.alloc(8) }))));
+  tx.forget(real);
+  assert.equal(
+    tx.ssrcStates.send.length,
+    3 * MAX_RECEIVE_SSRCS,
+    'send state is not bounded here (the conference forgets it)',
+  );
+});
