@@ -113,8 +113,12 @@ admin: {
   });
   const url = `http://127.0.0.1:${port}/janus`;
   let exited = false;
+  // Janus must not outlive the benchmark, whatever ends it (load-janus.ts exits on SIGTERM).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.once('exit', () => {
     exited = true;
+    process.off('exit', killOnExit);
   });
   const stop = async () => {
     if (!exited) {

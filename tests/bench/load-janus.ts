@@ -1,34 +1,32 @@
 // One size of `npm run bench:load` on Janus (Debian's package, VideoRoom plugin over its HTTP API), the
-// same load as on Parley. Run by load.ts inside the benchmark's network namespace (see createNetns):
-//   ip netns exec <ns> node --import tsx tests/bench/load-janus.ts --participants 4 --seconds 10 --address 10.99.0.1
+// same load as on Parley. Run by load.ts inside the benchmark's network namespace (see createNetns), with
+// its generator processes (forked from here, so in the namespace too):
+//   ip netns exec <ns> node --import tsx tests/bench/load-janus.ts --participants 4 --seconds 10 \
+//     --generators 2 --address 10.99.0.1
 // and prints its row as one JSON line on stdout.
-import { startLoopbackStun } from '@parley/bridge/testing';
-import { createRoom, JanusEndpoint } from './janus-endpoint.js';
+import { createRoom } from './janus-endpoint.js';
 import { startJanus } from './janus-server.js';
-import { measureLoad, type LoadRow } from './load-traffic.js';
+import { startGenerators, type GeneratorPool } from './load-pool.js';
+import type { LoadRow } from './load-traffic.js';
 
-export async function runJanus(n: number, seconds: number, address: string): Promise<LoadRow> {
-  const stun = await startLoopbackStun();
+export async function runJanus(n: number, seconds: number, generators: number, address: string): Promise<LoadRow> {
   const janus = await startJanus(address);
-  const eps: JanusEndpoint[] = [];
+  let pool: GeneratorPool | undefined;
   try {
     const room = await createRoom(janus.url, n);
-    const net = { stunPort: stun.port, host: address };
-    for (let i = 0; i < n; i++) eps.push(await JanusEndpoint.publish(janus.url, room, `P${i}`, net));
-    await Promise.all(eps.map((e) => e.connected(30_000)));
-    for (const e of eps) await e.subscribe(eps.filter((x) => x !== e).map((x) => x.feedId));
-    await Promise.all(eps.map((e) => e.connected(30_000)));
-    return await measureLoad('Janus', janus.child.pid!, eps, seconds);
+    pool = await startGenerators(generators, { server: 'janus', participants: n, room, url: janus.url, host: address });
+    return await pool.measure('Janus', janus.child.pid!, seconds);
   } finally {
-    for (const e of eps) await e.close().catch(() => {});
+    await pool?.close();
     await janus.stop();
-    await stun.close();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  process.once('SIGTERM', () => process.exit(143));
   const arg = (name: string) => process.argv[process.argv.indexOf(`--${name}`) + 1];
-  const row = await runJanus(Number(arg('participants')), Number(arg('seconds')), arg('address'));
+  const n = Number(arg('participants'));
+  const row = await runJanus(n, Number(arg('seconds')), Number(arg('generators')), arg('address'));
   process.stdout.write(`${JSON.stringify(row)}\n`);
   process.exit(0);
 }

@@ -34,6 +34,7 @@ export const rowColumns = [
   'server socket drops',
   'generator CPU s/s',
   'generator socket drops',
+  'generator processes',
 ];
 
 export function rowCells(r: LoadRow): (string | number | null)[] {
@@ -50,6 +51,7 @@ export function rowCells(r: LoadRow): (string | number | null)[] {
     r.serverSocketDrops,
     Number((r.generatorCpuSeconds / r.window).toFixed(2)),
     r.generatorSocketDrops,
+    r.generatorProcesses,
   ];
 }
 

@@ -11,7 +11,7 @@ const STREAMS = {
   video: { rate: 114, size: 1100, payloadType: 100 },
 };
 const KINDS = ['audio', 'video'] as const;
-type Kind = (typeof KINDS)[number];
+export type Kind = (typeof KINDS)[number];
 const TICK = 100; // USER_HZ: clock ticks per second in /proc/<pid>/stat on Linux
 
 /** What the load needs of a participant, whichever server it is connected to. */
@@ -39,6 +39,7 @@ export interface LoadRow {
   serverSocketDrops: number;
   generatorCpuSeconds: number;
   generatorSocketDrops: number;
+  generatorProcesses: number;
 }
 
 /** utime+stime (s) and RSS (bytes) of a process and all its descendants. */
@@ -151,7 +152,7 @@ function sendOne(ep: LoadEndpoint, kind: Kind, index: number): void {
 }
 
 /** Sends the load from every endpoint for `seconds`, paced by the clock; returns packets sent per kind. */
-async function sendFor(eps: LoadEndpoint[], seconds: number): Promise<Record<Kind, number>> {
+export async function sendFor(eps: LoadEndpoint[], seconds: number): Promise<Record<Kind, number>> {
   const t0 = performance.now();
   const due = { audio: 0, video: 0 };
   // Each stream sends what it is due every 5 ms (by elapsed time, not timer counts, so a late timer catches up).
@@ -171,61 +172,58 @@ async function sendFor(eps: LoadEndpoint[], seconds: number): Promise<Record<Kin
   return due;
 }
 
-/**
- * Runs the load for `seconds` through a server (its process tree rooted at `serverPid`) and measures:
- * what arrived where, the server's CPU, RSS and socket drops, and this generator's own CPU and drops.
- */
-export async function measureLoad(
-  server: string,
-  serverPid: number,
-  eps: LoadEndpoint[],
-  seconds: number,
-): Promise<LoadRow> {
-  const received = recordReceived(eps);
-  const before = treeUsage(serverPid);
-  const dropsBefore = socketDrops(serverPid);
-  const genDropsBefore = socketDrops(process.pid);
-  const genBefore = process.cpuUsage();
-  const t0 = performance.now();
-  const sent = await sendFor(eps, seconds);
-  const window = (performance.now() - t0) / 1000;
-  // Packets in flight at the end still count: wait a moment for stragglers, then stop recording.
-  await new Promise((r) => setTimeout(r, 500));
-  received.stop();
-  const after = treeUsage(serverPid);
-  const gen = process.cpuUsage(genBefore);
+/** What one participant sent (per kind, its own ssrcs) and received (per sender ssrc) in the window. */
+export interface EndpointOutcome {
+  ssrcs: Record<Kind, number>;
+  sent: Record<Kind, number>;
+  received: { ssrc: number; count: number; latencies: number[] }[];
+}
 
+/** One row from what every participant sent and received and what the server and the generator spent. */
+export function summarize(m: {
+  server: string;
+  window: number;
+  endpoints: EndpointOutcome[];
+  serverCpuSeconds: number;
+  serverRss: number;
+  serverSocketDrops: number;
+  generatorCpuSeconds: number;
+  generatorSocketDrops: number;
+  generatorProcesses: number;
+}): LoadRow {
   let expected = 0;
   let arrived = 0;
   const lat: number[] = [];
-  received.got.forEach((mine, i) => {
-    eps.forEach((ep, j) => {
-      if (i === j) return;
+  for (const receiver of m.endpoints) {
+    const bySender = new Map(receiver.received.map((r) => [r.ssrc, r]));
+    for (const sender of m.endpoints) {
+      if (sender === receiver) continue;
       for (const kind of KINDS) {
-        const r = mine.get(ep.ssrc(kind));
-        expected += sent[kind];
-        arrived += r?.indexes.size ?? 0;
+        const r = bySender.get(sender.ssrcs[kind]);
+        expected += sender.sent[kind];
+        arrived += r?.count ?? 0;
         if (r) for (const l of r.latencies) lat.push(l);
       }
-    });
-  });
+    }
+  }
   lat.sort((a, b) => a - b);
-  const cpu = after.cpu - before.cpu;
+  const cpu = m.serverCpuSeconds;
   return {
-    server,
-    participants: eps.length,
-    window: round(window, 2),
-    forwardedPerSecond: Math.round(arrived / window),
+    server: m.server,
+    participants: m.endpoints.length,
+    window: round(m.window, 2),
+    forwardedPerSecond: Math.round(arrived / m.window),
     serverCpuSeconds: round(cpu, 2),
-    serverCpuPerSecond: round(cpu / window, 3),
+    serverCpuPerSecond: round(cpu / m.window, 3),
     forwardedPerCpuSecond: cpu > 0 ? Math.round(arrived / cpu) : null,
     lossPercent: expected ? round(((expected - arrived) / expected) * 100, 3) : null,
     latencyP50Ms: round(percentile(lat, 50), 2),
     latencyP99Ms: round(percentile(lat, 99), 2),
-    serverRssMiB: round(after.rss / 2 ** 20, 1),
-    serverSocketDrops: socketDrops(serverPid) - dropsBefore,
-    generatorCpuSeconds: round((gen.user + gen.system) / 1e6, 2),
-    generatorSocketDrops: socketDrops(process.pid) - genDropsBefore,
+    serverRssMiB: round(m.serverRss / 2 ** 20, 1),
+    serverSocketDrops: m.serverSocketDrops,
+    generatorCpuSeconds: round(m.generatorCpuSeconds, 2),
+    generatorSocketDrops: m.generatorSocketDrops,
+    generatorProcesses: m.generatorProcesses,
   };
 }
 

@@ -5,9 +5,12 @@
 // server forwarded pkt/s, server CPU (utime+stime of its process tree from /proc), forwarded packets per
 // CPU-second, loss by payload index, one-way latency, RSS, drops at the server's sockets, and the
 // generator's own CPU and drops (it shares the cores), then Parley/Janus ratios.
-// Usage: node --import tsx tests/bench/load.ts [--sizes 2,4,6] [--seconds 10] [--servers parley,janus] [--json]
+// The generator runs in --generators processes (default: one per core, at most one per participant).
+// Usage: node --import tsx tests/bench/load.ts [--sizes 2,4,6] [--seconds 10] [--servers parley,janus]
+//          [--generators N] [--json]
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNetns, ensureJanus, type BenchNetns } from './janus-server.js';
 import { runParley } from './load-parley.js';
@@ -21,8 +24,16 @@ function arg(name: string, fallback: string): string {
 const sizes = arg('sizes', '2,4,6').split(',').map(Number);
 const seconds = Number(arg('seconds', '10'));
 const servers = arg('servers', 'parley,janus').split(',');
-if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !(seconds > 0)) {
-  console.error('bench:load: --sizes takes integers >= 2 (e.g. 2,4,6), --seconds a positive number');
+const generators = Number(arg('generators', String(os.cpus().length)));
+if (
+  sizes.some((n) => !Number.isInteger(n) || n < 2) ||
+  !(seconds > 0) ||
+  !(Number.isInteger(generators) && generators > 0)
+) {
+  console.error(
+    'bench:load: --sizes takes integers >= 2 (e.g. 2,4,6), --seconds a positive number, ' +
+      '--generators a positive integer',
+  );
   process.exit(2);
 }
 if (servers.some((s) => s !== 'parley' && s !== 'janus')) {
@@ -34,6 +45,7 @@ if (servers.some((s) => s !== 'parley' && s !== 'janus')) {
 function runJanusInNetns(netns: BenchNetns, n: number): Promise<LoadRow> {
   const script = fileURLToPath(new URL('./load-janus.ts', import.meta.url));
   const args = ['--import', 'tsx', script, '--participants', String(n), '--seconds', String(seconds)];
+  args.push('--generators', String(generators));
   const child = spawn(netns.exec[0], [...netns.exec.slice(1), process.execPath, ...args, '--address', netns.address], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,7 +76,7 @@ try {
   for (const n of sizes) {
     for (const server of servers) {
       process.stderr.write(`bench:load: ${server}, ${n} participants, ${seconds} s ...\n`);
-      const r = server === 'parley' ? await runParley(n, seconds) : await runJanusInNetns(netns!, n);
+      const r = server === 'parley' ? await runParley(n, seconds, generators) : await runJanusInNetns(netns!, n);
       process.stderr.write(`bench:load: ${JSON.stringify(r)}\n`);
       rows.push(r);
     }
@@ -75,7 +87,7 @@ try {
 
 const result: LoadResult = {
   title: 'Synthetic conference load: Parley and Janus side by side (`npm run bench:load`)',
-  command: `npm run bench:load -- --sizes ${sizes.join(',')} --seconds ${seconds}`,
+  command: `npm run bench:load -- --sizes ${sizes.join(',')} --seconds ${seconds} --generators ${generators}`,
   results: rows,
   tables: [
     { caption: `Full mesh, ${seconds} s window per size and server`, columns: rowColumns, rows: rows.map(rowCells) },
@@ -89,9 +101,10 @@ const result: LoadResult = {
       'participant. Server CPU is utime+stime of the tree from /proc over the window, per second of window.',
     'Janus never gathers ICE candidates on a loopback interface, so it and its endpoints run in a network ' +
       'namespace the benchmark creates (a veth pair whose both ends stay inside it) and deletes afterwards.',
-    'Generator: werift endpoints in one node process per server; its CPU shares the same cores and is reported ' +
-      'apart so it is never taken for the server. Socket drops: the drops column of /proc/<pid>/net/udp for ' +
-      'the sockets the process tree holds.',
+    `Generator: werift endpoints in ${generators} node processes (at most one per participant), each driving a ` +
+      'share of the participants; its CPU (all processes, per second of window) shares the same cores and is ' +
+      'reported apart so it is never taken for the server. Socket drops: the drops column of ' +
+      '/proc/<pid>/net/udp for the sockets the process tree (or the generator processes) hold.',
     'Loss counts payload indexes not received by each receiver from each other publisher; latency is one-way ' +
       '(send time in the payload, same clock).',
   ],
