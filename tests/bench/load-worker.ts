@@ -23,13 +23,12 @@ function parleyLoadEndpoint(ep: HeadlessEndpoint): LoadEndpoint {
 const stun = await startLoopbackStun();
 const closers: (() => Promise<unknown>)[] = [];
 const load: LoadEndpoint[] = [];
+const parley: HeadlessEndpoint[] = [];
 const janus: JanusEndpoint[] = [];
 let recorder: ReturnType<typeof recordReceived> | undefined;
 let window: { cpu: NodeJS.CpuUsage; drops: number } | undefined;
 
 const send = (m: ToParent) => process.send!(m);
-
-const parley: HeadlessEndpoint[] = [];
 
 /** Joins this worker's participants and waits until their peer connections are up. */
 async function join(spec: WorkerSpec, names: string[]): Promise<number[]> {
@@ -111,4 +110,6 @@ async function handle(m: ToWorker): Promise<void> {
 process.on('message', (m: ToWorker) => {
   handle(m).catch((e: Error) => send({ cmd: 'error', message: e.stack ?? String(e) }));
 });
+// The parent gone (crashed or killed): nothing will ever ask this process to close.
+process.once('disconnect', () => process.exit(1));
 send({ cmd: 'started' });
