@@ -161,7 +161,8 @@ export function plotSvg(rows: LoadRow[]): string {
       const [px, py] = [x(r.forwardedPerSecond).toFixed(1), y(r.serverCpuPerSecond).toFixed(1)];
       out.push(
         `<circle cx="${px}" cy="${py}" r="3.5" fill="${color}"/>`,
-        `<text x="${px}" y="${Number(py) - 7}" text-anchor="middle" fill="${color}">${r.participants}</text>`,
+        // The first server's labels above its points, the others' below, so that equal points stay readable.
+        `<text x="${px}" y="${Number(py) + (i ? 16 : -7)}" text-anchor="middle" fill="${color}">${r.participants}</text>`,
       );
     }
     const ly = m.top + 20 + i * 20;
