@@ -159,10 +159,11 @@ export function plotSvg(rows: LoadRow[]): string {
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.join(' ')}"/>`);
     for (const r of mine) {
       const [px, py] = [x(r.forwardedPerSecond).toFixed(1), y(r.serverCpuPerSecond).toFixed(1)];
+      // The first server's labels above its points, the others' below, so that equal points stay readable.
+      const labelY = Number(py) + (i ? 16 : -7);
       out.push(
         `<circle cx="${px}" cy="${py}" r="3.5" fill="${color}"/>`,
-        // The first server's labels above its points, the others' below, so that equal points stay readable.
-        `<text x="${px}" y="${Number(py) + (i ? 16 : -7)}" text-anchor="middle" fill="${color}">${r.participants}</text>`,
+        `<text x="${px}" y="${labelY}" text-anchor="middle" fill="${color}">${r.participants}</text>`,
       );
     }
     const ly = m.top + 20 + i * 20;
