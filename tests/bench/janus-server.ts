@@ -171,7 +171,11 @@ export function createNetns(): BenchNetns {
   const address = '10.99.0.1';
   const ip = (...args: string[]) => {
     const r = spawnSync('ip', args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr || r.error}`);
+    if (r.status !== 0)
+      throw new Error(
+        `ip ${args.join(' ')} failed: ${r.stderr || r.error} (Janus runs in a network namespace: that needs ` +
+          'root; without it use --servers parley)',
+      );
   };
   const remove = () => {
     spawnSync('ip', ['netns', 'del', name]);

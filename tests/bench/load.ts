@@ -105,6 +105,8 @@ const result: LoadResult = {
       'share of the participants; its CPU (all processes, per second of window) shares the same cores and is ' +
       'reported apart so it is never taken for the server. Socket drops: the drops column of ' +
       '/proc/<pid>/net/udp for the sockets the process tree (or the generator processes) hold.',
+    'Where the generator dropped packets at its own sockets or used most of the cores, that size measures the ' +
+      "generator as much as the server: its loss, latency and ratios are not the server's alone.",
     'Loss counts payload indexes not received by each receiver from each other publisher; latency is one-way ' +
       '(send time in the payload, same clock).',
   ],
