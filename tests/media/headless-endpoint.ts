@@ -61,7 +61,11 @@ const codecs = {
   ],
 };
 
-function newPeerConnection(stunPort: number): RTCPeerConnection {
+/**
+ * A werift peer connection with a browser's codecs and extensions, gathering on one local address only
+ * (127.0.0.1 by default; the Janus bench's endpoints use an address in a network namespace of its own).
+ */
+export function newPeerConnection(stunPort: number, host = '127.0.0.1'): RTCPeerConnection {
   return new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
     codecs,
@@ -71,12 +75,12 @@ function newPeerConnection(stunPort: number): RTCPeerConnection {
     },
     iceUseIpv4: false,
     iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: [host],
+    iceInterfaceAddresses: { udp4: host },
     // A STUN server of the test's own on loopback: werift otherwise asks Google's.
     iceServers: [{ urls: `stun:127.0.0.1:${stunPort}` }],
-    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
-    iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1',
+    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === host,
+    iceFilterStunResponse: (_m, addr) => addr[0] === '127.0.0.1' || addr[0] === host,
   });
 }
 
