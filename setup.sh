@@ -11,6 +11,8 @@ declare -A debian=(
   [prosody]="command -v prosody"
   [lua-unbound]="dpkg -s lua-unbound"
   [chromium]="command -v chromium"
+  [firefox-esr]="command -v firefox-esr"
+  [iproute2]="command -v ip"
   [docker-compose]="command -v docker-compose"
   [coturn]="command -v turnserver"
 )
