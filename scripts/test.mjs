@@ -59,6 +59,8 @@ const layers = {
     tools: [
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
       { cmd: 'chromium', fix: 'apt-get install -y chromium (or bash setup.sh)' },
+      { cmd: 'firefox-esr', fix: 'apt-get install -y firefox-esr (or bash setup.sh)' },
+      { cmd: 'ip', fix: 'apt-get install -y iproute2 (or bash setup.sh)' },
       { cmd: 'turnserver', fix: 'apt-get install -y coturn (or bash setup.sh)' },
       {
         cmd: 'ip',
