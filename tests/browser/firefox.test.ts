@@ -1,0 +1,152 @@
+// Firefox ESR and Chromium in one meeting (issue 12): each sees the other's camera colour with
+// decoded frames, each one's shared screen appears at the other as a desktop tile in its colour, and
+// chat goes both ways. Firefox refuses loopback media, so the stack runs in a network namespace this
+// test creates (its own address, deleted at the end) and both browsers reach it over the veth link.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BLUE,
+  RED,
+  T,
+  YELLOW,
+  checking,
+  closeAll,
+  colorName,
+  isColor,
+  launchParticipant,
+  poll,
+  roomName,
+  tileColor,
+  tileOf,
+  tileSelector,
+  waitForTileColor,
+  type BrowserParticipant,
+  type InspectablePage,
+  type InspectableParticipant,
+} from './harness.js';
+import { closeFirefoxes, firefoxTileColor, launchFirefox, requireFirefox, waitForFirefoxTile } from './firefox.js';
+import type { StartedCli } from '../integration/cli-process.js';
+import { createNetns, startCliIn, type Netns } from './netns.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-firefox-'));
+let cli: StartedCli | undefined;
+let host: Netns | undefined;
+after(async () => {
+  await closeFirefoxes();
+  await closeAll();
+  await cli?.stop().catch(() => cli?.child.kill('SIGKILL'));
+  host?.remove(); // after the stack: deleting a namespace does not end the processes in it
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Chromium's fake screen is mostly green: its desktop tile is neither camera's colour. */
+const FIREFOX_SCREEN = YELLOW;
+
+/** Inbound video as getStats() reports it on this page: decoded frames and height per stream. */
+async function inboundVideo(page: InspectablePage): Promise<{ frames: number; height: number }[]> {
+  return page.evaluate(async () => {
+    const report: Map<string, any> = await (globalThis as any).parleyDebug.getStats();
+    return [...report.values()]
+      .filter((r) => r.type === 'inbound-rtp' && (r.kind ?? r.mediaType) === 'video')
+      .map((r) => ({ frames: Number(r.framesDecoded ?? 0), height: Number(r.frameHeight ?? 0) }));
+  });
+}
+
+/** Waits until `count` inbound video streams of `who` have decoded frames of a height. */
+async function expectDecoding(who: InspectableParticipant, count: number): Promise<void> {
+  await poll(
+    `${who.name} decodes ${count} video stream(s) (getStats framesDecoded > 10, frameHeight > 0)`,
+    async () => (await inboundVideo(who.page)).filter((v) => v.frames > 10 && v.height > 0).length >= count,
+  ).catch(async (err: Error) => {
+    throw new Error(`${err.message}; inbound video: ${JSON.stringify(await inboundVideo(who.page))}`);
+  });
+}
+
+/** The chat as this page shows it: sender and text of each message, in order. */
+async function chatOf(page: InspectablePage): Promise<string[]> {
+  return page.evaluate(() =>
+    [...(globalThis as any).document.querySelectorAll('[data-testid="chat-message"]')].map(
+      (e: any) =>
+        `${e.querySelector('[data-testid="chat-sender"]')?.textContent?.trim()}: ${e.querySelector('[data-testid="chat-text"]')?.textContent?.trim()}`,
+    ),
+  );
+}
+
+async function expectChat(who: InspectableParticipant, want: string[]): Promise<void> {
+  await poll(
+    `${who.name} shows the chat ${JSON.stringify(want)}`,
+    async () => {
+      const seen = await chatOf(who.page);
+      return JSON.stringify(seen) === JSON.stringify(want) || undefined;
+    },
+    T.ui,
+  ).catch(async (err: Error) => {
+    throw new Error(`${err.message}; it shows ${JSON.stringify(await chatOf(who.page))}`);
+  });
+}
+
+test('Firefox and Chromium in one meeting: colours, screens and chat both ways', { timeout: 360_000 }, async () => {
+  requireFirefox();
+  host = createNetns();
+  const started = await startCliIn(host, dataDir);
+  cli = started.cli;
+  const link = `${started.url}/${roomName('firefox')}`;
+  const ps: InspectableParticipant[] = [];
+  const warnings = () => cli!.stderr.filter((l) => /"level":"(warn|error)"/.test(l));
+  await checking(
+    () => ps,
+    async () => {
+      const fox = await launchFirefox({ name: 'Fox', color: BLUE, screen: FIREFOX_SCREEN, url: link });
+      ps.push(fox);
+      const red: BrowserParticipant = await launchParticipant({ color: RED, name: 'Red', url: link });
+      ps.push(red);
+      const [foxId, redId] = [await fox.endpointId(), await red.endpointId()];
+
+      // Cameras: Chromium's red in Firefox, Firefox's blue in Chromium, decoded on both sides.
+      await waitForFirefoxTile(fox.page, redId, RED);
+      await waitForTileColor(red.page, tileOf(red.page, foxId), BLUE);
+      await expectDecoding(fox, 1);
+      await expectDecoding(red, 1);
+
+      // Firefox shares its screen: Chromium gets a desktop tile in the screen's colour next to the camera.
+      await fox.page.locator('[data-testid="toggle-screen"]').click();
+      const foxScreen = tileOf(red.page, foxId, 'desktop');
+      await waitForTileColor(red.page, foxScreen, FIREFOX_SCREEN);
+      await waitForTileColor(red.page, tileOf(red.page, foxId), BLUE);
+      await expectDecoding(red, 2);
+      await fox.page.locator('[data-testid="toggle-screen"]').click();
+      await foxScreen.waitFor({ state: 'detached', timeout: T.media });
+
+      // Chromium shares its (fake, mostly green) screen: Firefox shows it, not Red's camera.
+      await red.page.getByTestId('toggle-screen').click();
+      const redScreen = tileSelector(redId, 'desktop');
+      const seen = await poll('Fox shows frames in the desktop tile of Red', () =>
+        firefoxTileColor(fox.page, redScreen),
+      );
+      assert.ok(!isColor(seen, RED), `Red's desktop tile at Fox shows the camera's colour (${colorName(seen)})`);
+      await waitForFirefoxTile(fox.page, redId, RED);
+      await expectDecoding(fox, 2);
+      await red.page.getByTestId('toggle-screen').click();
+      await fox.page.waitForSelector(redScreen, { hidden: true, timeout: T.media });
+
+      // Chat both ways, each message once, in order, with the sender's name.
+      await fox.page.locator('[data-testid="toggle-chat"]').click();
+      await red.page.getByTestId('toggle-chat').click();
+      await fox.page.locator('[data-testid="chat-input"]').fill('Hello from Firefox');
+      await fox.page.locator('[data-testid="chat-send"]').click();
+      await expectChat(red, ['Fox: Hello from Firefox']);
+      await red.page.getByTestId('chat-input').fill('Hello from Chromium');
+      await red.page.getByTestId('chat-send').click();
+      const both = ['Fox: Hello from Firefox', 'Red: Hello from Chromium'];
+      await expectChat(fox, both);
+      await expectChat(red, both);
+      // Still in each other's colours after all that.
+      assert.ok(isColor(await tileColor(red.page, tileOf(red.page, foxId)), BLUE), 'Red still sees Fox in blue');
+    },
+    warnings,
+  );
+  assert.equal(await cli.stop(), 0, 'start stops cleanly');
+});
