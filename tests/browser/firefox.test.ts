@@ -140,9 +140,9 @@ test('Firefox and Chromium in one meeting: colours, screens and chat both ways',
       await expectChat(red, ['Fox: Hello from Firefox']);
       await red.page.getByTestId('chat-input').fill('Hello from Chromium');
       await red.page.getByTestId('chat-send').click();
-      const both = ['Fox: Hello from Firefox', 'Red: Hello from Chromium'];
-      await expectChat(fox, both);
-      await expectChat(red, both);
+      // Each shows its own messages as "You".
+      await expectChat(fox, ['You: Hello from Firefox', 'Red: Hello from Chromium']);
+      await expectChat(red, ['Fox: Hello from Firefox', 'You: Hello from Chromium']);
       // Still in each other's colours after all that.
       assert.ok(isColor(await tileColor(red.page, tileOf(red.page, foxId)), BLUE), 'Red still sees Fox in blue');
     },

@@ -174,6 +174,7 @@ export async function waitForFirefoxTile(
 function colourCapture(camera: Rgb, screen: Rgb): void {
   const g = globalThis as any;
   const media = g.navigator.mediaDevices;
+  if (!media) return; // not a secure context (the first about:blank): nothing to capture there
   const canvasTrack = (rgb: Rgb, width: number, height: number) => {
     const canvas = g.document.createElement('canvas');
     canvas.width = width;
