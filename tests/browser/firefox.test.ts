@@ -1,6 +1,6 @@
 // Firefox ESR and Chromium in one meeting (issue 12): each sees the other's camera colour with
 // decoded frames, each one's shared screen appears at the other as a desktop tile in its colour, and
-// chat goes both ways. Firefox refuses loopback media, so the stack runs in a network namespace this
+// chat and sound go both ways; Firefox reloading rejoins, now second into a meeting with Red in it. Firefox refuses loopback media, so the stack runs in a network namespace this
 // test creates (its own address, deleted at the end) and both browsers reach it over the veth link.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +22,7 @@ import {
   tileColor,
   tileOf,
   tileSelector,
+  waitForRemoteAudio,
   waitForTileColor,
   type BrowserParticipant,
   type InspectablePage,
@@ -143,8 +144,18 @@ test('Firefox and Chromium in one meeting: colours, screens and chat both ways',
       // Each shows its own messages as "You".
       await expectChat(fox, ['You: Hello from Firefox', 'Red: Hello from Chromium']);
       await expectChat(red, ['Fox: Hello from Firefox', 'You: Hello from Chromium']);
-      // Still in each other's colours after all that.
-      assert.ok(isColor(await tileColor(red.page, tileOf(red.page, foxId)), BLUE), 'Red still sees Fox in blue');
+      // Each hears the other (Chromium's beeps, Firefox's 1 kHz tone).
+      await waitForRemoteAudio(fox.page);
+      await waitForRemoteAudio(red.page);
+
+      // Firefox reloads: it leaves, and joins again second, to a meeting that already has Red's sources.
+      await fox.page.reload({ waitUntil: 'domcontentloaded' });
+      await fox.join();
+      const foxAgain = await fox.endpointId();
+      await tileOf(red.page, foxId).waitFor({ state: 'detached', timeout: T.media });
+      await waitForTileColor(red.page, tileOf(red.page, foxAgain), BLUE);
+      await waitForFirefoxTile(fox.page, redId, RED);
+      await waitForRemoteAudio(fox.page);
     },
     warnings,
   );

@@ -493,7 +493,7 @@ export async function waitForColor(read: () => Promise<Rgb>, expected: Rgb, time
  * there are and how many of them have carried sound (not just a muted sender's near-silence).
  */
 export async function remoteAudioLevel(
-  page: Page,
+  page: InspectablePage,
 ): Promise<{ level: number; energy: number; streams: number; audible: number }> {
   return withTimeout(
     page.evaluate(async () => {
@@ -522,7 +522,7 @@ export async function remoteAudioLevel(
 }
 
 /** Waits until the page has heard sound (beeps, not near-silence) from `from` remote audio streams. */
-export async function waitForRemoteAudio(page: Page, from = 1, timeoutMs = T.media): Promise<void> {
+export async function waitForRemoteAudio(page: InspectablePage, from = 1, timeoutMs = T.media): Promise<void> {
   await poll(
     `remote audio is heard from ${from} stream(s) (inbound-rtp audioLevel > 0.01 or totalAudioEnergy > 0.001)`,
     async () => {
