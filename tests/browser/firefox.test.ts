@@ -3,6 +3,8 @@
 // chat and sound go both ways; Firefox reloading rejoins, now second into a meeting with Red in it. Firefox refuses loopback media, so the stack runs in a network namespace this
 // test creates (its own address, deleted at the end) and both browsers reach it over the veth link.
 import { after, test } from 'node:test';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

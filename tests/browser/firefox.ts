@@ -133,6 +133,18 @@ export async function launchFirefox(opts: FirefoxOptions): Promise<FirefoxPartic
   try {
     await page.evaluateOnNewDocument(KEEP_NAMES_SHIM);
     await page.evaluateOnNewDocument(colourCapture, opts.color, opts.screen);
+    await page.evaluateOnNewDocument(() => {
+      const g = globalThis as any;
+      const Pc = g.RTCPeerConnection;
+      if (!Pc) return;
+      g.__pcs = [];
+      g.RTCPeerConnection = class extends Pc {
+        constructor(...args: any[]) {
+          super(...args);
+          g.__pcs.push(this);
+        }
+      };
+    });
     if (opts.url) {
       await page.goto(opts.url, { waitUntil: 'domcontentloaded' });
       await p.join();
