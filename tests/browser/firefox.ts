@@ -133,18 +133,7 @@ export async function launchFirefox(opts: FirefoxOptions): Promise<FirefoxPartic
   try {
     await page.evaluateOnNewDocument(KEEP_NAMES_SHIM);
     await page.evaluateOnNewDocument(colourCapture, opts.color, opts.screen);
-    await page.evaluateOnNewDocument(() => {
-      const g = globalThis as any;
-      const Pc = g.RTCPeerConnection;
-      if (!Pc) return;
-      g.__pcs = [];
-      g.RTCPeerConnection = class extends Pc {
-        constructor(...args: any[]) {
-          super(...args);
-          g.__pcs.push(this);
-        }
-      };
-    });
+    await page.evaluateOnNewDocument(recordPeerConnections);
     if (opts.url) {
       await page.goto(opts.url, { waitUntil: 'domcontentloaded' });
       await p.join();
@@ -217,4 +206,43 @@ function colourCapture(camera: Rgb, screen: Rgb): void {
     return stream;
   };
   media.getDisplayMedia = async () => new g.MediaStream([canvasTrack(screen, 640, 360)]);
+}
+
+/** Runs in the page: keeps every RTCPeerConnection in window.__pcs (for failure reports only). */
+function recordPeerConnections(): void {
+  const g = globalThis as any;
+  const Pc = g.RTCPeerConnection;
+  if (!Pc) return;
+  g.__pcs = [];
+  g.RTCPeerConnection = class extends Pc {
+    constructor(...args: any[]) {
+      super(...args);
+      g.__pcs.push(this);
+    }
+  };
+}
+
+/** Each transceiver of the page's peer connections (mid, directions, track) and the remote SDP's ssrc lines. */
+export async function firefoxTransceivers(page: Page): Promise<string> {
+  return withTimeout(
+    page.evaluate(() =>
+      ((globalThis as any).__pcs ?? [])
+        .map((pc: any) => {
+          const tr = pc
+            .getTransceivers()
+            .map(
+              (t: any) =>
+                `${t.mid} ${t.direction}/${t.currentDirection} track=${t.receiver.track?.readyState}` +
+                `${t.receiver.track?.muted ? '/muted' : ''}`,
+            );
+          const ssrcs = String(pc.remoteDescription?.sdp ?? '')
+            .split('\r\n')
+            .filter((l: string) => /^a=(mid|ssrc:\d+ msid|ssrc-group)/.test(l));
+          return `transceivers: ${tr.join('; ')}; remote: ${ssrcs.join(' ')}`;
+        })
+        .join(' | '),
+    ),
+    3000,
+    "reading Firefox's transceivers",
+  ).catch((err: Error) => `transceivers unreadable: ${err.message.split('\n')[0]}`);
 }
