@@ -2,8 +2,8 @@
 // Runs Parley's test layers with Node's test runner. `node scripts/test.mjs [layer...]`
 // Layers: unit (packages/*/src/**/*.test.ts), integration (real Prosody: tests/integration and
 // packages/**/*.integration.test.ts), media (real bridge, headless werift endpoints: tests/media),
-// browser (Debian's Chromium via playwright-core against the whole stack: tests/browser, one file
-// at a time).
+// browser (Debian's Chromium via playwright-core and Firefox ESR via puppeteer-core against the whole
+// stack: tests/browser, one file at a time).
 // Each layer checks its tools first and fails with the command that installs what is missing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -59,10 +59,11 @@ const layers = {
     tools: [
       { cmd: 'prosody', fix: 'apt-get install -y prosody lua-unbound   (or run: bash setup.sh)' },
       { cmd: 'chromium', fix: 'apt-get install -y chromium (or bash setup.sh)' },
+      { cmd: 'firefox-esr', fix: 'apt-get install -y firefox-esr (or bash setup.sh): firefox.test.ts' },
       { cmd: 'turnserver', fix: 'apt-get install -y coturn (or bash setup.sh)' },
       {
         cmd: 'ip',
-        fix: 'apt-get install -y iproute2 (or bash setup.sh): second-host.test.ts makes a network namespace',
+        fix: 'apt-get install -y iproute2 (or bash setup.sh): second-host and firefox tests make a network namespace',
       },
     ],
     // Every file starts its own stack and up to four Chromiums: one file at a time.

@@ -141,6 +141,24 @@ export interface BrowserParticipant {
   close(): Promise<void>;
 }
 
+/**
+ * What the failure reports need of a page and its participant. Chromium's (playwright) and
+ * Firefox's (puppeteer, see firefox.ts) pages both have these.
+ */
+export interface InspectablePage {
+  isClosed(): boolean;
+  evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
+}
+export interface InspectableParticipant {
+  name: string;
+  page: InspectablePage;
+  /** Console messages, page errors and failed requests of this page, in order. */
+  logs: string[];
+}
+
+/** tsx (esbuild, keepNames) wraps functions passed to page.evaluate in __name(...): every page defines it. */
+export const KEEP_NAMES_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+
 const open = new Set<BrowserParticipant>();
 
 export async function launchParticipant(opts: LaunchOptions): Promise<BrowserParticipant> {
@@ -160,8 +178,7 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
     ...(opts.phone && { isMobile: true, hasTouch: true, deviceScaleFactor: 3 }),
     permissions: ['camera', 'microphone'],
   });
-  // tsx (esbuild, keepNames) wraps functions passed to page.evaluate in __name(...): define it.
-  await context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+  await context.addInitScript(KEEP_NAMES_SHIM);
   context.setDefaultTimeout(T.ui);
   context.setDefaultNavigationTimeout(T.nav);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -239,7 +256,7 @@ export async function closeAll(): Promise<void> {
 }
 
 /** An error whose message carries the pages' console output, page errors and failed requests. */
-export function explain(err: unknown, ps: BrowserParticipant[], extra: string[] = []): Error {
+export function explain(err: unknown, ps: InspectableParticipant[], extra: string[] = []): Error {
   const e = err instanceof Error ? err : new Error(String(err));
   const lines = ps.flatMap((p) => p.logs.slice(-40));
   const more = extra.slice(-60);
@@ -249,7 +266,7 @@ export function explain(err: unknown, ps: BrowserParticipant[], extra: string[] 
 }
 
 /** What the store says, compactly (for failure messages): phase, error, local id, participants, tiles. */
-export async function storeSummary(page: Page): Promise<string> {
+export async function storeSummary(page: InspectablePage): Promise<string> {
   if (page.isClosed()) return 'page closed';
   return withTimeout(
     page.evaluate(() => {
@@ -270,7 +287,7 @@ export async function storeSummary(page: Page): Promise<string> {
 }
 
 /** Each video stream as getStats() reports it (for failure messages): did packets and keyframes flow? */
-export async function videoStatsSummary(page: Page): Promise<string> {
+export async function videoStatsSummary(page: InspectablePage): Promise<string> {
   if (page.isClosed()) return 'page closed';
   return withTimeout(
     page.evaluate(async () => {
@@ -306,7 +323,7 @@ export async function videoStatsSummary(page: Page): Promise<string> {
 
 /** Runs `fn`; a failure is rethrown with each page's store summary and logs attached. */
 export async function checking<T>(
-  ps: BrowserParticipant[] | (() => BrowserParticipant[]),
+  ps: InspectableParticipant[] | (() => InspectableParticipant[]),
   fn: () => Promise<T>,
   serverLogs?: () => string[],
 ): Promise<T> {
@@ -366,7 +383,12 @@ export function localTile(page: Page): Locator {
 }
 
 export function tileOf(page: Page, participantId: string, videoType: 'camera' | 'desktop' = 'camera'): Locator {
-  return page.locator(`[data-testid="tile"][data-participant="${participantId}"][data-video-type="${videoType}"]`);
+  return page.locator(tileSelector(participantId, videoType));
+}
+
+/** The CSS selector of a participant's tile (for pages that are not playwright's, see firefox.ts). */
+export function tileSelector(participantId: string, videoType: 'camera' | 'desktop' = 'camera'): string {
+  return `[data-testid="tile"][data-participant="${participantId}"][data-video-type="${videoType}"]`;
 }
 
 /**
@@ -381,50 +403,52 @@ export async function tileColor(_page: Page, tile: Locator, timeoutMs = T.media)
 
 /** Like tileColor, for any <video> locator. */
 export async function videoColor(video: Locator, timeoutMs = T.media): Promise<Rgb> {
-  return video.evaluate(
-    async (el: any, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      // Wait for a size and a few decoded frames.
-      const framesOf = () =>
-        typeof el.getVideoPlaybackQuality === 'function' ? el.getVideoPlaybackQuality().totalVideoFrames : 0;
-      while (!(el.videoWidth > 0 && el.readyState >= 2)) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `video has no frames (videoWidth=${el.videoWidth}, readyState=${el.readyState}, srcObject=${!!el.srcObject}, paused=${el.paused})`,
-          );
-        if (el.paused && el.srcObject) el.play().catch(() => {});
-        await sleep(100);
-      }
-      const f0 = framesOf();
-      const t0 = el.currentTime;
-      while (framesOf() < f0 + 3 && el.currentTime < t0 + 0.2) {
-        if (Date.now() > deadline)
-          throw new Error(`video stopped after ${framesOf()} frames (currentTime=${el.currentTime})`);
-        await sleep(50);
-      }
-      const w = 64;
-      const h = Math.max(2, Math.round((64 * el.videoHeight) / el.videoWidth));
-      const canvas = (globalThis as any).document.createElement('canvas');
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(el, 0, 0, w, h);
-      const x0 = Math.floor(w * 0.25),
-        y0 = Math.floor(h * 0.25);
-      const data = ctx.getImageData(x0, y0, Math.ceil(w * 0.5), Math.ceil(h * 0.5)).data as Uint8ClampedArray;
-      const sum = [0, 0, 0];
-      for (let i = 0; i < data.length; i += 4) {
-        sum[0] += data[i];
-        sum[1] += data[i + 1];
-        sum[2] += data[i + 2];
-      }
-      const n = data.length / 4;
-      return sum.map((s) => Math.round(s / n)) as [number, number, number];
-    },
-    timeoutMs,
-    { timeout: timeoutMs + 5000 },
-  );
+  return video.evaluate(readVideoColor, timeoutMs, { timeout: timeoutMs + 5000 });
+}
+
+/**
+ * Runs in the page (playwright's Locator.evaluate, puppeteer's $eval): the average colour of the
+ * centre of a <video>, drawn into a canvas once it has a size and has decoded a few frames.
+ */
+export async function readVideoColor(el: any, timeoutMs: number): Promise<Rgb> {
+  const deadline = Date.now() + timeoutMs;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Wait for a size and a few decoded frames.
+  const framesOf = () =>
+    typeof el.getVideoPlaybackQuality === 'function' ? el.getVideoPlaybackQuality().totalVideoFrames : 0;
+  while (!(el.videoWidth > 0 && el.readyState >= 2)) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `video has no frames (videoWidth=${el.videoWidth}, readyState=${el.readyState}, srcObject=${!!el.srcObject}, paused=${el.paused})`,
+      );
+    if (el.paused && el.srcObject) el.play().catch(() => {});
+    await sleep(100);
+  }
+  const f0 = framesOf();
+  const t0 = el.currentTime;
+  while (framesOf() < f0 + 3 && el.currentTime < t0 + 0.2) {
+    if (Date.now() > deadline)
+      throw new Error(`video stopped after ${framesOf()} frames (currentTime=${el.currentTime})`);
+    await sleep(50);
+  }
+  const w = 64;
+  const h = Math.max(2, Math.round((64 * el.videoHeight) / el.videoWidth));
+  const canvas = (globalThis as any).document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(el, 0, 0, w, h);
+  const x0 = Math.floor(w * 0.25),
+    y0 = Math.floor(h * 0.25);
+  const data = ctx.getImageData(x0, y0, Math.ceil(w * 0.5), Math.ceil(h * 0.5)).data as Uint8ClampedArray;
+  const sum = [0, 0, 0];
+  for (let i = 0; i < data.length; i += 4) {
+    sum[0] += data[i];
+    sum[1] += data[i + 1];
+    sum[2] += data[i + 2];
+  }
+  const n = data.length / 4;
+  return sum.map((s) => Math.round(s / n)) as Rgb;
 }
 
 export function isColor(rgb: Rgb, expected: Rgb, tolerance = 40): boolean {
@@ -443,11 +467,16 @@ export function colorName(rgb: Rgb): string {
 
 /** Polls the tile until it shows `expected` (the first frames after a keyframe may be grey). */
 export async function waitForTileColor(page: Page, tile: Locator, expected: Rgb, timeoutMs = T.media): Promise<Rgb> {
+  return waitForColor(() => tileColor(page, tile, 5000), expected, timeoutMs);
+}
+
+/** Polls `read` (one video's colour) until it is `expected`; the error names the colour last seen. */
+export async function waitForColor(read: () => Promise<Rgb>, expected: Rgb, timeoutMs = T.media): Promise<Rgb> {
   let seen: Rgb | undefined;
   await poll(
     `the tile shows ${colorName(expected)}`,
     async () => {
-      seen = await tileColor(page, tile, 5000);
+      seen = await read();
       return isColor(seen, expected);
     },
     timeoutMs,
@@ -464,7 +493,7 @@ export async function waitForTileColor(page: Page, tile: Locator, expected: Rgb,
  * there are and how many of them have carried sound (not just a muted sender's near-silence).
  */
 export async function remoteAudioLevel(
-  page: Page,
+  page: InspectablePage,
 ): Promise<{ level: number; energy: number; streams: number; audible: number }> {
   return withTimeout(
     page.evaluate(async () => {
@@ -493,7 +522,7 @@ export async function remoteAudioLevel(
 }
 
 /** Waits until the page has heard sound (beeps, not near-silence) from `from` remote audio streams. */
-export async function waitForRemoteAudio(page: Page, from = 1, timeoutMs = T.media): Promise<void> {
+export async function waitForRemoteAudio(page: InspectablePage, from = 1, timeoutMs = T.media): Promise<void> {
   await poll(
     `remote audio is heard from ${from} stream(s) (inbound-rtp audioLevel > 0.01 or totalAudioEnergy > 0.001)`,
     async () => {

@@ -5,6 +5,7 @@
 // namespaces left by a test process that no longer exists are removed when the next one starts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { pickStartPorts, startCli, startFlags, type StartedCli, type StartPorts } from '../integration/cli-process.js';
 
 const PREFIX = 'parley-t';
 
@@ -76,4 +77,20 @@ export function createNetns(): Netns {
     throw err;
   }
   return { name, hostAddress, nsAddress, exec: ['ip', 'netns', 'exec', name], remove };
+}
+
+/**
+ * `parley start` inside the namespace with start's loopback test flags minus the addresses: on the
+ * other host it binds the web server to the namespace's address and finds the address to advertise
+ * itself (no --advertise). Returns the stack and its https base URL (no trailing slash).
+ */
+export async function startCliIn(
+  ns: Netns,
+  dataDir: string,
+): Promise<{ cli: StartedCli; url: string; ports: StartPorts }> {
+  const ports = await pickStartPorts();
+  const flags = startFlags(dataDir, ports, 'meet.parley.test');
+  for (const name of ['--advertise', '--web-bind']) flags.splice(flags.indexOf(name), 2);
+  const cli = await startCli([...flags, '--web-bind', ns.nsAddress], {}, ns.exec);
+  return { cli, url: `https://${ns.nsAddress}:${ports.https}`, ports };
 }

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAll, roomName, threeMeet } from './harness.js';
-import { pickStartPorts, startCli, startFlags, type StartedCli } from '../integration/cli-process.js';
-import { createNetns, type Netns } from './netns.js';
+import type { StartedCli } from '../integration/cli-process.js';
+import { createNetns, startCliIn, type Netns } from './netns.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-second-host-'));
 let cli: StartedCli | undefined;
@@ -22,22 +22,12 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** start's loopback flags without the addresses: on the other host it binds and advertises its own. */
-function flagsFor(ns: Netns, ports: Awaited<ReturnType<typeof pickStartPorts>>): string[] {
-  const flags = startFlags(dataDir, ports, 'meet.parley.test');
-  for (const name of ['--advertise', '--web-bind']) {
-    const i = flags.indexOf(name);
-    flags.splice(i, 2);
-  }
-  return [...flags, '--web-bind', ns.nsAddress];
-}
-
 test('three browsers on this host meet on a stack that runs on another host', { timeout: 240_000 }, async () => {
   host = createNetns();
-  const ports = await pickStartPorts();
-  cli = await startCli(flagsFor(host, ports), {}, host.exec);
+  const started = await startCliIn(host, dataDir);
+  cli = started.cli;
   assert.deepEqual(cli.info.bridge.advertise, [host.nsAddress], "the bridge advertises its host's own address");
-  const link = `https://${host.nsAddress}:${ports.https}/${roomName('second-host')}`;
+  const link = `${started.url}/${roomName('second-host')}`;
   await threeMeet(link, () => cli!.stderr.filter((l) => /"level":"(warn|error)"/.test(l)));
   assert.equal(await cli.stop(), 0, 'start stops cleanly');
 });
