@@ -14,6 +14,7 @@ declare -A debian=(
   [docker-compose]="command -v docker-compose"
   [coturn]="command -v turnserver"
   [iproute2]="command -v ip"
+  [ffmpeg]="command -v ffmpeg"
 )
 missing=()
 for pkg in "${!debian[@]}"; do
