@@ -14,6 +14,7 @@ import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
+import { createRecording } from './recording.js';
 import { createRoomAccess } from './room-access.js';
 import { createAccessFlow } from './access-flow.js';
 import { inviteToken, tokenDisplayName } from './access.js';
@@ -83,12 +84,14 @@ export function createConferenceStore(
   const local = createLocalTracks(c, media);
   const moderation = createModeration(c, { audio: local.setAudioMuted, video: local.setVideoMuted });
   const access = createRoomAccess(c, () => signaling);
+  const recording = createRecording(c);
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
     disconnected: media.markStale,
     conferenceProperties: moderation.conferenceProperties,
     focusIqs: moderation.focusIqs,
+    focusPresence: recording.onFocusPresence,
     ...access.hooks,
   });
   const accessFlow = createAccessFlow(c, signaling);
@@ -308,6 +311,7 @@ export function createConferenceStore(
     },
 
     ...moderation.actions,
+    ...recording.actions,
     login: accessFlow.login,
 
     async copyInviteLink() {
