@@ -56,7 +56,17 @@ export class ConferenceRecording {
       .run(`recording ${action}`, async () => {
         if (!requester?.isModerator)
           throw new ProtocolError(`only a moderator may ${action} the recording`, 'forbidden');
-        result = action === 'start' ? await this.start(requester) : await this.stop(requester);
+        result = action === 'start' ? await this.start(requester.endpointId) : await this.stop(requester.endpointId);
+      })
+      .then(() => result);
+  }
+
+  /** The operator (HTTP API, authenticated there) starts or stops it, as a moderator would. */
+  byOperator(action: 'start' | 'stop'): Promise<RecordingStatusInfo> {
+    let result: RecordingStatusInfo = this.state;
+    return this.conference
+      .run(`recording ${action} by the operator`, async () => {
+        result = action === 'start' ? await this.start('operator') : await this.stop('operator');
       })
       .then(() => result);
   }
@@ -67,13 +77,13 @@ export class ConferenceRecording {
     return out;
   }
 
-  private async start(by: Participant): Promise<RecordingStatusInfo> {
+  private async start(by: string): Promise<RecordingStatusInfo> {
     if (this.state.status === 'on') return this.state;
     const answer = await this.ask('start');
     if (answer.state !== 'on')
       throw new ProtocolError(`the bridge did not start recording: ${answer.reason}`, 'internal-server-error');
-    this.log.info('recording.started', { by: by.endpointId, dir: answer.dir });
-    this.publish({ status: 'on', initiator: by.endpointId });
+    this.log.info('recording.started', { by, dir: answer.dir });
+    this.publish({ status: 'on', initiator: by });
     this.poll = setInterval(
       () => void this.conference.run('recording status', () => this.check()).catch(() => {}),
       this.pollMs,
@@ -82,12 +92,12 @@ export class ConferenceRecording {
     return this.state;
   }
 
-  private async stop(by: Participant): Promise<RecordingStatusInfo> {
+  private async stop(by: string): Promise<RecordingStatusInfo> {
     if (this.state.status === 'off') return this.state;
     this.clearPoll();
     await this.ask('stop');
-    this.log.info('recording.stopped', { by: by.endpointId });
-    this.publish({ status: 'off', initiator: by.endpointId });
+    this.log.info('recording.stopped', { by });
+    this.publish({ status: 'off', initiator: by });
     return this.state;
   }
 
