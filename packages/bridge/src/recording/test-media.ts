@@ -10,9 +10,20 @@ export interface EncodedFrame {
   ms: number;
 }
 
-/** VP8 frames of a solid colour: `seconds` at `fps`, a keyframe every `gop` frames. */
-export function vp8Frames(dir: string, colour: string, seconds: number, fps = 30, gop = 30): EncodedFrame[] {
-  const file = join(dir, `${colour}.ivf`);
+/**
+ * VP8 frames of a solid colour (or, with `source`, any lavfi source such as testsrc2): `seconds` at
+ * `fps`, a keyframe every `gop` frames.
+ */
+export function vp8Frames(
+  dir: string,
+  colour: string,
+  seconds: number,
+  fps = 30,
+  gop = 30,
+  o: { size?: string; bitrate?: string; source?: string } = {},
+): EncodedFrame[] {
+  const file = join(dir, `${colour}-${o.source ? 'src' : 'solid'}.ivf`);
+  const input = o.source ?? `color=c=${colour}:s=${o.size ?? '320x240'}:r=${fps}`;
   execFileSync('ffmpeg', [
     '-v',
     'error',
@@ -20,7 +31,7 @@ export function vp8Frames(dir: string, colour: string, seconds: number, fps = 30
     '-f',
     'lavfi',
     '-i',
-    `color=c=${colour}:s=320x240:r=${fps}`,
+    input,
     '-t',
     String(seconds),
     '-c:v',
@@ -28,7 +39,7 @@ export function vp8Frames(dir: string, colour: string, seconds: number, fps = 30
     '-g',
     String(gop),
     '-b:v',
-    '300k',
+    o.bitrate ?? '300k',
     '-f',
     'ivf',
     file,
