@@ -15,6 +15,7 @@ declare -A debian=(
   [coturn]="command -v turnserver"
   [iproute2]="command -v ip"
   [ffmpeg]="command -v ffmpeg"
+  [fonts-dejavu-core]="test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 missing=()
 for pkg in "${!debian[@]}"; do
