@@ -16,6 +16,8 @@ declare -A debian=(
   [docker-compose]="command -v docker-compose"
   [coturn]="command -v turnserver"
   [iproute2]="command -v ip"
+  [ffmpeg]="command -v ffmpeg"
+  [fonts-dejavu-core]="test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 missing=()
 for pkg in "${!debian[@]}"; do

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BridgeConfig } from '@parley/bridge';
 import { startStack, withTimeout, type Stack, type StackAccess } from '../integration/harness.js';
 import {
   buildParleyConfig,
@@ -560,13 +561,13 @@ export interface WebStack {
  * PARLEY_TEST_STATIC_DIR when set (to try another build of the client).
  */
 export async function startWebStack(
-  opts: { config?: WebServerOptions['config']; access?: StackAccess } = {},
+  opts: { config?: WebServerOptions['config']; access?: StackAccess; bridge?: Partial<BridgeConfig> } = {},
 ): Promise<WebStack> {
   const staticDir = process.env.PARLEY_TEST_STATIC_DIR ?? defaultStaticDir();
   if (!existsSync(join(staticDir, 'app.js')) || !existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`the web client is not built (${staticDir} has no app.js/index.html): run npm run build`);
   }
-  const stack = await startStack({ realBridge: true, access: opts.access });
+  const stack = await startStack({ realBridge: true, access: opts.access, bridge: opts.bridge });
   const certDir = mkdtempSync(join(tmpdir(), 'parley-certs-'));
   try {
     const certs = await ensureCertificates(certDir, { hostnames: ['localhost'], addresses: ['127.0.0.1'] });

@@ -79,6 +79,11 @@ test('the HTTP API lists rooms and people, removes one, ends the meeting; only w
     assert.equal((await api('PUT', 'rooms')).body.error.code, 'no-route');
     assert.equal((await api('POST', 'invites', { room: 'x' })).body.error.code, 'no-invites');
 
+    // Recording, as an operator's script would drive it (issue 17): on, shown in the room, off.
+    assert.equal((await api('POST', 'rooms/ops-room/recording/start')).body.recording, 'on');
+    assert.equal((await api('GET', 'rooms/ops-room')).body.recording, 'on');
+    assert.equal((await api('POST', 'rooms/ops-room/recording/stop')).body.recording, 'off');
+
     // Remove Bob: Prosody kicks him (307), Alice stays.
     const removed = await api('DELETE', `rooms/ops-room/participants/${b.endpointId}`);
     assert.equal(removed.status, 200);

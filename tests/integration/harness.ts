@@ -2,6 +2,9 @@
 // clients that behave like Parley's web client at the signaling level.
 import { client } from '@xmpp/client';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   conferenceRequestToXml,
   parseStanzaError,
@@ -20,7 +23,7 @@ import {
   type SourceGroup,
 } from '@parley/protocol';
 import { FakeBridgeClient, startFocus, type BridgeClient, type RunningFocus } from '@parley/focus';
-import { startBridge, type RunningBridge } from '@parley/bridge';
+import { startBridge, type BridgeConfig, type RunningBridge } from '@parley/bridge';
 import { makeTestProsody, type ProsodySettingsInput, type TestProsody } from '@parley/xmpp-config';
 import { createLogger, type Logger } from '@parley/service';
 
@@ -39,6 +42,8 @@ export interface Stack extends Target {
   bridge: FakeBridgeClient;
   /** The real SFU, when started with { realBridge: true }. */
   sfu?: RunningBridge;
+  /** Where the real SFU records (a temp dir of this stack, removed with it). */
+  recordingsDir?: string;
   domain: string;
   mucDomain: string;
   focusJid: string;
@@ -83,6 +88,8 @@ export async function startStack(
     access?: StackAccess;
     /** More focus settings (e.g. webhookUrls). */
     focus?: Partial<FocusStartSettings>;
+    /** More settings of the real bridge (e.g. recordingMinFreeMb). */
+    bridge?: Partial<BridgeConfig>;
   } = {},
 ): Promise<Stack> {
   const logs: string[] = [];
@@ -99,6 +106,7 @@ export async function startStack(
   const log: Logger = createLogger('focus', { level: 'debug', write: (l) => logs.push(l) });
   let focus: RunningFocus;
   let sfu: RunningBridge | undefined;
+  const recordingsDir = opts.realBridge ? mkdtempSync(join(tmpdir(), 'parley-recordings-')) : undefined;
   try {
     if (opts.realBridge) {
       sfu = await startBridge(
@@ -117,6 +125,8 @@ export async function startStack(
           httpPort: 0,
           statsIntervalMs: 1000,
           logLevel: 'debug',
+          recordingsDir,
+          ...opts.bridge,
         },
         {
           log: createLogger('bridge', { level: 'debug', write: (l) => logs.push(l) }),
@@ -137,6 +147,7 @@ export async function startStack(
   } catch (err) {
     await sfu?.close();
     await prosody.stop();
+    if (recordingsDir) rmSync(recordingsDir, { recursive: true, force: true });
     throw err;
   }
   const clients: TestParticipant[] = [];
@@ -150,6 +161,7 @@ export async function startStack(
     c2sPort: prosody.settings.ports.c2s,
     logs,
     sfu,
+    recordingsDir,
     async participant(this: Stack, name?: string) {
       const p = await TestParticipant.connect(this, name);
       clients.push(p);
@@ -160,6 +172,7 @@ export async function startStack(
       await focus.close();
       await sfu?.close();
       await prosody.stop();
+      if (recordingsDir && !process.env.PARLEY_KEEP_RECORDINGS) rmSync(recordingsDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 // Wires the bridge together: the media port (one UDP + one TCP port), the Bridge model, the XMPP
 // link (brewery presence with stats, colibri2 from the focus), /health, /metrics, /debug.
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import {
   bareJid,
   bridgeStatsToXml,
@@ -14,6 +15,8 @@ import { createLogger, createRegistry, startServiceHttp, type Logger } from '@pa
 import { breweryOf, defaultFocusJids, discoverAddresses, type BridgeConfig } from './config.js';
 import { bridgeMetrics } from './metrics.js';
 import { Bridge } from './model/bridge.js';
+import { composeRecording } from './recording/compose.js';
+import type { RecordingSettings } from './recording/recording-control.js';
 import { DEFAULT_UDP_RECEIVE_BUFFER, MediaPort } from './transport/index.js';
 import { connectBridgeXmpp, type BridgeXmpp } from './xmpp-link.js';
 
@@ -62,7 +65,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       wanted: DEFAULT_UDP_RECEIVE_BUFFER,
       hint: `bursts will be dropped at the socket; as root: sysctl -w net.core.rmem_max=${DEFAULT_UDP_RECEIVE_BUFFER}`,
     });
-  const bridge = new Bridge({ transports: port, log });
+  const bridge = new Bridge({ transports: port, log, recordings: recordingSettings(config) });
   const focusJids = new Set(
     (config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()),
   );
@@ -154,4 +157,20 @@ export function answerColibri2(
     log.warn('colibri2.error', { from, condition: e.condition, error: err as Error });
     return stanzaErrorElement(e.condition, e.text, e.type);
   }
+}
+
+/** Recordings under --recordings-dir; the composed MP4 is made after each stop unless --recording-compose=false. */
+function recordingSettings(config: BridgeConfig): RecordingSettings {
+  const compose = config.recordingCompose ?? true;
+  return {
+    dir: resolve(config.recordingsDir ?? 'recordings'),
+    minFreeBytes: (config.recordingMinFreeMb ?? 500) * 1024 * 1024,
+    onFinished: compose
+      ? (dir, log) =>
+          void composeRecording(dir).then(
+            (file) => log.info('recording.composed', { file }),
+            (err: Error) => log.warn('recording.compose_failed', { dir, error: err.message }),
+          )
+      : undefined,
+  };
 }

@@ -117,6 +117,25 @@ export const bridgeConfigSpec = {
     default: 5000,
     min: 100,
   }),
+  recordingsDir: field.string({
+    describe: 'where recordings go: <dir>/<room>/<timestamp>/ (parley start: <data dir>/recordings)',
+    flag: 'recordings-dir',
+    env: 'PARLEY_RECORDINGS_DIR',
+    default: 'recordings',
+  }),
+  recordingMinFreeMb: field.int({
+    describe: 'free disk space (MiB) a recording needs to start; below it a running one stops',
+    flag: 'recording-min-free-mb',
+    env: 'PARLEY_RECORDING_MIN_FREE_MB',
+    default: 500,
+    min: 0,
+  }),
+  recordingCompose: field.bool({
+    describe: 'after a recording stops, make one MP4 (grid, names, mixed audio) with ffmpeg',
+    flag: 'recording-compose',
+    env: 'PARLEY_RECORDING_COMPOSE',
+    default: true,
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',
@@ -125,8 +144,14 @@ export const bridgeConfigSpec = {
   }),
 };
 
-/** The ICE-TCP admission settings may be left out (their defaults apply): callers build configs in code too. */
-type TcpGuardKey = 'tcpUnauthPerSource' | 'tcpUnauthTotal' | 'tcpAuthTimeoutMs';
+/** The ICE-TCP admission and recording settings may be left out (their defaults apply): callers build configs in code too. */
+type TcpGuardKey =
+  | 'tcpUnauthPerSource'
+  | 'tcpUnauthTotal'
+  | 'tcpAuthTimeoutMs'
+  | 'recordingsDir'
+  | 'recordingMinFreeMb'
+  | 'recordingCompose';
 type FullBridgeConfig = ConfigOf<typeof bridgeConfigSpec>;
 export type BridgeConfig = Omit<FullBridgeConfig, TcpGuardKey> & Partial<Pick<FullBridgeConfig, TcpGuardKey>>;
 

@@ -5,3 +5,4 @@ export * from './model/bridge.js';
 export * from './model/conference.js';
 export * from './model/endpoint.js';
 export * from './model/media-transport.js';
+export * from './recording/index.js';

@@ -5,6 +5,7 @@
 // with start (PR_SET_PDEATHSIG through setpriv, and PARLEY_PARENT_PID: it watches start's pid).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { PARENT_PID_ENV, type Logger } from '@parley/service';
 import {
   removePidFile,
@@ -57,6 +58,7 @@ async function runBridgeProcess(i: number, s: ExtraBridgeSettings, readyTimeoutM
     PARLEY_BRIDGE_HTTP_PORT: String(port),
     PARLEY_ADVERTISE: s.advertise.join(','),
     PARLEY_LOG_LEVEL: s.logLevel,
+    ...(s.dataDir ? { PARLEY_RECORDINGS_DIR: join(s.dataDir, 'recordings') } : {}),
     [PARENT_PID_ENV]: String(process.pid),
   };
   const line = withParentDeathSignal(process.execPath, [bridgeMain]);

@@ -89,6 +89,7 @@ export async function bridgesStep(
       httpPort: config.bridgeHttpPort,
       statsIntervalMs: 5000,
       logLevel: config.logLevel,
+      recordingsDir: resolve(ctx.dataDir, 'recordings'),
     },
     { log: serviceLog(ctx, 'bridge') },
   );

@@ -78,6 +78,11 @@ export function adminApi(opts: AdminApiOptions): {
         opts.log.info('api.room_ended', { room: conference.roomJid });
         return { status: 200, body: { ended: name } };
       }
+      if (conference && sub === 'recording' && (id === 'start' || id === 'stop') && method === 'POST') {
+        const status = await conference.recording.byOperator(id).catch(fromProtocol);
+        opts.log.info('api.recording', { room: conference.roomJid, action: id });
+        return { status: 200, body: { room: name, recording: status.status } };
+      }
       if (conference && sub === 'participants' && id && method === 'DELETE') {
         if (!ENDPOINT_ID.test(id)) throw new ApiError(400, 'bad-participant', `"${id}" is not an endpoint id`);
         await conference.moderation.removeByOperator(id).catch(fromProtocol);
@@ -95,7 +100,8 @@ export function adminApi(opts: AdminApiOptions): {
       404,
       'no-route',
       `no route ${method} ${url.pathname}; see docs/api.md (GET /api/rooms, GET /api/rooms/<name>, ` +
-        'POST /api/rooms/<name>/end, DELETE /api/rooms/<name>/participants/<id>, POST /api/invites)',
+        'POST /api/rooms/<name>/end, POST /api/rooms/<name>/recording/start|stop, ' +
+        'DELETE /api/rooms/<name>/participants/<id>, POST /api/invites)',
     );
   }
 
@@ -135,6 +141,7 @@ function describe(c: Conference) {
     jid: c.roomJid,
     meetingId: c.meetingId,
     startedAt: c.runningSince ? new Date(c.runningSince).toISOString() : null,
+    recording: c.recording.status.status,
     participants: [...c.participants.values()].map((p) => ({
       id: p.endpointId,
       name: p.name ?? null,

@@ -1,7 +1,7 @@
 // How the focus talks to bridges. One ColibriSession per conference: the colibri2 client talks
 // to real bridges found in the brewery MUC; the in-memory fake stands behind the same interface
 // in tests (and in `start` until a bridge is configured).
-import type { IceTransport } from '@parley/protocol';
+import type { IceTransport, RecordingRequest, RecordingStatus } from '@parley/protocol';
 import type { EndpointSources } from './sources.js';
 
 export interface EndpointAllocation {
@@ -20,6 +20,8 @@ export interface ColibriSession {
   /** New ICE credentials for the endpoint (colibri2 ice-restart); resolves with the bridge's new transport. */
   restartIce(endpointId: string): Promise<IceTransport>;
   expireEndpoint(endpointId: string): Promise<void>;
+  /** Starts, stops or reports the conference's recording on its bridge (colibri2 `<recording>`, parley:recording). */
+  recording(request: RecordingRequest): Promise<RecordingStatus>;
   /** Ends the conference on every bridge it used. */
   expire(): Promise<void>;
 }

@@ -143,6 +143,12 @@ export class Colibri2BridgeClient implements BridgeClient {
       async expireEndpoint(endpointId) {
         await send({ meetingId, endpoints: [{ id: endpointId, expire: true }] });
       },
+      async recording(request) {
+        if (!created) throw new NoBridgeError('the conference has no media on a bridge yet');
+        const answer = await send({ meetingId, endpoints: [], recording: request });
+        if (!answer.recording) throw new Error(`bridge ${bridge?.id} answered a recording request without a status`);
+        return answer.recording;
+      },
       async expire() {
         if (!created || !bridge || !client.bridges.has(bridge.id)) return;
         await send({ meetingId, expire: true, endpoints: [] });

@@ -10,6 +10,9 @@ import {
   MUTE_AUDIO_NS,
   MUTE_VIDEO_NS,
   isModerationRequest,
+  isJibriRequest,
+  jibriResultToXml,
+  parseJibriRequest,
   moderatorKeyOf,
   parseModerationRequest,
   isRoomAccessRequest,
@@ -115,6 +118,7 @@ export class ConferenceManager {
       void reply(this.onMute(iq, payload));
     else if (isModerationRequest(payload) && type === 'set') void reply(this.onModeration(iq, payload!));
     else if (isRoomAccessRequest(payload) && type === 'set') void reply(this.onRoomAccess(iq, payload!));
+    else if (isJibriRequest(payload) && type === 'set') void reply(this.onRecording(iq, payload!));
     else
       this.refuse(
         iq,
@@ -248,6 +252,23 @@ export class ConferenceManager {
     if (!conference) throw new ProtocolError(`no conference ${request.room}`, 'item-not-found');
     await conference.moderation.handle(iq.attrs.from, request);
     return undefined;
+  }
+
+  /**
+   * Jitsi's <jibri> recording request, to the focus component (room attribute) or through the room to
+   * the focus occupant (the room is the sender's, the requester its nick); the conference checks the role.
+   */
+  private async onRecording(iq: Element, payload: Element): Promise<Element> {
+    const request = parseJibriRequest(payload);
+    const from = iq.attrs.from ?? '';
+    const viaRoom = this.conferences.get(bareJid(from).toLowerCase());
+    const conference = viaRoom ?? (request.room ? this.conferences.get(request.room.toLowerCase()) : undefined);
+    if (!conference)
+      throw new ProtocolError(`no conference ${request.room ?? bareJid(from)} is running`, 'item-not-found');
+    const requester = viaRoom
+      ? conference.participants.get(resourceOf(from) ?? '')
+      : [...conference.participants.values()].find((p) => p.realJid === from);
+    return jibriResultToXml(await conference.recording.handle(requester, request.action));
   }
 
   /** Password, lobby, knock, admit, deny (room-access.ts); the conference checks who asks. */

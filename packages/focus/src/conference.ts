@@ -23,6 +23,7 @@ import type { Logger } from '@parley/service';
 import type { BridgeClient, ColibriSession } from './bridge-client.js';
 import type { FocusMetrics } from './metrics.js';
 import { FocusSeat } from './focus-seat.js';
+import { ConferenceRecording } from './recording.js';
 import { Participant } from './participant.js';
 import { isEmpty, minus, noSources, sourceProblem, ssrcsOf, union, unionAll, type EndpointSources } from './sources.js';
 import { sessionOpening, sourceChange, sourcesOf, transportOf } from './jingle-offer.js';
@@ -85,6 +86,8 @@ export class Conference {
   private readonly departed = new Set<string>();
   /** ICE restarts of participants whose network dropped (ice-restart.ts). */
   readonly iceRestarts: IceRestarts;
+  /** Recording at the bridge, started and stopped by moderators (recording.ts). */
+  readonly recording: ConferenceRecording;
 
   constructor(
     readonly roomJid: string,
@@ -128,6 +131,16 @@ export class Conference {
         ),
       current: (p, sid) => this.participants.get(p.endpointId) === p && p.sid === sid,
     });
+    this.recording = new ConferenceRecording(
+      {
+        participants: this.participants,
+        colibri: () => this.colibri,
+        run: (label, task) => this.inQueue(label, task),
+        publishFocusPresence: (children) =>
+          this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid }, ...children)),
+      },
+      this.log,
+    );
     this.access = new RoomAccess({
       roomJid,
       link: deps.link,
@@ -630,6 +643,7 @@ export class Conference {
     }
     this.participants.clear();
     this.access.close();
+    this.recording.close();
     await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
     this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
     this.queue.close();

@@ -19,6 +19,8 @@ export interface FakeConference {
   roomJid: string;
   endpoints: Map<string, FakeEndpoint>;
   expired: boolean;
+  /** The recording the focus asked for; `stopReason` set by a test plays a bridge that stopped by itself. */
+  recording?: { on: boolean; names: Record<string, string>; stopReason?: string };
 }
 
 export class FakeBridgeClient implements BridgeClient {
@@ -79,6 +81,14 @@ export class FakeBridgeClient implements BridgeClient {
       },
       async expireEndpoint(endpointId) {
         conf.endpoints.delete(endpointId);
+      },
+      async recording(request) {
+        live();
+        const r = (conf.recording ??= { on: false, names: {} });
+        Object.assign(r.names, request.names ?? {});
+        if (request.action === 'start' && !r.on) Object.assign(r, { on: true, stopReason: undefined });
+        if (request.action === 'stop' && r.on) Object.assign(r, { on: false, stopReason: 'requested' });
+        return r.on ? { state: 'on', dir: `/fake/${meetingId}` } : { state: 'off', reason: r.stopReason };
       },
       async expire() {
         conf.expired = true;

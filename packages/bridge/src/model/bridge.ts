@@ -11,6 +11,7 @@ import type { Logger } from '@parley/service';
 import { Conference } from './conference.js';
 import { BridgeCounters } from './counters.js';
 import type { MediaTransport } from './media-transport.js';
+import { applyRecordingRequest, type RecordingSettings } from '../recording/recording-control.js';
 
 export interface TransportFactory {
   createTransport(endpointId: string): MediaTransport;
@@ -24,6 +25,8 @@ export interface BridgeOptions {
   /** Packets per second (in + out) this process is built for; stress = rate / this. */
   capacityPps?: number;
   lastN?: number;
+  /** Where and how conferences are recorded; unset: recording requests are refused. */
+  recordings?: RecordingSettings;
 }
 
 export class Bridge {
@@ -92,7 +95,11 @@ export class Bridge {
         });
       }
     }
-    return { endpoints: answer };
+    if (!req.recording) return { endpoints: answer };
+    return {
+      endpoints: answer,
+      recording: applyRecordingRequest(conference, req.recording, this.opts.recordings, this.opts.log),
+    };
   }
 
   private validate(conference: Conference | undefined, endpoints: readonly Colibri2Endpoint[]): void {

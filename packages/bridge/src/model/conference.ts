@@ -26,6 +26,7 @@ import {
 } from '../rtp/index.js';
 import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
 import { selectVideoSources } from '../forwarding/video-selection.js';
+import type { ConferenceRecorder } from '../recording/conference-recorder.js';
 import { CodecMap } from './codecs.js';
 import type { BridgeCounters } from './counters.js';
 import { Endpoint, type EndpointHost } from './endpoint.js';
@@ -69,6 +70,8 @@ export class Conference implements EndpointHost {
   private readonly log: Logger;
   private readonly now: () => number;
   closed = false;
+  /** The recording tap: decrypted media of each endpoint's first audio and video source, when recording. */
+  recorder?: ConferenceRecorder;
 
   constructor(
     readonly meetingId: string,
@@ -94,6 +97,7 @@ export class Conference implements EndpointHost {
     const ep = this.endpoints.get(id);
     if (!ep) return;
     this.endpoints.delete(id);
+    this.recorder?.endpointLeft(id);
     const gone: number[] = [];
     for (const [ssrc, e] of this.ssrcs)
       if (e.endpoint === ep) {
@@ -217,12 +221,27 @@ export class Conference implements EndpointHost {
     stream.cache?.insert(packet);
     if (!entry.isRtx) this.chaseKeyframe(stream.source, packet);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
+    if (this.recorder?.running) this.record(from, stream, packet);
     const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
     for (const receiver of this.endpoints.values()) {
       if (receiver === from) continue;
       if (stream.source.media === 'video' && !receiver.forwardedVideo.includes(stream.source.name)) continue;
       receiver.sendRtp(out);
     }
+  }
+
+  /**
+   * Hands a packet (decrypted, RTX already turned back into the original) to the recorder: only
+   * each endpoint's first audio and camera source (`<id>-a0`, `<id>-v0`), first stream (no simulcast).
+   */
+  private record(from: Endpoint, stream: IncomingStream, packet: Buffer): void {
+    const { source } = stream;
+    const audio = `${from.id}-a0`;
+    const video = `${from.id}-v0`;
+    if ((source.name !== audio && source.name !== video) || source.streams[0] !== stream) return;
+    const has = { audio: from.sources.has(audio), video: from.sources.has(video) };
+    this.recorder!.onPacket(from.id, source.media, packet, has);
+    if (source.media === 'video' && this.recorder!.wantsKeyframe(from.id)) this.requestKeyframe(source);
   }
 
   onRtcp(from: Endpoint, plain: Buffer): void {
@@ -425,6 +444,7 @@ export class Conference implements EndpointHost {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    void this.recorder?.stop('conference-ended');
     for (const id of [...this.endpoints.keys()]) {
       this.endpoints.get(id)!.close();
       this.endpoints.delete(id);

@@ -16,6 +16,14 @@ import {
   ssrcGroupToXml,
 } from '../jingle/description.js';
 import { iceTransportToXml, parseIceTransport, parseIceWebSocketUrl } from '../jingle/transport.js';
+import {
+  parseRecordingRequest,
+  parseRecordingStatus,
+  recordingRequestToXml,
+  recordingStatusToXml,
+  type RecordingRequest,
+  type RecordingStatus,
+} from './recording.js';
 
 export const COLIBRI2_NS = 'jitsi:colibri2';
 
@@ -76,10 +84,14 @@ export interface ConferenceModify {
   /** Conference-level expire: tear the whole conference down. */
   expire?: boolean;
   endpoints: Colibri2Endpoint[];
+  /** Parley extension: start/stop/report the conference's recording on the bridge. */
+  recording?: RecordingRequest;
 }
 
 export interface ConferenceModified {
   endpoints: Colibri2Endpoint[];
+  /** Parley extension: the recording's state, answering a `recording` request. */
+  recording?: RecordingStatus;
   /** Feedback sources the bridge itself sends (e.g. RTCP sender SSRCs), owner "jvb". */
   sources?: Colibri2MediaSource[];
 }
@@ -145,6 +157,7 @@ export function conferenceModifyToXml(m: ConferenceModify): Element {
     'conference-modify',
     { xmlns: COLIBRI2_NS, 'meeting-id': m.meetingId, name: m.name, create: bool(m.create), expire: bool(m.expire) },
     m.endpoints.map(endpointToXml),
+    m.recording && recordingRequestToXml(m.recording),
   );
 }
 
@@ -155,6 +168,7 @@ export function conferenceModifiedToXml(m: ConferenceModified): Element {
     { xmlns: COLIBRI2_NS },
     m.endpoints.map(endpointToXml),
     m.sources && mediaSourcesToXml(m.sources),
+    m.recording && recordingStatusToXml(m.recording),
   );
 }
 
@@ -287,6 +301,8 @@ export function parseConferenceModify(el: Element): ConferenceModify {
   const m: ConferenceModify = { meetingId, endpoints: children(cm, 'endpoint').map(parseColibri2Endpoint) };
   const name = attr(cm, 'name');
   if (name !== undefined) m.name = name;
+  const recording = parseRecordingRequest(cm);
+  if (recording) m.recording = recording;
   return Object.assign(m, parseCreateExpire(cm, 'conference-modify'));
 }
 
@@ -295,5 +311,7 @@ export function parseConferenceModified(el: Element): ConferenceModified {
   const m: ConferenceModified = { endpoints: children(cm, 'endpoint').map(parseColibri2Endpoint) };
   const sources = child(cm, 'sources');
   if (sources) m.sources = parseMediaSources(sources, 'jvb', 'conference-modified');
+  const recording = parseRecordingStatus(cm);
+  if (recording) m.recording = recording;
   return m;
 }

@@ -1,2 +1,3 @@
 export * from './conference.js';
 export * from './bridge-stats.js';
+export * from './recording.js';

@@ -165,6 +165,8 @@ export interface ChatEntry {
   at: number;
   mine: boolean;
   privateWith?: string;
+  /** A notice of the meeting itself (recording.ts), not a person's message. */
+  notice?: boolean;
 }
 
 export interface IncomingChat {

@@ -41,6 +41,8 @@ export interface SignalingHooks {
   conferenceProperties?(): Record<string, string>;
   /** Registers more handlers of IQs from the focus on a new connection (moderation.ts). */
   focusIqs?(x: XmppConnection, fromFocus: (iq: Element) => boolean): void;
+  /** A presence of the real focus occupant (recording state, recording.ts). */
+  focusPresence?(presence: Element): void;
   /** A new connection: register more IQ handlers on it (room access). */
   connected?(x: XmppConnection): void;
   /** The room refused our join with this condition: true when handled (password prompt, lobby). */
@@ -234,6 +236,8 @@ export function createSignaling(c: ConferenceContext, hooks: SignalingHooks): Si
     if (from !== roomJid) return;
     // Followed at once, not on the queue: the focus's Jingle may arrive while the queue is busy.
     if (el.name === 'presence') focus.observePresence(el);
+    if (el.name === 'presence' && focus.isFocus(el.attrs.from))
+      queue.post('focus presence', () => hooks.focusPresence?.(el));
     if (el.name === 'presence') queue.post('presence', () => onPresence(el));
     else if (el.name === 'message') queue.post('message', () => onMessage(el));
   }

@@ -16,6 +16,7 @@ import { createMediaSession } from './media-session.js';
 import { createSignaling } from './signaling.js';
 import { createLocalTracks } from './local-tracks.js';
 import { createModeration } from './moderation.js';
+import { createRecording } from './recording.js';
 import { createRoomAccess } from './room-access.js';
 import { createAccessFlow } from './access-flow.js';
 import { inviteToken, tokenDisplayName } from './access.js';
@@ -90,6 +91,7 @@ export function createConferenceStore(
     muteVideo: local.setVideoMuted,
   });
   const access = createRoomAccess(c, () => signaling);
+  const recording = createRecording(c, connection);
   const signaling = createSignaling(c, {
     onJingle: media.onJingle,
     remoteMute: moderation.onRemoteMute,
@@ -97,6 +99,7 @@ export function createConferenceStore(
     screenSharing: () => media.screen !== null,
     conferenceProperties: moderation.conferenceProperties,
     focusIqs: moderation.focusIqs,
+    focusPresence: recording.onFocusPresence,
     ...access.hooks,
   });
   const accessFlow = createAccessFlow(c, signaling);
@@ -267,6 +270,7 @@ export function createConferenceStore(
     },
 
     ...moderation.actions,
+    ...recording.actions,
     login: accessFlow.login,
 
     async copyInviteLink() {

@@ -65,6 +65,8 @@ export interface ChatMessage {
   mine: boolean;
   /** Private message: to (when mine) or from (when not) one participant. */
   privateWith?: string;
+  /** A notice of the meeting itself (recording started/stopped), not a person's message. */
+  notice?: boolean;
 }
 
 export interface DeviceChoice {
@@ -110,6 +112,8 @@ export interface ConferenceState {
   error?: ConferenceError;
   /** Password prompt, lobby settings and knocks (room-access.ts); absent until the room says anything. */
   roomAccess?: RoomAccessState;
+  /** The room's recording as the focus announces it (recording.ts); absent until it was ever started. */
+  recording?: { on: boolean; by?: string; reason?: string };
   /** The host's login on the waiting-for-host screen: in progress, or why it failed. */
   login?: { busy: boolean; error?: 'bad-credentials' | 'failed' };
 }
@@ -149,6 +153,8 @@ export interface ConferenceActions {
   muteEveryone(media: 'audio' | 'video'): void;
   /** Moderator only: end the meeting for everyone (the focus removes everybody and closes the room). */
   endMeetingForEveryone(): void;
+  /** Moderator only: start or stop recording at the bridge (the focus checks the role). */
+  setRecording(on: boolean): void;
   copyInviteLink(): Promise<void>;
   /** Prejoin: the password to join with, once the room asked for one (the next join() sends it). */
   setJoinPassword(password: string): void;

@@ -1,8 +1,10 @@
 // English strings: the reference dictionary. Every key here must exist in zh-CN.ts (checked by the compiler).
 import { accessEn } from './access.js';
+import { recordingEn } from './recording.js';
 
 export const en = {
   ...accessEn,
+  ...recordingEn,
   'app.name': 'Parley',
   'common.guest': 'Guest',
   'common.you': '(you)',

@@ -1,9 +1,11 @@
 // Simplified Chinese. Typed as Record<MessageKey, string>: a missing or unknown key is a compile error.
 import type { MessageKey } from './en';
 import { accessZhCN } from './access.js';
+import { recordingZhCN } from './recording.js';
 
 export const zhCN: Record<MessageKey, string> = {
   ...accessZhCN,
+  ...recordingZhCN,
   'app.name': 'Parley',
   'common.guest': '访客',
   'common.you': '（我）',

@@ -55,6 +55,7 @@ export function ChatPanel({ state, actions }: { state: ConferenceState; actions:
           const classes = ['chat-message'];
           if (m.mine) classes.push('mine');
           if (m.privateWith) classes.push('private');
+          if (m.notice) classes.push('notice');
           return (
             <div key={m.id} class={classes.join(' ')} data-testid="chat-message" data-from={m.from}>
               <div class="chat-meta">

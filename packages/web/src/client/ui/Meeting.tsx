@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import type { ConferenceStore, ConferenceState } from '../conference/types';
 import { t } from '../i18n';
+import { RecordingIndicator } from './RecordingControls';
 import { useSrcObject } from './hooks';
 import { ChatPanel } from './ChatPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
@@ -79,6 +80,7 @@ export function Meeting({ store, state }: { store: ConferenceStore; state: Confe
           <span class="spinner small" aria-hidden="true" /> {t('reconnecting')}
         </div>
       )}
+      <RecordingIndicator state={state} />
       <div class="meeting-body">
         <main class="video-area">
           {state.view === 'stage' ? (

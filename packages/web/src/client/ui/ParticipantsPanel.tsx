@@ -5,6 +5,7 @@ import type { ConferenceActions, ConferenceState, Participant } from '../confere
 import { t } from '../i18n';
 import { Avatar } from './Avatar';
 import { GrantModeratorButton, ModeratorBar } from './ModerationControls';
+import { RecordingButton } from './RecordingControls';
 import { RoomAccessSection } from './RoomAccessSection';
 import { displayNameOf } from './Tile';
 import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
@@ -42,6 +43,11 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
         </button>
       </header>
       {iAmModerator && <ModeratorBar actions={actions} />}
+      {iAmModerator && (
+        <section class="moderator-bar" data-testid="recording-controls">
+          <RecordingButton state={state} actions={actions} />
+        </section>
+      )}
       {iAmModerator && <RoomAccessSection state={state} actions={actions} />}
       <ul class="participant-list">
         {list.map((p) => {

@@ -301,6 +301,9 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     endMeetingForEveryone() {
       set({ phase: 'error', error: { kind: 'meeting-ended', endedBy: 'moderator' } });
     },
+    setRecording(on) {
+      set({ recording: { on, by: state.localId } });
+    },
     setJoinPassword() {},
     setRoomPassword(password) {
       set({ roomAccess: { passwordSet: !!password, lobbyEnabled: false, knockers: [], ...state.roomAccess } });
