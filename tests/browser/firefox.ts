@@ -16,6 +16,7 @@ import {
   KEEP_NAMES_SHIM,
   T,
   explain,
+  readEndpointId,
   readVideoColor,
   tileSelector,
   waitForColor,
@@ -113,16 +114,7 @@ export async function launchFirefox(opts: FirefoxOptions): Promise<FirefoxPartic
       await page.locator('[data-testid="join-button"]').setTimeout(T.ui).click();
       await page.waitForSelector('[data-testid="meeting"]', { timeout: T.join });
     },
-    async endpointId() {
-      const id = await withTimeout(
-        page.evaluate(() => String((globalThis as any).parleyDebug?.endpointId ?? '')),
-        5000,
-        'reading parleyDebug.endpointId',
-      );
-      if (!/^[0-9a-f]{8}$/.test(id))
-        throw new Error(`${opts.name}: window.parleyDebug.endpointId is "${id}", not an endpoint id`);
-      return id;
-    },
+    endpointId: () => readEndpointId(page, opts.name),
     close,
   };
   open.add(p);

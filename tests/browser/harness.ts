@@ -205,16 +205,7 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
       await page.getByTestId('join-button').click();
       await page.getByTestId('meeting').waitFor({ timeout: T.join });
     },
-    async endpointId() {
-      const id = await withTimeout(
-        page.evaluate(() => String((globalThis as any).parleyDebug?.endpointId ?? '')),
-        5000,
-        'reading parleyDebug.endpointId',
-      );
-      if (!/^[0-9a-f]{8}$/.test(id))
-        throw new Error(`${opts.name}: window.parleyDebug.endpointId is "${id}", not an endpoint id`);
-      return id;
-    },
+    endpointId: () => readEndpointId(page, opts.name),
     async close() {
       if (closed) return;
       closed = true;
@@ -411,6 +402,21 @@ export async function videoColor(video: Locator, timeoutMs = T.media): Promise<R
  * Runs in the page (playwright's Locator.evaluate, puppeteer's $eval): the average colour of the
  * centre of a <video>, drawn into a canvas once it has a size and has decoded a few frames.
  */
+/** The endpoint id a meeting page joined with (window.parleyDebug), on a Chromium or a Firefox page. */
+export async function readEndpointId(
+  page: { evaluate(fn: () => string): Promise<string> },
+  name: string,
+): Promise<string> {
+  const id = await withTimeout(
+    page.evaluate(() => String((globalThis as any).parleyDebug?.endpointId ?? '')),
+    5000,
+    'reading parleyDebug.endpointId',
+  );
+  if (!/^[0-9a-f]{8}$/.test(id))
+    throw new Error(`${name}: window.parleyDebug.endpointId is "${id}", not an endpoint id`);
+  return id;
+}
+
 export async function readVideoColor(el: any, timeoutMs: number): Promise<Rgb> {
   const deadline = Date.now() + timeoutMs;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

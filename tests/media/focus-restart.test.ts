@@ -3,25 +3,22 @@
 // predecessor's bridge conference, and media flows again; a newcomer gets in. Prints the recovery time.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLoopbackStun } from '@parley/bridge/testing';
 import { startStack, waitUntil, type Stack } from '../integration/harness.js';
 import { FocusProcess } from '../integration/focus-process.js';
-import { HeadlessEndpoint } from './headless-endpoint.js';
+import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 
 let stack: Stack;
-let stun: Awaited<ReturnType<typeof startLoopbackStun>>;
+let crowd: HeadlessCrowd;
 let focus: FocusProcess | undefined;
-const endpoints: HeadlessEndpoint[] = [];
 before(async () => {
-  stun = await startLoopbackStun();
+  crowd = await HeadlessCrowd.start();
   stack = await startStack({ realBridge: true });
   await stack.focus.close(); // the focus of this test runs in a process of its own
 });
 after(async () => {
   await focus?.kill();
-  for (const e of endpoints) await e.close();
+  await crowd?.close();
   await stack?.close();
-  await stun?.close();
 });
 
 /** Sends a burst from `tx` and waits until `rx` has all of it: media flows from tx to rx now. */
@@ -44,12 +41,7 @@ async function flows(tx: HeadlessEndpoint, rx: HeadlessEndpoint, firstIndex: num
 test('the focus process killed and started again: the room goes on, everyone re-invited, media back', async () => {
   focus = new FocusProcess(stack, 'colibri2');
   await focus.ready();
-  const join = async (name: string) => {
-    const e = await HeadlessEndpoint.join(stack, 'restart', name, stun.port);
-    endpoints.push(e);
-    await e.connected(15_000);
-    return e;
-  };
+  const join = (name: string) => crowd.join(stack, 'restart', name, 15_000);
   const [a, b] = [await join('A'), await join('B')];
   await flows(a, b, 0);
   await flows(b, a, 0);

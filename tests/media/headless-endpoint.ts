@@ -17,6 +17,7 @@ import {
   useTransportWideCC,
   type RTCRtpTransceiver,
 } from 'werift';
+import { startLoopbackStun } from '@parley/bridge/testing';
 import { answerToJingle, RemoteDescription, type Jingle } from '@parley/protocol';
 import type { Stack, TestParticipant } from '../integration/harness.js';
 
@@ -272,5 +273,45 @@ export class HeadlessEndpoint {
   async close(): Promise<void> {
     await this.pc.close().catch(() => {});
     await this.participant.disconnect();
+  }
+}
+
+/**
+ * The loopback STUN server headless endpoints need and every endpoint joined through it, so that a test
+ * ends them all with one close() (endpoints first, then the STUN server).
+ */
+type LoopbackStun = Awaited<ReturnType<typeof startLoopbackStun>>;
+
+export class HeadlessCrowd {
+  private readonly live = new Set<HeadlessEndpoint>();
+  private constructor(private readonly stun: LoopbackStun) {}
+
+  static async start(): Promise<HeadlessCrowd> {
+    return new HeadlessCrowd(await startLoopbackStun());
+  }
+
+  /** The endpoints joined and not yet left, in join order. */
+  get endpoints(): HeadlessEndpoint[] {
+    return [...this.live];
+  }
+
+  /** Joins `room` as `name`; with `connectMs`, also waits that long for its media to connect. */
+  async join(stack: Pick<Stack, 'participant'>, room: string, name: string, connectMs?: number) {
+    const e = await HeadlessEndpoint.join(stack, room, name, this.stun.port);
+    this.live.add(e);
+    if (connectMs !== undefined) await e.connected(connectMs);
+    return e;
+  }
+
+  /** Leaves the room, as a client does (closes the peer connection, ends its XMPP session). */
+  async leave(e: HeadlessEndpoint): Promise<void> {
+    this.live.delete(e);
+    await e.close();
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.live) await e.close();
+    this.live.clear();
+    await this.stun.close();
   }
 }

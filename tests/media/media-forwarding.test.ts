@@ -4,28 +4,21 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { startLoopbackStun } from '@parley/bridge/testing';
 import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessEndpoint } from './headless-endpoint.js';
+import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 
 describe('media through the bridge', () => {
   let stack: Stack;
-  let stun: Awaited<ReturnType<typeof startLoopbackStun>>;
-  const endpoints: HeadlessEndpoint[] = [];
+  let crowd: HeadlessCrowd;
   before(async () => {
-    stun = await startLoopbackStun();
+    crowd = await HeadlessCrowd.start();
     stack = await startStack({ realBridge: true });
   });
   after(async () => {
-    for (const e of endpoints) await e.close();
+    await crowd?.close();
     await stack?.close();
-    await stun?.close();
   });
-  const join = async (room: string, name: string) => {
-    const e = await HeadlessEndpoint.join(stack, room, name, stun.port);
-    endpoints.push(e);
-    return e;
-  };
+  const join = (room: string, name: string) => crowd.join(stack, room, name);
 
   /** The bridge's Endpoint object for a headless endpoint. */
   const onBridge = (e: HeadlessEndpoint) => {

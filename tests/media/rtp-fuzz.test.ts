@@ -6,33 +6,25 @@
 // PARLEY_FUZZ_SEEDS=1-20 widens a run, PARLEY_FUZZ=long sends 20x the inputs per seed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLoopbackStun } from '@parley/bridge/testing';
 import { fuzzPlan, prng } from '@parley/protocol/fuzz';
 import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessEndpoint } from './headless-endpoint.js';
+import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 import { junkRtcp, junkRtp, type JunkTargets } from './rtp-junk.js';
 
 const plan = fuzzPlan({ seeds: [1, 2, 3], inputs: 400 }, process.env);
 let stack: Stack;
-let stun: Awaited<ReturnType<typeof startLoopbackStun>>;
-const endpoints: HeadlessEndpoint[] = [];
+let crowd: HeadlessCrowd;
 
 before(async () => {
-  stun = await startLoopbackStun();
+  crowd = await HeadlessCrowd.start();
   stack = await startStack({ realBridge: true });
 });
 after(async () => {
-  for (const e of endpoints) await e.close();
+  await crowd?.close();
   await stack?.close();
-  await stun?.close();
 });
 
-async function join(room: string, name: string): Promise<HeadlessEndpoint> {
-  const e = await HeadlessEndpoint.join(stack, room, name, stun.port);
-  endpoints.push(e);
-  await e.connected(20_000);
-  return e;
-}
+const join = (room: string, name: string) => crowd.join(stack, room, name, 20_000);
 
 /** `tx` sends a numbered burst of `kind` from `firstSeq`; resolves once every `rx` has all of it. */
 async function heard(tx: HeadlessEndpoint, rxs: HeadlessEndpoint[], kind: 'audio' | 'video', at: number) {
@@ -77,7 +69,7 @@ function whatTheBridgeHas(): string {
   for (const c of stack.sfu!.bridge.conferences.values())
     for (const e of c.endpoints.values())
       lines.push(`  bridge endpoint ${e.id} gets video ${e.forwardedVideo.join(',')}`);
-  for (const e of endpoints) {
+  for (const e of crowd.endpoints) {
     const got = [...e.received].map(([ssrc, r]) => `${ssrc}:${r.packets}/${r.intact}`).join(' ');
     lines.push(`  ${e.endpointId} (${e.pc.connectionState}) sends ${e.ssrc('audio')},${e.ssrc('video')}; got ${got}`);
   }

@@ -6,10 +6,9 @@
 // Short in `npm test`; longer with PARLEY_SOAK=long or PARLEY_SOAK_CYCLES=<n>; PARLEY_SOAK_SEED=<n>.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLoopbackStun } from '@parley/bridge/testing';
 import { pick, prng, type Rnd } from '@parley/protocol/fuzz';
 import { waitUntil } from '../integration/harness.js';
-import { HeadlessEndpoint } from './headless-endpoint.js';
+import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 import { StackProcess } from './stack-child.js';
 import type { StackProbe } from './stack-process.js';
 
@@ -28,31 +27,20 @@ const MAX_PER_ROOM = 3;
 const HEAP_TOLERANCE_BYTES = 3 * 1024 * 1024;
 
 let stack: StackProcess;
-let stun: Awaited<ReturnType<typeof startLoopbackStun>>;
-const live = new Set<HeadlessEndpoint>();
+let crowd: HeadlessCrowd;
 
 before(async () => {
-  stun = await startLoopbackStun();
+  crowd = await HeadlessCrowd.start();
   stack = await StackProcess.start();
 });
 after(async () => {
-  for (const e of live) await e.close();
+  await crowd?.close();
   await stack?.close();
-  await stun?.close();
 });
 
-async function join(room: string, name: string, connected = true): Promise<HeadlessEndpoint> {
-  const e = await HeadlessEndpoint.join(stack, room, name, stun.port);
-  live.add(e);
-  if (connected) await e.connected(20_000);
-  return e;
-}
-
-/** Leaves the room, as a client does (closes the peer connection, ends its XMPP session). */
-async function leave(e: HeadlessEndpoint): Promise<void> {
-  live.delete(e);
-  await e.close();
-}
+const join = (room: string, name: string, connected = true) =>
+  crowd.join(stack, room, name, connected ? 20_000 : undefined);
+const leave = (e: HeadlessEndpoint) => crowd.leave(e);
 
 /** `tx` sends a burst of audio; resolves once `rx` has all of it. */
 async function hears(rx: HeadlessEndpoint, tx: HeadlessEndpoint, firstIndex: number, n = 20): Promise<void> {
