@@ -12,7 +12,6 @@ declare -A debian=(
   [lua-unbound]="dpkg -s lua-unbound"
   [chromium]="command -v chromium"
   [firefox-esr]="command -v firefox-esr"
-  [iproute2]="command -v ip"
   [docker-compose]="command -v docker-compose"
   [coturn]="command -v turnserver"
   [iproute2]="command -v ip"
