@@ -13,6 +13,7 @@ import {
   RTCSctpTransport,
   SignatureAlgorithm,
 } from 'werift';
+import { ClientFlightGuard } from './client-flight-guard.js';
 import { type DtlsRecord, judgeRecord, splitRecords } from './dtls-record-filter.js';
 
 export type SrtpProfileName = 'AES_CM_128_HMAC_SHA1_80' | 'AEAD_AES_128_GCM';
@@ -109,6 +110,8 @@ export class WeriftSession {
   private closed = false;
   /** From here on only authenticated records reach werift (dtls-record-filter.ts). */
   private handshakeDone = false;
+  /** Until then, the client's flights pass whole and in order (client-flight-guard.ts). */
+  private readonly flightGuard = new ClientFlightGuard(true);
 
   constructor(private readonly o: WeriftSessionOptions) {
     const adapter = {
@@ -156,7 +159,7 @@ export class WeriftSession {
     const passed: Buffer[] = [];
     for (const record of records) {
       const verdict = judgeRecord(record, this.handshakeDone, (r) => this.decryptRecord(r));
-      if (verdict.kind === 'pass') passed.push(record.raw);
+      if (verdict.kind === 'pass') passed.push(...this.guardHandshake(record));
       else if (verdict.kind === 'drop') this.o.onJunk(verdict.reason);
       else return this.fail(verdict.description === 0 ? 'dtls closed by peer' : `dtls alert ${verdict.description}`);
     }
@@ -166,6 +169,14 @@ export class WeriftSession {
     } catch {
       /* werift logs its own errors */
     }
+  }
+
+  private guardHandshake(record: DtlsRecord): Buffer[] {
+    if (this.handshakeDone) return [record.raw];
+    const serverFlight = (this.dtls as unknown as { dtls: { flight: number } }).dtls.flight;
+    const verdict = this.flightGuard.admit(record, serverFlight);
+    if (verdict.kind === 'drop') this.o.onJunk(verdict.reason);
+    return verdict.kind === 'pass' ? verdict.records : [];
   }
 
   /** Decrypts (and so authenticates) one record with the session's keys; throws when it does not. */
