@@ -48,6 +48,7 @@ export class Endpoint {
   private srtpIn?: SrtpContext;
   private srtpOut?: SrtpContext;
   private channelOpen = false;
+  private handlerThrew = false;
   private closed = false;
   readonly createdAt = Date.now();
   /**
@@ -114,11 +115,23 @@ export class Endpoint {
     c.bytesIn += encrypted.length;
     if (this.inboundFilterForTest?.(encrypted)) return c.drop('simulated-loss');
     if (!this.srtpIn) return c.drop('before-dtls');
+    const rtcp = isRtcp(encrypted);
+    let plain: Buffer;
     try {
-      if (isRtcp(encrypted)) this.host.onRtcp(this, this.srtpIn.unprotectRtcp(encrypted));
-      else this.host.onRtp(this, this.srtpIn.unprotectRtp(encrypted));
+      plain = rtcp ? this.srtpIn.unprotectRtcp(encrypted) : this.srtpIn.unprotectRtp(encrypted);
     } catch (err) {
-      c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'malformed');
+      return c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'srtp-unexpected');
+    }
+    // Handlers reject bad input with a named drop; an exception here is a bug (the fuzz asserts none),
+    // kept from taking the session down, counted, and logged once per endpoint.
+    try {
+      if (rtcp) this.host.onRtcp(this, plain);
+      else this.host.onRtp(this, plain);
+    } catch (err) {
+      c.drop('handler-threw');
+      if (!this.handlerThrew)
+        this.log.error('packet.handler_threw', { rtcp, error: err as Error, stack: (err as Error).stack });
+      this.handlerThrew = true;
     }
   }
 
