@@ -255,6 +255,8 @@ export class Conference implements EndpointHost {
     } catch {
       return this.counters.drop('rtcp-malformed');
     }
+    // The SSRC SRTCP keyed this compound's state on: gone with the last stream it reports on.
+    if (plain.length >= 8) from.noteRtcpReporter(plain.readUInt32BE(4), packets, (ssrc) => this.ssrcs.has(ssrc));
     for (const p of packets) {
       switch (p.type) {
         case 'nack':

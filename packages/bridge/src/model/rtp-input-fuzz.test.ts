@@ -6,55 +6,10 @@
 // PARLEY_FUZZ_SEEDS replays a seed, PARLEY_FUZZ=long runs more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Colibri2MediaSource } from '@parley/protocol';
 import { fuzzPlan, prng } from '@parley/protocol/fuzz';
-import { silentLogger } from '@parley/service';
 import { buildNack, rtpSeq, rtpSsrc } from '../rtp/index.js';
-import { Bridge } from './bridge.js';
-import { KeyedTransport } from './fixtures/keyed-transport.js';
+import { KeyedTransport, keyedMeeting as meeting, ssrcOf } from './fixtures/keyed-transport.js';
 import { junkRtcp, junkRtp, type JunkTargets } from './fixtures/rtp-junk.js';
-
-const IDS = ['bbbbbbbb', 'cccccccc', 'ffffffff'] as const;
-/** Endpoint i sends audio 100i+1, video 100i+2 with RTX 100i+3. */
-const ssrcOf = (i: number, kind: 'audio' | 'video' | 'rtx') => 100 * (i + 1) + { audio: 1, video: 2, rtx: 3 }[kind];
-
-function sources(id: string, i: number): Colibri2MediaSource[] {
-  const [a, v, r] = [ssrcOf(i, 'audio'), ssrcOf(i, 'video'), ssrcOf(i, 'rtx')];
-  return [
-    { type: 'audio', id: `${id}-a0`, sources: [{ ssrc: a, name: `${id}-a0`, owner: id }], ssrcGroups: [] },
-    {
-      type: 'video',
-      id: `${id}-v0`,
-      sources: [
-        { ssrc: v, name: `${id}-v0`, owner: id, videoType: 'camera' },
-        { ssrc: r, name: `${id}-v0`, owner: id, videoType: 'camera' },
-      ],
-      ssrcGroups: [{ semantics: 'FID', ssrcs: [v, r] }],
-    },
-  ];
-}
-
-function meeting() {
-  const transports = new Map<string, KeyedTransport>();
-  const bridge = new Bridge({
-    log: silentLogger,
-    transports: {
-      createTransport: (id) => {
-        const t = new KeyedTransport();
-        transports.set(id, t);
-        return t;
-      },
-    },
-  });
-  bridge.handleConferenceModify({
-    meetingId: 'm1',
-    create: true,
-    endpoints: IDS.map((id, i) => ({ id, create: true, sources: sources(id, i) })),
-  });
-  for (const t of transports.values()) t.connect();
-  const [b, c, f] = IDS.map((id) => transports.get(id)!);
-  return { bridge, b, c, f };
-}
 
 /** A well-formed VP8 packet: one-byte extension block with a mid (id 10, removed when forwarded). */
 function videoPacket(ssrc: number, seq: number, extension = Buffer.from([0xbe, 0xde, 0, 1, 0xa0, 0x30, 0, 0])) {
