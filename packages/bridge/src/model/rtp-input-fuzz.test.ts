@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzPlan, prng } from '@parley/protocol/fuzz';
 import { buildNack, rtpSeq, rtpSsrc } from '../rtp/index.js';
-import { KeyedTransport, keyedMeeting as meeting, ssrcOf } from './fixtures/keyed-transport.js';
+import { type KeyedTransport, keyedMeeting as meeting, ssrcOf } from './fixtures/keyed-transport.js';
 import { junkRtcp, junkRtp, type JunkTargets } from './fixtures/rtp-junk.js';
 
 /** A well-formed VP8 packet: one-byte extension block with a mid (id 10, removed when forwarded). */
