@@ -120,7 +120,7 @@ export async function launchFirefox(opts: FirefoxOptions): Promise<FirefoxPartic
   open.add(p);
   page.on('console', (m) => logs.push(`${stamp()} [${opts.name} console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`${stamp()} [${opts.name} pageerror] ${String(e)}`));
-  page.setDefaultTimeout(T.ui);
+  page.setDefaultTimeout(T.action);
   page.setDefaultNavigationTimeout(T.nav);
   try {
     await page.evaluateOnNewDocument(KEEP_NAMES_SHIM);

@@ -42,9 +42,12 @@ export const YELLOW: Rgb = [230, 220, 30];
 
 /**
  * Every wait in the browser tests is bounded by one of these. Sized for a loaded 2-core machine
- * (several test suites and builds at once): a Chromium launch there has taken over 20 s.
+ * (several test suites and builds at once): a Chromium launch there has taken over 20 s. `action` is
+ * the default of every page action (click, fill, check) and locator wait without its own: an action
+ * first waits until its element is visible, stable (the same box over two animation frames), enabled
+ * and hit by the pointer, and a fourth Chromium's page at load 13-16 missed the 10 s it had for that.
  */
-export const T = { launch: 60_000, nav: 30_000, join: 30_000, media: 20_000, ui: 10_000 };
+export const T = { launch: 60_000, nav: 30_000, join: 30_000, media: 20_000, ui: 10_000, action: 30_000 };
 
 // ---------------------------------------------------------------------------------------------
 // Fake camera
@@ -180,7 +183,7 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
     permissions: ['camera', 'microphone'],
   });
   await context.addInitScript(KEEP_NAMES_SHIM);
-  context.setDefaultTimeout(T.ui);
+  context.setDefaultTimeout(T.action);
   context.setDefaultNavigationTimeout(T.nav);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => logs.push(`${stamp()} [${opts.name} console.${m.type()}] ${m.text()}`));

@@ -1,8 +1,9 @@
 // Soak: headless participants with real media join and leave several rooms in a churn that a seeded
 // PRNG drives, while a stable pair in a room of its own keeps talking. At the end everyone has left,
 // and the focus's and the bridge's process (a child of this test, stack-process.ts) must hold what it
-// held before: conferences, participants, endpoints, transports, file descriptors, sockets, active
-// handles and timers exactly; heap after a forced GC within a stated tolerance.
+// held before: conferences, participants, endpoints, their SRTP/SRTCP states, transports, file
+// descriptors, sockets, active handles and timers exactly; heap after a forced GC within a stated
+// tolerance. During the churn no endpoint's SRTP state passes the per-context cap.
 // Short in `npm test`; longer with PARLEY_SOAK=long or PARLEY_SOAK_CYCLES=<n>; PARLEY_SOAK_SEED=<n>.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { waitUntil } from '../integration/harness.js';
 import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 import { StackProcess } from './stack-child.js';
 import type { StackProbe } from './stack-process.js';
+import { MAX_RECEIVE_SSRCS } from '../../packages/bridge/src/srtp/index.js';
 
 const env = process.env;
 const cycles = Number(env.PARLEY_SOAK_CYCLES) || (env.PARLEY_SOAK === 'long' ? 150 : 6);
@@ -64,9 +66,22 @@ function counts(p: StackProbe): Record<string, number> {
     fds: p.fds,
     sockets: p.sockets,
     prosodyFds: p.prosodyFds,
+    // SRTP/SRTCP per-SSRC state of every endpoint, both directions: streams and RTCP reporters that
+    // left are forgotten (Conference.forgetSsrcs, RtcpReporters), so it comes back too.
+    bridgeSrtpStates: p.srtpStates,
   };
   for (const [k, v] of Object.entries(p.resources)) c[`handles.${k}`] = v;
   return c;
+}
+
+/** The most SSRCs one endpoint's SRTP contexts hold state for in one table (send, receive, SRTCP receive, sent to). */
+function largestSrtpTable(p: StackProbe): { endpoint: string; table: string; size: number } {
+  const endpoints = JSON.parse(p.srtpDetail) as { endpoint: string; states: Record<string, number[]> }[];
+  let largest = { endpoint: '-', table: '-', size: 0 };
+  for (const e of endpoints)
+    for (const [table, ssrcs] of Object.entries(e.states))
+      if (ssrcs.length > largest.size) largest = { endpoint: e.endpoint, table, size: ssrcs.length };
+  return largest;
 }
 
 function differences(base: Record<string, number>, now: Record<string, number>): string[] {
@@ -151,6 +166,7 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
     const members = new Map(ROOMS.map((r) => [r, [] as HeadlessEndpoint[]]));
     const stats = { joins: 0, leaves: 0, earlyLeaves: 0, stableBursts: 2 };
     const heaps: number[] = [];
+    let srtpHigh = 0;
     for (let cycle = 1; cycle <= cycles; cycle++) {
       // One PRNG draw order per cycle (rooms in turn), then the rooms' steps run at the same time.
       const steps = ROOMS.map((room) => {
@@ -161,7 +177,17 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
       await hears(s2, s1, cycle * 20);
       await hears(s1, s2, cycle * 20);
       stats.stableBursts += 2;
-      if (cycle % 5 === 0 || cycle === cycles) heaps.push((await stack.probe()).heapWithoutCode);
+      if (cycle % 5 === 0 || cycle === cycles) {
+        const p = await stack.probe();
+        heaps.push(p.heapWithoutCode);
+        const largest = largestSrtpTable(p);
+        srtpHigh = Math.max(srtpHigh, largest.size);
+        // A browser uses about 15 SSRCs; the bound is what an endpoint flooding new ones would reach.
+        assert.ok(
+          largest.size <= MAX_RECEIVE_SSRCS,
+          `cycle ${cycle}: endpoint ${largest.endpoint} holds SRTP state for ${largest.size} SSRCs (${largest.table}), over the cap ${MAX_RECEIVE_SSRCS}`,
+        );
+      }
     }
     for (const list of members.values()) for (const e of list.splice(0)) await leave(e);
     const pairAfter = await settled(pairBefore);
@@ -178,7 +204,7 @@ test(`soak: ${cycles} cycles of join/leave churn in ${ROOMS.length} rooms; the s
     t.diagnostic(`soak: pair before ${JSON.stringify(counts(pairBefore))} ${heap(pairBefore)}`);
     t.diagnostic(`soak: pair after  ${JSON.stringify(counts(pairAfter.probe))} ${heap(pairAfter.probe)}`);
     t.diagnostic(
-      `soak: bridge SRTP states (not asserted yet) baseline ${baseline.srtpStates}, end ${end.srtpStates}, pair ${pairBefore.srtpStates} -> ${pairAfter.probe.srtpStates}: ${pairAfter.probe.srtpDetail}`,
+      `soak: bridge SRTP states baseline ${baseline.srtpStates}, end ${end.srtpStates}, pair ${pairBefore.srtpStates} -> ${pairAfter.probe.srtpStates}, largest table of one endpoint during the churn ${srtpHigh}`,
     );
     t.diagnostic(`soak: heap without code every 5 cycles: ${heaps.map(mb).join(', ')}`);
     assert.deepEqual(

@@ -15,6 +15,7 @@ import {
   PliLimiter,
   removeHeaderExtension,
   RtxSeqAllocator,
+  rtpFault,
   rtpHasExtension,
   rtpPayload,
   rtpPayloadType,
@@ -200,6 +201,9 @@ export class Conference implements EndpointHost {
   }
 
   onRtp(from: Endpoint, plain: Buffer): void {
+    // Before any state takes it in: a cached malformed packet would break every later retransmission.
+    const fault = rtpFault(plain);
+    if (fault) return this.counters.drop(fault);
     const entry = this.ssrcs.get(rtpSsrc(plain));
     if (!entry || entry.endpoint !== from) return this.counters.drop('unknown-ssrc');
     const { stream } = entry;
@@ -251,6 +255,8 @@ export class Conference implements EndpointHost {
     } catch {
       return this.counters.drop('rtcp-malformed');
     }
+    // The SSRC SRTCP keyed this compound's state on: gone with the last stream it reports on.
+    if (plain.length >= 8) from.noteRtcpReporter(plain.readUInt32BE(4), packets, (ssrc) => this.ssrcs.has(ssrc));
     for (const p of packets) {
       switch (p.type) {
         case 'nack':

@@ -12,11 +12,12 @@ import {
   type ReceiverVideoConstraints,
 } from '@parley/protocol';
 import type { Logger } from '@parley/service';
-import { isRtcp, TwccRecorder } from '../rtp/index.js';
+import { isRtcp, TwccRecorder, type RtcpPacket } from '../rtp/index.js';
 import { SrtpContext, SrtpError, srtpKeysFromDtls } from '../srtp/index.js';
 import type { BridgeCounters } from './counters.js';
 import type { MediaTransport, MediaTransportState } from './media-transport.js';
 import { MediaSource } from './media-source.js';
+import { RtcpReporters } from './rtcp-reporters.js';
 
 /** What an endpoint calls on its conference. */
 export interface EndpointHost {
@@ -48,6 +49,9 @@ export class Endpoint {
   private srtpIn?: SrtpContext;
   private srtpOut?: SrtpContext;
   private channelOpen = false;
+  private handlerThrew = false;
+  /** RTCP sender SSRCs no signaling names, and what they report on (their SRTCP state goes with it). */
+  private readonly reporters = new RtcpReporters();
   private closed = false;
   readonly createdAt = Date.now();
   /**
@@ -114,20 +118,38 @@ export class Endpoint {
     c.bytesIn += encrypted.length;
     if (this.inboundFilterForTest?.(encrypted)) return c.drop('simulated-loss');
     if (!this.srtpIn) return c.drop('before-dtls');
+    const rtcp = isRtcp(encrypted);
+    let plain: Buffer;
     try {
-      if (isRtcp(encrypted)) this.host.onRtcp(this, this.srtpIn.unprotectRtcp(encrypted));
-      else this.host.onRtp(this, this.srtpIn.unprotectRtp(encrypted));
+      plain = rtcp ? this.srtpIn.unprotectRtcp(encrypted) : this.srtpIn.unprotectRtp(encrypted);
     } catch (err) {
-      c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'malformed');
+      return c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'srtp-unexpected');
+    }
+    // Handlers reject bad input with a named drop; an exception here is a bug (the fuzz asserts none),
+    // kept from taking the session down, counted, and logged once per endpoint.
+    try {
+      if (rtcp) this.host.onRtcp(this, plain);
+      else this.host.onRtp(this, plain);
+    } catch (err) {
+      c.drop('handler-threw');
+      if (!this.handlerThrew)
+        this.log.error('packet.handler_threw', { rtcp, error: err as Error, stack: (err as Error).stack });
+      this.handlerThrew = true;
     }
   }
 
   /** Forgets the SRTP state of SSRCs that left the conference (sent to this endpoint or received from it). */
-  forgetSsrcs(ssrcs: Iterable<number>): void {
+  forgetSsrcs(ssrcs: readonly number[]): void {
     for (const ssrc of ssrcs) {
       this.srtpOut?.forget(ssrc);
       this.srtpIn?.forget(ssrc);
     }
+    for (const reporter of this.reporters.release(ssrcs)) this.srtpIn?.forget(reporter);
+  }
+
+  /** An RTCP compound from this endpoint, parsed: a reporter that speaks of nothing `known` keeps no SRTCP state. */
+  noteRtcpReporter(reporter: number, packets: readonly RtcpPacket[], known: (ssrc: number) => boolean): void {
+    if (this.reporters.note(reporter, packets, known)) this.srtpIn?.forget(reporter);
   }
 
   /** The SSRCs this endpoint's SRTP contexts hold state for, by direction (leak checks). */

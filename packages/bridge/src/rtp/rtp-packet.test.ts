@@ -24,6 +24,7 @@ import {
   rtpSsrc,
   rtpTimestamp,
   rtpVersion,
+  rtpFault,
   RtpError,
 } from './rtp-packet.js';
 
@@ -200,4 +201,16 @@ test('garbage: truncated headers and lengths past the end', () => {
   assert.throws(() => removeHeaderExtension(hex('80 00'), 1), RtpError);
   const bad2 = hex('90 00 0000 00000000 00000000 1000 0001 0a 09 00 00');
   assert.equal(parseHeaderExtensions(bad2), undefined);
+});
+
+test('rtpFault names the first structural fault, undefined for well-formed packets', () => {
+  for (const ok of [plain(), full(), twoByte(), hex('90 00 0000 00000000 00000000 abcd 0001 ffffffff aa')])
+    assert.equal(rtpFault(ok), undefined, ok.toString('hex'));
+  assert.equal(rtpFault(hex('84 00 0000 00000000 00000000 00000001')), 'rtp-bad-header');
+  assert.equal(rtpFault(hex('90 00 0000 00000000 00000000 bede 0009 00000000')), 'rtp-bad-header');
+  // One word of extension data whose element claims 16 bytes: what removeHeaderExtension throws on.
+  assert.equal(rtpFault(hex('90 00 0000 00000000 00000000 bede 0001 1f 00 00 00')), 'rtp-bad-extension');
+  assert.equal(rtpFault(hex('90 00 0000 00000000 00000000 1000 0001 0a 09 00 00')), 'rtp-bad-extension');
+  assert.equal(rtpFault(hex('a0 00 0000 00000000 00000000 aa 00')), 'rtp-bad-padding');
+  assert.equal(rtpFault(hex('a0 00 0000 00000000 00000000 aa 09')), 'rtp-bad-padding');
 });

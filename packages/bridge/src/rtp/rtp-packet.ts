@@ -91,6 +91,23 @@ export function rtpPayload(b: Buffer): Buffer | undefined {
   return b.subarray(po, po + len);
 }
 
+/** Why a packet is not RTP the bridge can forward; each one is a drop counter's name. */
+export type RtpFault = 'rtp-bad-header' | 'rtp-bad-extension' | 'rtp-bad-padding';
+
+/**
+ * The first structural fault of an RTP packet, or undefined when it is well formed: version 2, CSRCs
+ * and extension block inside the packet, extension elements inside their block (RFC 8285), padding
+ * count 1..payload (RFC 3550 §5.1; a receiver's parser drops the packet otherwise). SRTP only checks
+ * what it needs to find the payload, so an authenticated packet can still fail here; the bridge
+ * checks once on arrival, before any state (loss, cache, TWCC) takes it in.
+ */
+export function rtpFault(b: Buffer): RtpFault | undefined {
+  if (rtpPayloadOffset(b) < 0) return 'rtp-bad-header';
+  if (!walk(b, () => false)) return 'rtp-bad-extension';
+  if (rtpPaddingLength(b) < 0) return 'rtp-bad-padding';
+  return undefined;
+}
+
 export interface HeaderExtension {
   id: number;
   /** View into the packet (no copy). */

@@ -1,4 +1,4 @@
-export { SrtpContext, type SrtpContextOptions } from './context.js';
+export { MAX_RECEIVE_SSRCS, SrtpContext, type SrtpContextOptions } from './context.js';
 export {
   keyLengths,
   profileFromDtlsId,

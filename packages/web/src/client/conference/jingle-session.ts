@@ -58,6 +58,13 @@ export class JingleSession {
   private screenMid: string | undefined;
   private screenSources: LocalSources | undefined;
   private closed = false;
+  /**
+   * Remote source lines (mid -> source name) of the last offer we answered. A remote source is shown
+   * and asked of the bridge only from then on: packets of an SSRC that arrive before the answer is set
+   * are not tied to its m-line, and Firefox then binds them to another receiver whose payload types
+   * match (RFC 8843 §9.2's payload-type fallback), so the new source's own receiver never gets any.
+   */
+  private answered = new Map<string, string>();
 
   constructor(
     offer: Jingle,
@@ -101,6 +108,7 @@ export class JingleSession {
       turnServers,
     );
     if (ice && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
+    const offered = this.remoteSourceLines();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     for (const kind of ['audio', 'video'] as const) {
       const t = this.transceiver(kind);
@@ -110,6 +118,7 @@ export class JingleSession {
     }
     this.cb.dataChannel(this.pc.createDataChannel('bridge'));
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.answered = offered;
     const answer = answerToJingle(this.pc.localDescription!.sdp, {
       sid: this.sid,
       endpointId: this.endpointId,
@@ -144,19 +153,34 @@ export class JingleSession {
 
   private async renegotiate(): Promise<void> {
     if (this.closed) return;
+    const offered = this.remoteSourceLines();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.answered = offered;
+  }
+
+  /** The remote description's lines that carry a remote source now: mid -> source name. */
+  private remoteSourceLines(): Map<string, string> {
+    const lines = new Map<string, string>();
+    for (const l of this.remote.mLines())
+      if (l.role === 'remote' && l.sourceName !== undefined && l.media !== 'application')
+        lines.set(l.mid, l.sourceName);
+    return lines;
   }
 
   transceiver(mid: string): RTCRtpTransceiver | undefined {
     return this.pc.getTransceivers().find((t) => t.mid === mid);
   }
 
-  /** Remote sources now in the session with the receiving track of their m-line. */
+  /**
+   * Remote sources now in the session with the receiving track of their m-line: those of the last
+   * answered offer that no source-remove took out since.
+   */
   remoteSources(): { name: string; media: 'audio' | 'video'; track: MediaStreamTrack | null }[] {
     const out: { name: string; media: 'audio' | 'video'; track: MediaStreamTrack | null }[] = [];
     for (const l of this.remote.mLines()) {
       if (l.role !== 'remote' || l.sourceName === undefined || l.media === 'application') continue;
+      if (this.answered.get(l.mid) !== l.sourceName) continue;
       out.push({ name: l.sourceName, media: l.media, track: this.transceiver(l.mid)?.receiver.track ?? null });
     }
     return out;
@@ -172,12 +196,14 @@ export class JingleSession {
     if (this.screenSources) return this.screenSources;
     const mid = this.remote.addLocalSendLine('video');
     this.screenMid = mid;
+    const offered = this.remoteSourceLines();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
     const t = this.transceiver(mid);
     if (!t) throw new Error(`no transceiver for the screen share m-line '${mid}'`);
     t.direction = 'sendonly';
     await t.sender.replaceTrack(track);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.answered = offered;
     const answer = answerToJingle(this.pc.localDescription!.sdp, {
       sid: this.sid,
       endpointId: this.endpointId,

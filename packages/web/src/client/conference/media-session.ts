@@ -90,7 +90,8 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   function sendConstraints(): void {
     if (!channel) return;
     const { state } = c;
-    const m = receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles);
+    const receivable = (session?.remoteSources() ?? []).filter((s) => s.media === 'video').map((s) => s.name);
+    const m = receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles, receivable);
     const text = JSON.stringify(m);
     if (text === lastConstraints) return;
     lastConstraints = text;

@@ -58,7 +58,7 @@ test('a participant without video gets an avatar tile; none before joining', () 
   );
 });
 
-test('receiver constraints: tile view 720p; stage view pinned or dominant at 720p, others 180p', () => {
+test('receiver constraints: only receivable sources; tile view 720p; stage view pinned or dominant at 720p, others 180p', () => {
   const room = roomWith([A, {}], [B, {}]);
   const tiles = buildTiles({
     local: { id: ME, camera: null, screen: null },
@@ -68,15 +68,22 @@ test('receiver constraints: tile view 720p; stage view pinned or dominant at 720
       { name: `${B}-v0`, media: 'video', stream: 2 },
     ],
   });
-  assert.deepEqual(receiverConstraints('tile', undefined, undefined, tiles), {
+  const both = [`${A}-v0`, `${B}-v0`];
+  assert.deepEqual(receiverConstraints('tile', undefined, undefined, tiles, both), {
     colibriClass: 'ReceiverVideoConstraints',
-    defaultConstraints: { maxHeight: 720 },
+    defaultConstraints: { maxHeight: 0 },
+    constraints: { [`${A}-v0`]: { maxHeight: 720 }, [`${B}-v0`]: { maxHeight: 720 } },
   });
-  assert.deepEqual(receiverConstraints('stage', undefined, B, tiles), {
+  assert.deepEqual(receiverConstraints('stage', undefined, B, tiles, both), {
     colibriClass: 'ReceiverVideoConstraints',
-    defaultConstraints: { maxHeight: 180 },
+    defaultConstraints: { maxHeight: 0 },
     onStageSources: [`${B}-v0`],
-    constraints: { [`${B}-v0`]: { maxHeight: 720 } },
+    constraints: { [`${A}-v0`]: { maxHeight: 180 }, [`${B}-v0`]: { maxHeight: 720 } },
   });
-  assert.deepEqual(receiverConstraints('stage', `${A}-v0`, B, tiles).onStageSources, [`${A}-v0`]);
+  assert.deepEqual(receiverConstraints('stage', `${A}-v0`, B, tiles, both).onStageSources, [`${A}-v0`]);
+  // B's source is in the room but our answer has not set up its m-line yet: not asked for, not even on stage.
+  assert.deepEqual(receiverConstraints('stage', undefined, B, tiles, [`${A}-v0`]).constraints, {
+    [`${A}-v0`]: { maxHeight: 180 },
+  });
+  assert.deepEqual(receiverConstraints('tile', undefined, undefined, tiles, []).constraints, {});
 });

@@ -116,29 +116,35 @@ export function audioOf<S>(input: TilesInput<S>): Record<string, S> {
 }
 
 /**
- * What we ask the bridge to send us. Stage view: the pinned tile or the dominant speaker's camera
- * in high resolution, the others small (180p). Tile view: up to 720p for everyone.
+ * What we ask the bridge to send us: only `receivable` sources (remote video whose m-line our answer
+ * has set up), everything else at height 0, which the bridge does not forward. A source the bridge
+ * forwarded before our answer named its SSRC could be bound by the browser to another receiver
+ * (Firefox: by payload type) and never reach its own. Stage view: the pinned tile or the dominant
+ * speaker's camera in high resolution, the others small (180p). Tile view: up to 720p for everyone.
  */
 export function receiverConstraints(
   view: 'tile' | 'stage',
   pinned: string | undefined,
   dominant: string | undefined,
   tiles: readonly TileOf<unknown>[],
+  receivable: readonly string[],
 ): ReceiverVideoConstraints {
-  if (view === 'tile') return { colibriClass: 'ReceiverVideoConstraints', defaultConstraints: { maxHeight: 720 } };
+  const heights = (h: number) => Object.fromEntries(receivable.map((name) => [name, { maxHeight: h }]));
+  const m: ReceiverVideoConstraints = {
+    colibriClass: 'ReceiverVideoConstraints',
+    defaultConstraints: { maxHeight: 0 },
+  };
+  if (view === 'tile') return { ...m, constraints: heights(720) };
   const remote = tiles.filter((t) => !t.isLocal);
   const stage =
     (pinned && remote.find((t) => t.key === pinned)?.key) ??
     (dominant && remote.find((t) => t.participantId === dominant && t.videoType === 'camera')?.key) ??
     remote.find((t) => t.videoType === 'desktop')?.key ??
     remote[0]?.key;
-  const m: ReceiverVideoConstraints = {
-    colibriClass: 'ReceiverVideoConstraints',
-    defaultConstraints: { maxHeight: 180 },
-  };
+  m.constraints = heights(180);
   if (stage) {
     m.onStageSources = [stage];
-    m.constraints = { [stage]: { maxHeight: 720 } };
+    if (receivable.includes(stage)) m.constraints[stage] = { maxHeight: 720 };
   }
   return m;
 }
