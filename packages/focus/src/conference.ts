@@ -276,6 +276,7 @@ export class Conference {
       case 'transport-accept':
         return this.iceRestarts.onTransportAccept(p, j);
       case 'session-terminate':
+        if (j.restartRequested) return this.iceRestarts.onRestartRequest(p, j);
         return this.removeParticipant(p.endpointId, `session-terminate: ${j.reason?.condition ?? 'no reason'}`, false);
       default:
         throw new ProtocolError(`the focus does not handle Jingle action ${j.action}`, 'feature-not-implemented');

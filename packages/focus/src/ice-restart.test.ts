@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { jingleToXml, parseJingle, parseXml, ProtocolError, type Jingle } from '@parley/protocol';
 import { createLogger } from '@parley/service';
 import { FakeBridgeClient } from './fake-bridge-client.js';
-import { IceRestarts, RESTART_DEBOUNCE_MS, transportReplace } from './ice-restart.js';
+import {
+  IceRestarts,
+  RESTART_DEBOUNCE_MS,
+  SESSION_RESTART_WINDOW_MS,
+  SESSION_RESTARTS_PER_WINDOW,
+  transportReplace,
+} from './ice-restart.js';
 import { Participant } from './participant.js';
 import { noSources, type EndpointSources } from './sources.js';
 
@@ -106,7 +112,7 @@ test('ice-state failed: the bridge restarts, the client gets its new credentials
   );
   await restarts.onTransportAccept(p, clientAccept('cli2'));
   assert.equal(endpoint().remoteTransport?.ufrag, 'cli2');
-  assert.deepEqual(restarts.counts, { requested: 1, completed: 1, fellBack: 0 });
+  assert.deepEqual(restarts.counts, { requested: 1, completed: 1, fellBack: 0, sessionRestarts: 0 });
   assert.deepEqual(reinvited, [], 'nobody was re-invited');
   await assert.rejects(restarts.onTransportAccept(p, clientAccept('cli3')), refused('unexpected-request', /without/));
 });
@@ -118,6 +124,27 @@ test('the bridge refusing a restart falls back to a re-invite', async () => {
   assert.deepEqual(sent, []);
   assert.deepEqual(reinvited, ['the bridge refused an ICE restart: no ICE restart here']);
   assert.equal(restarts.counts.fellBack, 1);
+});
+
+test('a session-terminate asking for a restart re-invites, at most 3 times a minute', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+  const { restarts, p, reinvited } = await setup();
+  const ask: Jingle = {
+    action: 'session-terminate',
+    sid: 'sid1',
+    contents: [],
+    reason: { condition: 'connectivity-error', text: 'DTLS did not complete' },
+    bridgeSession: 'sid1',
+    restartRequested: true,
+  };
+  for (let i = 0; i < SESSION_RESTARTS_PER_WINDOW; i++) await restarts.onRestartRequest(p, ask);
+  assert.equal(reinvited.length, SESSION_RESTARTS_PER_WINDOW);
+  assert.match(reinvited[0]!, /asked for a new session \(DTLS did not complete\)/);
+  await assert.rejects(restarts.onRestartRequest(p, ask), refused('resource-constraint', /no more for now/));
+  assert.equal(reinvited.length, SESSION_RESTARTS_PER_WINDOW, 'the fourth is refused');
+  t.mock.timers.tick(SESSION_RESTART_WINDOW_MS);
+  await restarts.onRestartRequest(p, ask);
+  assert.equal(reinvited.length, SESSION_RESTARTS_PER_WINDOW + 1, 'a minute later it may ask again');
 });
 
 test('a client that refuses transport-replace is re-invited', async () => {

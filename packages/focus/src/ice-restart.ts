@@ -14,6 +14,9 @@ import { MEDIA_TYPES, type EndpointSources } from './sources.js';
 
 /** A second ice-state failed this soon after a restart began is the same failure: not restarted again. */
 export const RESTART_DEBOUNCE_MS = 2_000;
+/** New sessions a client may ask for (session-terminate with restart) per SESSION_RESTART_WINDOW_MS. */
+export const SESSION_RESTARTS_PER_WINDOW = 3;
+export const SESSION_RESTART_WINDOW_MS = 60_000;
 
 export interface IceRestartHost {
   readonly log: Logger;
@@ -42,8 +45,10 @@ interface Restart {
 
 export class IceRestarts {
   private readonly pending = new WeakMap<Participant, Restart>();
-  /** Restarts done, refused by the bridge or the client (tests and logs). */
-  readonly counts = { requested: 0, completed: 0, fellBack: 0 };
+  /** When each participant asked for a new session (onRestartRequest), within the window. */
+  private readonly sessionRestarts = new WeakMap<Participant, number[]>();
+  /** Restarts done, refused by the bridge or the client, new sessions asked for (tests and logs). */
+  readonly counts = { requested: 0, completed: 0, fellBack: 0, sessionRestarts: 0 };
 
   constructor(private readonly host: IceRestartHost) {}
 
@@ -100,6 +105,28 @@ export class IceRestarts {
     await this.host.colibri().update(p.endpointId, { transport });
     this.counts.completed++;
     this.host.log.info('ice_restart.accepted', { endpoint: p.endpointId, ms: Date.now() - restart.startedAt });
+  }
+
+  /**
+   * A session-terminate with lib-jitsi-meet's `<bridge-session restart="true"/>`: the client's session
+   * cannot work (ICE up, DTLS never completed) and it asks for a new one, as jicofo re-invites. The
+   * participant stays in the room; a client that keeps asking is refused (resource-constraint).
+   */
+  async onRestartRequest(p: Participant, j: Jingle): Promise<void> {
+    const now = Date.now();
+    const recent = (this.sessionRestarts.get(p) ?? []).filter((t) => now - t < SESSION_RESTART_WINDOW_MS);
+    if (recent.length >= SESSION_RESTARTS_PER_WINDOW)
+      throw new ProtocolError(
+        `${recent.length} new sessions in the last ${SESSION_RESTART_WINDOW_MS / 1000} s: no more for now`,
+        'resource-constraint',
+      );
+    this.sessionRestarts.set(p, [...recent, now]);
+    this.pending.delete(p);
+    this.counts.sessionRestarts++;
+    await this.host.reinvite(
+      p,
+      `the client asked for a new session (${j.reason?.text ?? j.reason?.condition ?? 'no reason'})`,
+    );
   }
 
   private async fallBack(p: Participant, why: string): Promise<void> {

@@ -47,7 +47,8 @@ export function jingleToXml(j: Jingle): Element {
     j.reason &&
       xml('reason', {}, xml(j.reason.condition), j.reason.text !== undefined && xml('text', {}, j.reason.text)),
     j.iceState !== undefined && xml('ice-state', { xmlns: NS.focus }, j.iceState),
-    j.bridgeSession !== undefined && xml('bridge-session', { xmlns: NS.focus, id: j.bridgeSession }),
+    j.bridgeSession !== undefined &&
+      xml('bridge-session', { xmlns: NS.focus, id: j.bridgeSession, restart: j.restartRequested ? 'true' : undefined }),
   );
 }
 
@@ -119,5 +120,8 @@ function parseSessionInfo(el: Element, j: Jingle): void {
   if (iceState[0]) j.iceState = oneOf(iceState[0].getText().trim(), ICE_STATES, 'ice-state', ` in ${j.action}`);
   const bridgeSession = children(el, 'bridge-session', NS.focus);
   if (bridgeSession.length > 1) throw new ProtocolError('more than one bridge-session');
-  if (bridgeSession[0]) j.bridgeSession = requireAttr(bridgeSession[0], 'id', ' in bridge-session');
+  if (bridgeSession[0]) {
+    j.bridgeSession = requireAttr(bridgeSession[0], 'id', ' in bridge-session');
+    if (attr(bridgeSession[0], 'restart') === 'true') j.restartRequested = true;
+  }
 }

@@ -20,6 +20,16 @@ test('session-info carries the ICE state and the bridge session, and survives a 
   assert.deepEqual(roundTrip(j), j);
 });
 
+test('a session-terminate with <bridge-session restart="true"> asks for a new session (lib-jitsi-meet shape)', () => {
+  const j = load('session-terminate-restart.xml');
+  assert.equal(j.action, 'session-terminate');
+  assert.equal(j.reason?.condition, 'connectivity-error');
+  assert.equal(j.restartRequested, true);
+  assert.deepEqual(roundTrip(j), j);
+  const plain = load('session-info-ice-failed.xml');
+  assert.equal(plain.restartRequested, undefined, 'no restart attribute: no restart');
+});
+
 test('transport-replace carries the new ICE credentials, fingerprint and candidates', () => {
   const j = load('transport-replace.xml');
   assert.equal(j.action, 'transport-replace');

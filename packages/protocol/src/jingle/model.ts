@@ -148,4 +148,9 @@ export interface Jingle {
   iceState?: IceState;
   /** session-info: the bridge session the client is on, `<bridge-session xmlns=... id=.../>`. */
   bridgeSession?: string;
+  /**
+   * session-terminate: the client asks for a new session rather than leaving (lib-jitsi-meet's
+   * `<bridge-session restart="true"/>`; jicofo re-invites). Needs `bridgeSession`.
+   */
+  restartRequested?: boolean;
 }

@@ -62,6 +62,12 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   let recovery: IceRecovery | undefined;
   let lastConstraints = '';
   let mediaTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A new session was asked for once already in this join (askForNewSession). */
+  let newSessionAsked = false;
+  /** ICE up but DTLS not, half-way through the media wait: ask for a new session. */
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  /** After asking: the new session-initiate must come (outlives close(), which the ask does). */
+  let newSessionTimer: ReturnType<typeof setTimeout> | undefined;
   const remoteStreams = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
   let screen: MediaStream | null = null;
   /** We leave: the focus's late Jingle must not start anything. */
@@ -100,6 +106,7 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
 
   function close(): void {
     clearTimeout(mediaTimer);
+    clearTimeout(stallTimer);
     channel?.close();
     channel = undefined;
     lastConstraints = '';
@@ -202,15 +209,46 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
         .catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
     }, 0);
     clearTimeout(mediaTimer);
+    clearTimeout(newSessionTimer);
+    const notConnected = (ms: number) =>
+      `not connected ${ms / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})`;
+    // DTLS takes well under a second once ICE is up: half the media wait is a stall, not a slow network.
+    stallTimer = setTimeout(() => {
+      const ice = s.pc.iceConnectionState;
+      if (session !== s || s.pc.connectionState === 'connected' || newSessionAsked) return;
+      if (ice === 'connected' || ice === 'completed') askForNewSession(s, notConnected(env.timeouts.mediaMs / 2));
+    }, env.timeouts.mediaMs / 2);
     mediaTimer = setTimeout(() => {
-      if (session === s && s.pc.connectionState !== 'connected') {
-        c.fail({
-          kind: 'media-failed',
-          detail: `not connected ${env.timeouts.mediaMs / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})`,
-        });
-      }
+      if (session === s && s.pc.connectionState !== 'connected')
+        c.fail({ kind: 'media-failed', detail: notConnected(env.timeouts.mediaMs) });
     }, env.timeouts.mediaMs);
     c.refresh();
+  }
+
+  /**
+   * The path to the bridge works (ICE connected) but the session never did (DTLS): not a blocked
+   * network, so not the doctor page yet. Once per join, ask the focus for a new session as
+   * lib-jitsi-meet does (session-terminate with <bridge-session restart="true"/>): the focus
+   * re-invites us on a fresh bridge endpoint and we stay in the room.
+   */
+  function askForNewSession(s: JingleSession, detail: string): void {
+    newSessionAsked = true;
+    env.log('session.restart_requested', { sid: s.sid, detail });
+    close();
+    sendJingle({
+      action: 'session-terminate',
+      sid: s.sid,
+      contents: [],
+      reason: { condition: 'connectivity-error', text: 'DTLS did not complete' },
+      bridgeSession: s.sid,
+      restartRequested: true,
+    }).catch((err: unknown) =>
+      c.fail({ kind: 'media-failed', detail: `${detail}; no new session: ${errorDetail(err)}` }),
+    );
+    newSessionTimer = setTimeout(() => {
+      if (!session && !leaving && !c.terminal())
+        c.fail({ kind: 'media-failed', detail: `${detail}; no new session offered` });
+    }, env.timeouts.mediaMs);
   }
 
   function onBridgeMessage(m: BridgeChannelMessage): void {
