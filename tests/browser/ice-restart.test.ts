@@ -133,6 +133,48 @@ describe("a participant's network drops and comes back", () => {
     });
   });
 
+  test('a session whose DTLS never completes is replaced by a new one; nobody sees it leave', {
+    timeout: 150_000,
+  }, async () => {
+    const link = suite.link('dtls-stall');
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const redId = await red.endpointId();
+      const port = suite.web.stack.sfu!.port;
+      const logs = suite.web.stack.logs;
+      const logsBefore = logs.length;
+      // Blue's first bridge transport gets no DTLS: ICE connects, the handshake never starts.
+      let stalled: object | undefined;
+      port.faultsForTest.dropDtlsOf = (t) => {
+        if (t.endpointId === redId) return false;
+        stalled ??= t;
+        return t === stalled;
+      };
+      try {
+        const blue = await suite.launch({ color: BLUE, name: 'Blue', url: link });
+        const blueId = await blue.endpointId();
+        const blueMissing = await watchPresence(red.page, blueId);
+        await poll(
+          "Blue's client asks for a new session",
+          async () => blue.logs.some((l) => l.includes('session.restart_requested')),
+          T.media * 2,
+        );
+        await waitForTileColor(red.page, tileOf(red.page, blueId), BLUE, T.media * 2);
+        await waitForTileColor(blue.page, tileOf(blue.page, redId), RED, T.media * 2);
+        assert.ok((port.counters['dtls-dropped-by-test'] ?? 0) > 0, "the fault dropped Blue's first handshake");
+        const since = logs.slice(logsBefore);
+        assert.ok(
+          since.some((l) => l.includes('session.reinvite') && l.includes('asked for a new session')),
+          'the focus re-invited Blue because it asked',
+        );
+        assert.ok(!since.some((l) => l.includes('participant.left')), 'the focus saw nobody leave');
+        assert.equal(await blueMissing(), 0, 'Red never saw Blue leave');
+      } finally {
+        port.faultsForTest.dropDtlsOf = null;
+      }
+    });
+  });
+
   test('a page closed without leaving goes from the other screens within seconds', { timeout: 120_000 }, async () => {
     const link = suite.link('page-closed');
     await suite.checking(async () => {

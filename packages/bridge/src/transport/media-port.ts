@@ -73,6 +73,11 @@ export interface PortFaults {
    * address they use), as a participant whose network dropped would look (ICE restart tests). null: none.
    */
   blockEndpoint: ((endpointId: string) => boolean) | null;
+  /**
+   * DTLS records from these transports (ICE and everything else still pass): a handshake that never
+   * completes while ICE is connected, as CI once saw (session restart tests). null: none.
+   */
+  dropDtlsOf: ((t: EndpointTransport) => boolean) | null;
 }
 
 export const DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
@@ -92,7 +97,13 @@ export class MediaPort {
    * Fault injection for tests (and for trying the ICE-TCP fallback on a live stack): a firewall in
    * front of this port. Nothing in production sets it.
    */
-  readonly faultsForTest: PortFaults = { blockUdp: false, blockTcp: false, blockUdpFrom: null, blockEndpoint: null };
+  readonly faultsForTest: PortFaults = {
+    blockUdp: false,
+    blockTcp: false,
+    blockUdpFrom: null,
+    blockEndpoint: null,
+    dropDtlsOf: null,
+  };
   private readonly byUfrag = new Map<string, EndpointTransport>();
   private readonly byPath = new Map<string, EndpointTransport>();
   private readonly pathsOf = new Map<EndpointTransport, string[]>();
@@ -297,6 +308,10 @@ export class MediaPort {
       return false;
     }
     if (this.faultsForTest.blockEndpoint?.(t.endpointId)) return this.dropBlocked();
+    if (buf[0] >= 20 && buf[0] <= 63 && this.faultsForTest.dropDtlsOf?.(t)) {
+      this.count('dtls-dropped-by-test');
+      return false;
+    }
     t.handlePacket(buf);
     return false;
   }
