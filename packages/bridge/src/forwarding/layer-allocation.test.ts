@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateLayers, assumedHeight, neededLayer, type SourceDemand } from './layer-allocation.js';
+import { allocateLayers, assumedHeight, neededLayer, type LayerInfo, type SourceDemand } from './layer-allocation.js';
 
 const layers = (bitrates: (number | undefined)[] = [150e3, 500e3, 1.5e6]) =>
   bitrates.map((bitrateBps, i) => ({ height: assumedHeight(i), bitrateBps }));
-const src = (name: string, maxHeight: number, l = layers()): SourceDemand => ({ name, maxHeight, layers: l });
+const src = (name: string, maxHeight: number, l: LayerInfo[] = layers()): SourceDemand => ({
+  name,
+  maxHeight,
+  layers: l,
+});
 const obj = (m: Map<string, number>) => Object.fromEntries(m);
 
 test('assumed heights by index are 180/360/720', () => {
