@@ -245,5 +245,28 @@ describe('simulcast through the bridge', () => {
     );
     assertContiguous(log, 'across the switch');
     assertFramesContinue(log, 'across the switch');
+
+    // The high receiver's link can take about 1.5x what the low layer measures (the middle layer costs
+    // ~3.5x: twice the packets, twice the size): it drops to the low layer at a keyframe, still seamless.
+    const streams = bridgeSender.sources.get(video)!.streams;
+    const [bps0, bps1] = [0, 1].map((l) => streams[l].bitrate!.bps(performance.now())!);
+    assert.ok(bps1 > 2 * bps0, `the middle layer measures more than twice the low one (${bps1} vs ${bps0} bps)`);
+    const highOnBridge = onBridge(high).ep;
+    const highLog = logs.get(high)!;
+    highLog.length = 0;
+    highOnBridge.estimatedBandwidthBps = Math.round(bps0 * 1.5);
+    for (let i = 0; i < 40 && !highLog.some((g) => g.layer === 0); i++) await sender.frames(5);
+    await sender.frames(20);
+    const tail = sender.frame - 1;
+    await waitUntil(`${high.endpointId} receives frame ${tail}`, () => highLog.some((g) => g.frame === tail), 10_000);
+    const firstLow = highLog.findIndex((g) => g.layer === 0);
+    assert.ok(firstLow >= 0 && highLog[firstLow].keyStart, 'the estimate moved it to the low layer, at a keyframe');
+    assert.ok(
+      highLog.slice(firstLow).every((g) => g.layer === 0),
+      'only the low layer after that',
+    );
+    assertContiguous(highLog, 'down for bandwidth');
+    assertFramesContinue(highLog, 'down for bandwidth');
+    highOnBridge.estimatedBandwidthBps = undefined;
   });
 });
