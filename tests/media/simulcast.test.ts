@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Colibri2MediaSource } from '@parley/protocol';
-import { RtpHeader, type RtpPacket } from 'werift';
+import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, type RtpPacket } from 'werift';
 import { startStack, waitUntil, type Stack } from '../integration/harness.js';
 import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
 
@@ -268,5 +268,44 @@ describe('simulcast through the bridge', () => {
     assertContiguous(highLog, 'down for bandwidth');
     assertFramesContinue(highLog, 'down for bandwidth');
     highOnBridge.estimatedBandwidthBps = undefined;
+
+    // Loss on the way to a receiver: its NACK names the projected seqs; the bridge finds each in the
+    // middle layer's cache and sends it again as the receiver first saw it.
+    const midOnBridge = onBridge(mid).ep;
+    const transport = midOnBridge.transport;
+    const send = transport.send.bind(transport);
+    const dropped = new Set<number>();
+    transport.send = (b: Buffer) => {
+      const rtp = b.length > 12 && !(b[1] >= 192 && b[1] <= 223) && b.readUInt32BE(8) === sender.ssrcs[0];
+      const seq = rtp ? b.readUInt16BE(2) : -1;
+      if (rtp && seq % 13 === 5 && !dropped.has(seq)) {
+        dropped.add(seq);
+        return;
+      }
+      send(b);
+    };
+    const retransmitted = stack.sfu!.bridge.counters.retransmissions;
+    const midLog = logs.get(mid)!;
+    midLog.length = 0;
+    await sender.frames(60);
+    const final = sender.frame - 1;
+    await waitUntil(`${mid.endpointId} receives frame ${final}`, () => midLog.some((g) => g.frame === final), 10_000);
+    // The receiver NACKs what it missed (werift's receiver does not NACK on this path: the test does it).
+    const nack = new GenericNack({ senderSsrc: 1, mediaSourceSsrc: sender.ssrcs[0], lost: [...dropped] });
+    const midDtls = mid.pc.getTransceivers().find((t) => t.mid === 'video')!.sender.dtlsTransport;
+    await midDtls.sendRtcp([new RtcpTransportLayerFeedback({ feedback: nack })]);
+    await waitUntil(
+      `${mid.endpointId} got back all ${dropped.size} packets lost on its way`,
+      () => [...dropped].every((q) => midLog.some((g) => g.seq === q)),
+      10_000,
+    );
+    transport.send = send;
+    assert.ok(dropped.size >= 5, `packets were lost toward the receiver (${dropped.size})`);
+    assert.ok(stack.sfu!.bridge.counters.retransmissions - retransmitted >= dropped.size, 'the bridge resent them');
+    assert.ok(
+      midLog.every((g) => g.layer === 1),
+      'what came back is the middle layer, as first sent',
+    );
+    assertContiguous(midLog, 'after retransmissions');
   });
 });
