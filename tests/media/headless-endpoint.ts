@@ -189,7 +189,11 @@ export class HeadlessEndpoint {
     await this.pc.setLocalDescription(await this.pc.createAnswer());
   }
 
+  /** Sees every RTP packet received, before the payload check (tests of payloads that are not makePayload's). */
+  onRtp?: (rtp: RtpPacket) => void;
+
   private record(rtp: RtpPacket): void {
+    this.onRtp?.(rtp);
     const ssrc = rtp.header.ssrc;
     let s = this.received.get(ssrc);
     if (!s) this.received.set(ssrc, (s = { packets: 0, intact: 0, corrupt: 0, seqs: new Set(), indexes: new Set() }));
