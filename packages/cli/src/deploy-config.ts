@@ -65,6 +65,7 @@ export const deploySpec = {
     describe: 'with AUTH=token: the iss claim invite tokens must carry',
   }),
   webhookUrls: asDeploy(startSpec.webhookUrls, 'WEBHOOK_URLS'),
+  streamAllowedHosts: asDeploy(startSpec.streamAllowedHosts, 'STREAM_ALLOWED_HOSTS'),
   embedOrigins: asDeploy(startSpec.embedOrigins, 'EMBED_ORIGINS'),
   metricsBind: field.oneOf(['127.0.0.1', '0.0.0.0'] as const, {
     describe:
@@ -99,6 +100,7 @@ export const deployToStart = {
   tokenAudience: 'tokenAudience',
   tokenIssuer: 'tokenIssuer',
   webhookUrls: 'webhookUrls',
+  streamAllowedHosts: 'streamAllowedHosts',
   embedOrigins: 'embedOrigins',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
@@ -251,6 +253,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         logLevel: c.logLevel,
         focusSecret: s?.focusComponentSecret,
         webhookUrls: c.webhookUrls,
+        streamAllowedHosts: c.streamAllowedHosts,
         webhookSecret: s?.webhookSecret,
         adminToken: s?.adminToken,
       }),

@@ -135,6 +135,7 @@ export async function focusStep(
       idleTimeoutMs: 60_000,
       logLevel: config.logLevel,
       webhookUrls: config.webhookUrls,
+      streamAllowedHosts: config.streamAllowedHosts,
       webhookSecret: secrets.webhookSecret,
       adminToken: secrets.adminToken,
       ...focusAccess(config, secrets),

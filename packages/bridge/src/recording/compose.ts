@@ -15,7 +15,7 @@ const TILE = { width: 640, height: 360 };
 const FPS = 15;
 
 /** A path as an ffmpeg filter option value: quoted; quotes and backslashes would need two escape levels. */
-function filterValue(s: string): string {
+export function filterValue(s: string): string {
   if (/['\\]/.test(s))
     throw new Error(`the recordings path ${s} has a quote or backslash; ffmpeg filters cannot take it`);
   return `'${s}'`;
