@@ -2,7 +2,7 @@
 // saying who each file is and when it started (ms since the recording started), so the files can
 // be lined up. Free disk space is checked before the start and every second while it runs: below
 // the threshold the recording stops cleanly (files closed, manifest says why) and never fills the disk.
-import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@parley/service';
 import { freeBytes, mib } from './disk.js';
@@ -25,7 +25,7 @@ export interface RecordingManifest {
   /** Wall-clock start, ISO 8601. */
   startedAt: string;
   stoppedAt?: string;
-  /** Why it stopped: "requested", "disk-full", "conference-ended", "bridge-shutdown". */
+  /** Why it stopped: "requested", "disk-full", "write-failed", "conference-ended", "bridge-shutdown". */
   stopReason?: string;
   participants: RecordingParticipant[];
   /** The composed MP4, once made (file name in this folder). */
@@ -160,10 +160,14 @@ export class ConferenceRecorder {
       now: this.now,
     });
     const a: Active = { recorder, stream, entry };
-    stream.on('error', (err) => {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
       this.writeErrors++;
       this.opts.log.warn('recording.write_failed', { file, error: err });
       this.active.delete(endpointId);
+      // A full disk (or quota) seen by a write before the free-space watch saw it: stop cleanly, as
+      // the watch would; the other files are closed and the moderator is told.
+      const full = err.code === 'ENOSPC' || err.code === 'EDQUOT';
+      void this.stop(full ? 'disk-full' : 'write-failed');
     });
     this.active.set(endpointId, a);
     this.manifest.participants.push(entry);
@@ -199,6 +203,7 @@ export class ConferenceRecorder {
     const closing = [...this.active.values()].map(
       (a) =>
         new Promise<void>((resolve) => {
+          if (a.stream.closed || a.stream.destroyed) return resolve();
           a.stream.once('close', resolve);
           a.stream.once('error', () => resolve());
           this.close(a);
@@ -219,11 +224,19 @@ export class ConferenceRecorder {
   saveManifest(): void {
     for (const a of this.active.values()) a.entry.tracks = Object.fromEntries(a.recorder.timing);
     const path = join(this.opts.dir, 'manifest.json');
+    const text = `${JSON.stringify(this.manifest, null, 2)}\n`;
     try {
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(this.manifest, null, 2)}\n`);
+      writeFileSync(`${path}.tmp`, text);
       renameSync(`${path}.tmp`, path);
     } catch (err) {
-      this.opts.log.warn('recording.manifest_failed', { error: err as Error });
+      // A full disk has no room for a second copy; rewriting in place reuses the old one's blocks
+      // (the manifest grows by a few bytes), so "disk-full" still reaches the file.
+      try {
+        rmSync(`${path}.tmp`, { force: true });
+        writeFileSync(path, text);
+      } catch {
+        this.opts.log.warn('recording.manifest_failed', { error: err as Error });
+      }
     }
   }
 }
