@@ -165,6 +165,8 @@ export const COMPOSE = {
   stateDir: '/run/parley',
   certDir: '/run/parley/certs',
   prosodyDataDir: '/var/lib/parley/prosody',
+  /** The bridge's recordings, a named volume of their own (parley-recordings). */
+  recordingsDir: '/var/lib/parley/recordings',
 } as const;
 
 export type ServiceName = 'prosody' | 'focus' | 'bridge' | 'web';
@@ -278,6 +280,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         httpPort: COMPOSE.bridgeHttpPort,
         logLevel: c.logLevel,
         password: s?.bridgeAccountPassword,
+        recordingsDir: COMPOSE.recordingsDir,
       }),
       ...tz,
     },
