@@ -243,6 +243,12 @@ export class Conference implements EndpointHost {
     const { source } = stream;
     const audio = `${from.id}-a0`;
     const video = `${from.id}-v0`;
+    if (source.name === `${from.id}-v1` && source.streams[0] === stream && this.recorder?.running) {
+      // The screen share: recorded in a file of its own, shown large in the composed file.
+      this.recorder.onScreenPacket(from.id, packet);
+      if (this.recorder.wantsScreenKeyframe(from.id)) this.requestKeyframe(source);
+      return;
+    }
     if ((source.name !== audio && source.name !== video) || source.streams[0] !== stream) return;
     const has = { audio: from.sources.has(audio), video: from.sources.has(video) };
     let wantsKeyframe = false;

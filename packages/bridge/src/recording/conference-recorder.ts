@@ -15,6 +15,8 @@ export interface RecordingParticipant {
   /** ms since the recording started when this file started. */
   startMs: number;
   endMs?: number;
+  /** A screen share (`<id>-v1`), video only: the composed file shows it large. */
+  screen?: boolean;
   tracks: Partial<Record<'audio' | 'video', TrackTiming>>;
 }
 
@@ -51,7 +53,13 @@ interface Active {
   recorder: ParticipantRecorder;
   stream: WriteStream;
   entry: RecordingParticipant;
+  /** When its last packet came (a screen share that stops sending is closed after SCREEN_IDLE_MS). */
+  lastPacketAt: number;
 }
+
+/** A screen share silent this long has ended (or was stopped): its file is closed, its tile goes. */
+const SCREEN_IDLE_MS = 5000;
+const screenKey = (endpointId: string) => `${endpointId}/screen`;
 
 export class RecordingRefused extends Error {
   override name = 'RecordingRefused';
@@ -124,8 +132,22 @@ export class ConferenceRecorder {
     if (!this.running) return;
     const a = this.active.get(endpointId) ?? this.open(endpointId, has);
     if (!a) return;
+    a.lastPacketAt = this.now();
     if (media === 'video') a.recorder.video(packet);
     else a.recorder.audio(packet);
+  }
+
+  /** A decrypted packet of an endpoint's screen share (`<id>-v1`): a video-only file of its own. */
+  onScreenPacket(endpointId: string, packet: Buffer): void {
+    if (!this.running) return;
+    const a = this.active.get(screenKey(endpointId)) ?? this.open(endpointId, { audio: false, video: true }, true);
+    if (!a) return;
+    a.lastPacketAt = this.now();
+    a.recorder.video(packet);
+  }
+
+  wantsScreenKeyframe(endpointId: string): boolean {
+    return this.active.get(screenKey(endpointId))?.recorder.wantsKeyframe ?? false;
   }
 
   /** Whether this endpoint's recorder waits for a keyframe (the conference then asks the sender). */
@@ -135,22 +157,26 @@ export class ConferenceRecorder {
 
   /** The participant left: its file ends here. */
   endpointLeft(endpointId: string): void {
-    const a = this.active.get(endpointId);
-    if (!a) return;
-    this.active.delete(endpointId);
-    this.close(a);
+    for (const key of [endpointId, screenKey(endpointId)]) {
+      const a = this.active.get(key);
+      if (!a) continue;
+      this.active.delete(key);
+      this.close(a);
+    }
     this.saveManifest();
   }
 
-  private open(endpointId: string, has: { audio: boolean; video: boolean }): Active | undefined {
-    const index = this.manifest.participants.filter((p) => p.endpointId === endpointId).length;
-    const file = `${endpointId}${index ? `-${index}` : ''}.webm`;
+  private open(endpointId: string, has: { audio: boolean; video: boolean }, screen = false): Active | undefined {
+    const index = this.manifest.participants.filter((p) => p.endpointId === endpointId && !!p.screen === screen).length;
+    const file = `${endpointId}${screen ? '-screen' : ''}${index ? `-${index}` : ''}.webm`;
+    const key = screen ? screenKey(endpointId) : endpointId;
     const stream = createWriteStream(join(this.opts.dir, file), { flags: 'w' });
     const entry: RecordingParticipant = {
       endpointId,
       displayName: this.names.get(endpointId),
       file,
       startMs: Math.round(this.now() - this.startedAt),
+      ...(screen ? { screen: true } : {}),
       tracks: {},
     };
     const recorder = new ParticipantRecorder({
@@ -159,17 +185,17 @@ export class ConferenceRecorder {
       hasVideo: has.video,
       now: this.now,
     });
-    const a: Active = { recorder, stream, entry };
+    const a: Active = { recorder, stream, entry, lastPacketAt: this.now() };
     stream.on('error', (err: NodeJS.ErrnoException) => {
       this.writeErrors++;
       this.opts.log.warn('recording.write_failed', { file, error: err });
-      this.active.delete(endpointId);
+      this.active.delete(key);
       // A full disk (or quota) seen by a write before the free-space watch saw it: stop cleanly, as
       // the watch would; the other files are closed and the moderator is told.
       const full = err.code === 'ENOSPC' || err.code === 'EDQUOT';
       void this.stop(full ? 'disk-full' : 'write-failed');
     });
-    this.active.set(endpointId, a);
+    this.active.set(key, a);
     this.manifest.participants.push(entry);
     this.saveManifest();
     return a;
@@ -184,6 +210,12 @@ export class ConferenceRecorder {
 
   private tick(): void {
     for (const a of this.active.values()) a.recorder.flush();
+    for (const [key, a] of this.active)
+      if (a.entry.screen && this.now() - a.lastPacketAt > SCREEN_IDLE_MS) {
+        this.active.delete(key);
+        this.close(a);
+        this.saveManifest();
+      }
     let free: number;
     try {
       free = this.free(this.opts.dir);
