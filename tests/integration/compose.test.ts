@@ -201,6 +201,7 @@ test('services, volumes and the turn profile', () => {
   ]);
   assert.deepEqual(compose(['config', '--volumes']).stdout.trim().split('\n').sort(), [
     'grafana-data',
+    'parley-recordings',
     'parley-state',
     'prometheus-data',
     'prosody-data',
@@ -212,6 +213,13 @@ test('services, volumes and the turn profile', () => {
     assert.ok(s.healthcheck, `${svc} has a healthcheck`);
     assert.ok(!s.network_mode, `${svc}: no network_mode (host networking is not portable)`);
   }
+  // The bridge records into a volume of its own, with the ffmpeg the image installs.
+  const bridgeVolumes = obj(obj(c.services).bridge).volumes as unknown[];
+  assert.ok(
+    JSON.stringify(bridgeVolumes).includes('/var/lib/parley/recordings'),
+    `the bridge mounts the recordings volume: ${JSON.stringify(bridgeVolumes)}`,
+  );
+  assert.match(readFileSync(join(dirname(composeFile), 'Dockerfile'), 'utf8'), /apt-get install[^\n]*\bffmpeg\b/);
   const init = obj(obj(c.services).init);
   assert.equal(init.restart, 'no');
   for (const svc of ['prosody', 'coturn'])

@@ -17,6 +17,7 @@ import { bridgeMetrics } from './metrics.js';
 import { Bridge } from './model/bridge.js';
 import { composeRecording } from './recording/compose.js';
 import type { RecordingSettings } from './recording/recording-control.js';
+import { applyRetention, type RetentionSettings } from './recording/retention.js';
 import { DEFAULT_UDP_RECEIVE_BUFFER, MediaPort } from './transport/index.js';
 import { connectBridgeXmpp, type BridgeXmpp } from './xmpp-link.js';
 
@@ -65,7 +66,27 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       wanted: DEFAULT_UDP_RECEIVE_BUFFER,
       hint: `bursts will be dropped at the socket; as root: sysctl -w net.core.rmem_max=${DEFAULT_UDP_RECEIVE_BUFFER}`,
     });
-  const bridge = new Bridge({ transports: port, log, recordings: recordingSettings(config) });
+  const composing = new Set<string>();
+  const recordings = recordingSettings(config, composing, () => prune());
+  const bridge = new Bridge({ transports: port, log, recordings });
+  const retention: RetentionSettings = {
+    maxAgeDays: config.recordingMaxAgeDays ?? 0,
+    maxTotalBytes: (config.recordingMaxTotalMb ?? 0) * 1024 * 1024,
+  };
+  /** Retention: never a running recording, nor one whose MP4 is being made. */
+  function prune(): void {
+    const inProgress = [...composing];
+    for (const c of bridge.conferences.values()) if (c.recorder?.running) inProgress.push(c.recorder.dir);
+    try {
+      for (const f of applyRetention(recordings.dir, retention, inProgress))
+        log.info('recording.deleted_by_retention', { dir: f.dir, bytes: f.bytes, startedAt: new Date(f.startedAt) });
+    } catch (err) {
+      log.warn('recording.retention_failed', { error: err as Error });
+    }
+  }
+  prune();
+  const retentionTimer = setInterval(prune, 3600_000);
+  retentionTimer.unref();
   const focusJids = new Set(
     (config.focusJids.length ? config.focusJids : defaultFocusJids(config.domain)).map((j) => j.toLowerCase()),
   );
@@ -123,6 +144,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeServiceOptio
       httpPort: http.port,
       async close() {
         clearInterval(statsTimer);
+        clearInterval(retentionTimer);
         bridge.close();
         await link.close();
         await port.close();
@@ -159,18 +181,27 @@ export function answerColibri2(
   }
 }
 
-/** Recordings under --recordings-dir; the composed MP4 is made after each stop unless --recording-compose=false. */
-function recordingSettings(config: BridgeConfig): RecordingSettings {
+/**
+ * Recordings under --recordings-dir; the composed MP4 is made after each stop unless
+ * --recording-compose=false; retention runs once a recording is complete.
+ */
+function recordingSettings(config: BridgeConfig, composing: Set<string>, finished: () => void): RecordingSettings {
   const compose = config.recordingCompose ?? true;
   return {
     dir: resolve(config.recordingsDir ?? 'recordings'),
     minFreeBytes: (config.recordingMinFreeMb ?? 500) * 1024 * 1024,
-    onFinished: compose
-      ? (dir, log) =>
-          void composeRecording(dir).then(
-            (file) => log.info('recording.composed', { file }),
-            (err: Error) => log.warn('recording.compose_failed', { dir, error: err.message }),
-          )
-      : undefined,
+    onFinished: (dir, log) => {
+      if (!compose) return finished();
+      composing.add(dir);
+      void composeRecording(dir)
+        .then(
+          (file) => log.info('recording.composed', { file }),
+          (err: Error) => log.warn('recording.compose_failed', { dir, error: err.message }),
+        )
+        .finally(() => {
+          composing.delete(dir);
+          finished();
+        });
+    },
   };
 }

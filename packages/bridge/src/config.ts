@@ -130,6 +130,20 @@ export const bridgeConfigSpec = {
     default: 500,
     min: 0,
   }),
+  recordingMaxAgeDays: field.int({
+    describe: 'days a recording is kept, then deleted (retention); 0: no age limit',
+    flag: 'recording-max-age-days',
+    env: 'PARLEY_RECORDING_MAX_AGE_DAYS',
+    default: 0,
+    min: 0,
+  }),
+  recordingMaxTotalMb: field.int({
+    describe: 'MiB all recordings may take together; beyond it the oldest are deleted first; 0: no limit',
+    flag: 'recording-max-total-mb',
+    env: 'PARLEY_RECORDING_MAX_TOTAL_MB',
+    default: 0,
+    min: 0,
+  }),
   recordingCompose: field.bool({
     describe: 'after a recording stops, make one MP4 (grid, names, mixed audio) with ffmpeg',
     flag: 'recording-compose',
@@ -151,6 +165,8 @@ type TcpGuardKey =
   | 'tcpAuthTimeoutMs'
   | 'recordingsDir'
   | 'recordingMinFreeMb'
+  | 'recordingMaxAgeDays'
+  | 'recordingMaxTotalMb'
   | 'recordingCompose';
 type FullBridgeConfig = ConfigOf<typeof bridgeConfigSpec>;
 export type BridgeConfig = Omit<FullBridgeConfig, TcpGuardKey> & Partial<Pick<FullBridgeConfig, TcpGuardKey>>;

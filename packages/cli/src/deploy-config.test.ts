@@ -72,6 +72,7 @@ test('the .env keys', () => {
     'TOKEN_AUDIENCE',
     'TOKEN_ISSUER',
     'WEBHOOK_URLS',
+    'STREAM_ALLOWED_HOSTS',
     'EMBED_ORIGINS',
     'METRICS_BIND',
     'GRAFANA_PORT',

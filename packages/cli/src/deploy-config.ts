@@ -65,6 +65,7 @@ export const deploySpec = {
     describe: 'with AUTH=token: the iss claim invite tokens must carry',
   }),
   webhookUrls: asDeploy(startSpec.webhookUrls, 'WEBHOOK_URLS'),
+  streamAllowedHosts: asDeploy(startSpec.streamAllowedHosts, 'STREAM_ALLOWED_HOSTS'),
   embedOrigins: asDeploy(startSpec.embedOrigins, 'EMBED_ORIGINS'),
   metricsBind: field.oneOf(['127.0.0.1', '0.0.0.0'] as const, {
     describe:
@@ -99,6 +100,7 @@ export const deployToStart = {
   tokenAudience: 'tokenAudience',
   tokenIssuer: 'tokenIssuer',
   webhookUrls: 'webhookUrls',
+  streamAllowedHosts: 'streamAllowedHosts',
   embedOrigins: 'embedOrigins',
 } as const satisfies Partial<Record<DeployKey, keyof typeof startSpec>>;
 
@@ -163,6 +165,8 @@ export const COMPOSE = {
   stateDir: '/run/parley',
   certDir: '/run/parley/certs',
   prosodyDataDir: '/var/lib/parley/prosody',
+  /** The bridge's recordings, a named volume of their own (parley-recordings). */
+  recordingsDir: '/var/lib/parley/recordings',
 } as const;
 
 export type ServiceName = 'prosody' | 'focus' | 'bridge' | 'web';
@@ -251,6 +255,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         logLevel: c.logLevel,
         focusSecret: s?.focusComponentSecret,
         webhookUrls: c.webhookUrls,
+        streamAllowedHosts: c.streamAllowedHosts,
         webhookSecret: s?.webhookSecret,
         adminToken: s?.adminToken,
       }),
@@ -275,6 +280,7 @@ export function toServiceEnv(env: Record<string, string | undefined>, secrets: D
         httpPort: COMPOSE.bridgeHttpPort,
         logLevel: c.logLevel,
         password: s?.bridgeAccountPassword,
+        recordingsDir: COMPOSE.recordingsDir,
       }),
       ...tz,
     },

@@ -92,6 +92,16 @@ export const startSpec = {
       if (!/^https?:\/\/[^\s]+$/.test(s)) throw new ConfigError(`${key}: "${s}" is not an http(s) URL`);
     },
   }),
+  streamAllowedHosts: field.list({
+    describe: 'hosts moderators may live stream to over RTMP(S) (comma-separated); empty: any',
+    flag: 'stream-allowed-hosts',
+    env: 'PARLEY_STREAM_ALLOWED_HOSTS',
+    default: [],
+    item: (s, key) => {
+      if (!/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:]+\]?$/.test(s))
+        throw new ConfigError(`${key}: "${s}" is not a host name (no scheme, port or path)`);
+    },
+  }),
   httpsPort: field.port({
     describe: 'HTTPS port of the web app (the invite links point here)',
     flag: 'https-port',

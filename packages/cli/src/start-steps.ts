@@ -135,6 +135,7 @@ export async function focusStep(
       idleTimeoutMs: 60_000,
       logLevel: config.logLevel,
       webhookUrls: config.webhookUrls,
+      streamAllowedHosts: config.streamAllowedHosts,
       webhookSecret: secrets.webhookSecret,
       adminToken: secrets.adminToken,
       ...focusAccess(config, secrets),
@@ -222,6 +223,8 @@ export async function webStep(ctx: StartContext, certs: Certificates, turnOn: bo
     turn: turnOn,
     metricsHttp: { host: '127.0.0.1', port: config.webMetricsPort },
     config: { ...webAccess(config), embedOrigins: config.embedOrigins },
+    // The recordings page reads the bridges' folder on this machine; the admin token opens it.
+    recordings: { dir: resolve(ctx.dataDir, 'recordings'), adminToken: ctx.secrets.adminToken },
     log: serviceLog(ctx, 'web'),
   });
   ctx.stops.push('web', () => web.close());

@@ -78,11 +78,13 @@ export function adminApi(opts: AdminApiOptions): {
         opts.log.info('api.room_ended', { room: conference.roomJid });
         return { status: 200, body: { ended: name } };
       }
-      if (conference && sub === 'recording' && (id === 'start' || id === 'stop') && method === 'POST') {
-        const status = await conference.recording.byOperator(id).catch(fromProtocol);
-        opts.log.info('api.recording', { room: conference.roomJid, action: id });
-        return { status: 200, body: { room: name, recording: status.status } };
-      }
+      if (
+        conference &&
+        (sub === 'recording' || sub === 'streaming') &&
+        (id === 'start' || id === 'stop') &&
+        method === 'POST'
+      )
+        return sessionRoute(conference, name!, sub, id, req);
       if (conference && sub === 'participants' && id && method === 'DELETE') {
         if (!ENDPOINT_ID.test(id)) throw new ApiError(400, 'bad-participant', `"${id}" is not an endpoint id`);
         await conference.moderation.removeByOperator(id).catch(fromProtocol);
@@ -101,8 +103,24 @@ export function adminApi(opts: AdminApiOptions): {
       'no-route',
       `no route ${method} ${url.pathname}; see docs/api.md (GET /api/rooms, GET /api/rooms/<name>, ` +
         'POST /api/rooms/<name>/end, POST /api/rooms/<name>/recording/start|stop, ' +
+        'POST /api/rooms/<name>/streaming/start {"url":"rtmp://..."}|stop, ' +
         'DELETE /api/rooms/<name>/participants/<id>, POST /api/invites)',
     );
+  }
+
+  /** Start or stop the recording or the live stream (a stream start takes {"url": ...}) as the operator. */
+  async function sessionRoute(
+    conference: Conference,
+    name: string,
+    sub: 'recording' | 'streaming',
+    action: 'start' | 'stop',
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown }> {
+    const session = sub === 'streaming' ? conference.streaming : conference.recording;
+    const url = sub === 'streaming' && action === 'start' ? streamUrlOf(await jsonBody(req)) : undefined;
+    const status = await session.byOperator(action, url).catch(fromProtocol);
+    opts.log.info(`api.${sub}`, { room: conference.roomJid, action });
+    return { status: 200, body: { room: name, [sub]: status.status, error: status.error } };
   }
 
   function* rooms(): Iterable<Conference> {
@@ -142,6 +160,7 @@ function describe(c: Conference) {
     meetingId: c.meetingId,
     startedAt: c.runningSince ? new Date(c.runningSince).toISOString() : null,
     recording: c.recording.status.status,
+    streaming: c.streaming.status.status,
     participants: [...c.participants.values()].map((p) => ({
       id: p.endpointId,
       name: p.name ?? null,
@@ -154,9 +173,23 @@ function describe(c: Conference) {
 }
 
 /** The focus's own refusals (a room that ended meanwhile, a participant gone) as API errors. */
+function streamUrlOf(body: unknown): string {
+  const url = (body as { url?: unknown } | null)?.url;
+  if (typeof url !== 'string' || !url)
+    throw new ApiError(400, 'bad-request', 'send {"url": "rtmp://host/app/key"}: the live stream address');
+  return url;
+}
+
 function fromProtocol(err: unknown): never {
   if (err instanceof ProtocolError) {
-    const status = err.condition === 'item-not-found' ? 404 : err.condition === 'forbidden' ? 403 : 409;
+    const status =
+      err.condition === 'item-not-found'
+        ? 404
+        : err.condition === 'forbidden' || err.condition === 'not-allowed'
+          ? 403
+          : err.condition === 'bad-request'
+            ? 400
+            : 409;
     throw new ApiError(status, err.condition, err.message);
   }
   throw err;

@@ -55,6 +55,8 @@ export interface ManagerOptions {
   access?: AccessPolicy;
   /** Where rooms and participants coming and going are reported (webhooks.ts). */
   events?: MeetingEvents;
+  /** Hosts a moderator may live stream to (--stream-allowed-hosts); empty or unset: any. */
+  allowedStreamHosts?: readonly string[];
 }
 
 /**
@@ -192,6 +194,7 @@ export class ConferenceManager {
       idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000,
       jingleTimeoutMs: this.opts.jingleTimeoutMs ?? 15_000,
       alwaysMembersOnly: this.access.mode === 'token',
+      allowedStreamHosts: this.opts.allowedStreamHosts,
       events: this.opts.events,
       sessions: {
         add: (sid, c, p) => this.sessions.set(sid, { conference: c, participant: p }),
@@ -268,7 +271,8 @@ export class ConferenceManager {
     const requester = viaRoom
       ? conference.participants.get(resourceOf(from) ?? '')
       : [...conference.participants.values()].find((p) => p.realJid === from);
-    return jibriResultToXml(await conference.recording.handle(requester, request.action));
+    const session = request.mode === 'stream' ? conference.streaming : conference.recording;
+    return jibriResultToXml(await session.handle(requester, request.action, request.streamUrl));
   }
 
   /** Password, lobby, knock, admit, deny (room-access.ts); the conference checks who asks. */

@@ -54,6 +54,8 @@ export interface ConferenceDeps {
   alwaysMembersOnly?: boolean;
   /** Where rooms and participants coming and going are reported (webhooks.ts); default: nowhere. */
   events?: MeetingEvents;
+  /** Hosts a live stream may go to; empty or unset: any. */
+  allowedStreamHosts?: readonly string[];
   onEnded(c: Conference): void;
 }
 
@@ -88,6 +90,8 @@ export class Conference {
   readonly iceRestarts: IceRestarts;
   /** Recording at the bridge, started and stopped by moderators (recording.ts). */
   readonly recording: ConferenceRecording;
+  /** The live stream (RTMP push from the bridge), the same kind of session in mode "stream". */
+  readonly streaming: ConferenceRecording;
 
   constructor(
     readonly roomJid: string,
@@ -131,16 +135,25 @@ export class Conference {
         ),
       current: (p, sid) => this.participants.get(p.endpointId) === p && p.sid === sid,
     });
-    this.recording = new ConferenceRecording(
-      {
-        participants: this.participants,
-        colibri: () => this.colibri,
-        run: (label, task) => this.inQueue(label, task),
-        publishFocusPresence: (children) =>
-          this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid }, ...children)),
-      },
-      this.log,
-    );
+    const recorded = {
+      participants: this.participants,
+      colibri: () => this.colibri,
+      run: (label: string, task: () => Promise<void>) => this.inQueue(label, task),
+      publishFocusPresence: () =>
+        this.deps.link.send(
+          xml(
+            'presence',
+            { to: this.focusOccupant, from: this.focusSessionJid },
+            ...this.recording.presenceChildren(),
+            ...this.streaming.presenceChildren(),
+          ),
+        ),
+    };
+    this.recording = new ConferenceRecording(recorded, this.log);
+    this.streaming = new ConferenceRecording(recorded, this.log, {
+      mode: 'stream',
+      allowedStreamHosts: deps.allowedStreamHosts,
+    });
     this.access = new RoomAccess({
       roomJid,
       link: deps.link,
@@ -645,6 +658,7 @@ export class Conference {
     this.participants.clear();
     this.access.close();
     this.recording.close();
+    this.streaming.close();
     await this.colibri.expire().catch((err) => this.log.warn('bridge.expire_failed', { error: err }));
     this.deps.link.send(xml('presence', { to: this.focusOccupant, from: this.focusSessionJid, type: 'unavailable' }));
     this.queue.close();

@@ -101,6 +101,12 @@ export const focusConfigSpec = {
     env: 'PARLEY_WEBHOOK_SECRET',
     default: '',
   }),
+  streamAllowedHosts: field.list({
+    describe: 'hosts moderators may live stream to (rtmp:// or rtmps://, comma-separated); empty: any',
+    flag: 'stream-allowed-hosts',
+    env: 'PARLEY_STREAM_ALLOWED_HOSTS',
+    default: [],
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',
@@ -114,7 +120,7 @@ export type FocusConfig = ConfigOf<typeof focusConfigSpec>;
 /** What startFocus takes: the limits and the bridges' account may be left out (their defaults apply). */
 export type FocusStartConfig = Omit<FocusConfig, keyof ConferenceLimitSettings | 'bridgeUser' | OptionalSettings> &
   Partial<ConferenceLimitSettings & Pick<FocusConfig, 'bridgeUser' | OptionalSettings>>;
-type OptionalSettings = 'webhookUrls' | 'webhookSecret' | 'adminToken';
+type OptionalSettings = 'webhookUrls' | 'webhookSecret' | 'adminToken' | 'streamAllowedHosts';
 
 export const mucDomainOf = (domain: string) => `conference.${domain}`;
 export const focusJidOf = (domain: string) => `focus.${domain}`;

@@ -2,7 +2,7 @@
 // allocates plausible transports and remembers what the focus told it, so tests can check that
 // the focus forwarded each participant's transport and sources.
 import { randomBytes } from 'node:crypto';
-import type { IceTransport } from '@parley/protocol';
+import type { IceTransport, RecordingStatus } from '@parley/protocol';
 import { NoBridgeError, type BridgeClient, type ColibriSession, type EndpointAllocation } from './bridge-client.js';
 import { noSources, type EndpointSources } from './sources.js';
 
@@ -21,6 +21,8 @@ export interface FakeConference {
   expired: boolean;
   /** The recording the focus asked for; `stopReason` set by a test plays a bridge that stopped by itself. */
   recording?: { on: boolean; names: Record<string, string>; stopReason?: string };
+  /** The live stream the focus asked for; a test sets `status` to play a failing or given-up push. */
+  stream?: { url?: string; status: RecordingStatus };
 }
 
 export class FakeBridgeClient implements BridgeClient {
@@ -84,6 +86,13 @@ export class FakeBridgeClient implements BridgeClient {
       },
       async recording(request) {
         live();
+        if (request.mode === 'stream') {
+          const st = (conf.stream ??= { status: { state: 'off', mode: 'stream' } });
+          if (request.action === 'start' && st.status.state === 'off')
+            Object.assign(st, { url: request.url, status: { state: 'on', mode: 'stream' } });
+          if (request.action === 'stop') st.status = { state: 'off', mode: 'stream', reason: 'requested' };
+          return st.status;
+        }
         const r = (conf.recording ??= { on: false, names: {} });
         Object.assign(r.names, request.names ?? {});
         if (request.action === 'start' && !r.on) Object.assign(r, { on: true, stopReason: undefined });

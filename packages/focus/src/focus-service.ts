@@ -74,6 +74,7 @@ export async function startFocus(
     }),
     access,
     events: webhooks,
+    allowedStreamHosts: streamHosts(config.streamAllowedHosts ?? []),
   });
   // Prosody went away: every room and Jingle session went with it, and the brewery must be joined
   // again. Conferences end now (not on reconnect) so a request after the restart starts a fresh one.
@@ -164,4 +165,17 @@ function chooseBridge(config: FocusStartConfig, link: XmppLink, log: Logger): Br
   });
   client.start();
   return client;
+}
+
+/** The live stream allow-list: host names (or addresses) in lower case; a URL or a path is a mistake named here. */
+export function streamHosts(list: readonly string[]): string[] {
+  return list.map((h) => {
+    const host = h
+      .trim()
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '');
+    if (!host || (/[/:@\s]/.test(host) && !/^[0-9a-f:]+$/.test(host)))
+      throw new Error(`--stream-allowed-hosts: "${h}" is not a host name (give hosts only, no scheme, port or path)`);
+    return host;
+  });
 }

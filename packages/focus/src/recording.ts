@@ -4,7 +4,14 @@
 // own room presence (<jibri-recording-status>), which every occupant sees and every newcomer gets
 // on joining. While it runs the focus asks the bridge for its state every few seconds, passing the
 // participants' names for the manifest; a bridge that stopped by itself (disk full) is announced.
+//
+// The live stream is the same session in mode "stream" (Jibri's recording_mode="stream"): a second
+// instance per conference, with the RTMP address checked here against the operator's allow-list
+// (--stream-allowed-hosts), and a third state, "pending", while the bridge retries a failed push;
+// each change of state or of the error is published so the moderator sees why.
 import {
+  type JibriMode,
+  parseStreamUrl,
   ProtocolError,
   recordingStatusToPresenceXml,
   type Element,
@@ -22,23 +29,42 @@ export interface RecordedConference {
   colibri(): ColibriSession;
   /** Runs `task` on the conference's queue; refuses once the conference has ended. */
   run(label: string, task: () => Promise<void>): Promise<void>;
-  /** Sends the focus occupant's presence with these extra children. */
-  publishFocusPresence(children: Element[]): void;
+  /** Sends the focus occupant's presence again (with every session's presenceChildren()). */
+  publishFocusPresence(): void;
+}
+
+export interface RecordingSessionOptions {
+  mode?: JibriMode;
+  /** Hosts a live stream may go to (lower case); empty: any. */
+  allowedStreamHosts?: readonly string[];
+  pollMs?: number;
 }
 
 const POLL_MS = 3000;
 
 export class ConferenceRecording {
-  private state: RecordingStatusInfo = { status: 'off' };
+  private state: RecordingStatusInfo;
   private poll?: NodeJS.Timeout;
   /** Set when the recording was ever started: an "off" is only published after an "on". */
   private everStarted = false;
 
+  readonly mode: JibriMode;
+  private readonly pollMs: number;
+  private url?: string;
+
   constructor(
     private readonly conference: RecordedConference,
     private readonly log: Logger,
-    private readonly pollMs = POLL_MS,
-  ) {}
+    private readonly opts: RecordingSessionOptions = {},
+  ) {
+    this.mode = opts.mode ?? 'file';
+    this.pollMs = opts.pollMs ?? POLL_MS;
+    this.state = { status: 'off', mode: this.mode };
+  }
+
+  private get what(): string {
+    return this.mode === 'stream' ? 'live stream' : 'recording';
+  }
 
   get status(): RecordingStatusInfo {
     return this.state;
@@ -49,26 +75,43 @@ export class ConferenceRecording {
     return this.everStarted ? [recordingStatusToPresenceXml(this.state)] : [];
   }
 
-  /** A <jibri> request from `requester` (found by real JID or room nick); returns the new status. */
-  handle(requester: Participant | undefined, action: 'start' | 'stop'): Promise<RecordingStatusInfo> {
+  /**
+   * A <jibri> request from `requester` (found by real JID or room nick); returns the new status.
+   * A stream start carries its RTMP address.
+   */
+  handle(requester: Participant | undefined, action: 'start' | 'stop', url?: string): Promise<RecordingStatusInfo> {
     let result: RecordingStatusInfo = this.state;
     return this.conference
-      .run(`recording ${action}`, async () => {
+      .run(`${this.what} ${action}`, async () => {
         if (!requester?.isModerator)
-          throw new ProtocolError(`only a moderator may ${action} the recording`, 'forbidden');
-        result = action === 'start' ? await this.start(requester.endpointId) : await this.stop(requester.endpointId);
+          throw new ProtocolError(`only a moderator may ${action} the ${this.what}`, 'forbidden');
+        result =
+          action === 'start' ? await this.start(requester.endpointId, url) : await this.stop(requester.endpointId);
       })
       .then(() => result);
   }
 
   /** The operator (HTTP API, authenticated there) starts or stops it, as a moderator would. */
-  byOperator(action: 'start' | 'stop'): Promise<RecordingStatusInfo> {
+  byOperator(action: 'start' | 'stop', url?: string): Promise<RecordingStatusInfo> {
     let result: RecordingStatusInfo = this.state;
     return this.conference
-      .run(`recording ${action} by the operator`, async () => {
-        result = action === 'start' ? await this.start('operator') : await this.stop('operator');
+      .run(`${this.what} ${action} by the operator`, async () => {
+        result = action === 'start' ? await this.start('operator', url) : await this.stop('operator');
       })
       .then(() => result);
+  }
+
+  /** A stream's address, checked for shape and against the allow-list; the error names the setting. */
+  private checkUrl(url: string | undefined): string {
+    if (!url) throw new ProtocolError('a live stream needs its rtmp:// or rtmps:// address');
+    const { host } = parseStreamUrl(url);
+    const allowed = this.opts.allowedStreamHosts ?? [];
+    if (allowed.length && !allowed.includes(host))
+      throw new ProtocolError(
+        `live streams to ${host} are not allowed here (--stream-allowed-hosts: ${allowed.join(', ')})`,
+        'not-allowed',
+      );
+    return url;
   }
 
   private names(): Record<string, string> {
@@ -77,15 +120,16 @@ export class ConferenceRecording {
     return out;
   }
 
-  private async start(by: string): Promise<RecordingStatusInfo> {
-    if (this.state.status === 'on') return this.state;
+  private async start(by: string, url?: string): Promise<RecordingStatusInfo> {
+    if (this.state.status !== 'off') return this.state;
+    if (this.mode === 'stream') this.url = this.checkUrl(url);
     const answer = await this.ask('start');
-    if (answer.state !== 'on')
-      throw new ProtocolError(`the bridge did not start recording: ${answer.reason}`, 'internal-server-error');
-    this.log.info('recording.started', { by, dir: answer.dir });
-    this.publish({ status: 'on', initiator: by });
+    if (answer.state === 'off')
+      throw new ProtocolError(`the bridge did not start the ${this.what}: ${answer.reason}`, 'internal-server-error');
+    this.log.info(`${this.mode === 'stream' ? 'stream' : 'recording'}.started`, { by, dir: answer.dir });
+    this.publish({ status: answer.state, mode: this.mode, initiator: by, error: answer.error });
     this.poll = setInterval(
-      () => void this.conference.run('recording status', () => this.check()).catch(() => {}),
+      () => void this.conference.run(`${this.what} status`, () => this.check()).catch(() => {}),
       this.pollMs,
     );
     this.poll.unref();
@@ -96,14 +140,17 @@ export class ConferenceRecording {
     if (this.state.status === 'off') return this.state;
     this.clearPoll();
     await this.ask('stop');
-    this.log.info('recording.stopped', { by });
-    this.publish({ status: 'off', initiator: by });
+    this.log.info(`${this.mode === 'stream' ? 'stream' : 'recording'}.stopped`, { by });
+    this.publish({ status: 'off', mode: this.mode, initiator: by });
     return this.state;
   }
 
-  /** Asks the bridge for its state; a recording that stopped there (disk full) is announced. */
+  /**
+   * Asks the bridge for its state; a recording that stopped there (disk full), a stream that failed
+   * and is retried (pending, with the error), came back, or was given up, is announced.
+   */
   private async check(): Promise<void> {
-    if (this.state.status !== 'on') return;
+    if (this.state.status === 'off') return;
     let answer: RecordingStatus;
     try {
       answer = await this.ask('status');
@@ -111,16 +158,26 @@ export class ConferenceRecording {
       this.log.warn('recording.status_failed', { error: err as Error });
       return;
     }
-    if (answer.state === 'on') return;
+    if (answer.state !== 'off') {
+      if (answer.state === this.state.status && answer.error === this.state.error) return;
+      this.publish({ ...this.state, status: answer.state, error: answer.error });
+      return;
+    }
     this.clearPoll();
-    this.log.warn('recording.stopped_by_bridge', { reason: answer.reason });
-    this.publish({ status: 'off', initiator: 'bridge', failureReason: answer.reason ?? 'bridge-stopped' });
+    this.log.warn(`${this.mode === 'stream' ? 'stream' : 'recording'}.stopped_by_bridge`, { reason: answer.reason });
+    this.publish({
+      status: 'off',
+      mode: this.mode,
+      initiator: 'bridge',
+      failureReason: answer.reason ?? 'bridge-stopped',
+      error: answer.error,
+    });
   }
 
   private ask(action: 'start' | 'stop' | 'status'): Promise<RecordingStatus> {
     return this.conference
       .colibri()
-      .recording({ action, names: this.names() })
+      .recording({ action, mode: this.mode, url: action === 'start' ? this.url : undefined, names: this.names() })
       .catch((err: Error & { condition?: StanzaErrorCondition }) => {
         if (err instanceof ProtocolError) throw err;
         // The bridge's own refusal (resource-constraint: too little disk) reaches the moderator as it was.
@@ -131,7 +188,7 @@ export class ConferenceRecording {
   private publish(s: RecordingStatusInfo): void {
     this.state = s;
     this.everStarted = true;
-    this.conference.publishFocusPresence(this.presenceChildren());
+    this.conference.publishFocusPresence();
   }
 
   private clearPoll(): void {

@@ -29,6 +29,7 @@ import {
 import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
 import { selectVideoSources } from '../forwarding/video-selection.js';
 import type { ConferenceRecorder } from '../recording/conference-recorder.js';
+import type { LiveStream } from '../recording/live-stream.js';
 import { CodecMap } from './codecs.js';
 import type { BridgeCounters } from './counters.js';
 import { Endpoint, type EndpointHost } from './endpoint.js';
@@ -82,6 +83,8 @@ export class Conference implements EndpointHost {
   closed = false;
   /** The recording tap: decrypted media of each endpoint's first audio and video source, when recording. */
   recorder?: ConferenceRecorder;
+  /** The live stream tap (RTMP push through ffmpeg): the same packets as the recorder. */
+  liveStream?: LiveStream;
 
   constructor(
     readonly meetingId: string,
@@ -108,6 +111,7 @@ export class Conference implements EndpointHost {
     if (!ep) return;
     this.endpoints.delete(id);
     this.recorder?.endpointLeft(id);
+    this.liveStream?.endpointLeft(id);
     const gone: number[] = [];
     for (const [ssrc, e] of this.ssrcs)
       if (e.endpoint === ep) {
@@ -240,7 +244,7 @@ export class Conference implements EndpointHost {
     stream.cache?.insert(packet);
     if (!entry.isRtx) this.chaseKeyframe(stream.source, packet);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
-    if (this.recorder?.running) this.record(from, stream, packet);
+    if (this.recorder?.running || this.liveStream?.running) this.record(from, stream, packet);
     const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
     if (stream.source.simulcast) return this.forwardSimulcast(from, stream, packet, out, entry.isRtx);
     for (const receiver of this.endpoints.values()) {
@@ -264,17 +268,29 @@ export class Conference implements EndpointHost {
   }
 
   /**
-   * Hands a packet (decrypted, RTX already turned back into the original) to the recorder: only
+   * Hands a packet (decrypted, RTX already turned back into the original) to the recorder and the
+   * live stream: only
    * each endpoint's first audio and camera source (`<id>-a0`, `<id>-v0`), first stream (no simulcast).
    */
   private record(from: Endpoint, stream: IncomingStream, packet: Buffer): void {
     const { source } = stream;
     const audio = `${from.id}-a0`;
     const video = `${from.id}-v0`;
+    if (source.name === `${from.id}-v1` && source.streams[0] === stream && this.recorder?.running) {
+      // The screen share: recorded in a file of its own, shown large in the composed file.
+      this.recorder.onScreenPacket(from.id, packet);
+      if (this.recorder.wantsScreenKeyframe(from.id)) this.requestKeyframe(source);
+      return;
+    }
     if ((source.name !== audio && source.name !== video) || source.streams[0] !== stream) return;
     const has = { audio: from.sources.has(audio), video: from.sources.has(video) };
-    this.recorder!.onPacket(from.id, source.media, packet, has);
-    if (source.media === 'video' && this.recorder!.wantsKeyframe(from.id)) this.requestKeyframe(source);
+    let wantsKeyframe = false;
+    for (const tap of [this.recorder, this.liveStream]) {
+      if (!tap?.running) continue;
+      tap.onPacket(from.id, source.media, packet, has);
+      wantsKeyframe ||= tap.wantsKeyframe(from.id);
+    }
+    if (source.media === 'video' && wantsKeyframe) this.requestKeyframe(source);
   }
 
   onRtcp(from: Endpoint, plain: Buffer): void {
@@ -543,6 +559,7 @@ export class Conference implements EndpointHost {
     if (this.closed) return;
     this.closed = true;
     void this.recorder?.stop('conference-ended');
+    void this.liveStream?.stop('conference-ended');
     for (const id of [...this.endpoints.keys()]) {
       this.endpoints.get(id)!.close();
       this.endpoints.delete(id);

@@ -2,7 +2,7 @@
 // saying who each file is and when it started (ms since the recording started), so the files can
 // be lined up. Free disk space is checked before the start and every second while it runs: below
 // the threshold the recording stops cleanly (files closed, manifest says why) and never fills the disk.
-import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@parley/service';
 import { freeBytes, mib } from './disk.js';
@@ -15,6 +15,8 @@ export interface RecordingParticipant {
   /** ms since the recording started when this file started. */
   startMs: number;
   endMs?: number;
+  /** A screen share (`<id>-v1`), video only: the composed file shows it large. */
+  screen?: boolean;
   tracks: Partial<Record<'audio' | 'video', TrackTiming>>;
 }
 
@@ -25,7 +27,7 @@ export interface RecordingManifest {
   /** Wall-clock start, ISO 8601. */
   startedAt: string;
   stoppedAt?: string;
-  /** Why it stopped: "requested", "disk-full", "conference-ended", "bridge-shutdown". */
+  /** Why it stopped: "requested", "disk-full", "write-failed", "conference-ended", "bridge-shutdown". */
   stopReason?: string;
   participants: RecordingParticipant[];
   /** The composed MP4, once made (file name in this folder). */
@@ -51,7 +53,13 @@ interface Active {
   recorder: ParticipantRecorder;
   stream: WriteStream;
   entry: RecordingParticipant;
+  /** When its last packet came (a screen share that stops sending is closed after SCREEN_IDLE_MS). */
+  lastPacketAt: number;
 }
+
+/** A screen share silent this long has ended (or was stopped): its file is closed, its tile goes. */
+const SCREEN_IDLE_MS = 5000;
+const screenKey = (endpointId: string) => `${endpointId}/screen`;
 
 export class RecordingRefused extends Error {
   override name = 'RecordingRefused';
@@ -124,8 +132,22 @@ export class ConferenceRecorder {
     if (!this.running) return;
     const a = this.active.get(endpointId) ?? this.open(endpointId, has);
     if (!a) return;
+    a.lastPacketAt = this.now();
     if (media === 'video') a.recorder.video(packet);
     else a.recorder.audio(packet);
+  }
+
+  /** A decrypted packet of an endpoint's screen share (`<id>-v1`): a video-only file of its own. */
+  onScreenPacket(endpointId: string, packet: Buffer): void {
+    if (!this.running) return;
+    const a = this.active.get(screenKey(endpointId)) ?? this.open(endpointId, { audio: false, video: true }, true);
+    if (!a) return;
+    a.lastPacketAt = this.now();
+    a.recorder.video(packet);
+  }
+
+  wantsScreenKeyframe(endpointId: string): boolean {
+    return this.active.get(screenKey(endpointId))?.recorder.wantsKeyframe ?? false;
   }
 
   /** Whether this endpoint's recorder waits for a keyframe (the conference then asks the sender). */
@@ -135,22 +157,26 @@ export class ConferenceRecorder {
 
   /** The participant left: its file ends here. */
   endpointLeft(endpointId: string): void {
-    const a = this.active.get(endpointId);
-    if (!a) return;
-    this.active.delete(endpointId);
-    this.close(a);
+    for (const key of [endpointId, screenKey(endpointId)]) {
+      const a = this.active.get(key);
+      if (!a) continue;
+      this.active.delete(key);
+      this.close(a);
+    }
     this.saveManifest();
   }
 
-  private open(endpointId: string, has: { audio: boolean; video: boolean }): Active | undefined {
-    const index = this.manifest.participants.filter((p) => p.endpointId === endpointId).length;
-    const file = `${endpointId}${index ? `-${index}` : ''}.webm`;
+  private open(endpointId: string, has: { audio: boolean; video: boolean }, screen = false): Active | undefined {
+    const index = this.manifest.participants.filter((p) => p.endpointId === endpointId && !!p.screen === screen).length;
+    const file = `${endpointId}${screen ? '-screen' : ''}${index ? `-${index}` : ''}.webm`;
+    const key = screen ? screenKey(endpointId) : endpointId;
     const stream = createWriteStream(join(this.opts.dir, file), { flags: 'w' });
     const entry: RecordingParticipant = {
       endpointId,
       displayName: this.names.get(endpointId),
       file,
       startMs: Math.round(this.now() - this.startedAt),
+      ...(screen ? { screen: true } : {}),
       tracks: {},
     };
     const recorder = new ParticipantRecorder({
@@ -159,13 +185,17 @@ export class ConferenceRecorder {
       hasVideo: has.video,
       now: this.now,
     });
-    const a: Active = { recorder, stream, entry };
-    stream.on('error', (err) => {
+    const a: Active = { recorder, stream, entry, lastPacketAt: this.now() };
+    stream.on('error', (err: NodeJS.ErrnoException) => {
       this.writeErrors++;
       this.opts.log.warn('recording.write_failed', { file, error: err });
-      this.active.delete(endpointId);
+      this.active.delete(key);
+      // A full disk (or quota) seen by a write before the free-space watch saw it: stop cleanly, as
+      // the watch would; the other files are closed and the moderator is told.
+      const full = err.code === 'ENOSPC' || err.code === 'EDQUOT';
+      void this.stop(full ? 'disk-full' : 'write-failed');
     });
-    this.active.set(endpointId, a);
+    this.active.set(key, a);
     this.manifest.participants.push(entry);
     this.saveManifest();
     return a;
@@ -180,6 +210,12 @@ export class ConferenceRecorder {
 
   private tick(): void {
     for (const a of this.active.values()) a.recorder.flush();
+    for (const [key, a] of this.active)
+      if (a.entry.screen && this.now() - a.lastPacketAt > SCREEN_IDLE_MS) {
+        this.active.delete(key);
+        this.close(a);
+        this.saveManifest();
+      }
     let free: number;
     try {
       free = this.free(this.opts.dir);
@@ -199,6 +235,7 @@ export class ConferenceRecorder {
     const closing = [...this.active.values()].map(
       (a) =>
         new Promise<void>((resolve) => {
+          if (a.stream.closed || a.stream.destroyed) return resolve();
           a.stream.once('close', resolve);
           a.stream.once('error', () => resolve());
           this.close(a);
@@ -219,11 +256,19 @@ export class ConferenceRecorder {
   saveManifest(): void {
     for (const a of this.active.values()) a.entry.tracks = Object.fromEntries(a.recorder.timing);
     const path = join(this.opts.dir, 'manifest.json');
+    const text = `${JSON.stringify(this.manifest, null, 2)}\n`;
     try {
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(this.manifest, null, 2)}\n`);
+      writeFileSync(`${path}.tmp`, text);
       renameSync(`${path}.tmp`, path);
     } catch (err) {
-      this.opts.log.warn('recording.manifest_failed', { error: err as Error });
+      // A full disk has no room for a second copy; rewriting in place reuses the old one's blocks
+      // (the manifest grows by a few bytes), so "disk-full" still reaches the file.
+      try {
+        rmSync(`${path}.tmp`, { force: true });
+        writeFileSync(path, text);
+      } catch {
+        this.opts.log.warn('recording.manifest_failed', { error: err as Error });
+      }
     }
   }
 }

@@ -91,3 +91,36 @@ test('recording folders are named from the room without path tricks', () => {
   assert.equal(roomFolder('../../etc@conference.x', 'm'), '_.._etc');
   assert.equal(roomFolder(undefined, 'meeting/1'), 'meeting_1');
 });
+
+test('the live stream is its own session on the same extension (mode="stream"), beside the recording', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'parley-stream-ctl-'));
+  const bridge = new Bridge({
+    log: silentLogger,
+    transports: { createTransport: transport },
+    recordings: { dir: root, minFreeBytes: 0 },
+  });
+  try {
+    const wire = (m: Parameters<typeof conferenceModifyToXml>[0]) =>
+      parseConferenceModified(
+        conferenceModifiedToXml(bridge.handleConferenceModify(parseConferenceModify(conferenceModifyToXml(m)))),
+      );
+    wire({ meetingId: 'm2', name: 'live@conference.meet.example', create: true, endpoints: [] });
+    const url = 'rtmp://127.0.0.1:1/live/key-xyz';
+    // Waiting for media: pending, no error yet; the file recording is untouched.
+    const started = wire({ meetingId: 'm2', endpoints: [], recording: { action: 'start', mode: 'stream', url } });
+    assert.equal(started.recording?.state, 'pending');
+    assert.equal(started.recording?.mode, 'stream');
+    assert.equal(wire({ meetingId: 'm2', endpoints: [], recording: { action: 'status' } }).recording?.state, 'off');
+    assert.throws(
+      () => wire({ meetingId: 'm2', endpoints: [], recording: { action: 'start', mode: 'stream' } }),
+      /needs a url/,
+    );
+    const stopped = wire({ meetingId: 'm2', endpoints: [], recording: { action: 'stop', mode: 'stream' } });
+    assert.equal(stopped.recording?.state, 'off');
+    const after = wire({ meetingId: 'm2', endpoints: [], recording: { action: 'status', mode: 'stream' } });
+    assert.deepEqual([after.recording?.state, after.recording?.reason], ['off', 'requested']);
+  } finally {
+    bridge.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

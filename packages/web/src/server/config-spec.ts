@@ -102,6 +102,17 @@ export const webConfigSpec = {
     env: 'PARLEY_TURN',
     default: false,
   }),
+  recordingsDir: field.string({
+    describe: "the bridge's recordings folder, for the recordings page (/recordings/<room>); empty: the page is off",
+    flag: 'recordings-dir',
+    env: 'PARLEY_RECORDINGS_DIR',
+    default: '',
+  }),
+  adminToken: field.string({
+    describe: 'the operator token the recordings page asks for (generated at setup); empty: nobody may use it',
+    env: 'PARLEY_ADMIN_TOKEN',
+    default: '',
+  }),
   logLevel: field.oneOf(LOG_LEVELS, {
     describe: 'log level',
     flag: 'log-level',

@@ -40,6 +40,7 @@ await runServiceMain({
         embedOrigins: c.embedOrigins,
       },
       turn: c.turn,
+      recordings: { dir: c.recordingsDir || undefined, adminToken: c.adminToken || undefined },
       ...(c.metricsPort !== 0 ? { metricsHttp: { host: c.metricsHost, port: c.metricsPort } } : {}),
       log: createLogger('web', { level: c.logLevel, write: (l) => process.stderr.write(l + '\n') }),
     }),

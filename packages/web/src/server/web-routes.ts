@@ -1,5 +1,5 @@
 // The HTTPS origin's routes: security headers on everything, /config.js, /ca.pem, /health, the
-// BOSH proxy, the client bundle, the SPA's room paths, and 404s that explain. Internals never
+// BOSH proxy, the client bundle, the SPA's room paths, the recordings page, and 404s that explain. Internals never
 // answer here: /metrics and source maps are 404 (metrics live on the loopback port).
 import { existsSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -7,6 +7,7 @@ import type { Logger } from '@parley/service';
 import { clientAddress, type AddressCaps } from './address-caps.js';
 import { clientMissingPage, notFoundPage, securityHeaders } from './pages.js';
 import { proxyHttp } from './proxy.js';
+import { type RecordingsDeps, recordingsRouter } from './recordings-routes.js';
 import type { WebMetrics } from './web-metrics.js';
 
 /** Room names: lowercase letters, digits, '-' and '_', 1..64 characters. */
@@ -28,6 +29,8 @@ export interface RouteDeps {
   metrics: WebMetrics;
   health(): Promise<{ healthy: boolean; [k: string]: unknown }>;
   log?: Logger;
+  /** The recordings page (recordings-routes.ts): folder and admin token; unset: off. */
+  recordings?: RecordingsDeps;
 }
 
 export function webApp(deps: RouteDeps): Express {
@@ -114,6 +117,8 @@ export function webApp(deps: RouteDeps): Express {
       .send('This is the XMPP WebSocket endpoint (RFC 7395): connect with a WebSocket, protocol "xmpp".\n');
   });
 
+  app.use(recordingsRouter({ ...deps.recordings, log }));
+
   app.use(
     express.static(staticDir, {
       index: false,
@@ -171,6 +176,7 @@ function routeClass(path: string): string {
     return path.slice(1);
   if (path === '/') return 'index';
   if (RESERVED_PAGES.includes(path.slice(1))) return path.slice(1);
+  if (path.startsWith('/recordings')) return 'recordings';
   if (/^\/[^/]+\.[a-z0-9]+$/i.test(path)) return 'static';
   return 'room';
 }

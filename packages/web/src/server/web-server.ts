@@ -50,6 +50,8 @@ export interface WebServerOptions {
    * never the public port. Absent: metrics are not served.
    */
   metricsHttp?: { host: string; port: number };
+  /** The recordings page: the bridge's recordings folder and the operator's admin token. */
+  recordings?: { dir?: string; adminToken?: string };
   /** Default: packages/web/dist/public. */
   staticDir?: string;
   /**
@@ -105,6 +107,7 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningWebSer
     metrics,
     health,
     log,
+    recordings: o.recordings,
   });
 
   const upgraded = new Set<Duplex>();

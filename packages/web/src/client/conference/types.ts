@@ -114,6 +114,11 @@ export interface ConferenceState {
   roomAccess?: RoomAccessState;
   /** The room's recording as the focus announces it (recording.ts); absent until it was ever started. */
   recording?: { on: boolean; by?: string; reason?: string };
+  /**
+   * The live stream as the focus announces it: "pending" while the bridge retries a failed push
+   * (`error` says why, the stream key hidden); absent until one was ever started.
+   */
+  streaming?: { status: 'on' | 'off' | 'pending'; by?: string; reason?: string; error?: string };
   /** The host's login on the waiting-for-host screen: in progress, or why it failed. */
   login?: { busy: boolean; error?: 'bad-credentials' | 'failed' };
 }
@@ -155,6 +160,8 @@ export interface ConferenceActions {
   endMeetingForEveryone(): void;
   /** Moderator only: start or stop recording at the bridge (the focus checks the role). */
   setRecording(on: boolean): void;
+  /** Moderator only: start a live stream to an rtmp:// or rtmps:// address, or stop it (`url` unset). */
+  setStreaming(on: boolean, url?: string): void;
   copyInviteLink(): Promise<void>;
   /** Prejoin: the password to join with, once the room asked for one (the next join() sends it). */
   setJoinPassword(password: string): void;

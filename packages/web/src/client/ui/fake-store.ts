@@ -301,6 +301,9 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     endMeetingForEveryone() {
       set({ phase: 'error', error: { kind: 'meeting-ended', endedBy: 'moderator' } });
     },
+    setStreaming(on) {
+      set({ streaming: { status: on ? 'on' : 'off', by: state.localId } });
+    },
     setRecording(on) {
       set({ recording: { on, by: state.localId } });
     },
