@@ -19,15 +19,18 @@ export interface SelectionInput {
   bridgeLastN?: number;
 }
 
+/** The height a receiver wants of a source: its own constraint, else the default one, else 2160. */
+export function maxHeightFor(c: ReceiverVideoConstraints | undefined, name: string): number {
+  const own = c?.constraints?.[name]?.maxHeight;
+  if (typeof own === 'number') return own;
+  const def = c?.defaultConstraints?.maxHeight;
+  return typeof def === 'number' ? def : 2160;
+}
+
 /** Names of the video sources to forward to the receiver, in rank order. */
 export function selectVideoSources(input: SelectionInput): string[] {
   const c = input.constraints;
-  const maxHeight = (name: string): number => {
-    const own = c?.constraints?.[name]?.maxHeight;
-    if (typeof own === 'number') return own;
-    const def = c?.defaultConstraints?.maxHeight;
-    return typeof def === 'number' ? def : 2160;
-  };
+  const maxHeight = (name: string): number => maxHeightFor(c, name);
   const onStage = new Set(c?.onStageSources ?? []);
   const selected = new Set(c?.selectedSources ?? []);
   const speakerRank = new Map(input.speakerOrder.map((id, i) => [id, i]));

@@ -1,7 +1,8 @@
 // One conference on the bridge: its endpoints, the SSRC index, and the forwarding between them.
 // Forwarding never decodes: RTP goes from the sender's SRTP context to each receiver's, with the
 // mid extension removed; RTCP is terminated per leg (NACK answered from the cache with RTX,
-// keyframe requests coalesced toward the sender, sender reports passed on for lip sync).
+// keyframe requests coalesced toward the sender, sender reports passed on for lip sync). A simulcast
+// source goes through SimulcastForwarding: one layer per receiver, rewritten into one stream.
 import type { BridgeChannelMessage, Colibri2Media, ReceiverAudioSubscription } from '@parley/protocol';
 import type { Logger } from '@parley/service';
 import {
@@ -32,6 +33,7 @@ import type { BridgeCounters } from './counters.js';
 import { Endpoint, type EndpointHost } from './endpoint.js';
 import type { MediaTransport } from './media-transport.js';
 import type { IncomingStream, MediaSource } from './media-source.js';
+import { SimulcastForwarding } from './simulcast-forwarding.js';
 
 /**
  * Header extensions that belong to one leg: the mids each receiver maps for itself, and the
@@ -56,6 +58,8 @@ export interface ConferenceOptions {
 
 /** How long after a reconnection a source's keyframe is asked for (receivers ask themselves after ~3 s). */
 const KEYFRAME_CHASE_MS = 3_000;
+/** How often simulcast layers are chosen again from measured bitrates and bandwidth estimates. */
+const LAYER_ALLOCATION_MS = 500;
 
 export class Conference implements EndpointHost {
   readonly endpoints = new Map<string, Endpoint>();
@@ -69,6 +73,11 @@ export class Conference implements EndpointHost {
   readonly counters: BridgeCounters;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly simulcast = new SimulcastForwarding({
+    now: () => this.now(),
+    requestLayerKeyframe: (source, layer) => this.requestLayerKeyframe(source, layer),
+  });
+  private lastLayerAllocation = 0;
   closed = false;
   /** The recording tap: decrypted media of each endpoint's first audio and video source, when recording. */
   recorder?: ConferenceRecorder;
@@ -105,6 +114,7 @@ export class Conference implements EndpointHost {
         gone.push(ssrc);
       }
     this.forgetSsrcs(gone);
+    this.simulcast.forget(this.endpoints.values(), ep.sources.keys());
     this.rtxSeq.forgetReceiver(id);
     ep.close();
     const speaker = this.speakers.remove(id);
@@ -141,6 +151,8 @@ export class Conference implements EndpointHost {
       }
     }
     this.forgetSsrcs(removed);
+    const gone = before.filter((s) => !ep.sources.has(s.name)).map((s) => s.name);
+    this.simulcast.forget(this.endpoints.values(), gone);
     this.updateForwarding();
   }
 
@@ -161,8 +173,10 @@ export class Conference implements EndpointHost {
     for (const name of ep.forwardedVideo) this.requestKeyframe(this.sourceByName(name));
     for (const other of this.endpoints.values()) {
       if (other === ep) continue;
-      for (const s of other.sources.values())
+      for (const s of other.sources.values()) {
+        if (s.simulcast) continue; // its reports are rewritten per receiver once a layer is forwarded
         for (const st of s.streams) if (st.lastSenderReport) ep.sendRtcp(st.lastSenderReport);
+      }
     }
     this.updateForwarding();
   }
@@ -217,17 +231,32 @@ export class Conference implements EndpointHost {
     } else {
       stream.lastPt = rtpPayloadType(plain);
       stream.loss?.onPacket(rtpSeq(plain));
+      stream.bitrate?.record(plain.length, this.now());
     }
     stream.cache?.insert(packet);
     if (!entry.isRtx) this.chaseKeyframe(stream.source, packet);
     if (stream.source.media === 'audio') this.trackAudioLevel(from, packet);
     if (this.recorder?.running) this.record(from, stream, packet);
     const out = rtpHasExtension(packet) ? removeHeaderExtension(packet, LEG_SPECIFIC_EXTENSIONS) : packet;
+    if (stream.source.simulcast) return this.forwardSimulcast(from, stream, packet, out, entry.isRtx);
     for (const receiver of this.endpoints.values()) {
       if (receiver === from) continue;
       if (stream.source.media === 'video' && !receiver.forwardedVideo.includes(stream.source.name)) continue;
       receiver.sendRtp(out);
     }
+  }
+
+  /** A simulcast layer's packet: measured, then projected for each receiver that gets the source. */
+  private forwardSimulcast(from: Endpoint, stream: IncomingStream, packet: Buffer, out: Buffer, isRtx: boolean): void {
+    const codec = this.codecs.videoCodec(rtpPayloadType(packet));
+    const payload = codec && rtpPayload(packet);
+    const keyframe = payload ? isKeyframe(payload, codec) : false;
+    const vp8 = codec === 'vp8';
+    if (!isRtx && keyframe && vp8) this.simulcast.observeKeyframe(stream, packet);
+    const name = stream.source.name;
+    const receivers: Endpoint[] = [];
+    for (const r of this.endpoints.values()) if (r !== from && r.forwardedVideo.includes(name)) receivers.push(r);
+    this.simulcast.forward(stream, out, keyframe, vp8, receivers);
   }
 
   /**
@@ -261,7 +290,12 @@ export class Conference implements EndpointHost {
         case 'fir': {
           this.counters.plisReceived++;
           const targets = p.type === 'pli' ? [p.mediaSsrc] : p.entries.map((e) => e.ssrc);
-          for (const ssrc of targets) this.requestKeyframe(this.ssrcs.get(ssrc)?.stream.source);
+          for (const ssrc of targets) {
+            const source = this.ssrcs.get(ssrc)?.stream.source;
+            // A simulcast receiver asks on the projected SSRC: the keyframe it needs is of the layer it gets.
+            if (source?.simulcast) this.requestLayerKeyframe(source, this.simulcast.keyframeLayer(from, source));
+            else this.requestKeyframe(source);
+          }
           break;
         }
         case 'sr': {
@@ -269,6 +303,11 @@ export class Conference implements EndpointHost {
           if (!entry || entry.endpoint !== from) break;
           // Only the sender info travels on: report blocks speak of the sender's own receive side.
           entry.stream.lastSenderReport = buildSr(p, []);
+          if (entry.stream.source.simulcast) {
+            const receivers = this.receiversOf(entry.stream.source);
+            for (const [r, sr] of this.simulcast.senderReports(entry.stream, p, receivers)) r.sendRtcp(sr);
+            break;
+          }
           for (const r of this.receiversOf(entry.stream.source)) r.sendRtcp(entry.stream.lastSenderReport);
           break;
         }
@@ -333,10 +372,28 @@ export class Conference implements EndpointHost {
       const added = next.filter((n) => !r.forwardedVideo.includes(n));
       const changed = added.length > 0 || next.length !== r.forwardedVideo.length;
       r.forwardedVideo = next;
+      this.allocateLayers(r);
       if (!changed) continue;
       if (r.connected) for (const n of added) this.requestKeyframe(this.sourceByName(n));
       r.send({ colibriClass: 'ForwardedSources', forwardedSources: next });
     }
+  }
+
+  /**
+   * Picks the simulcast layer of each source the receiver gets. A source paused for bandwidth stays in
+   * its ForwardedSources: the receiver keeps its tile and shows it paused, not gone.
+   */
+  private allocateLayers(r: Endpoint): void {
+    const forwarded: MediaSource[] = [];
+    for (const name of r.forwardedVideo) {
+      const s = this.sourceByName(name);
+      if (s) forwarded.push(s);
+    }
+    if (!forwarded.some((s) => s.simulcast)) return;
+    const now = this.now();
+    let otherVideoBps = 0;
+    for (const s of forwarded) if (!s.simulcast) for (const st of s.streams) otherVideoBps += st.bitrate?.bps(now) ?? 0;
+    this.simulcast.allocate(r, forwarded, otherVideoBps);
   }
 
   private receiversOf(source: MediaSource): Endpoint[] {
@@ -364,6 +421,14 @@ export class Conference implements EndpointHost {
     for (const st of source.streams) this.sendKeyframeRequest(sender, st);
   }
 
+  /** A keyframe of one simulcast layer (the one a receiver gets or is switching to). */
+  private requestLayerKeyframe(source: MediaSource, layer: number): void {
+    const sender = this.endpoints.get(source.owner);
+    const st = source.streams[layer];
+    if (layer < 0 || !st || !sender?.connected) return;
+    this.sendKeyframeRequest(sender, st);
+  }
+
   /** One PLI per stream per limiter interval; a request inside the interval is kept and sent when it ends. */
   private sendKeyframeRequest(sender: Endpoint, st: IncomingStream): void {
     if (!this.pli.request(st.primarySsrc)) {
@@ -379,6 +444,7 @@ export class Conference implements EndpointHost {
   private retransmit(receiver: Endpoint, mediaSsrc: number, seqs: readonly number[]): void {
     const entry = this.ssrcs.get(mediaSsrc);
     if (!entry || entry.isRtx || !entry.stream.cache) return;
+    if (entry.stream.source.simulcast) return this.retransmitSimulcast(receiver, entry.stream.source, seqs);
     const { stream } = entry;
     for (const seq of seqs) {
       const cached = stream.cache!.get(seq);
@@ -397,6 +463,27 @@ export class Conference implements EndpointHost {
       } else {
         out = Buffer.from(cached.packet);
       }
+      if (rtpHasExtension(out)) out = removeHeaderExtension(out, LEG_SPECIFIC_EXTENSIONS);
+      this.counters.retransmissions++;
+      receiver.sendRtp(out);
+    }
+  }
+
+  /** A NACK on the projected stream: each seq is found in the cache of the layer it was, and sent rewritten. */
+  private retransmitSimulcast(receiver: Endpoint, source: MediaSource, seqs: readonly number[]): void {
+    const rtxSsrc = source.streams[0].rtxSsrc;
+    const isVp8 = (b: Buffer) => this.codecs.videoCodec(rtpPayloadType(b)) === 'vp8';
+    for (const seq of seqs) {
+      const packet = this.simulcast.retransmission(receiver, source, seq, isVp8);
+      if (!packet) {
+        this.counters.retransmissionMisses++;
+        continue;
+      }
+      const rtxPt = this.codecs.rtxPayloadType(rtpPayloadType(packet));
+      let out =
+        rtxSsrc !== undefined && rtxPt !== undefined
+          ? toRtx(packet, { rtxSsrc, rtxPt, rtxSeq: this.rtxSeq.next(receiver.id, rtxSsrc) })
+          : packet;
       if (rtpHasExtension(out)) out = removeHeaderExtension(out, LEG_SPECIFIC_EXTENSIONS);
       this.counters.retransmissions++;
       receiver.sendRtp(out);
@@ -430,6 +517,11 @@ export class Conference implements EndpointHost {
 
   /** Sends NACKs for what senders lost and deferred keyframe requests; called on the bridge's timer. */
   tick(): void {
+    const now = this.now();
+    if (now - this.lastLayerAllocation >= LAYER_ALLOCATION_MS) {
+      this.lastLayerAllocation = now;
+      for (const r of this.endpoints.values()) this.allocateLayers(r);
+    }
     for (const { stream, endpoint, isRtx } of this.ssrcs.values()) {
       if (isRtx || !endpoint.connected) continue;
       if (stream.keyframeWanted) this.sendKeyframeRequest(endpoint, stream);
@@ -458,7 +550,7 @@ export class Conference implements EndpointHost {
       meetingId: this.meetingId,
       name: this.name,
       dominantSpeaker: this.speakers.dominant,
-      endpoints: [...this.endpoints.values()].map((e) => e.dump()),
+      endpoints: [...this.endpoints.values()].map((e) => ({ ...e.dump(), simulcastLayers: this.simulcast.dump(e) })),
     };
   }
 }

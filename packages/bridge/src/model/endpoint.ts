@@ -37,6 +37,8 @@ export class Endpoint {
   /** Video source names this endpoint receives now. */
   forwardedVideo: string[] = [];
   constraints?: ReceiverVideoConstraints;
+  /** The bandwidth estimate toward this endpoint (bps), when one is made; spent by simulcast layer allocation. */
+  estimatedBandwidthBps?: number;
   /** Whose audio this endpoint wants (lib-jitsi-meet's ReceiverAudioSubscription); everyone's when unset. */
   audioSubscription?: ReceiverAudioSubscription;
   /** Bridge-channel classes this endpoint sent that Parley does not know: logged once each, then only counted. */

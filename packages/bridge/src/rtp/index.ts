@@ -8,3 +8,5 @@ export * from './loss-detector.js';
 export * from './keyframe.js';
 export * from './pli-limiter.js';
 export * from './twcc-feedback.js';
+export * from './bitrate-meter.js';
+export * from './vp8-descriptor.js';
