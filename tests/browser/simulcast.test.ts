@@ -1,10 +1,12 @@
 // Simulcast from the browser: Chromium sends its camera as three layers (SSRC simulcast, SIM + FID
 // groups munged into the answer), the video quality setting turns layers off (and on again), and
-// the other participant still sees the camera. Read from the sender's own getStats().
+// the other participant still sees the camera. Read from the sender's own getStats(). Then the
+// layer each receiver gets: a stage tile at the high layer, thumbnails at the low one (the bridge
+// picks from the ReceiverVideoConstraints the client derives from its layout).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { GREEN, RED, T, poll, tileOf, useWebStack, waitForTileColor } from './harness.js';
+import { BLUE, GREEN, RED, T, YELLOW, poll, tileOf, useWebStack, waitForTileColor } from './harness.js';
 
 interface Layer {
   ssrc: number;
@@ -52,6 +54,24 @@ async function waitForEncodingLayers(page: Page, count: number, what: string): P
     throw new Error(`${err.message}; encoding: ${JSON.stringify(running)}`);
   });
   return running;
+}
+
+/** The frameHeight getStats() reports for the track each remote camera tile plays, by endpoint id. */
+async function receivedHeights(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const report: Map<string, any> = await (globalThis as any).parleyDebug.getStats();
+    const byTrack = new Map<string, number>();
+    for (const r of report.values())
+      if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier)
+        byTrack.set(r.trackIdentifier, r.frameHeight ?? 0);
+    const out: Record<string, number> = {};
+    const doc = (globalThis as any).document;
+    for (const tile of doc.querySelectorAll('[data-testid="tile"][data-local="false"][data-video-type="camera"]')) {
+      const track = tile.querySelector('video')?.srcObject?.getVideoTracks()[0];
+      out[tile.dataset.participant] = track ? (byTrack.get(track.id) ?? 0) : 0;
+    }
+    return out;
+  });
 }
 
 async function chooseQuality(page: Page, quality: string): Promise<void> {
@@ -107,6 +127,58 @@ describe('simulcast in the browser', () => {
       }
       // Red sees Green again once all layers are back.
       await waitForTileColor(red.page, tileOf(red.page, greenId), GREEN, T.media * 2);
+    });
+  });
+
+  test('a receiver with one stage tile and three thumbnails gets the stage at 720p, the others at 180p', {
+    timeout: 300_000,
+  }, async () => {
+    const link = suite.link('layers');
+    const camera = { width: 1280, height: 720 };
+    await suite.checking(async () => {
+      const red = await suite.launch({ color: RED, name: 'Red', url: link });
+      const senders = [];
+      for (const [color, name] of [
+        [GREEN, 'Green'],
+        [BLUE, 'Blue'],
+        [YELLOW, 'Yellow'],
+      ] as const)
+        senders.push(await suite.launch({ color, name, url: link, camera }));
+      const [greenId, blueId, yellowId] = await Promise.all(senders.map((p) => p.endpointId()));
+      for (const [id, color] of [
+        [greenId!, GREEN],
+        [blueId!, BLUE],
+        [yellowId!, YELLOW],
+      ] as const)
+        await waitForTileColor(red.page, tileOf(red.page, id), color, T.media * 2);
+      // Red pins Green: stage view, Green large, Blue, Yellow and Red's own camera in the filmstrip.
+      await tileOf(red.page, greenId!).click();
+      await red.page.locator('.stage-tile[data-participant="' + greenId + '"]').waitFor();
+      let heights: Record<string, number> = {};
+      await poll(
+        'Red receives Green (stage) at 720p and Blue and Yellow (thumbnails) at 180p',
+        async () => {
+          heights = await receivedHeights(red.page);
+          return heights[greenId!] === 720 && heights[blueId!] === 180 && heights[yellowId!] === 180;
+        },
+        T.media * 4,
+        1000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; Red's frameHeight by sender: ${JSON.stringify(heights)}`);
+      });
+      // Pinning Blue instead swaps the layers (the switch waits for a keyframe of each layer).
+      await tileOf(red.page, blueId!).click();
+      await poll(
+        'Red receives Blue (now on stage) at 720p and Green at 180p',
+        async () => {
+          heights = await receivedHeights(red.page);
+          return heights[blueId!] === 720 && heights[greenId!] === 180;
+        },
+        T.media * 4,
+        1000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; Red's frameHeight by sender: ${JSON.stringify(heights)}`);
+      });
     });
   });
 });

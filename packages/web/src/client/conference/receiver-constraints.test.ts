@@ -99,7 +99,7 @@ test('the setting turns layers off from the top; Chromium sends 3 layers, Firefo
       params = p;
       sets++;
     },
-  } as unknown as RTCRtpSender;
+  };
   await applySendQuality(sender, 'standard');
   assert.deepEqual(
     params.encodings.map((e) => e.active),

@@ -35,12 +35,21 @@ export function simulcastLayersFor(userAgent: string): number {
   return /Chrome\/|Chromium\//.test(userAgent) && !/Firefox\//.test(userAgent) ? SIMULCAST_LAYERS : 1;
 }
 
+/** What applySendQuality uses of an RTCRtpSender (structural: Node's unit tests have no DOM types). */
+export interface LayeredSender {
+  getParameters(): SendParameters;
+  setParameters(p: SendParameters): Promise<void>;
+}
+interface SendParameters {
+  encodings?: { active?: boolean }[];
+}
+
 /**
  * Turns the camera sender's encodings on and off for the setting (`active: false` stops a layer's
  * encoder; the bridge then picks from the ones left). With one encoding (no simulcast) it is on
  * unless the setting is audio only.
  */
-export async function applySendQuality(sender: RTCRtpSender, q: VideoQuality): Promise<void> {
+export async function applySendQuality(sender: LayeredSender, q: VideoQuality): Promise<void> {
   const params = sender.getParameters();
   const encodings = params.encodings ?? [];
   if (encodings.length === 0) return;
