@@ -127,6 +127,13 @@ describe('simulcast in the browser', () => {
       }
       // Red sees Green again once all layers are back.
       await waitForTileColor(red.page, tileOf(red.page, greenId), GREEN, T.media * 2);
+      // Red goes audio only: the bridge stops forwarding Green's video, and Red's tile of Green shows
+      // the avatar and "Video paused" instead of the last frame; back to high, Green's colour returns.
+      await chooseQuality(red.page, 'audio-only');
+      await tileOf(red.page, greenId).getByTestId('tile-video-paused').waitFor({ timeout: T.media });
+      await tileOf(red.page, greenId).getByTestId('tile-avatar').waitFor({ timeout: T.ui });
+      await chooseQuality(red.page, 'high');
+      await waitForTileColor(red.page, tileOf(red.page, greenId), GREEN, T.media * 2);
     });
   });
 

@@ -6,14 +6,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConferenceState, ConferenceActions, Tile as TileData, VisibleLayout } from '../conference/types';
 import { t } from '../i18n';
-import { computeGrid, ASPECT } from './layout';
+import { computeGrid, filmstripCapacity, pageOf, ASPECT, PAGE_SIZE } from './layout';
 import { useElementSize, useIsPhone } from './hooks';
 import { Tile } from './Tile';
 
 const GAP = 8;
 const MIN_TILE_WIDTH = 150;
-/** Tiles per page in tile view (Jitsi's 25 visible thumbnails). */
-export const PAGE_SIZE = 25;
 /** Filmstrip thumbnails on a phone: a row of 120 px wide tiles (app.css). */
 const PHONE_THUMB_WIDTH = 120;
 
@@ -134,10 +132,9 @@ export function TileGrid(props: Props) {
   const [ref, size] = useElementSize<HTMLDivElement>();
   const phone = useIsPhone();
   const render = useTileRenderer(props);
-  const all = props.state.tiles;
-  const pages = Math.ceil(all.length / PAGE_SIZE);
+  const pages = Math.ceil(props.state.tiles.length / PAGE_SIZE);
   const [page, setPage] = usePage(pages);
-  const tiles = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const tiles = pageOf(props.state.tiles, page, PAGE_SIZE).items;
   const width = size.width - 2 * GAP;
   const height = size.height - 2 * GAP;
   let grid = computeGrid(tiles.length, width, height, GAP, phone ? 2 : Infinity);
@@ -182,15 +179,11 @@ export function StageView(props: Props) {
   const main = stageTile(props.state);
   const rest = props.state.tiles.filter((x) => x !== main);
   // As many thumbnails as the filmstrip shows without scrolling (at most a page of 25), paged.
-  const thumbWidth = phone ? PHONE_THUMB_WIDTH : Math.max(1, stripSize.width - GAP);
-  const thumbHeight = thumbWidth / ASPECT;
-  const room = phone ? stripSize.width : stripSize.height - GAP;
-  const step = (phone ? thumbWidth : thumbHeight) + GAP;
-  const perPage = Math.max(1, Math.min(PAGE_SIZE, Math.floor((room + GAP) / step)));
+  const { count: perPage, thumbHeight } = filmstripCapacity(stripSize, GAP, phone ? PHONE_THUMB_WIDTH : undefined);
   const pages = Math.ceil(rest.length / perPage);
   const [page, setPage] = usePage(pages);
   const measured = stripSize.width > 0 || rest.length === 0;
-  const thumbs = measured ? rest.slice(page * perPage, (page + 1) * perPage) : [];
+  const thumbs = measured ? pageOf(rest, page, perPage).items : [];
   useReportLayout(
     props.actions,
     mainSize.height > 0 && measured
