@@ -129,6 +129,13 @@ export interface LaunchOptions {
   args?: string[];
   /** A phone: this viewport (CSS pixels), touch, mobile viewport meta honoured, 3x pixels. */
   phone?: { width: number; height: number };
+  /**
+   * The fake camera's size (default 320x180, cheap for the 2-core machine). Chromium sends as many
+   * simulcast layers as the size allows: 1280x720 for all three (180p, 360p, 720p).
+   */
+  camera?: { width: number; height: number };
+  /** The page's viewport (CSS pixels) when not a phone; default 1100x700. */
+  viewport?: { width: number; height: number };
 }
 
 export interface BrowserParticipant {
@@ -167,7 +174,8 @@ const open = new Set<BrowserParticipant>();
 
 export async function launchParticipant(opts: LaunchOptions): Promise<BrowserParticipant> {
   const home = mkdtempSync(join(tmpdir(), 'parley-browser-'));
-  const y4m = makeY4m(join(home, 'camera.y4m'), opts.color);
+  // A large camera gets few frames: the colour is solid, and Chromium loops over them.
+  const y4m = makeY4m(join(home, 'camera.y4m'), opts.color, opts.camera ? { ...opts.camera, frames: 4 } : {});
   const logs: string[] = [];
   const stamp = () => new Date().toISOString().slice(11, 23);
   const profile = join(home, 'profile');
@@ -178,7 +186,7 @@ export async function launchParticipant(opts: LaunchOptions): Promise<BrowserPar
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') },
     args: [...BASE_ARGS, `--use-file-for-fake-video-capture=${y4m}`, ...SCREEN_SHARE_ARGS, ...(opts.args ?? [])],
     ignoreHTTPSErrors: true,
-    viewport: opts.phone ?? { width: 1100, height: 700 },
+    viewport: opts.phone ?? opts.viewport ?? { width: 1100, height: 700 },
     ...(opts.phone && { isMobile: true, hasTouch: true, deviceScaleFactor: 3 }),
     permissions: ['camera', 'microphone'],
   });

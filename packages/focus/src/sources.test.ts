@@ -56,3 +56,26 @@ test('colibri2 media sources are one per source name, each with its own groups',
     ],
   );
 });
+
+test('SIM and FID groups must describe one simulcast source: layers, one RTX each, nothing shared', () => {
+  const v = `${id}-v0`;
+  const layers = [src(10, v), src(11, v), src(12, v), src(20, v), src(21, v), src(22, v)];
+  const sim = (...ssrcs: number[]) => ({ semantics: 'SIM', ssrcs });
+  const fid = (...ssrcs: number[]) => ({ semantics: 'FID', ssrcs });
+  const video = (groups: { semantics: string; ssrcs: number[] }[], sources = layers): EndpointSources => ({
+    audio: camera.audio,
+    video: { sources, groups },
+  });
+  const good = [sim(10, 11, 12), fid(10, 20), fid(11, 21), fid(12, 22)];
+  assert.equal(sourceProblem(id, video(good), new Set()), undefined);
+  const cases: [ReturnType<typeof video>, RegExp][] = [
+    [video([sim(10, 11, 12, 20)]), /must list 1 to 3 ssrcs/],
+    [video([sim(10, 11, 11)]), /repeats an ssrc/],
+    [video([sim(10, 11), sim(11, 12)]), /ssrc 11 is in two SIM groups/],
+    [video([fid(10, 20, 21)]), /must list a primary ssrc and its RTX ssrc/],
+    [video([fid(10, 20), fid(10, 21)]), /ssrc 10 has two RTX ssrcs/],
+    [video([sim(10, 11), fid(10, 11)]), /RTX of 10 and a simulcast layer/],
+    [video([sim(10, 11)], [src(10, v), src(11, `${id}-v1`)]), /mixes the ssrcs of different sources/],
+  ];
+  for (const [sources, problem] of cases) assert.match(sourceProblem(id, sources, new Set()) ?? 'accepted', problem);
+});

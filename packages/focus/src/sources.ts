@@ -75,6 +75,45 @@ export function sourceProblem(endpointId: string, s: EndpointSources, inUse: Rea
       const missing = g.ssrcs.find((x) => !seen.has(x));
       if (missing !== undefined) return `ssrc-group ${g.semantics} mentions ssrc ${missing}, which is not announced`;
     }
+    const problem = groupProblem(s[m]);
+    if (problem) return problem;
   }
+  return undefined;
+}
+
+/** Most simulcast layers a sender may announce (Jitsi's clients send 3). */
+export const MAX_SIMULCAST_LAYERS = 3;
+
+/**
+ * SIM and FID groups the bridge and the receivers can use: a SIM group lists 1..3 distinct SSRCs of
+ * one source, each in no other SIM group; a FID group is exactly a primary and its RTX SSRC of one
+ * source, and a primary has one RTX at most. A receiver is told only of a SIM group's first SSRC and
+ * its FID partner, so a group that mixes sources would hide another source's stream.
+ */
+function groupProblem(ms: MediaSources): string | undefined {
+  const nameOf = new Map(ms.sources.map((x) => [x.ssrc, x.name]));
+  const inSim = new Set<number>();
+  const rtxOf = new Map<number, number>();
+  for (const g of ms.groups) {
+    const list = g.ssrcs.join(' ');
+    if (new Set(g.ssrcs).size !== g.ssrcs.length) return `ssrc-group ${g.semantics} ${list} repeats an ssrc`;
+    if (new Set(g.ssrcs.map((x) => nameOf.get(x))).size > 1)
+      return `ssrc-group ${g.semantics} ${list} mixes the ssrcs of different sources`;
+    if (g.semantics === 'SIM') {
+      if (g.ssrcs.length < 1 || g.ssrcs.length > MAX_SIMULCAST_LAYERS)
+        return `ssrc-group SIM ${list} must list 1 to ${MAX_SIMULCAST_LAYERS} ssrcs`;
+      const again = g.ssrcs.find((x) => inSim.has(x));
+      if (again !== undefined) return `ssrc ${again} is in two SIM groups`;
+      g.ssrcs.forEach((x) => inSim.add(x));
+    } else if (g.semantics === 'FID') {
+      if (g.ssrcs.length !== 2) return `ssrc-group FID ${list} must list a primary ssrc and its RTX ssrc`;
+      const [primary, rtx] = g.ssrcs as [number, number];
+      const had = rtxOf.get(primary);
+      if (had !== undefined && had !== rtx) return `ssrc ${primary} has two RTX ssrcs (${had} and ${rtx})`;
+      rtxOf.set(primary, rtx);
+    }
+  }
+  for (const [primary, rtx] of rtxOf)
+    if (inSim.has(rtx)) return `ssrc ${rtx} is the RTX of ${primary} and a simulcast layer at once`;
   return undefined;
 }

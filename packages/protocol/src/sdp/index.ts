@@ -21,3 +21,4 @@ export {
   type OfferSdpToJingleOptions,
   type SdpToJingleOptions,
 } from './answer.js';
+export { addSimulcastLayers, type SimulcastMungeOptions, type SimulcastSsrcs } from './simulcast.js';

@@ -21,6 +21,25 @@ function withoutCandidateIds(j: Jingle): Jingle {
   return copy;
 }
 
+/** The Jingle as a receiver sees it: simulcast sources reduced to their first SIM ssrc + its FID partner. */
+function receivedOnly(j: Jingle): Jingle {
+  const copy = structuredClone(j);
+  for (const c of copy.contents) {
+    const d = c.description;
+    if (!d) continue;
+    const dropped = new Set<number>();
+    for (const g of d.sourceGroups.filter((x) => x.semantics === 'SIM')) {
+      const rtx = d.sourceGroups.find((x) => x.semantics === 'FID' && x.ssrcs[0] === g.ssrcs[0])?.ssrcs[1];
+      for (const x of g.ssrcs.slice(1)) dropped.add(x);
+      for (const f of d.sourceGroups.filter((x) => x.semantics === 'FID' && g.ssrcs.slice(1).includes(x.ssrcs[0]!)))
+        if (f.ssrcs[1] !== rtx) dropped.add(f.ssrcs[1]!);
+    }
+    d.sources = d.sources.filter((x) => !dropped.has(x.ssrc));
+    d.sourceGroups = d.sourceGroups.filter((g) => g.semantics !== 'SIM' && !g.ssrcs.some((x) => dropped.has(x)));
+  }
+  return copy;
+}
+
 test('session-initiate -> offer SDP: layout, codecs, extensions, sources, candidates', () => {
   const j = load('session-initiate.xml');
   const rd = RemoteDescription.fromJingle(j);
@@ -94,19 +113,29 @@ test('session-initiate -> offer SDP: layout, codecs, extensions, sources, candid
       );
       assert.ok(sdpAttributes(m.lines, 'rtcp-mux').length === 1);
     }
-    // every remote ssrc (cname + msid) and group on the m-line of its source
-    for (const s of d.sources) {
+    // every remote ssrc (cname + msid) and group on the m-line of its source; of a simulcast
+    // source only the first layer (first SIM ssrc and its FID partner), see receivedOnly()
+    const received = receivedOnly(j).contents.find((c) => c.name === content.name)!.description!;
+    for (const s of received.sources) {
       const m = sdp.media.find((x) => midOf(x) === rd.midOfSource(s.name))!;
       assert.equal(m.kind, d.media);
       assert.ok(sdpAttributes(m.lines, 'ssrc').includes(`${s.ssrc} cname:${s.owner}`));
       assert.ok(sdpAttributes(m.lines, 'ssrc').includes(`${s.ssrc} msid:${s.msid}`));
       assert.equal(sdpAttribute(m.lines, 'msid'), s.msid);
     }
-    for (const g of d.sourceGroups) {
+    for (const g of received.sourceGroups) {
       const owner = d.sources.find((s) => s.ssrc === g.ssrcs[0])!;
       const m = sdp.media.find((x) => midOf(x) === rd.midOfSource(owner.name))!;
       assert.ok(sdpAttributes(m.lines, 'ssrc-group').includes(`${g.semantics} ${g.ssrcs.join(' ')}`));
     }
+  }
+  for (const [mid, ssrcs] of [
+    ['video-1', '1001 1011'],
+    ['video-2', '2001 2011'],
+  ] as const) {
+    const m = sdp.media.find((x) => midOf(x) === mid)!;
+    assert.deepEqual(sdpAttributes(m.lines, 'ssrc-group'), [`FID ${ssrcs}`], `${mid}: only the first layer's FID`);
+    assert.deepEqual([...new Set(sdpAttributes(m.lines, 'ssrc').map((x) => x.split(' ')[0]))].join(' '), ssrcs);
   }
   const video3 = sdp.media[7]!;
   assert.deepEqual(sdpAttributes(video3.lines, 'ssrc-group'), ['FID 2101 2111']);
@@ -120,7 +149,7 @@ test('Jingle -> SDP -> Jingle keeps every source, group, codec, extension and ca
   const j = load('session-initiate.xml');
   const back = offerSdpToJingle(RemoteDescription.fromJingle(j).toSdp(), { sid: j.sid, initiator: j.initiator! });
   // The candidate id is a Jingle-only attribute (SDP has no place for it); everything else survives.
-  assert.deepEqual(back, withoutCandidateIds(j));
+  assert.deepEqual(back, withoutCandidateIds(receivedOnly(j)));
 });
 
 test('renegotiation: stable mids, freed m-lines reused, removed ones inactive, never fewer m-lines', () => {
@@ -223,8 +252,43 @@ test('an ICE-lite bridge is announced as a=ice-lite, so the browser takes the co
   for (const c of j.contents) if (c.transport) c.transport.iceLite = true;
   const text = RemoteDescription.fromJingle(j).toSdp();
   assert.equal(sdpAttributes(parseSdp(text).lines, 'ice-lite').length, 1, 'one session-level a=ice-lite');
-  assert.deepEqual(offerSdpToJingle(text, { sid: j.sid, initiator: j.initiator! }), withoutCandidateIds(j));
+  assert.deepEqual(
+    offerSdpToJingle(text, { sid: j.sid, initiator: j.initiator! }),
+    withoutCandidateIds(receivedOnly(j)),
+  );
   const xmlText = jingleToXml(j).toString();
   assert.match(xmlText, /<ice-lite\/>/);
   assert.deepEqual(parseJingle(parseXml(xmlText)), j);
+});
+
+test('a simulcast source is offered as its first layer only, also when its groups come in a later source-add', () => {
+  const j = load('session-initiate.xml');
+  const rd = RemoteDescription.fromJingle(j);
+  const line = rd.mLines().find((l) => l.sourceName === '1a2b3c4d-v0')!;
+  assert.deepEqual(
+    line.sources.map((s) => s.ssrc),
+    [1001, 1011],
+  );
+  assert.deepEqual(line.simulcast, { semantics: 'SIM', ssrcs: [1001, 1002, 1003] });
+  // Sources first, groups later (as some senders announce them): the layers go once the SIM group is known.
+  const src = (ssrc: number): Source => ({ ssrc, name: 'cafe0001-v0', owner: 'cafe0001' });
+  rd.addSources([src(31), src(32), src(41), src(42)], [], 'video');
+  assert.equal(rd.mLines().find((l) => l.sourceName === 'cafe0001-v0')!.sources.length, 4);
+  rd.addSources(
+    [],
+    [
+      { semantics: 'SIM', ssrcs: [31, 32] },
+      { semantics: 'FID', ssrcs: [31, 41] },
+      { semantics: 'FID', ssrcs: [32, 42] },
+    ],
+  );
+  const later = rd.mLines().find((l) => l.sourceName === 'cafe0001-v0')!;
+  assert.deepEqual(
+    later.sources.map((s) => s.ssrc),
+    [31, 41],
+  );
+  assert.deepEqual(later.groups, [{ semantics: 'FID', ssrcs: [31, 41] }]);
+  // A source-remove naming only an upper layer's ssrc still frees the m-line.
+  assert.deepEqual(rd.removeSources([32]), [rd.midOfSource('cafe0001-v0') ?? later.mid]);
+  assert.equal(rd.midOfSource('cafe0001-v0'), undefined);
 });

@@ -2,6 +2,9 @@
 // participant sends (recvonly in the offer), one sendonly m-line per remote source (a source name with
 // all its SSRCs and FID/SIM groups), and the SCTP data channel. Mids are stable across renegotiation:
 // freed m-lines turn inactive and are reused for the next source of the same media type; never deleted.
+// A simulcast source (ssrc-group SIM) is received as one stream: its first SIM SSRC and that SSRC's
+// FID (RTX) partner only. The bridge forwards whichever layer it picks rewritten onto those SSRCs;
+// listing the other layers would make the browser expect (and wait for) streams that never come.
 import { ProtocolError } from '../errors/protocol-error.js';
 import type {
   IceCandidate,
@@ -30,6 +33,8 @@ export interface RemoteMLine {
   groups: SourceGroup[];
   /** A local send line added after the offer by addLocalSendLine (e.g. a screen share). */
   added?: boolean;
+  /** The source's SIM group as announced (only its first layer is in `sources`/`groups`). */
+  simulcast?: SourceGroup;
 }
 
 export interface RemoteDescriptionOptions {
@@ -54,6 +59,29 @@ export function mediaOfSourceName(name: string): MediaType | undefined {
 /** The msid a remote source gets when Jingle carries none: stream = owner, track = source name. */
 export function defaultMsid(s: Source): string {
   return `${s.owner || s.name} ${s.name}`;
+}
+
+/**
+ * The SSRCs a receiver is told of for a source with these groups: with a SIM group, its first SSRC
+ * and that SSRC's FID partner; otherwise all of them. Undefined when there is no SIM group.
+ */
+export function receivedSimulcastSsrcs(groups: readonly SourceGroup[]): number[] | undefined {
+  const sim = groups.find((g) => g.semantics === 'SIM' && g.ssrcs.length > 0);
+  if (!sim) return undefined;
+  const primary = sim.ssrcs[0]!;
+  const rtx = groups.find((g) => g.semantics === 'FID' && g.ssrcs[0] === primary)?.ssrcs[1];
+  return rtx === undefined ? [primary] : [primary, rtx];
+}
+
+/** Drops a simulcast source's other layers from a remote m-line (see the file comment). */
+function keepPrimaryLayer(line: RemoteMLine): void {
+  const sim = line.groups.find((g) => g.semantics === 'SIM') ?? line.simulcast;
+  if (!sim) return;
+  const keep = receivedSimulcastSsrcs([sim, ...line.groups]);
+  if (!keep) return;
+  line.simulcast = { semantics: 'SIM', ssrcs: [...sim.ssrcs] };
+  line.sources = line.sources.filter((s) => keep.includes(s.ssrc));
+  line.groups = keep.length === 2 ? [{ semantics: 'FID', ssrcs: [...keep] }] : [];
 }
 
 export class RemoteDescription {
@@ -134,10 +162,13 @@ export class RemoteDescription {
     const changed: string[] = [];
     for (const l of this.lines) {
       if (l.role !== 'remote' || l.sourceName === undefined) continue;
-      if (names.has(l.sourceName) || l.sources.some((s) => ssrcs.has(s.ssrc))) {
+      // A simulcast source's upper layers are not in `sources` but still name it.
+      const layers = [...l.sources.map((s) => s.ssrc), ...(l.simulcast?.ssrcs ?? [])];
+      if (names.has(l.sourceName) || layers.some((x) => ssrcs.has(x))) {
         l.sourceName = undefined;
         l.sources = [];
         l.groups = [];
+        delete l.simulcast;
         l.direction = 'inactive';
         changed.push(l.mid);
       }
@@ -226,6 +257,7 @@ export class RemoteDescription {
       ...l,
       sources: l.sources.map((s) => ({ ...s })),
       groups: l.groups.map((g) => ({ ...g, ssrcs: [...g.ssrcs] })),
+      ...(l.simulcast ? { simulcast: { ...l.simulcast, ssrcs: [...l.simulcast.ssrcs] } } : {}),
     }));
   }
 
@@ -329,6 +361,7 @@ export class RemoteDescription {
         if (!line.groups.some((x) => `${x.semantics} ${x.ssrcs.join(' ')}` === key))
           line.groups.push({ semantics: g.semantics, ssrcs: [...g.ssrcs] });
       }
+      keepPrimaryLayer(line);
       changed.push(line.mid);
     }
     // Groups for sources added earlier (e.g. a FID group arriving in a later source-add).
@@ -341,6 +374,7 @@ export class RemoteDescription {
       line.groups.push({ semantics: g.semantics, ssrcs: [...g.ssrcs] });
       if (!changed.includes(line.mid)) changed.push(line.mid);
     }
+    for (const l of this.lines) if (changed.includes(l.mid)) keepPrimaryLayer(l);
     return changed;
   }
 

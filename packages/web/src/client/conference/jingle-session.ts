@@ -1,12 +1,16 @@
 // One Jingle session with the focus and its RTCPeerConnection (the only file touching it): the
 // focus's offer (RemoteDescription from Jingle) answered with our camera/microphone, source-add /
 // source-remove renegotiation, and our screen share as an extra local send m-line.
+// Every local answer goes through localAnswer(): the camera's m-line gets its simulcast layers
+// (SIM + FID groups, @parley/protocol's addSimulcastLayers) before setLocalDescription.
 import {
+  addSimulcastLayers,
   answerToJingle,
   RemoteDescription,
   type IceTransport,
   type Jingle,
   type JingleContent,
+  type SimulcastSsrcs,
   type Source,
   type SourceGroup,
 } from '@parley/protocol';
@@ -45,6 +49,17 @@ export interface SessionCallbacks {
   dataChannel(dc: RTCDataChannel): void;
 }
 
+/** The camera's m-line: the offer's first video content, on which we send our camera. */
+const CAMERA_MID = 'video';
+/** Jitsi's screen share frame rate: sharp text matters, motion does not. */
+const SCREEN_MAX_FRAMERATE = 5;
+
+function randomSsrc(): number {
+  const a = new Uint32Array(1);
+  crypto.getRandomValues(a);
+  return a[0]!;
+}
+
 export interface LocalSources {
   sources: Source[];
   groups: SourceGroup[];
@@ -65,12 +80,16 @@ export class JingleSession {
    * match (RFC 8843 §9.2's payload-type fallback), so the new source's own receiver never gets any.
    */
   private answered = new Map<string, string>();
+  /** The camera's layer SSRCs, kept so that every renegotiated answer announces the same ones. */
+  private readonly simulcast = new Map<string, SimulcastSsrcs>();
 
   constructor(
     offer: Jingle,
     private readonly endpointId: string,
     Pc: typeof RTCPeerConnection,
     private readonly cb: SessionCallbacks,
+    /** Camera layers to send (1: no simulcast, e.g. Firefox; see video-quality.ts). */
+    private readonly simulcastLayers = 1,
   ) {
     this.sid = offer.sid;
     this.remote = RemoteDescription.fromJingle(offer);
@@ -117,7 +136,7 @@ export class JingleSession {
       await t.sender.replaceTrack(tracks[kind]);
     }
     this.cb.dataChannel(this.pc.createDataChannel('bridge'));
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.localAnswer();
     this.answered = offered;
     const answer = answerToJingle(this.pc.localDescription!.sdp, {
       sid: this.sid,
@@ -155,7 +174,7 @@ export class JingleSession {
     if (this.closed) return;
     const offered = this.remoteSourceLines();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.remote.toSdp() });
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.localAnswer();
     this.answered = offered;
   }
 
@@ -166,6 +185,23 @@ export class JingleSession {
       if (l.role === 'remote' && l.sourceName !== undefined && l.media !== 'application')
         lines.set(l.mid, l.sourceName);
     return lines;
+  }
+
+  /** createAnswer, with the camera's simulcast layers added, then setLocalDescription. */
+  private async localAnswer(): Promise<void> {
+    const answer = await this.pc.createAnswer();
+    const sdp = addSimulcastLayers(answer.sdp ?? '', {
+      mids: [CAMERA_MID],
+      layers: this.simulcastLayers,
+      known: this.simulcast,
+      newSsrc: randomSsrc,
+    });
+    await this.pc.setLocalDescription({ type: 'answer', sdp });
+  }
+
+  /** The sender of our camera (its encodings are the simulcast layers). */
+  cameraSender(): RTCRtpSender | undefined {
+    return this.transceiver(CAMERA_MID)?.sender;
   }
 
   transceiver(mid: string): RTCRtpTransceiver | undefined {
@@ -201,9 +237,11 @@ export class JingleSession {
     const t = this.transceiver(mid);
     if (!t) throw new Error(`no transceiver for the screen share m-line '${mid}'`);
     t.direction = 'sendonly';
+    if ('contentHint' in track) track.contentHint = 'detail';
     await t.sender.replaceTrack(track);
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.localAnswer();
     this.answered = offered;
+    await this.limitScreenFrameRate(t.sender);
     const answer = answerToJingle(this.pc.localDescription!.sdp, {
       sid: this.sid,
       endpointId: this.endpointId,
@@ -216,6 +254,17 @@ export class JingleSession {
     for (const s of sources) this.announced.add(s.ssrc);
     this.screenSources = { sources, groups };
     return this.screenSources;
+  }
+
+  /** One high-resolution, low-frame-rate layer, as Jitsi sends a screen (no simulcast for it). */
+  private async limitScreenFrameRate(sender: RTCRtpSender): Promise<void> {
+    try {
+      const params = sender.getParameters();
+      for (const e of params.encodings ?? []) e.maxFramerate = SCREEN_MAX_FRAMERATE;
+      await sender.setParameters(params);
+    } catch (err) {
+      console.warn(`parley: could not limit the screen share's frame rate (${(err as Error).message})`);
+    }
   }
 
   /** Stops sending the screen share (m-line inactive); returns the sources for source-remove. */

@@ -1,12 +1,15 @@
 // The media side of a conference: the Jingle session with the focus (session-initiate answered,
 // source-add / source-remove, session-terminate), the bridge channel (dominant speaker, receiver
-// constraints), the remote streams shown in tiles, and our screen share as an extra source. It
+// constraints from the layout, ForwardedSources), the remote streams shown in tiles, the camera's
+// simulcast layers under the video quality setting, and our screen share as an extra source. It
 // owns the peer connection (through JingleSession) and the screen stream; it reaches the focus
 // through the narrow MediaLink that signaling provides.
 import { jingleToXml, occupantJid, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
 import type { ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
 import { receiverConstraints, type RemoteSource } from './tiles.js';
+import { constraintsFromLayout, type VisibleLayout } from './receiver-constraints.js';
+import { applySendQuality, receiveCap, simulcastLayersFor } from './video-quality.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
 import { FOCUS_NICK } from './room.js';
@@ -15,6 +18,8 @@ import { IceRecovery } from './ice-recovery.js';
 import type { XmppConnection } from './xmpp-connection.js';
 
 /** What the media session needs from signaling. */
+const LAYOUT_DEBOUNCE_MS = 250;
+
 export interface MediaLink {
   connection(): XmppConnection | undefined;
   endpointId(): string | undefined;
@@ -30,6 +35,10 @@ export interface MediaSession {
   remoteSources(): RemoteSource<MediaStream>[];
   /** Sends the receiver constraints for the current view when they changed. */
   sendConstraints(): void;
+  /** The UI's rendered tiles changed (page, window size, view): constraints follow, debounced. */
+  setLayout(layout: VisibleLayout): void;
+  /** The video quality setting changed (state.videoQuality): camera layers and constraints follow. */
+  applyQuality(): void;
   /** Closes the peer connection and the bridge channel. */
   close(): void;
   /** The XMPP connection dropped: the current session will be replaced after the rejoin. */
@@ -61,6 +70,9 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   /** ICE restarts of the current session (ice-recovery.ts). */
   let recovery: IceRecovery | undefined;
   let lastConstraints = '';
+  /** What the UI renders; until it first says, the view-based constraints of tiles.ts are used. */
+  let layout: VisibleLayout | undefined;
+  let layoutTimer: ReturnType<typeof setTimeout> | undefined;
   let mediaTimer: ReturnType<typeof setTimeout> | undefined;
   /** A new session was asked for once already in this join (askForNewSession). */
   let newSessionAsked = false;
@@ -97,16 +109,42 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
     if (!channel) return;
     const { state } = c;
     const receivable = (session?.remoteSources() ?? []).filter((s) => s.media === 'video').map((s) => s.name);
-    const m = receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles, receivable);
+    // Only sources our answer has set up (the bridge would forward the others before we can bind them).
+    const answered = state.tiles.filter((t) => t.isLocal || receivable.includes(t.key));
+    const m = layout
+      ? constraintsFromLayout(layout, answered, state.videoQuality)
+      : receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles, receivable);
+    if (!layout && receiveCap(state.videoQuality) === 0) {
+      m.lastN = 0;
+      m.defaultConstraints = { maxHeight: 0 };
+      delete m.constraints;
+    }
     const text = JSON.stringify(m);
     if (text === lastConstraints) return;
     lastConstraints = text;
     channel.send(m);
   }
 
+  /** Window resizes come in bursts: the bridge hears the size they settle on. */
+  function setLayout(next: VisibleLayout): void {
+    layout = next;
+    clearTimeout(layoutTimer);
+    layoutTimer = setTimeout(sendConstraints, LAYOUT_DEBOUNCE_MS);
+  }
+
+  function applyQuality(): void {
+    const sender = session?.cameraSender();
+    if (sender)
+      applySendQuality(sender, c.state.videoQuality).catch((err: unknown) =>
+        env.log('quality.send_failed', { error: errorDetail(err) }),
+      );
+    sendConstraints();
+  }
+
   function close(): void {
     clearTimeout(mediaTimer);
     clearTimeout(stallTimer);
+    clearTimeout(layoutTimer);
     channel?.close();
     channel = undefined;
     lastConstraints = '';
@@ -154,31 +192,38 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
 
   async function acceptSession(offer: Jingle): Promise<void> {
     close(); // a bridge move or a reconnection replaces the peer connection
-    const s: JingleSession = new JingleSession(offer, link.endpointId()!, env.RTCPeerConnection, {
-      remoteChanged: () => {
-        if (session === s) c.refresh();
+    const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '';
+    const s: JingleSession = new JingleSession(
+      offer,
+      link.endpointId()!,
+      env.RTCPeerConnection,
+      {
+        remoteChanged: () => {
+          if (session === s) c.refresh();
+        },
+        connectionState: (cs) => {
+          if (session !== s) return;
+          env.log('pc.state', { state: cs });
+          if (cs === 'connected') clearTimeout(mediaTimer);
+          if (cs === 'failed' && s === staleSession) {
+            // The bridge expired our old endpoint while we were away: the rejoin brings a new session.
+            env.log('pc.stale_failed', { sid: s.sid });
+            close();
+            return c.refresh();
+          }
+          if (cs === 'failed' && recovery?.handlesFailure) return; // an ICE restart brings it back
+          if (cs === 'failed')
+            c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
+        },
+        dataChannel: (dc) => {
+          if (session !== s && session !== undefined) return;
+          channel = new BridgeChannel(dc, onBridgeMessage);
+          lastConstraints = '';
+          sendConstraints();
+        },
       },
-      connectionState: (cs) => {
-        if (session !== s) return;
-        env.log('pc.state', { state: cs });
-        if (cs === 'connected') clearTimeout(mediaTimer);
-        if (cs === 'failed' && s === staleSession) {
-          // The bridge expired our old endpoint while we were away: the rejoin brings a new session.
-          env.log('pc.stale_failed', { sid: s.sid });
-          close();
-          return c.refresh();
-        }
-        if (cs === 'failed' && recovery?.handlesFailure) return; // an ICE restart brings it back
-        if (cs === 'failed')
-          c.fail({ kind: 'media-failed', detail: `connectionState failed (ICE ${s.pc.iceConnectionState})` });
-      },
-      dataChannel: (dc) => {
-        if (session !== s && session !== undefined) return;
-        channel = new BridgeChannel(dc, onBridgeMessage);
-        lastConstraints = '';
-        sendConstraints();
-      },
-    });
+      simulcastLayersFor(userAgent),
+    );
     session = s;
     recovery = new IceRecovery(s, {
       send: sendJingle,
@@ -200,6 +245,7 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
       c.fail({ kind: 'media-failed', detail: `could not answer the offer: ${errorDetail(err)}` });
       throw err;
     }
+    if (c.state.videoQuality !== 'high') applyQuality();
     const x = link.connection()!;
     setTimeout(() => {
       x.request(xml('iq', { type: 'set', to: focusOccupant }, jingleToXml(answer)), 10_000)
@@ -252,6 +298,11 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   }
 
   function onBridgeMessage(m: BridgeChannelMessage): void {
+    if (m.colibriClass === 'ForwardedSources') {
+      const next = [...m.forwardedSources].sort();
+      if (JSON.stringify(next) !== JSON.stringify(c.state.forwardedSources)) c.set({ forwardedSources: next });
+      return;
+    }
     if (m.colibriClass === 'DominantSpeakerEndpointChangeEvent') {
       if (m.dominantSpeakerEndpoint !== c.state.dominantSpeaker) {
         c.set({ dominantSpeaker: m.dominantSpeakerEndpoint });
@@ -337,6 +388,8 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
     onJingle,
     remoteSources,
     sendConstraints,
+    setLayout,
+    applyQuality,
     close,
     markStale() {
       staleSession = session;

@@ -2,6 +2,7 @@
 // reduce(), so what a UI action does to the state can be tested without a browser. The join's
 // other facts (connection, room model, peer connection, tracks) live in their owner modules; the
 // store turns them into participants and tiles with a `patch` (store.ts refresh()).
+import { DEFAULT_VIDEO_QUALITY } from './video-quality.js';
 import { addChat, type IncomingChat } from './room.js';
 import type { ConferenceError, ConferenceState } from './types.js';
 
@@ -37,6 +38,7 @@ export function initialState(room: string, displayName: string): ConferenceState
     videoMuted: false,
     screenSharing: false,
     view: 'tile',
+    videoQuality: DEFAULT_VIDEO_QUALITY,
     chat: [],
     unreadChat: 0,
     chatOpen: false,

@@ -21,6 +21,7 @@ import { createRoomAccess } from './room-access.js';
 import { createAccessFlow } from './access-flow.js';
 import { inviteToken, tokenDisplayName } from './access.js';
 import { initialState, isTerminal, reduce, type StateEvent } from './state.js';
+import { parseVideoQuality, VIDEO_QUALITY_KEY } from './video-quality.js';
 
 export type { StoreEnv } from './context.js';
 
@@ -36,6 +37,7 @@ export function createConferenceStore(
     room,
     tokenDisplayName(inviteToken(env.location.search)) ?? env.storage?.getItem(NAME_KEY) ?? '',
   );
+  state = { ...state, videoQuality: parseVideoQuality(env.storage?.getItem(VIDEO_QUALITY_KEY)) };
 
   const listeners = new Set<(s: ConferenceState) => void>();
 
@@ -267,6 +269,17 @@ export function createConferenceStore(
     pin(tileKey) {
       dispatch({ type: 'pin', tileKey });
       media.sendConstraints();
+    },
+
+    reportLayout(layout) {
+      media.setLayout(layout);
+    },
+
+    setVideoQuality(videoQuality) {
+      if (videoQuality === state.videoQuality) return;
+      set({ videoQuality });
+      env.storage?.setItem(VIDEO_QUALITY_KEY, videoQuality);
+      media.applyQuality();
     },
 
     ...moderation.actions,

@@ -1,6 +1,10 @@
 // The contract between the conference store (XMPP, Jingle, RTCPeerConnection, bridge channel)
 // and the Preact components. Components read ConferenceState and call ConferenceActions; they
 // never touch XMPP or WebRTC objects themselves.
+import type { VideoQuality } from './video-quality.js';
+import type { VisibleLayout } from './receiver-constraints.js';
+
+export type { VideoQuality, VisibleLayout };
 
 /** window.PARLEY_CONFIG, written by the web server as /config.js (the shape is shared with the server). */
 export type { ParleyConfig } from '@parley/protocol';
@@ -102,6 +106,10 @@ export interface ConferenceState {
   view: 'tile' | 'stage';
   /** Pinned tile key for the stage view. */
   pinned?: string;
+  /** The video quality setting: caps what we receive and send (video-quality.ts). */
+  videoQuality: VideoQuality;
+  /** Video source names the bridge forwards to us now (its ForwardedSources); absent until it says. */
+  forwardedSources?: string[];
   chat: ChatMessage[];
   unreadChat: number;
   chatOpen: boolean;
@@ -148,6 +156,10 @@ export interface ConferenceActions {
   toggleRaiseHand(): void;
   setView(view: 'tile' | 'stage'): void;
   pin(tileKey: string | undefined): void;
+  /** The tiles the UI renders now and their sizes: the receiver constraints follow (debounced). */
+  reportLayout(layout: VisibleLayout): void;
+  /** Caps what we receive and send; kept in local storage. */
+  setVideoQuality(q: VideoQuality): void;
   /** Moderator only: ask this participant to mute its microphone. */
   muteParticipant(id: string): void;
   /** Moderator only: remove this participant from the room. */

@@ -1,10 +1,11 @@
-// In-call device settings, opened from the toolbar's gear: microphone, camera and speaker.
+// In-call settings, opened from the toolbar's gear: microphone, camera, speaker and video quality.
 // A small popover above the toolbar; Escape or a click outside it (and outside its button) closes it.
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState } from '../conference/types';
 import { t } from '../i18n';
 import { CloseIcon } from './icons';
 import { DeviceSelect } from './DeviceSelect';
+import { VIDEO_QUALITIES, type VideoQuality } from '../conference/video-quality';
 
 /** True where the browser can route an <audio> element to a chosen output (HTMLMediaElement.setSinkId). */
 export function canChooseSpeaker(): boolean {
@@ -82,6 +83,20 @@ export function SettingsPanel({
         onChange={(id) => actions.selectAudioOutput(id)}
       />
       {!speaker && <p class="settings-note">{t('settings.speakerUnsupported')}</p>}
+      <label class="field">
+        <span class="field-label">{t('settings.videoQuality')}</span>
+        <select
+          data-testid="video-quality"
+          value={state.videoQuality}
+          onChange={(e) => actions.setVideoQuality((e.currentTarget as HTMLSelectElement).value as VideoQuality)}
+        >
+          {VIDEO_QUALITIES.map((q) => (
+            <option key={q} value={q}>
+              {t(`settings.quality.${q}`)}
+            </option>
+          ))}
+        </select>
+      </label>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 // One video tile: a participant's camera or screen share, with name, mute icons, hand, speaking border.
+// A remote video the bridge does not forward now (paused), or whose track went silent, shows the
+// avatar and "Video paused" instead of the last frame frozen.
 import type { Participant, Tile as TileData } from '../conference/types';
 import { t } from '../i18n';
-import { useSrcObject } from './hooks';
+import { useSrcObject, useTrackMuted } from './hooks';
 import { Avatar } from './Avatar';
 import { CamOffIcon, HandIcon, MicOffIcon, ScreenIcon } from './icons';
 
@@ -13,6 +15,8 @@ export interface TileProps {
   /** For the local camera tile the store's own flags are authoritative. */
   localAudioMuted: boolean;
   localVideoMuted: boolean;
+  /** The bridge does not forward this video now (ForwardedSources). */
+  paused?: boolean;
   onClick: (key: string) => void;
   style?: Record<string, string>;
   class?: string;
@@ -29,6 +33,7 @@ export function Tile({
   pinned,
   localAudioMuted,
   localVideoMuted,
+  paused: notForwarded = false,
   onClick,
   style,
   class: cls,
@@ -36,7 +41,9 @@ export function Tile({
   const isCamera = tile.videoType === 'camera';
   const audioMuted = tile.isLocal ? localAudioMuted : !!participant?.audioMuted;
   const videoMuted = isCamera && (tile.isLocal ? localVideoMuted : !!participant?.videoMuted);
-  const showVideo = tile.stream !== null && !videoMuted;
+  const silent = useTrackMuted(tile.isLocal ? null : tile.stream);
+  const paused = !tile.isLocal && tile.stream !== null && !videoMuted && (notForwarded || silent);
+  const showVideo = tile.stream !== null && !videoMuted && !paused;
   const videoRef = useSrcObject<HTMLVideoElement>(showVideo ? tile.stream : null);
   const name = displayNameOf(participant);
   const mirrored = tile.isLocal && isCamera;
@@ -57,6 +64,7 @@ export function Tile({
       data-local={tile.isLocal ? 'true' : 'false'}
       data-video-type={tile.videoType}
       data-speaking={speaking ? 'true' : 'false'}
+      data-paused={paused ? 'true' : 'false'}
       title={pinned ? t('tile.unpin') : t('tile.pin')}
       onClick={() => onClick(tile.key)}
     >
@@ -72,6 +80,11 @@ export function Tile({
       {!showVideo && (
         <div class="tile-placeholder">
           <Avatar id={tile.participantId} name={name} testid="tile-avatar" />
+          {paused && (
+            <span class="tile-paused" data-testid="tile-video-paused" title={t('tile.videoPausedHint')}>
+              {t('tile.videoPaused')}
+            </span>
+          )}
         </div>
       )}
       {participant?.raisedHand !== undefined && (

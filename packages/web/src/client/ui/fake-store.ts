@@ -81,6 +81,7 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     phase: 'prejoin',
     room,
     displayName: localStorage.getItem('parley.displayName') ?? '',
+    videoQuality: 'high',
     participants: {},
     tiles: [],
     audioStreams: {},
@@ -279,6 +280,12 @@ export function createFakeStore(room: string, params: URLSearchParams): Conferen
     },
     pin(tileKey) {
       set({ pinned: tileKey });
+    },
+    reportLayout() {
+      /* no bridge in the demo */
+    },
+    setVideoQuality(videoQuality) {
+      set({ videoQuality });
     },
     muteParticipant(id) {
       setParticipants({ ...state.participants, [id]: { ...state.participants[id], audioMuted: true } });

@@ -55,3 +55,27 @@ export function useIsPhone(): boolean {
   }, []);
   return phone;
 }
+
+/**
+ * True while the stream's video track is muted: for a remote track the browser mutes it when its
+ * media stops arriving, so the tile can show the avatar instead of the last frame.
+ */
+export function useTrackMuted(stream: MediaStream | null | undefined): boolean {
+  const track = stream?.getVideoTracks()[0];
+  const [muted, setMuted] = useState(() => track?.muted ?? false);
+  useEffect(() => {
+    if (!track) {
+      setMuted(false);
+      return;
+    }
+    const update = () => setMuted(track.muted);
+    update();
+    track.addEventListener('mute', update);
+    track.addEventListener('unmute', update);
+    return () => {
+      track.removeEventListener('mute', update);
+      track.removeEventListener('unmute', update);
+    };
+  }, [track]);
+  return muted;
+}
