@@ -8,3 +8,4 @@ export * from './loss-detector.js';
 export * from './keyframe.js';
 export * from './pli-limiter.js';
 export * from './twcc-feedback.js';
+export * from './twcc-parse.js';
