@@ -7,6 +7,8 @@
 export const MAX_PROBE_BPS = 2_000_000;
 /** Unspent budget carried from one tick to the next at most (bursts stay small). */
 const MAX_CARRY_MS = 40;
+/** The first tick of a probe (or after a pause) spends this long's budget: probing starts at once. */
+const FIRST_TICK_MS = 20;
 
 export interface ProbeInputs {
   estimateBps: number | undefined;
@@ -26,10 +28,14 @@ export class Prober {
 
   /** Bytes of padding to send now (0 when no probing is due). Call on a regular tick. */
   bytesDue(nowMs: number, i: ProbeInputs): number {
-    const elapsed = Math.min(Math.max(nowMs - (this.lastTickMs ?? nowMs), 0), MAX_CARRY_MS);
+    const rate = probeRate(i);
+    const elapsed =
+      this.rateBps === 0 || this.lastTickMs === undefined
+        ? FIRST_TICK_MS
+        : Math.min(Math.max(nowMs - this.lastTickMs, 0), MAX_CARRY_MS);
     this.lastTickMs = nowMs;
-    this.rateBps = probeRate(i);
-    if (this.rateBps === 0) {
+    this.rateBps = rate;
+    if (rate === 0) {
       this.budgetBytes = 0;
       return 0;
     }

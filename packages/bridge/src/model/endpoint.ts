@@ -14,6 +14,7 @@ import {
 import type { Logger } from '@parley/service';
 import { isRtcp, TwccRecorder } from '../rtp/index.js';
 import { SrtpContext, SrtpError, srtpKeysFromDtls } from '../srtp/index.js';
+import { ReceiverBwe } from '../bwe/index.js';
 import type { BridgeCounters } from './counters.js';
 import type { MediaTransport, MediaTransportState } from './media-transport.js';
 import { MediaSource } from './media-source.js';
@@ -45,6 +46,8 @@ export class Endpoint {
   readonly rtcpSsrc = randomInt(1, 0xffffffff);
   /** Arrival times of this endpoint's packets, reported back as transport-cc feedback for its bandwidth estimate. */
   readonly twcc = new TwccRecorder();
+  /** Bandwidth estimate toward this endpoint, from its transport-cc feedback on what the bridge sends it. */
+  readonly bwe: ReceiverBwe;
   private srtpIn?: SrtpContext;
   private srtpOut?: SrtpContext;
   private channelOpen = false;
@@ -63,6 +66,7 @@ export class Endpoint {
     private readonly log: Logger,
     readonly statsId?: string,
   ) {
+    this.bwe = new ReceiverBwe({ counters: host.counters, log });
     transport.onStateChange((s) => this.onTransportState(s));
     transport.onPacket((b) => this.onPacket(b));
     transport.onDataChannelOpen((label) => {
@@ -71,6 +75,11 @@ export class Endpoint {
       this.send({ colibriClass: 'ServerHello', version: 'parley' });
     });
     transport.onDataChannelMessage((text) => this.onChannelText(text));
+  }
+
+  /** bits/s this endpoint's link takes from the bridge, as estimated; undefined until its feedback arrives. */
+  get estimatedBandwidthBps(): number | undefined {
+    return this.bwe.estimateBps;
   }
 
   get connected(): boolean {
@@ -115,8 +124,11 @@ export class Endpoint {
     if (this.inboundFilterForTest?.(encrypted)) return c.drop('simulated-loss');
     if (!this.srtpIn) return c.drop('before-dtls');
     try {
-      if (isRtcp(encrypted)) this.host.onRtcp(this, this.srtpIn.unprotectRtcp(encrypted));
-      else this.host.onRtp(this, this.srtpIn.unprotectRtp(encrypted));
+      if (isRtcp(encrypted)) {
+        const plain = this.srtpIn.unprotectRtcp(encrypted);
+        this.bwe.onRtcp(plain);
+        this.host.onRtcp(this, plain);
+      } else this.host.onRtp(this, this.srtpIn.unprotectRtp(encrypted));
     } catch (err) {
       c.drop(err instanceof SrtpError ? `srtp-${err.reason}` : 'malformed');
     }
@@ -135,9 +147,10 @@ export class Endpoint {
     return { in: this.srtpIn?.ssrcStates ?? NO_SSRC_STATES, out: this.srtpOut?.ssrcStates ?? NO_SSRC_STATES };
   }
 
-  sendRtp(plain: Buffer): void {
+  sendRtp(rtp: Buffer): void {
     const srtp = this.srtpOut;
     if (!srtp || this.closed) return;
+    const plain = this.bwe.stamp(rtp, srtp.rtpOverhead); // this leg's transport-wide seq
     // Protected into memory the transport lends, sent, never kept: no buffer per packet and receiver.
     const lent = this.transport.lendSendBuffer?.(plain.length + srtp.rtpOverhead);
     if (!lent) return this.put(srtp.protectRtp(plain));
@@ -209,6 +222,7 @@ export class Endpoint {
       sources: [...this.sources.values()].map((s) => s.dump()),
       forwardedVideo: this.forwardedVideo,
       constraints: this.constraints,
+      bwe: this.bwe.stats(),
     };
   }
 }

@@ -120,14 +120,15 @@ function readChunk(chunk: number, left: number, out: number[], fail: (why: strin
   }
 }
 
-/** Calls `visit(offset)` for every transport-cc packet in a compound RTCP buffer; stops at a malformed header. */
+/**
+ * Calls `visit(offset)` for every transport-cc packet in a compound RTCP buffer, also for one whose
+ * length runs past the end (its parse then says why); stops at a header that is not RTCP.
+ */
 export function forEachTwccFeedback(compound: Buffer, visit: (offset: number) => void): void {
   let o = 0;
-  while (o + 4 <= compound.length) {
-    const len = (compound.readUInt16BE(o + 2) + 1) * 4;
-    if (compound[o] >> 6 !== 2 || o + len > compound.length) return;
+  while (o + 4 <= compound.length && compound[o] >> 6 === 2) {
     if (compound[o + 1] === RTCP_RTPFB && (compound[o] & 0x1f) === FMT_TWCC) visit(o);
-    o += len;
+    o += (compound.readUInt16BE(o + 2) + 1) * 4;
   }
 }
 
