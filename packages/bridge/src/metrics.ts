@@ -87,7 +87,7 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, port: PortRead
   );
   counter(
     'parley_bridge_probe_padding_bytes_total',
-    'Padding bytes sent to probe receivers links',
+    'Padding bytes sent to probe the links toward receivers',
     () => c.probePaddingBytes,
   );
   // Per-endpoint estimates would be one series per participant: the spread is what an operator needs.
