@@ -19,6 +19,8 @@ import {
 } from 'werift';
 import { startLoopbackStun } from '@parley/bridge/testing';
 import { answerToJingle, RemoteDescription, type Jingle } from '@parley/protocol';
+// The bridge's own transport-cc encoder plays the receiver's, as libwebrtc's would (tests only).
+import { TwccRecorder } from '../../packages/bridge/src/rtp/twcc-feedback.js';
 import type { Stack, TestParticipant } from '../integration/harness.js';
 
 export const MAGIC = 0x50524c59; // "PRLY"
@@ -101,6 +103,8 @@ export class HeadlessEndpoint {
   /** Sessions the focus offered this endpoint (a re-invite after a bridge move or a focus restart adds one). */
   sessions = 0;
   private sid?: string;
+
+  private feedbackTimer?: NodeJS.Timeout;
 
   private constructor(
     readonly participant: TestParticipant,
@@ -274,7 +278,34 @@ export class HeadlessEndpoint {
     }
   }
 
+  /**
+   * Reports the arrival of every RTP packet the bridge sends with a transport-wide sequence number
+   * (extension 5, Parley's offer) as transport-cc feedback every `intervalMs`, as a browser does:
+   * werift's own receiver feedback covers one transceiver's packets only, a browser's the whole
+   * transport. Returns the number of feedback packets sent so far.
+   */
+  sendTransportFeedback(intervalMs = 50): () => number {
+    const dtls = this.pc.dtlsTransports[0];
+    const recorder = new TwccRecorder();
+    let sent = 0;
+    dtls.onRtp.subscribe((rtp) => {
+      const ext = rtp.header.extensions.find((e) => e.id === 5);
+      if (ext && ext.payload.length >= 2) recorder.record(ext.payload.readUInt16BE(0));
+    });
+    const rtcpSsrc = this.ssrc('video');
+    clearInterval(this.feedbackTimer);
+    this.feedbackTimer = setInterval(() => {
+      const packets = recorder.buildFeedback(rtcpSsrc, 0);
+      sent += packets.length;
+      // werift's sendRtcp only serializes what it is given: our bytes go out as they are.
+      if (packets.length) void dtls.sendRtcp(packets.map((b) => ({ serialize: () => b })) as never).catch(() => {});
+    }, intervalMs);
+    this.feedbackTimer.unref();
+    return () => sent;
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.feedbackTimer);
     await this.pc.close().catch(() => {});
     await this.participant.disconnect();
   }

@@ -254,7 +254,7 @@ describe('simulcast through the bridge', () => {
     const highOnBridge = onBridge(high).ep;
     const highLog = logs.get(high)!;
     highLog.length = 0;
-    highOnBridge.estimatedBandwidthBps = Math.round(bps0 * 1.5);
+    highOnBridge.overrideEstimateForTest(Math.round(bps0 * 1.5));
     for (let i = 0; i < 40 && !highLog.some((g) => g.layer === 0); i++) await sender.frames(5);
     await sender.frames(20);
     const tail = sender.frame - 1;
@@ -267,7 +267,7 @@ describe('simulcast through the bridge', () => {
     );
     assertContiguous(highLog, 'down for bandwidth');
     assertFramesContinue(highLog, 'down for bandwidth');
-    highOnBridge.estimatedBandwidthBps = undefined;
+    highOnBridge.overrideEstimateForTest(undefined);
 
     // Loss on the way to a receiver: its NACK names the projected seqs; the bridge finds each in the
     // middle layer's cache and sends it again as the receiver first saw it.

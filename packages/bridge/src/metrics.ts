@@ -80,6 +80,46 @@ export function bridgeMetrics(registry: Registry, bridge: Bridge, port: PortRead
       this.set(port.receiveBufferBytes);
     },
   });
+  counter(
+    'parley_bridge_twcc_feedback_received_total',
+    'transport-cc feedback packets from receivers, taken by their bandwidth estimates',
+    () => c.twccFeedbackReceived,
+  );
+  counter(
+    'parley_bridge_probe_padding_bytes_total',
+    'Padding bytes sent to probe the links toward receivers',
+    () => c.probePaddingBytes,
+  );
+  // Per-endpoint estimates would be one series per participant: the spread is what an operator needs.
+  new Gauge({
+    name: 'parley_bridge_bwe_estimate_bps',
+    help: 'Bandwidth estimates toward receivers (bits/s): lowest, median and highest over endpoints that have one',
+    labelNames: ['stat'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const all: number[] = [];
+      for (const conf of bridge.conferences.values())
+        for (const ep of conf.endpoints.values())
+          if (ep.estimatedBandwidthBps !== undefined) all.push(ep.estimatedBandwidthBps);
+      if (!all.length) return;
+      all.sort((a, b) => a - b);
+      this.set({ stat: 'min' }, all[0]);
+      this.set({ stat: 'median' }, all[Math.floor(all.length / 2)]);
+      this.set({ stat: 'max' }, all[all.length - 1]);
+    },
+  });
+  new Gauge({
+    name: 'parley_bridge_bwe_estimated_endpoints',
+    help: 'Endpoints whose transport-cc feedback gave a bandwidth estimate',
+    registers: [registry],
+    collect() {
+      let n = 0;
+      for (const conf of bridge.conferences.values())
+        for (const ep of conf.endpoints.values()) if (ep.estimatedBandwidthBps !== undefined) n++;
+      this.set(n);
+    },
+  });
   new Gauge({
     name: 'parley_bridge_conferences',
     help: 'Conferences on this bridge',

@@ -26,6 +26,7 @@ import {
   transportSeq,
   type RtcpPacket,
 } from '../rtp/index.js';
+import { buildPaddingProbes } from '../bwe/index.js';
 import { DominantSpeaker } from '../forwarding/dominant-speaker.js';
 import { selectVideoSources } from '../forwarding/video-selection.js';
 import type { ConferenceRecorder } from '../recording/conference-recorder.js';
@@ -38,10 +39,11 @@ import type { IncomingStream, MediaSource } from './media-source.js';
 import { SimulcastForwarding } from './simulcast-forwarding.js';
 
 /**
- * Header extensions that belong to one leg: the mids each receiver maps for itself, and the
- * sender's transport-wide sequence numbers (the bridge answers them; they mean nothing downstream).
+ * Header extensions that belong to one leg: the mids each receiver maps for itself. The sender's
+ * transport-wide sequence number (5) stays in place: each receiver's leg overwrites it with its own
+ * (Endpoint.sendRtp, src/bwe), which costs no copy.
  */
-const LEG_SPECIFIC_EXTENSIONS = [5 /* transport-cc */, 10 /* sdes:mid */, 11 /* rid */, 12 /* repaired-rid */];
+const LEG_SPECIFIC_EXTENSIONS = [10 /* sdes:mid */, 11 /* rid */, 12 /* repaired-rid */];
 const AUDIO_LEVEL_EXTENSION = 1;
 const TRANSPORT_CC_EXTENSION = 5;
 
@@ -544,6 +546,7 @@ export class Conference implements EndpointHost {
       this.lastLayerAllocation = now;
       for (const r of this.endpoints.values()) this.allocateLayers(r);
     }
+    for (const ep of this.endpoints.values()) if (ep.connected) this.probe(ep);
     for (const { stream, endpoint, isRtx } of this.ssrcs.values()) {
       if (isRtx || !endpoint.connected) continue;
       if (stream.keyframeWanted) this.sendKeyframeRequest(endpoint, stream);
@@ -553,6 +556,20 @@ export class Conference implements EndpointHost {
       this.counters.nacksSent++;
       endpoint.sendRtcp(buildNack(endpoint.rtcpSsrc, stream.primarySsrc, due));
     }
+  }
+
+  /** Padding toward a receiver whose allocator wants more than its estimate, on a forwarded stream's RTX (src/bwe). */
+  private probe(ep: Endpoint): void {
+    const bytes = ep.bwe.probeBytesDue();
+    if (bytes <= 0) return;
+    const stream = ep.forwardedVideo
+      .map((n) => this.sourceByName(n)?.streams[0])
+      .find((s) => s?.rtxSsrc !== undefined && this.codecs.rtxPayloadType(s.lastPt) !== undefined);
+    if (!stream) return;
+    const ssrc = stream.rtxSsrc!;
+    const payloadType = this.codecs.rtxPayloadType(stream.lastPt)!;
+    const nextSeq = () => this.rtxSeq.next(ep.id, ssrc);
+    for (const p of buildPaddingProbes(bytes, { ssrc, payloadType, nextSeq })) ep.sendRtp(p);
   }
 
   close(): void {

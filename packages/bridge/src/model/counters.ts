@@ -12,6 +12,10 @@ export class BridgeCounters {
   recoveredByRtx = 0;
   plisReceived = 0;
   plisSent = 0;
+  /** transport-cc feedback packets from receivers, taken by their bandwidth estimates (src/bwe). */
+  twccFeedbackReceived = 0;
+  /** Padding bytes sent to probe receivers' links (src/bwe). */
+  probePaddingBytes = 0;
   readonly drops = new Map<string, number>();
 
   drop(reason: string): void {

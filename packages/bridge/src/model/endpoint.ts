@@ -14,6 +14,7 @@ import {
 import type { Logger } from '@parley/service';
 import { isRtcp, TwccRecorder, type RtcpPacket } from '../rtp/index.js';
 import { SrtpContext, SrtpError, srtpKeysFromDtls } from '../srtp/index.js';
+import { ReceiverBwe } from '../bwe/index.js';
 import type { BridgeCounters } from './counters.js';
 import type { MediaTransport, MediaTransportState } from './media-transport.js';
 import { MediaSource } from './media-source.js';
@@ -38,8 +39,7 @@ export class Endpoint {
   /** Video source names this endpoint receives now. */
   forwardedVideo: string[] = [];
   constraints?: ReceiverVideoConstraints;
-  /** The bandwidth estimate toward this endpoint (bps), when one is made; spent by simulcast layer allocation. */
-  estimatedBandwidthBps?: number;
+  private estimateForTest: number | undefined | null = null;
   /** Whose audio this endpoint wants (lib-jitsi-meet's ReceiverAudioSubscription); everyone's when unset. */
   audioSubscription?: ReceiverAudioSubscription;
   /** Bridge-channel classes this endpoint sent that Parley does not know: logged once each, then only counted. */
@@ -48,6 +48,8 @@ export class Endpoint {
   readonly rtcpSsrc = randomInt(1, 0xffffffff);
   /** Arrival times of this endpoint's packets, reported back as transport-cc feedback for its bandwidth estimate. */
   readonly twcc = new TwccRecorder();
+  /** Bandwidth estimate toward this endpoint, from its transport-cc feedback on what the bridge sends it. */
+  readonly bwe: ReceiverBwe;
   private srtpIn?: SrtpContext;
   private srtpOut?: SrtpContext;
   private channelOpen = false;
@@ -69,6 +71,7 @@ export class Endpoint {
     private readonly log: Logger,
     readonly statsId?: string,
   ) {
+    this.bwe = new ReceiverBwe({ counters: host.counters, log });
     transport.onStateChange((s) => this.onTransportState(s));
     transport.onPacket((b) => this.onPacket(b));
     transport.onDataChannelOpen((label) => {
@@ -77,6 +80,16 @@ export class Endpoint {
       this.send({ colibriClass: 'ServerHello', version: 'parley' });
     });
     transport.onDataChannelMessage((text) => this.onChannelText(text));
+  }
+
+  /** bits/s this endpoint's link takes from the bridge, as estimated; undefined until its feedback arrives. */
+  get estimatedBandwidthBps(): number | undefined {
+    return this.estimateForTest !== null ? this.estimateForTest : this.bwe.estimateBps;
+  }
+
+  /** Tests stand in for the estimator (layer allocation): a number, undefined (no estimate), or null (the real one). */
+  overrideEstimateForTest(bps: number | undefined | null): void {
+    this.estimateForTest = bps;
   }
 
   get connected(): boolean {
@@ -130,8 +143,10 @@ export class Endpoint {
     // Handlers reject bad input with a named drop; an exception here is a bug (the fuzz asserts none),
     // kept from taking the session down, counted, and logged once per endpoint.
     try {
-      if (rtcp) this.host.onRtcp(this, plain);
-      else this.host.onRtp(this, plain);
+      if (rtcp) {
+        this.bwe.onRtcp(plain);
+        this.host.onRtcp(this, plain);
+      } else this.host.onRtp(this, plain);
     } catch (err) {
       c.drop('handler-threw');
       if (!this.handlerThrew)
@@ -159,9 +174,10 @@ export class Endpoint {
     return { in: this.srtpIn?.ssrcStates ?? NO_SSRC_STATES, out: this.srtpOut?.ssrcStates ?? NO_SSRC_STATES };
   }
 
-  sendRtp(plain: Buffer): void {
+  sendRtp(rtp: Buffer): void {
     const srtp = this.srtpOut;
     if (!srtp || this.closed) return;
+    const plain = this.bwe.stamp(rtp, srtp.rtpOverhead); // this leg's transport-wide seq
     // Protected into memory the transport lends, sent, never kept: no buffer per packet and receiver.
     const lent = this.transport.lendSendBuffer?.(plain.length + srtp.rtpOverhead);
     if (!lent) return this.put(srtp.protectRtp(plain));
@@ -233,6 +249,7 @@ export class Endpoint {
       sources: [...this.sources.values()].map((s) => s.dump()),
       forwardedVideo: this.forwardedVideo,
       constraints: this.constraints,
+      bwe: this.bwe.stats(),
     };
   }
 }

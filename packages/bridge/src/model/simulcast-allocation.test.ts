@@ -49,14 +49,14 @@ test('the layer follows maxHeight; a zero estimate pauses the source yet keeps i
   assert.equal(layers().target, 1, '360p fits the middle layer (assumed 180/360/720 before any keyframe)');
   say(a, { colibriClass: 'ReceiverVideoConstraints', constraints: { [name]: { maxHeight: 180 } } });
   assert.equal(layers().target, 0);
-  receiver.estimatedBandwidthBps = 0;
+  receiver.overrideEstimateForTest(0);
   say(a, { colibriClass: 'ReceiverVideoConstraints', constraints: { [name]: { maxHeight: 720 } } });
   say(a, { colibriClass: 'LastNChangedEvent', lastN: 0 });
   assert.deepEqual(forwarded(), []);
   say(a, { colibriClass: 'LastNChangedEvent', lastN: -1 });
   assert.equal(layers().target, -1, 'nothing fits a zero estimate: paused');
   assert.deepEqual(forwarded(), [name], 'the paused source is still announced as forwarded');
-  receiver.estimatedBandwidthBps = 5_000_000;
+  receiver.overrideEstimateForTest(5_000_000);
   conference.updateForwarding();
   assert.equal(layers().target, 2, 'the estimate recovered: the high layer');
   bridge.close();

@@ -102,6 +102,13 @@ export class SimulcastForwarding {
     }));
     const estimate = receiver.estimatedBandwidthBps;
     const layers = allocateLayers(demands, estimate === undefined ? undefined : Math.max(0, estimate - otherVideoBps));
+    // What an unlimited link would carry: above the estimate, the bridge probes for more (bwe/prober.ts).
+    let wantedBps = otherVideoBps;
+    for (const [name, layer] of allocateLayers(demands)) {
+      const d = demands.find((x) => x.name === name);
+      if (layer >= 0) wantedBps += d?.layers[layer]?.bitrateBps ?? 0;
+    }
+    receiver.bwe.wantedBps = estimate !== undefined && wantedBps > estimate ? wantedBps : undefined;
     const wanted = new Set(simulcast.map((s) => s.name));
     for (const s of simulcast) {
       const p = this.projection(receiver, s);

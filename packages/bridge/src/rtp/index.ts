@@ -10,3 +10,4 @@ export * from './pli-limiter.js';
 export * from './twcc-feedback.js';
 export * from './bitrate-meter.js';
 export * from './vp8-descriptor.js';
+export * from './twcc-parse.js';
