@@ -7,14 +7,15 @@
 import { jingleToXml, occupantJid, xml, type BridgeChannelMessage, type Jingle } from '@parley/protocol';
 import type { ConferenceContext } from './context.js';
 import { errorDetail } from './errors.js';
-import { receiverConstraints, type RemoteSource } from './tiles.js';
-import { constraintsFromLayout, type VisibleLayout } from './receiver-constraints.js';
-import { applySendQuality, receiveCap, simulcastLayersFor } from './video-quality.js';
+import type { RemoteSource } from './tiles.js';
+import { currentConstraints, type VisibleLayout } from './receiver-constraints.js';
+import { applySendQuality, simulcastLayersFor } from './video-quality.js';
 import { JingleSession, type LocalSources } from './jingle-session.js';
 import { BridgeChannel } from './bridge-channel.js';
 import { FOCUS_NICK } from './room.js';
 import { fetchTurnIceServers } from './turn-services.js';
 import { IceRecovery } from './ice-recovery.js';
+import { newSessionRequest, SessionWatchdog } from './session-watchdog.js';
 import type { XmppConnection } from './xmpp-connection.js';
 
 /** What the media session needs from signaling. */
@@ -73,13 +74,14 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   /** What the UI renders; until it first says, the view-based constraints of tiles.ts are used. */
   let layout: VisibleLayout | undefined;
   let layoutTimer: ReturnType<typeof setTimeout> | undefined;
-  let mediaTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A new session was asked for once already in this join (askForNewSession). */
-  let newSessionAsked = false;
-  /** ICE up but DTLS not, half-way through the media wait: ask for a new session. */
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
-  /** After asking: the new session-initiate must come (outlives close(), which the ask does). */
-  let newSessionTimer: ReturnType<typeof setTimeout> | undefined;
+  const watchdog = new SessionWatchdog({
+    mediaMs: env.timeouts.mediaMs,
+    isCurrent: (s) => session === s,
+    hasSession: () => session !== undefined,
+    isOver: () => leaving || c.terminal(),
+    askForNewSession: (s, detail) => askForNewSession(s as JingleSession, detail),
+    fail: (detail) => c.fail({ kind: 'media-failed', detail }),
+  });
   const remoteStreams = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
   let screen: MediaStream | null = null;
   /** We leave: the focus's late Jingle must not start anything. */
@@ -107,18 +109,8 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
 
   function sendConstraints(): void {
     if (!channel) return;
-    const { state } = c;
     const receivable = (session?.remoteSources() ?? []).filter((s) => s.media === 'video').map((s) => s.name);
-    // Only sources our answer has set up (the bridge would forward the others before we can bind them).
-    const answered = state.tiles.filter((t) => t.isLocal || receivable.includes(t.key));
-    const m = layout
-      ? constraintsFromLayout(layout, answered, state.videoQuality)
-      : receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles, receivable);
-    if (!layout && receiveCap(state.videoQuality) === 0) {
-      m.lastN = 0;
-      m.defaultConstraints = { maxHeight: 0 };
-      delete m.constraints;
-    }
+    const m = currentConstraints(c.state, layout, receivable);
     const text = JSON.stringify(m);
     if (text === lastConstraints) return;
     lastConstraints = text;
@@ -142,8 +134,7 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
   }
 
   function close(): void {
-    clearTimeout(mediaTimer);
-    clearTimeout(stallTimer);
+    watchdog.stop();
     clearTimeout(layoutTimer);
     channel?.close();
     channel = undefined;
@@ -204,7 +195,7 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
         connectionState: (cs) => {
           if (session !== s) return;
           env.log('pc.state', { state: cs });
-          if (cs === 'connected') clearTimeout(mediaTimer);
+          if (cs === 'connected') watchdog.stop();
           if (cs === 'failed' && s === staleSession) {
             // The bridge expired our old endpoint while we were away: the rejoin brings a new session.
             env.log('pc.stale_failed', { sid: s.sid });
@@ -254,20 +245,7 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
         })
         .catch((err: unknown) => env.log('jingle.accept_failed', { error: errorDetail(err) }));
     }, 0);
-    clearTimeout(mediaTimer);
-    clearTimeout(newSessionTimer);
-    const notConnected = (ms: number) =>
-      `not connected ${ms / 1000} s after session-accept (connectionState ${s.pc.connectionState}, ICE ${s.pc.iceConnectionState})`;
-    // DTLS takes well under a second once ICE is up: half the media wait is a stall, not a slow network.
-    stallTimer = setTimeout(() => {
-      const ice = s.pc.iceConnectionState;
-      if (session !== s || s.pc.connectionState === 'connected' || newSessionAsked) return;
-      if (ice === 'connected' || ice === 'completed') askForNewSession(s, notConnected(env.timeouts.mediaMs / 2));
-    }, env.timeouts.mediaMs / 2);
-    mediaTimer = setTimeout(() => {
-      if (session === s && s.pc.connectionState !== 'connected')
-        c.fail({ kind: 'media-failed', detail: notConnected(env.timeouts.mediaMs) });
-    }, env.timeouts.mediaMs);
+    watchdog.watch(s);
     c.refresh();
   }
 
@@ -278,23 +256,11 @@ export function createMediaSession(c: ConferenceContext, link: MediaLink): Media
    * re-invites us on a fresh bridge endpoint and we stay in the room.
    */
   function askForNewSession(s: JingleSession, detail: string): void {
-    newSessionAsked = true;
     env.log('session.restart_requested', { sid: s.sid, detail });
     close();
-    sendJingle({
-      action: 'session-terminate',
-      sid: s.sid,
-      contents: [],
-      reason: { condition: 'connectivity-error', text: 'DTLS did not complete' },
-      bridgeSession: s.sid,
-      restartRequested: true,
-    }).catch((err: unknown) =>
+    sendJingle(newSessionRequest(s.sid)).catch((err: unknown) =>
       c.fail({ kind: 'media-failed', detail: `${detail}; no new session: ${errorDetail(err)}` }),
     );
-    newSessionTimer = setTimeout(() => {
-      if (!session && !leaving && !c.terminal())
-        c.fail({ kind: 'media-failed', detail: `${detail}; no new session offered` });
-    }, env.timeouts.mediaMs);
   }
 
   function onBridgeMessage(m: BridgeChannelMessage): void {

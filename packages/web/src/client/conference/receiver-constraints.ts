@@ -3,7 +3,7 @@
 // stage: 720p), capped by the video quality setting; tiles not rendered (another page, beyond the
 // filmstrip) get nothing: the default is maxHeight 0 and last-N is the number of tiles shown.
 import type { ReceiverVideoConstraints } from '@parley/protocol';
-import type { TileOf } from './tiles.js';
+import { receiverConstraints, type TileOf } from './tiles.js';
 import { LAYER_HEIGHTS, receiveCap, type VideoQuality } from './video-quality.js';
 
 /** What the UI renders now: the tiles with a <video> on screen and their height in device pixels. */
@@ -35,5 +35,31 @@ export function constraintsFromLayout(
     constraints,
   };
   if (layout.stage && constraints[layout.stage]) m.onStageSources = [layout.stage];
+  return m;
+}
+
+/** What the conference sends now: the layout's constraints once the UI reported one, else the view's. */
+export function currentConstraints(
+  state: {
+    view: 'tile' | 'stage';
+    pinned?: string;
+    dominantSpeaker?: string;
+    tiles: readonly TileOf<unknown>[];
+    videoQuality: VideoQuality;
+  },
+  layout: VisibleLayout | undefined,
+  /** Remote video sources our answer has set up (the bridge would forward others before we can bind them). */
+  receivable: readonly string[],
+): ReceiverVideoConstraints {
+  if (layout) {
+    const answered = state.tiles.filter((t) => t.isLocal || receivable.includes(t.key));
+    return constraintsFromLayout(layout, answered, state.videoQuality);
+  }
+  const m = receiverConstraints(state.view, state.pinned, state.dominantSpeaker, state.tiles, receivable);
+  if (receiveCap(state.videoQuality) === 0) {
+    m.lastN = 0;
+    m.defaultConstraints = { maxHeight: 0 };
+    delete m.constraints;
+  }
   return m;
 }
