@@ -9,10 +9,8 @@
 //    session fails instead of waiting for the client's retransmission (RFC 6347 4.2.4).
 // So: a ClientHello older than one already seen, or any ClientHello after flight 4, is dropped;
 // flight 5 is held until it is whole and then handed over in order, as one flight.
-import type { DtlsRecord } from './dtls-record-filter.js';
+import { CHANGE_CIPHER_SPEC, type DtlsRecord, HANDSHAKE } from './dtls-record-filter.js';
 
-const CHANGE_CIPHER_SPEC = 20;
-const HANDSHAKE = 22;
 const CLIENT_HELLO = 1;
 const CERTIFICATE = 11;
 const CERTIFICATE_VERIFY = 15;

@@ -22,9 +22,11 @@ export interface DtlsRecord {
   raw: Buffer;
 }
 
-const CHANGE_CIPHER_SPEC = 20;
-const ALERT = 21;
-const APPLICATION_DATA = 23;
+/** DTLS record content types (RFC 6347 4.1, TLS 1.2's numbers). */
+export const CHANGE_CIPHER_SPEC = 20;
+export const ALERT = 21;
+export const HANDSHAKE = 22;
+export const APPLICATION_DATA = 23;
 
 /** The complete records in one datagram (DTLS may pack several); a truncated tail is left out. */
 export function splitRecords(datagram: Buffer): { records: DtlsRecord[]; truncated: boolean } {
