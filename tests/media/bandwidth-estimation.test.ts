@@ -1,25 +1,17 @@
 // Bandwidth estimation toward receivers (packages/bridge/src/bwe) through the real stack: the bridge
 // stamps what it sends each receiver with that leg's transport-wide sequence numbers, a receiver that
 // sends transport-cc feedback gets an estimate, one that does not has none, and probing pads on RTX.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
+import { waitUntil } from '../integration/harness.js';
+import type { HeadlessEndpoint } from './headless-endpoint.js';
+import { useHeadlessStack } from './headless-stack.js';
 
 describe('bandwidth estimation toward receivers', () => {
-  let stack: Stack;
-  let crowd: HeadlessCrowd;
-  before(async () => {
-    crowd = await HeadlessCrowd.start();
-    stack = await startStack({ realBridge: true });
-  });
-  after(async () => {
-    await crowd?.close();
-    await stack?.close();
-  });
+  const headless = useHeadlessStack();
 
   const onBridge = (e: HeadlessEndpoint) => {
-    for (const c of stack.sfu!.bridge.conferences.values()) {
+    for (const c of headless.stack.sfu!.bridge.conferences.values()) {
       const ep = c.endpoints.get(e.endpointId);
       if (ep) return ep;
     }
@@ -27,8 +19,8 @@ describe('bandwidth estimation toward receivers', () => {
   };
 
   test('a receiver sending transport-cc feedback gets an estimate; probing pads on RTX when more is wanted', async () => {
-    const a = await crowd.join(stack, 'bwe', 'A');
-    const b = await crowd.join(stack, 'bwe', 'B');
+    const a = await headless.crowd.join(headless.stack, 'bwe', 'A');
+    const b = await headless.crowd.join(headless.stack, 'bwe', 'B');
     await Promise.all([a, b].map((e) => e.connected()));
     await waitUntil(
       'both were told about each other',
@@ -60,7 +52,10 @@ describe('bandwidth estimation toward receivers', () => {
     assert.ok(estimate > 100_000, `estimate toward B over loopback: ${estimate} bit/s`);
     assert.ok(feedbacks() > 0);
     assert.equal(onBridge(a).estimatedBandwidthBps, undefined, 'A sent no feedback: no estimate toward A');
-    assert.ok(stack.sfu!.bridge.counters.twccFeedbackReceived >= feedbacks() - 2, 'the bridge took the feedback');
+    assert.ok(
+      headless.stack.sfu!.bridge.counters.twccFeedbackReceived >= feedbacks() - 2,
+      'the bridge took the feedback',
+    );
     // Every packet to B was numbered in sequence by B's leg (the sender's own numbers do not leak through).
     const sorted = [...new Set(seqs)].sort((x, y) => x - y);
     assert.ok(sorted.length >= 300, `${sorted.length} numbered packets`);
@@ -77,7 +72,7 @@ describe('bandwidth estimation toward receivers', () => {
       padding.every((p) => p.ssrc === Number(rtxSsrc) && p.pt === 96),
       JSON.stringify(padding.slice(0, 3)),
     );
-    assert.ok(stack.sfu!.bridge.counters.probePaddingBytes > 0);
+    assert.ok(headless.stack.sfu!.bridge.counters.probePaddingBytes > 0);
     // Nothing more wanted: padding stops (what was sent arrives within a feedback interval on loopback).
     onBridge(b).bwe.wantedBps = undefined;
     const got = (n: number) => () => (b.stream(a.ssrc('video'))?.indexes.size ?? 0) >= n;

@@ -1,28 +1,20 @@
 // Real RTP through the real bridge: headless endpoints allocated by the real focus over Prosody.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
+import { waitUntil } from '../integration/harness.js';
+import type { HeadlessEndpoint } from './headless-endpoint.js';
+import { useHeadlessStack } from './headless-stack.js';
 
 describe('media through the bridge', () => {
-  let stack: Stack;
-  let crowd: HeadlessCrowd;
-  before(async () => {
-    crowd = await HeadlessCrowd.start();
-    stack = await startStack({ realBridge: true });
-  });
-  after(async () => {
-    await crowd?.close();
-    await stack?.close();
-  });
-  const join = (room: string, name: string) => crowd.join(stack, room, name);
+  const headless = useHeadlessStack();
+  const join = (room: string, name: string) => headless.crowd.join(headless.stack, room, name);
 
   /** The bridge's Endpoint object for a headless endpoint. */
   const onBridge = (e: HeadlessEndpoint) => {
-    for (const c of stack.sfu!.bridge.conferences.values()) {
+    for (const c of headless.stack.sfu!.bridge.conferences.values()) {
       const ep = c.endpoints.get(e.endpointId);
       if (ep) return ep;
     }
@@ -107,7 +99,7 @@ describe('media through the bridge', () => {
 
   test('5% loss on the way into the bridge is repaired with NACK and RTX: receivers get every packet', async () => {
     const [a, b, c] = await meet('lossy', 3);
-    const counters = stack.sfu!.bridge.counters;
+    const counters = headless.stack.sfu!.bridge.counters;
     const nacksBefore = counters.nacksSent;
     const recoveredBefore = counters.recoveredByRtx;
     const lost = loseVideo(a, (seq) => seq % 20 === 7);
@@ -143,7 +135,7 @@ describe('media through the bridge', () => {
 
   test('a stream crossing seq 65535 with loss (65535 itself and a 60-packet burst) keeps decrypting and is repaired', async () => {
     const [a, b] = await meet('wrap', 2);
-    const srtpDropsBefore = [...stack.sfu!.bridge.counters.drops]
+    const srtpDropsBefore = [...headless.stack.sfu!.bridge.counters.drops]
       .filter(([k]) => k.startsWith('srtp'))
       .reduce((n, [, v]) => n + v, 0);
     const lost = loseVideo(a, (seq) => seq >= 65506 || seq < 30 || seq % 20 === 7);
@@ -151,7 +143,7 @@ describe('media through the bridge', () => {
     await receivesAll(b, a, 'video', 300, 15_000);
     assert.ok(lost.includes(65535) && lost.includes(0), 'the packets on both sides of the wrap were lost');
     assert.ok(lost.length >= 70);
-    const srtpDrops = [...stack.sfu!.bridge.counters.drops]
+    const srtpDrops = [...headless.stack.sfu!.bridge.counters.drops]
       .filter(([k]) => k.startsWith('srtp'))
       .reduce((n, [, v]) => n + v, 0);
     assert.equal(srtpDrops, srtpDropsBefore, 'no SRTP failure at the bridge across the wrap');
@@ -159,7 +151,7 @@ describe('media through the bridge', () => {
 
   test('garbage on the media ports changes nothing for the others', async () => {
     const [a, b] = await meet('garbage', 2);
-    const port = stack.sfu!.port;
+    const port = headless.stack.sfu!.port;
     const before = { ...port.counters };
     const sock = createSocket('udp4');
     const junk: Buffer[] = [
@@ -248,7 +240,7 @@ describe('media through the bridge', () => {
     );
 
     // Garbage on the channel is dropped; the channel keeps working.
-    const drops = stack.sfu!.bridge.counters.drops;
+    const drops = headless.stack.sfu!.bridge.counters.drops;
     const malformedBefore = drops.get('bridge-channel-malformed') ?? 0;
     const unknownBefore = drops.get('bridge-channel-unknown-class') ?? 0;
     a.sendMessage({ colibriClass: 'NoSuchClass' });

@@ -6,27 +6,18 @@
 // an exception out of a handler is counted `handler-threw` and logged as an error). A failure names its
 // seed and the command that replays it.
 // PARLEY_FUZZ_SEEDS=1-20 widens a run, PARLEY_FUZZ=long sends 20x the inputs per seed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzPlan, prng } from '@parley/protocol/fuzz';
-import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
+import { waitUntil } from '../integration/harness.js';
+import type { HeadlessEndpoint } from './headless-endpoint.js';
+import { useHeadlessStack } from './headless-stack.js';
 import { junkRtcp, junkRtp, type JunkTargets } from '../../packages/bridge/src/model/fixtures/rtp-junk.js';
 
 const plan = fuzzPlan({ seeds: [1, 2, 3], inputs: 400 }, process.env);
-let stack: Stack;
-let crowd: HeadlessCrowd;
+const headless = useHeadlessStack();
 
-before(async () => {
-  crowd = await HeadlessCrowd.start();
-  stack = await startStack({ realBridge: true });
-});
-after(async () => {
-  await crowd?.close();
-  await stack?.close();
-});
-
-const join = (room: string, name: string) => crowd.join(stack, room, name, 20_000);
+const join = (room: string, name: string) => headless.crowd.join(headless.stack, room, name, 20_000);
 
 /** `tx` sends a numbered burst of `kind` from `firstSeq`; resolves once every `rx` has all of it. */
 async function heard(tx: HeadlessEndpoint, rxs: HeadlessEndpoint[], kind: 'audio' | 'video', at: number) {
@@ -67,21 +58,21 @@ function rawSender(e: HeadlessEndpoint) {
 
 /** For a failure's message: the bridge's conferences (who gets which video) and drop counters, what each endpoint got. */
 function whatTheBridgeHas(): string {
-  const lines = [`  bridge drops ${JSON.stringify(Object.fromEntries(stack.sfu!.bridge.counters.drops))}`];
-  for (const c of stack.sfu!.bridge.conferences.values())
+  const lines = [`  bridge drops ${JSON.stringify(Object.fromEntries(headless.stack.sfu!.bridge.counters.drops))}`];
+  for (const c of headless.stack.sfu!.bridge.conferences.values())
     for (const e of c.endpoints.values())
       lines.push(`  bridge endpoint ${e.id} gets video ${e.forwardedVideo.join(',')}`);
-  for (const e of crowd.endpoints) {
+  for (const e of headless.crowd.endpoints) {
     const got = [...e.received].map(([ssrc, r]) => `${ssrc}:${r.packets}/${r.intact}`).join(' ');
     lines.push(`  ${e.endpointId} (${e.pc.connectionState}) sends ${e.ssrc('audio')},${e.ssrc('video')}; got ${got}`);
   }
   return lines.join('\n');
 }
 
-const errorLines = () => stack.logs.filter((l) => /"level":"error"/.test(l));
+const errorLines = () => headless.stack.logs.filter((l) => /"level":"error"/.test(l));
 
 test(`fuzz: junk RTP/RTCP through SRTP from one endpoint of three (${plan.seeds.length} seeds x ${plan.inputs})`, async (t) => {
-  const counters = stack.sfu!.bridge.counters;
+  const counters = headless.stack.sfu!.bridge.counters;
   const totals = { rtp: 0, rtcp: 0, authenticated: 0 };
   const dropsBefore = new Map(counters.drops);
   for (const seed of plan.seeds) {
@@ -143,7 +134,9 @@ test(`fuzz: junk RTP/RTCP through SRTP from one endpoint of three (${plan.seeds.
       await waitUntil('the newcomer knows the fuzzer', () => late.remote!.remoteSourceNames().length === 6);
       await late.negotiated();
       await heard(f, [late], 'video', 200);
-      const conference = [...stack.sfu!.bridge.conferences.values()].find((x) => x.endpoints.has(f.endpointId));
+      const conference = [...headless.stack.sfu!.bridge.conferences.values()].find((x) =>
+        x.endpoints.has(f.endpointId),
+      );
       assert.equal(conference?.endpoints.size, 4, "the fuzzer's conference on the bridge has its four endpoints");
       assert.deepEqual(errorLines(), [], 'the bridge and the focus logged no error');
       for (const e of [b, c, f, late]) await e.close();

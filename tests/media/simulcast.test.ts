@@ -1,12 +1,13 @@
 // Simulcast through the real bridge: a headless sender sends three VP8 layers (ssrc-group SIM, keyframes
 // whose headers say 240p/480p/960p); receivers with different maxHeight constraints each receive one
 // layer, as one continuous stream on the first SIM SSRC, and a constraint change switches at a keyframe.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Colibri2MediaSource } from '@parley/protocol';
 import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, type RtpPacket } from 'werift';
-import { startStack, waitUntil, type Stack } from '../integration/harness.js';
-import { HeadlessCrowd, type HeadlessEndpoint } from './headless-endpoint.js';
+import { waitUntil } from '../integration/harness.js';
+import type { HeadlessEndpoint } from './headless-endpoint.js';
+import { useHeadlessStack } from './headless-stack.js';
 
 const HEIGHTS = [240, 480, 960];
 const MARK = Buffer.from('SIML');
@@ -121,19 +122,10 @@ function assertFramesContinue(got: Got[], who: string): void {
 }
 
 describe('simulcast through the bridge', () => {
-  let stack: Stack;
-  let crowd: HeadlessCrowd;
-  before(async () => {
-    crowd = await HeadlessCrowd.start();
-    stack = await startStack({ realBridge: true });
-  });
-  after(async () => {
-    await crowd?.close();
-    await stack?.close();
-  });
+  const headless = useHeadlessStack();
 
   const onBridge = (e: HeadlessEndpoint) => {
-    for (const c of stack.sfu!.bridge.conferences.values()) {
+    for (const c of headless.stack.sfu!.bridge.conferences.values()) {
       const ep = c.endpoints.get(e.endpointId);
       if (ep) return { ep, conference: c };
     }
@@ -142,7 +134,8 @@ describe('simulcast through the bridge', () => {
 
   test('each receiver gets the one layer its maxHeight fits, continuous on one SSRC, and switches at a keyframe', async () => {
     const es: HeadlessEndpoint[] = [];
-    for (const name of ['Sender', 'High', 'Mid', 'Low']) es.push(await crowd.join(stack, 'simulcast', name));
+    for (const name of ['Sender', 'High', 'Mid', 'Low'])
+      es.push(await headless.crowd.join(headless.stack, 'simulcast', name));
     await Promise.all(es.map((e) => e.connected()));
     await waitUntil(
       'everyone was told about everyone',
@@ -284,7 +277,7 @@ describe('simulcast through the bridge', () => {
       }
       send(b);
     };
-    const retransmitted = stack.sfu!.bridge.counters.retransmissions;
+    const retransmitted = headless.stack.sfu!.bridge.counters.retransmissions;
     const midLog = logs.get(mid)!;
     midLog.length = 0;
     await sender.frames(60);
@@ -301,7 +294,10 @@ describe('simulcast through the bridge', () => {
     );
     transport.send = send;
     assert.ok(dropped.size >= 5, `packets were lost toward the receiver (${dropped.size})`);
-    assert.ok(stack.sfu!.bridge.counters.retransmissions - retransmitted >= dropped.size, 'the bridge resent them');
+    assert.ok(
+      headless.stack.sfu!.bridge.counters.retransmissions - retransmitted >= dropped.size,
+      'the bridge resent them',
+    );
     assert.ok(
       midLog.every((g) => g.layer === 1),
       'what came back is the middle layer, as first sent',
