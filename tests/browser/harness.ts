@@ -385,6 +385,23 @@ export function localTile(page: Page): Locator {
   return page.locator('[data-testid="tile"][data-local="true"][data-video-type="camera"]');
 }
 
+/** Opens the participants panel (moderation, recording and streaming controls live there) if it is closed. */
+export async function openParticipants(page: Page): Promise<void> {
+  if ((await page.getByTestId('participants-panel').count()) === 0)
+    await page.getByTestId('toggle-participants').click();
+  await page.getByTestId('participants-panel').waitFor({ timeout: T.ui });
+}
+
+/** The chat notices this page shows (recording or streaming started, stopped, refused). */
+export async function chatNotices(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (globalThis as any).parleyDebug.store
+      .getState()
+      .chat.filter((m: { notice?: boolean }) => m.notice)
+      .map((m: { text: string }) => m.text),
+  );
+}
+
 export function tileOf(page: Page, participantId: string, videoType: 'camera' | 'desktop' = 'camera'): Locator {
   return page.locator(tileSelector(participantId, videoType));
 }

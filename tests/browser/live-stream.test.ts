@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { frameColour, probe, requireFfmpeg } from '@parley/bridge';
 import {
   type BrowserParticipant,
@@ -20,6 +19,8 @@ import {
   threeMeet,
   useWebStack,
   startWebStack,
+  openParticipants,
+  chatNotices,
 } from './harness.js';
 
 function freePort(): Promise<number> {
@@ -31,21 +32,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function openParticipants(page: Page): Promise<void> {
-  if ((await page.getByTestId('participants-panel').count()) === 0)
-    await page.getByTestId('toggle-participants').click();
-  await page.getByTestId('participants-panel').waitFor({ timeout: T.ui });
-}
-
-async function notices(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    (globalThis as any).parleyDebug.store
-      .getState()
-      .chat.filter((m: { notice?: boolean }) => m.notice)
-      .map((m: { text: string }) => m.text),
-  );
 }
 
 async function liveEverywhere(ps: BrowserParticipant[], on: boolean): Promise<void> {
@@ -77,7 +63,7 @@ describe('live streaming from the bridge', () => {
         await green.page.evaluate((u) => (globalThis as any).parleyDebug.store.actions.setStreaming(true, u), url);
         await poll(
           'Green is told the live stream could not start',
-          async () => (await notices(green.page)).some((n) => /live stream could not start.*moderator/i.test(n)),
+          async () => (await chatNotices(green.page)).some((n) => /live stream could not start.*moderator/i.test(n)),
           T.ui * 2,
         );
         assert.equal(await red.page.getByTestId('streaming-indicator').count(), 0, 'nothing started');

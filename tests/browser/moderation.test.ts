@@ -5,17 +5,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { BLUE, GREEN, RED, T, poll, tileOf, useWebStack, waitForTileColor } from './harness.js';
+import { BLUE, GREEN, RED, T, openParticipants, poll, tileOf, useWebStack, waitForTileColor } from './harness.js';
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="participant-row"][data-participant="${id}"]`);
 const pressed = async (page: Page, testid: string) =>
   (await page.getByTestId(testid).getAttribute('aria-pressed')) === 'true';
-
-async function openParticipants(page: Page): Promise<void> {
-  if ((await page.getByTestId('participants-panel').count()) === 0)
-    await page.getByTestId('toggle-participants').click();
-  await page.getByTestId('participants-panel').waitFor({ timeout: T.ui });
-}
 
 describe('moderation: grant, mute everyone, reload, end for everyone', () => {
   const suite = useWebStack();

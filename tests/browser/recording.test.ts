@@ -7,7 +7,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { frameColour, meanVolume, probe, requireFfmpeg, type RecordingManifest } from '@parley/bridge';
 import {
   type BrowserParticipant,
@@ -19,25 +18,11 @@ import {
   threeMeet,
   useWebStack,
   startWebStack,
+  openParticipants,
+  chatNotices,
 } from './harness.js';
 
 const RECORD_MS = 10_000;
-
-async function openParticipants(page: Page): Promise<void> {
-  if ((await page.getByTestId('participants-panel').count()) === 0)
-    await page.getByTestId('toggle-participants').click();
-  await page.getByTestId('participants-panel').waitFor({ timeout: T.ui });
-}
-
-/** The chat notices this page shows (recording started/stopped/refused). */
-async function notices(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    (globalThis as any).parleyDebug.store
-      .getState()
-      .chat.filter((m: { notice?: boolean }) => m.notice)
-      .map((m: { text: string }) => m.text),
-  );
-}
 
 async function indicatorOnEverywhere(ps: BrowserParticipant[], on: boolean): Promise<void> {
   for (const p of ps)
@@ -66,7 +51,7 @@ describe('recording at the bridge', () => {
       await green.page.evaluate(() => (globalThis as any).parleyDebug.store.actions.setRecording(true));
       await poll(
         'Green is told the recording could not start',
-        async () => (await notices(green.page)).some((n) => /could not start.*forbidden|only a moderator/i.test(n)),
+        async () => (await chatNotices(green.page)).some((n) => /could not start.*forbidden|only a moderator/i.test(n)),
         T.ui * 2,
       );
       assert.equal(await red.page.getByTestId('recording-indicator').count(), 0, 'nothing started');
@@ -80,7 +65,7 @@ describe('recording at the bridge', () => {
       for (const p of ps)
         await poll(
           `${p.name} has the "recording started" notice`,
-          async () => (await notices(p.page)).some((n) => /Recording started by/.test(n)),
+          async () => (await chatNotices(p.page)).some((n) => /Recording started by/.test(n)),
           T.ui,
         );
 
@@ -92,7 +77,7 @@ describe('recording at the bridge', () => {
       for (const p of ps)
         await poll(
           `${p.name} has the "recording stopped" notice`,
-          async () => (await notices(p.page)).some((n) => /Recording stopped by/.test(n)),
+          async () => (await chatNotices(p.page)).some((n) => /Recording stopped by/.test(n)),
           T.ui,
         );
     });
