@@ -130,6 +130,7 @@ export function plotSvg(rows: LoadRow[]): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"`,
     ' font-family="sans-serif" font-size="12">',
+    '<title>Server CPU against forwarded packets per second, Parley and Janus</title>',
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">`,
     'Server CPU against forwarded packets (labels: participants)</text>',

@@ -129,6 +129,15 @@ describe('accessibility', () => {
       await poll('Enter toggles the microphone', async () => (await pressed()) !== before, T.ui, 100);
       await page.keyboard.press('Space');
       await poll('Space toggles it back', async () => (await pressed()) === before, T.ui, 100);
+
+      // A tile pins on click, so it must pin from the keyboard too.
+      const tile = page.getByTestId('tile').first();
+      await tile.focus();
+      await page.keyboard.press('Enter');
+      await poll('Enter pins the focused tile', async () => (await tile.getAttribute('aria-pressed')) === 'true', T.ui);
+      await tile.focus(); // pinning moves the tile into the stage layout, a new element
+      await page.keyboard.press('Space');
+      await poll('Space unpins it', async () => (await tile.getAttribute('aria-pressed')) === 'false', T.ui);
     });
   });
 

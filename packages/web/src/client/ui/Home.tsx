@@ -41,6 +41,7 @@ export function Home() {
             value={input}
             maxLength={100}
             autoComplete="off"
+            // biome-ignore lint/a11y/noAutofocus: naming the room is the only thing this page is for
             autoFocus
             placeholder={t('home.roomPlaceholder', { name: suggested })}
             aria-label={t('home.roomLabel')}

@@ -23,6 +23,7 @@ function RemoteAudio({ stream, sinkId }: { stream: MediaStream; sinkId: string }
       console.warn(JSON.stringify({ event: 'audio.sink_failed', sinkId, error: String(err) })),
     );
   }, [sinkId, stream]);
+  // biome-ignore lint/a11y/useMediaCaption: live call audio has no caption track to give
   return <audio ref={ref} autoplay class="remote-audio" data-sink-id={sinkId} />;
 }
 

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { ConferenceActions, Participant } from '../conference/types';
 import { t } from '../i18n';
+import { ConfirmDialog } from './ConfirmDialog';
 
 export function ModeratorBar({ actions }: { actions: ConferenceActions }) {
   const [confirmingEnd, setConfirmingEnd] = useState(false);
@@ -34,39 +35,17 @@ export function ModeratorBar({ actions }: { actions: ConferenceActions }) {
         {t('moderation.endMeeting')}
       </button>
       {confirmingEnd && (
-        <div
-          class="dialog-backdrop"
-          onClick={() => setConfirmingEnd(false)}
-          onKeyDown={(e) => e.key === 'Escape' && setConfirmingEnd(false)}
-        >
-          <div
-            class="dialog"
-            role="alertdialog"
-            aria-modal="true"
-            aria-labelledby="confirm-end-title"
-            onClick={(e) => e.stopPropagation()}
-          >
-            <h3 id="confirm-end-title">{t('moderation.confirmEndTitle')}</h3>
-            <p>{t('moderation.confirmEndBody')}</p>
-            <div class="dialog-buttons">
-              {/* biome-ignore lint/a11y/noAutofocus: the dialog's safe choice takes the focus, so Escape and Enter work */}
-              <button type="button" class="button secondary" autoFocus onClick={() => setConfirmingEnd(false)}>
-                {t('common.cancel')}
-              </button>
-              <button
-                type="button"
-                class="button danger"
-                data-testid="confirm-end-meeting"
-                onClick={() => {
-                  setConfirmingEnd(false);
-                  actions.endMeetingForEveryone();
-                }}
-              >
-                {t('moderation.endMeeting')}
-              </button>
-            </div>
-          </div>
-        </div>
+        <ConfirmDialog
+          title={t('moderation.confirmEndTitle')}
+          body={t('moderation.confirmEndBody')}
+          confirmLabel={t('moderation.endMeeting')}
+          confirmTestId="confirm-end-meeting"
+          onCancel={() => setConfirmingEnd(false)}
+          onConfirm={() => {
+            setConfirmingEnd(false);
+            actions.endMeetingForEveryone();
+          }}
+        />
       )}
     </section>
   );

@@ -1,14 +1,27 @@
 // Participants list: name, (you), moderator badge, mute icons, raised hand; moderator mute/remove,
 // and the moderator's own controls (ModerationControls.tsx).
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ConferenceActions, ConferenceState, Participant } from '../conference/types';
 import { t } from '../i18n';
 import { Avatar } from './Avatar';
+import { ConfirmDialog } from './ConfirmDialog';
 import { GrantModeratorButton, ModeratorBar } from './ModerationControls';
 import { RecordingButton } from './RecordingControls';
 import { RoomAccessSection } from './RoomAccessSection';
 import { displayNameOf } from './Tile';
 import { CamOffIcon, CamIcon, CloseIcon, HandIcon, MicIcon, MicOffIcon, StarIcon } from './icons';
+
+// A mic or camera icon in a row: read out only when it is off ("microphone muted"); an "on" icon is
+// what everybody has, so it stays silent.
+function MediaState({ off, offLabel, children }: { off: boolean; offLabel: string; children: ComponentChildren }) {
+  if (!off) return <span aria-hidden="true">{children}</span>;
+  return (
+    <span class="off" role="img" aria-label={offLabel}>
+      {children}
+    </span>
+  );
+}
 
 function order(a: Participant, b: Participant): number {
   if (a.isLocal !== b.isLocal) return a.isLocal ? -1 : 1;
@@ -73,19 +86,19 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
               </div>
               <div class="participant-icons">
                 {p.raisedHand !== undefined && (
-                  <span class="hand" title={t('tile.handRaised')} aria-label={t('tile.handRaised')}>
+                  <span class="hand" role="img" title={t('tile.handRaised')} aria-label={t('tile.handRaised')}>
                     <HandIcon size={18} />
                   </span>
                 )}
                 {!p.external && (
-                  <span class={audioMuted ? 'off' : ''} aria-label={audioMuted ? t('tile.micMuted') : undefined}>
+                  <MediaState off={audioMuted} offLabel={t('tile.micMuted')}>
                     {audioMuted ? <MicOffIcon size={18} /> : <MicIcon size={18} />}
-                  </span>
+                  </MediaState>
                 )}
                 {!p.external && (
-                  <span class={videoMuted ? 'off' : ''} aria-label={videoMuted ? t('tile.camMuted') : undefined}>
+                  <MediaState off={videoMuted} offLabel={t('tile.camMuted')}>
                     {videoMuted ? <CamOffIcon size={18} /> : <CamIcon size={18} />}
-                  </span>
+                  </MediaState>
                 )}
               </div>
               {iAmModerator && !p.isLocal && (
@@ -122,34 +135,17 @@ export function ParticipantsPanel({ state, actions }: { state: ConferenceState; 
         })}
       </ul>
       {confirming && (
-        <div class="dialog-backdrop" onClick={() => setConfirming(null)}>
-          <div
-            class="dialog"
-            role="alertdialog"
-            aria-modal="true"
-            aria-labelledby="confirm-title"
-            onClick={(e) => e.stopPropagation()}
-          >
-            <h3 id="confirm-title">{t('participants.confirmTitle')}</h3>
-            <p>{t('participants.confirmBody', { name: displayNameOf(confirming) })}</p>
-            <div class="dialog-buttons">
-              <button type="button" class="button secondary" onClick={() => setConfirming(null)}>
-                {t('common.cancel')}
-              </button>
-              <button
-                type="button"
-                class="button danger"
-                data-testid="confirm-remove"
-                onClick={() => {
-                  actions.kickParticipant(confirming.id);
-                  setConfirming(null);
-                }}
-              >
-                {t('participants.remove')}
-              </button>
-            </div>
-          </div>
-        </div>
+        <ConfirmDialog
+          title={t('participants.confirmTitle')}
+          body={t('participants.confirmBody', { name: displayNameOf(confirming) })}
+          confirmLabel={t('participants.remove')}
+          confirmTestId="confirm-remove"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            actions.kickParticipant(confirming.id);
+            setConfirming(null);
+          }}
+        />
       )}
     </aside>
   );

@@ -81,6 +81,7 @@ export function Prejoin({ store, state }: { store: ConferenceStore; state: Confe
         {prompt && <PasswordField prompt={prompt} value={password} onInput={setPassword} onEnter={join} />}
         <div class="field">
           <span class="field-label">{t('prejoin.micLevel')}</span>
+          {/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot be styled alike in Chromium and Firefox */}
           <div
             class="mic-meter"
             data-testid="mic-level"

@@ -55,6 +55,7 @@ export function Tile({
   if (cls) classes.push(cls);
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a tile lays out video and overlays as a block, which <button> would not
     <div
       class={classes.join(' ')}
       style={style}
@@ -66,7 +67,16 @@ export function Tile({
       data-speaking={speaking ? 'true' : 'false'}
       data-paused={paused ? 'true' : 'false'}
       title={pinned ? t('tile.unpin') : t('tile.pin')}
+      // A tile pins on click; as a button it pins from the keyboard too (Tab, then Enter or Space).
+      role="button"
+      tabIndex={0}
+      aria-pressed={pinned ? 'true' : 'false'}
       onClick={() => onClick(tile.key)}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+        e.preventDefault();
+        onClick(tile.key);
+      }}
     >
       <video
         ref={videoRef}
@@ -90,6 +100,7 @@ export function Tile({
       {participant?.raisedHand !== undefined && (
         <div
           class="tile-hand"
+          role="img"
           data-testid="tile-raised-hand"
           title={t('tile.handRaised')}
           aria-label={t('tile.handRaised')}
@@ -101,6 +112,7 @@ export function Tile({
         {audioMuted && (
           <span
             class="tile-icon"
+            role="img"
             data-testid="tile-audio-muted"
             title={t('tile.micMuted')}
             aria-label={t('tile.micMuted')}
@@ -111,6 +123,7 @@ export function Tile({
         {videoMuted && (
           <span
             class="tile-icon"
+            role="img"
             data-testid="tile-video-muted"
             title={t('tile.camMuted')}
             aria-label={t('tile.camMuted')}

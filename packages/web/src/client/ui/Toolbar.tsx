@@ -71,6 +71,11 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
   useEffect(() => () => window.clearTimeout(timer.current), []);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
+  // On phones the secondary actions sit in the "more" menu, which closes once one is chosen.
+  const inMoreMenu = (action: () => void) => () => {
+    setMoreOpen(false);
+    action();
+  };
   const settingsButton = useRef<HTMLButtonElement>(null);
   const closeSettings = useCallback((refocus: boolean) => {
     setSettingsOpen(false);
@@ -123,14 +128,18 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
         </ToolbarButton>
         <ToolbarButton
           testid="toggle-chat"
-          label={state.chatOpen ? t('toolbar.closeChat') : t('toolbar.openChat')}
+          label={
+            (state.chatOpen ? t('toolbar.closeChat') : t('toolbar.openChat')) +
+            (state.unreadChat > 0 ? `, ${t('toolbar.unread', { n: state.unreadChat })}` : '')
+          }
           shortcut="C"
           pressed={state.chatOpen}
           onClick={() => actions.setChatOpen(!state.chatOpen)}
         >
           <ChatIcon />
           {state.unreadChat > 0 && (
-            <span class="badge" data-testid="unread-badge" aria-label={t('toolbar.unread', { n: state.unreadChat })}>
+            // The count is in the button's label; the badge is for the eye.
+            <span class="badge" data-testid="unread-badge" aria-hidden="true">
               {state.unreadChat > 99 ? '99+' : state.unreadChat}
             </span>
           )}
@@ -157,19 +166,13 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
           <MoreIcon />
         </ToolbarButton>
         {/* Secondary actions: in line on wide screens, a menu behind "more" on phones (app.css). */}
-        <div
-          class={moreOpen ? 'toolbar-more open' : 'toolbar-more'}
-          data-testid="more-menu"
-          onClick={(e) => {
-            if ((e.target as HTMLElement).closest('button')) setMoreOpen(false);
-          }}
-        >
+        <div class={moreOpen ? 'toolbar-more open' : 'toolbar-more'} data-testid="more-menu">
           <ToolbarButton
             testid="toggle-screen"
             label={state.screenSharing ? t('toolbar.stopShare') : t('toolbar.startShare')}
             shortcut="D"
             pressed={state.screenSharing}
-            onClick={() => void actions.toggleScreenShare().catch(() => undefined)}
+            onClick={inMoreMenu(() => void actions.toggleScreenShare().catch(() => undefined))}
           >
             <ScreenIcon />
           </ToolbarButton>
@@ -178,7 +181,7 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
             label={handRaised ? t('toolbar.lowerHand') : t('toolbar.raiseHand')}
             shortcut="R"
             pressed={handRaised}
-            onClick={() => actions.toggleRaiseHand()}
+            onClick={inMoreMenu(() => actions.toggleRaiseHand())}
           >
             <HandIcon />
           </ToolbarButton>
@@ -187,7 +190,7 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
             label={state.view === 'tile' ? t('toolbar.stageView') : t('toolbar.tileView')}
             shortcut="W"
             pressed={state.view === 'tile'}
-            onClick={() => actions.setView(state.view === 'tile' ? 'stage' : 'tile')}
+            onClick={inMoreMenu(() => actions.setView(state.view === 'tile' ? 'stage' : 'tile'))}
           >
             {state.view === 'tile' ? <StageIcon /> : <GridIcon />}
           </ToolbarButton>
@@ -196,11 +199,11 @@ export function Toolbar({ state, actions }: { state: ConferenceState; actions: C
             label={settingsOpen ? t('toolbar.closeSettings') : t('toolbar.openSettings')}
             pressed={settingsOpen}
             buttonRef={settingsButton}
-            onClick={() => setSettingsOpen(!settingsOpen)}
+            onClick={inMoreMenu(() => setSettingsOpen(!settingsOpen))}
           >
             <GearIcon />
           </ToolbarButton>
-          <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={() => void copy()}>
+          <ToolbarButton testid="copy-invite" label={t('toolbar.copyInvite')} onClick={inMoreMenu(() => void copy())}>
             <LinkIcon />
           </ToolbarButton>
         </div>
